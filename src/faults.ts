@@ -1,0 +1,22 @@
+// The fault catalog: deliberate bugs that can be injected into the model to prove that
+// `check` catches them (each must fail with a shrunk counterexample of a few steps).
+
+export const FAULTS = {
+  'ipv4-map-24bit': 'IPv4 group -> MAC keeps 24 low bits instead of 23 (ip_eth_mc_map)',
+  'ipv6-map-24bit': 'IPv6 group -> MAC keeps 24 low bits instead of 32 (ipv6_eth_mc_map)',
+  'shared-mac-removed': 'leaving one of two groups that share a MAC removes the MAC from the device list',
+  'no-allmulti-on-overflow': 'an exact table that overflows keeps the first N entries instead of going all-multicast',
+  'sticky-allmulti': 'all-multicast mode stays on after the device list shrinks back below the table size',
+  'ignore-promisc': 'the NIC filter ignores IFF_PROMISC',
+  'hash-low-bits': 'hash bucket from the low 6 CRC bits instead of the high 6 (ether_crc >> 26)',
+  'refcount-not-decremented': 'leaving a group does not drop its device-list reference',
+  'no-solicited-node': 'the solicited-node group of an IPv6 address is not joined',
+} as const;
+
+export type FaultName = keyof typeof FAULTS;
+export type FaultSet = ReadonlySet<FaultName>;
+export const NO_FAULTS: FaultSet = new Set<FaultName>();
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}

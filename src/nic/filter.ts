@@ -1,0 +1,39 @@
+// The common NIC filter interface: what ndo_set_rx_mode programs and what the hardware accepts.
+import type { Errno } from '../errors.ts';
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import type { Mac } from '../wire/mac.ts';
+
+/** What ndo_set_rx_mode sees: the flags and the whole device list (dev->mc, in list order). */
+export interface RxMode {
+  readonly promisc: boolean;
+  readonly allmulti: boolean;
+  readonly mc: readonly Mac[];
+}
+
+export type ProgramResult = { readonly ok: true } | { readonly ok: false; readonly error: Errno };
+
+/** One NIC's receive filter, programmed like its driver programs the hardware. */
+export interface NicFilter {
+  /**
+   * Programs the filter from the rx mode, as the driver's ndo_set_rx_mode does. Called on every
+   * change, always with the full list. A refusal (ENOSPC) must leave the previous state intact.
+   */
+  program(mode: RxMode): ProgramResult;
+  /** The hardware's decision for a received frame with this destination MAC. Pure. */
+  accept(dst: Mac): boolean;
+  /** JSON view of the programmed state (registers, tables), shown as `nic` in simulate output. */
+  state(): JsonValue;
+}
+
+/** A filter profile: one driver/hardware combination. */
+export interface NicProfile {
+  /** Full name including parameters, e.g. "tun", "ldd3-ff:4", "e1000:2". */
+  readonly name: string;
+  /** The driver source file(s) the profile is modelled on. */
+  readonly source: string;
+  /** One line a person reads in `mcast-testbench profiles`. */
+  readonly summary: string;
+  /** A fresh filter for a device with this station MAC, in its reset state. */
+  create(ownMac: Mac, faults: FaultSet): NicFilter;
+}

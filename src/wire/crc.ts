@@ -1,0 +1,51 @@
+// CRC-32 as the kernel's NIC drivers use it for multicast hash filters.
+// include/linux/crc32.h: ether_crc_le(len, p) = crc32_le(~0, p, len);
+//                        ether_crc(len, p)    = bitrev32(crc32_le(~0, p, len)).
+// Neither applies the final inversion of the IEEE 802.3 FCS.
+import { type Mac, macBytes } from './mac.ts';
+
+const CRC32_POLY_LE = 0xedb88320; // include/linux/crc32poly.h
+
+const TABLE: Uint32Array = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ CRC32_POLY_LE : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** lib/crc32.c crc32_le(seed, p, len): reflected CRC-32, no pre- or post-inversion of its own. */
+export function crc32Le(seed: number, data: ArrayLike<number>): number {
+  let crc = seed >>> 0;
+  for (let i = 0; i < data.length; i++) {
+    crc = (TABLE[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  }
+  return crc >>> 0;
+}
+
+/** include/linux/bitrev.h bitrev32. */
+export function bitrev32(x: number): number {
+  let r = 0;
+  for (let i = 0; i < 32; i++) {
+    r = (r << 1) | ((x >>> i) & 1);
+  }
+  return r >>> 0;
+}
+
+export function etherCrcLe(bytes: ArrayLike<number>): number {
+  return crc32Le(0xffffffff, bytes);
+}
+
+export function etherCrc(bytes: ArrayLike<number>): number {
+  return bitrev32(crc32Le(0xffffffff, bytes));
+}
+
+export function macEtherCrc(mac: Mac): number {
+  return etherCrc(macBytes(mac));
+}
+
+export function macEtherCrcLe(mac: Mac): number {
+  return etherCrcLe(macBytes(mac));
+}

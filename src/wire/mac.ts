@@ -1,0 +1,45 @@
+// Ethernet MAC addresses as a value type: lowercase colon form, e.g. "01:00:5e:00:00:01".
+import { InputError } from '../errors.ts';
+
+declare const macBrand: unique symbol;
+/** A MAC address in canonical lowercase colon form. Build one with parseMac or macFromBytes. */
+export type Mac = string & { readonly [macBrand]: true };
+
+const MAC_RE = /^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}$/;
+
+export const BROADCAST_MAC = '00:00:00:00:00:00'.replace(/0/g, 'f') as Mac;
+
+/** Parses "aa:bb:cc:dd:ee:ff" (or with dashes, any case). Throws InputError naming the input. */
+export function parseMac(text: string, where = ''): Mac {
+  if (typeof text !== 'string' || !MAC_RE.test(text)) {
+    throw new InputError(where, `invalid MAC address ${JSON.stringify(text)}`);
+  }
+  return text.toLowerCase().replace(/-/g, ':') as Mac;
+}
+
+export function isMac(text: string): boolean {
+  return MAC_RE.test(text);
+}
+
+export function macFromBytes(bytes: ArrayLike<number>): Mac {
+  if (bytes.length !== 6) throw new RangeError(`a MAC has 6 bytes, got ${bytes.length}`);
+  return Array.from(bytes, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(':') as Mac;
+}
+
+export function macBytes(mac: Mac): Uint8Array {
+  return Uint8Array.from(mac.split(':'), (h) => parseInt(h, 16));
+}
+
+/** The group bit: the least significant bit of the first octet (include/linux/etherdevice.h is_multicast_ether_addr). */
+export function isMulticastMac(mac: Mac): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+export function isBroadcastMac(mac: Mac): boolean {
+  return mac === BROADCAST_MAC;
+}
+
+/** Orders MACs as /proc/net/dev_mcast readers sort them: by their 12 hex digits. */
+export function compareMac(a: Mac, b: Mac): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
