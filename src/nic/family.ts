@@ -1,0 +1,53 @@
+// A profile family: one profile file describes its name pattern and builds the profile,
+// optionally from one integer parameter ("ldd3-ff:4"). The registry lists the families.
+import { InputError } from '../errors.ts';
+import type { NicProfile } from './filter.ts';
+
+/** The integer parameter of a parameterised family ("ldd3-ff:N"). */
+export interface ProfileParameter {
+  /** What N is, as `mcast-testbench profiles` shows it, e.g. "exact table entries". */
+  readonly meaning: string;
+  readonly min: number;
+  readonly max: number;
+  /** The value `check` runs by default (builtinProfiles). */
+  readonly default: number;
+}
+
+interface FamilyInfo {
+  /** The name before the colon, e.g. "ldd3-ff"; the whole name for a fixed profile. */
+  readonly base: string;
+  readonly source: string;
+  readonly summary: string;
+}
+
+export interface FixedFamily extends FamilyInfo {
+  readonly parameter?: undefined;
+  readonly profile: () => NicProfile;
+}
+
+export interface ParameterisedFamily extends FamilyInfo {
+  readonly parameter: ProfileParameter;
+  readonly profile: (n: number) => NicProfile;
+}
+
+export type ProfileFamily = FixedFamily | ParameterisedFamily;
+
+/** "ldd3-ff:N" for a parameterised family, "tun" for a fixed one. */
+export function familyPattern(family: ProfileFamily): string {
+  return family.parameter ? `${family.base}:N` : family.base;
+}
+
+const DECIMAL_RE = /^(0|[1-9][0-9]*)$/;
+
+/** Parses the text after the colon; throws InputError naming the whole profile name. */
+export function parseParameter(family: ParameterisedFamily, name: string, text: string): number {
+  const { min, max, meaning } = family.parameter;
+  const n = DECIMAL_RE.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(
+      name,
+      `profile ${family.base}:N needs N (${meaning}) as a decimal integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return n;
+}

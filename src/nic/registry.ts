@@ -1,0 +1,84 @@
+// Profile name -> NicProfile. Adding a profile: one file exporting a ProfileFamily, plus one
+// line in FAMILIES below (and its oracle spec in src/oracle).
+import { InputError } from '../errors.ts';
+import { acceptAll } from './accept-all.ts';
+import { type ProfileFamily, familyPattern, parseParameter } from './family.ts';
+import type { NicProfile } from './filter.ts';
+
+const FAMILIES: readonly ProfileFamily[] = [
+  acceptAll,
+];
+
+/** One row of `mcast-testbench profiles`. */
+export interface ProfileFamilyInfo {
+  /** "tun", or "ldd3-ff:N" for a parameterised family. */
+  readonly pattern: string;
+  readonly source: string;
+  readonly summary: string;
+  /** Parameterised families: what N means, its range and the default `check` uses. */
+  readonly parameter?: { readonly meaning: string; readonly min: number; readonly max: number; readonly default: number };
+}
+
+export function profileFamilies(): ProfileFamilyInfo[] {
+  return FAMILIES.map((f) => ({
+    pattern: familyPattern(f),
+    source: f.source,
+    summary: f.summary,
+    ...(f.parameter ? { parameter: { ...f.parameter } } : {}),
+  }));
+}
+
+/** The profiles `check` runs by default; parameterised families with their default parameter. */
+export function builtinProfiles(): NicProfile[] {
+  return FAMILIES.map((f) => (f.parameter ? f.profile(f.parameter.default) : f.profile()));
+}
+
+/** The names of builtinProfiles(), e.g. ["accept-all", "ldd3-ff:4", ...]. */
+export function builtinProfileNames(): string[] {
+  return builtinProfiles().map((p) => p.name);
+}
+
+function knownNames(): string {
+  return FAMILIES.map(familyPattern).join(', ');
+}
+
+/**
+ * Resolves "tun", "ldd3-ff:4", ... A parameterised family needs its parameter; a fixed one
+ * takes none. Throws InputError (where = the name) for anything else.
+ */
+export function resolveProfile(name: string): NicProfile {
+  if (typeof name !== 'string') {
+    throw new InputError('', `profile name must be a string, got ${JSON.stringify(name)}`);
+  }
+  const colon = name.indexOf(':');
+  const base = colon < 0 ? name : name.slice(0, colon);
+  const family = FAMILIES.find((f) => f.base === base);
+  if (!family) {
+    throw new InputError(name, `unknown NIC profile ${JSON.stringify(name)}; known profiles: ${knownNames()}`);
+  }
+  if (!family.parameter) {
+    if (colon >= 0) {
+      throw new InputError(name, `profile ${family.base} takes no parameter; known profiles: ${knownNames()}`);
+    }
+    return family.profile();
+  }
+  if (colon < 0) {
+    const p = family.parameter;
+    throw new InputError(
+      name,
+      `profile ${family.base}:N needs N (${p.meaning}, ${p.min}..${p.max}), e.g. ${family.base}:${p.default}`,
+    );
+  }
+  return family.profile(parseParameter(family, name, name.slice(colon + 1)));
+}
+
+/** True when resolveProfile(name) would succeed. */
+export function isProfileName(name: string): boolean {
+  try {
+    resolveProfile(name);
+    return true;
+  } catch (e) {
+    if (e instanceof InputError) return false;
+    throw e;
+  }
+}
