@@ -1,19 +1,16 @@
-// accept-all: veth. drivers/net/veth.c veth_set_multicast_list is empty and veth_xmit hands
-// every frame to the peer: there is no receive filter, every destination is accepted.
-import type { FaultSet } from '../faults.ts';
+// accept-all: veth. drivers/net/veth.c: veth_set_multicast_list is empty and veth_xmit hands
+// every frame to the peer, so there is no receive filter and every destination is accepted.
+import type { JsonValue } from '../scenario/types.ts';
 import type { Mac } from '../wire/mac.ts';
-import type { FixedFamily } from './family.ts';
-import type { NicFilter, NicProfile, ProgramResult, RxMode } from './filter.ts';
-
-const SOURCE = 'drivers/net/veth.c (veth_set_multicast_list is empty)';
+import { fixedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
 
 class VethFilter implements NicFilter {
-  // Kept only to show what the stack asked for; veth programs nothing.
-  private mode: RxMode = { promisc: false, allmulti: false, mc: [] };
-  constructor(private readonly ownMac: Mac) {}
+  // Only to show what the stack asked for: veth programs nothing.
+  private requested: RxMode = { promisc: false, allmulti: false, mc: [] };
 
   program(mode: RxMode): ProgramResult {
-    this.mode = { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
+    this.requested = { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
     return { ok: true };
   }
 
@@ -21,19 +18,15 @@ class VethFilter implements NicFilter {
     return true;
   }
 
-  state() {
-    return { filter: 'none', ownMac: this.ownMac, requested: { promisc: this.mode.promisc, allmulti: this.mode.allmulti, mc: [...this.mode.mc] } };
+  state(): JsonValue {
+    const r = this.requested;
+    return { filter: 'none', requested: { promisc: r.promisc, allmulti: r.allmulti, mc: [...r.mc] } };
   }
 }
 
-export const acceptAll: FixedFamily = {
+export const acceptAll = fixedFamily({
   base: 'accept-all',
-  source: SOURCE,
+  source: 'drivers/net/veth.c (veth_set_multicast_list is empty)',
   summary: 'veth: no receive filter, every frame accepted',
-  profile: (): NicProfile => ({
-    name: 'accept-all',
-    source: SOURCE,
-    summary: 'veth: no receive filter, every frame accepted',
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new VethFilter(ownMac),
-  }),
-};
+  create: () => new VethFilter(),
+});

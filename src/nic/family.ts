@@ -1,7 +1,9 @@
 // A profile family: one profile file describes its name pattern and builds the profile,
 // optionally from one integer parameter ("ldd3-ff:4"). The registry lists the families.
 import { InputError } from '../errors.ts';
-import type { NicProfile } from './filter.ts';
+import type { FaultSet } from '../faults.ts';
+import type { Mac } from '../wire/mac.ts';
+import type { NicFilter, NicProfile } from './filter.ts';
 
 /** The integer parameter of a parameterised family ("ldd3-ff:N"). */
 export interface ProfileParameter {
@@ -31,6 +33,40 @@ export interface ParameterisedFamily extends FamilyInfo {
 }
 
 export type ProfileFamily = FixedFamily | ParameterisedFamily;
+
+/** A profile without parameter: its name is `base`. */
+export function fixedFamily(info: {
+  base: string;
+  source: string;
+  summary: string;
+  create: (ownMac: Mac, faults: FaultSet) => NicFilter;
+}): FixedFamily {
+  const { base, source, summary, create } = info;
+  return { base, source, summary, profile: () => ({ name: base, source, summary, create }) };
+}
+
+/** A profile family "base:N"; `summary(n)` reads "... N ..." for the family when n is 'N'. */
+export function parameterisedFamily(info: {
+  base: string;
+  source: string;
+  summary: (n: number | 'N') => string;
+  parameter: ProfileParameter;
+  create: (n: number, ownMac: Mac, faults: FaultSet) => NicFilter;
+}): ParameterisedFamily {
+  const { base, source, summary, parameter, create } = info;
+  return {
+    base,
+    source,
+    summary: summary('N'),
+    parameter,
+    profile: (n: number) => ({
+      name: `${base}:${n}`,
+      source,
+      summary: summary(n),
+      create: (ownMac: Mac, faults: FaultSet) => create(n, ownMac, faults),
+    }),
+  };
+}
 
 /** "ldd3-ff:N" for a parameterised family, "tun" for a fixed one. */
 export function familyPattern(family: ProfileFamily): string {

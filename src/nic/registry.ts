@@ -2,11 +2,23 @@
 // line in FAMILIES below (and its oracle spec in src/oracle).
 import { InputError } from '../errors.ts';
 import { acceptAll } from './accept-all.ts';
+import { allmultiOnly } from './allmulti-only.ts';
+import { exactStrict } from './exact-strict.ts';
+import { hash64 } from './hash64.ts';
+import { ldd3Ff } from './ldd3-ff.ts';
+import { ldd3Nf } from './ldd3-nf.ts';
+import { tun } from './tun.ts';
 import { type ProfileFamily, familyPattern, parseParameter } from './family.ts';
 import type { NicProfile } from './filter.ts';
 
 const FAMILIES: readonly ProfileFamily[] = [
   acceptAll,
+  ldd3Nf,
+  allmultiOnly,
+  ldd3Ff,
+  exactStrict,
+  hash64,
+  tun,
 ];
 
 /** One row of `mcast-testbench profiles`. */

@@ -1,0 +1,44 @@
+// allmulti-only: LDD3 ch. 17.14, the second class of hardware: "interfaces that can tell
+// multicast packets from other packets ... can be told to receive every multicast packet and
+// let the software decide". ff_set_multicast_list with FF_TABLE_SIZE reduced to 0 (as the
+// LDD3 text says): PROMISC -> all packets; ALLMULTI or a non-empty list -> all multicast;
+// an empty list -> own packets (station address and broadcast) only.
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import { fixedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+
+type AllmultiOnlyMode = 'all-packets' | 'all-multicast' | 'own-packets';
+
+class AllmultiOnlyFilter implements NicFilter {
+  private mode: AllmultiOnlyMode = 'own-packets';
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(rx: RxMode): ProgramResult {
+    if (promiscSeen(rx, this.faults)) this.mode = 'all-packets';
+    else if (rx.allmulti || rx.mc.length > 0) this.mode = 'all-multicast';
+    else this.mode = 'own-packets';
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst)) return true;
+    return this.mode === 'all-multicast' && isMulticastMac(dst);
+  }
+
+  state(): JsonValue {
+    return { mode: this.mode, station: this.ownMac };
+  }
+}
+
+export const allmultiOnly = fixedFamily({
+  base: 'allmulti-only',
+  source: 'LDD3 ch. 17.14 (class 2: all multicast or none)',
+  summary: 'all multicast whenever the device list is non-empty or ALLMULTI; everything with PROMISC',
+  create: (ownMac, faults) => new AllmultiOnlyFilter(ownMac, faults),
+});

@@ -1,0 +1,86 @@
+// hash64: a 64-bit multicast hash filter, as drivers/net/ethernet/realtek/8139too.c
+// __set_rx_mode programs it: PROMISC -> AcceptAllPhys and every hash bit; ALLMULTI -> every
+// hash bit; otherwise bit ether_crc(addr) >> 26 of mc_filter[2] for each address, and
+// AcceptMulticast only when some address was hashed. The hardware looks the received
+// destination up with the same hash. 8139too's multicast_filter_limit (32) is not modelled:
+// this profile is the pure hash table.
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import { type Mac, isBroadcastMac, isMulticastMac } from '../wire/mac.ts';
+import { fixedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import {
+  EMPTY_MASK64,
+  FULL_MASK64,
+  type HashMask64,
+  hashBucket64,
+  hex32,
+  programmedBucket64,
+  promiscSeen,
+  setBucket64,
+  testBucket64,
+} from './station.ts';
+
+// RxConfig accept bits, drivers/net/ethernet/realtek/8139too.c enum rx_mode_bits.
+const ACCEPT_BROADCAST = 0x08;
+const ACCEPT_MULTICAST = 0x04;
+const ACCEPT_MY_PHYS = 0x02;
+const ACCEPT_ALL_PHYS = 0x01;
+
+class Hash64Filter implements NicFilter {
+  // Reset state: the driver's rtl8139_hw_start programs __set_rx_mode with an empty list.
+  private rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
+  private mar: HashMask64 = EMPTY_MASK64;
+
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(rx: RxMode): ProgramResult {
+    if (promiscSeen(rx, this.faults)) {
+      this.rxMode = ACCEPT_BROADCAST | ACCEPT_MULTICAST | ACCEPT_MY_PHYS | ACCEPT_ALL_PHYS;
+      this.mar = FULL_MASK64;
+    } else if (rx.allmulti) {
+      this.rxMode = ACCEPT_BROADCAST | ACCEPT_MULTICAST | ACCEPT_MY_PHYS;
+      this.mar = FULL_MASK64;
+    } else {
+      this.rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
+      let mar = EMPTY_MASK64;
+      for (const mac of rx.mc) {
+        mar = setBucket64(mar, programmedBucket64(mac, this.faults));
+        this.rxMode |= ACCEPT_MULTICAST;
+      }
+      this.mar = mar;
+    }
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.rxMode & ACCEPT_ALL_PHYS) return true;
+    if (dst === this.ownMac) return (this.rxMode & ACCEPT_MY_PHYS) !== 0;
+    if (isBroadcastMac(dst)) return (this.rxMode & ACCEPT_BROADCAST) !== 0;
+    if (!isMulticastMac(dst)) return false;
+    return (this.rxMode & ACCEPT_MULTICAST) !== 0 && testBucket64(this.mar, hashBucket64(dst));
+  }
+
+  state(): JsonValue {
+    const m = this.rxMode;
+    return {
+      station: this.ownMac,
+      acceptAllPhys: (m & ACCEPT_ALL_PHYS) !== 0,
+      acceptMyPhys: (m & ACCEPT_MY_PHYS) !== 0,
+      acceptMulticast: (m & ACCEPT_MULTICAST) !== 0,
+      acceptBroadcast: (m & ACCEPT_BROADCAST) !== 0,
+      // MAR0..3 hold mc_filter[0], MAR4..7 mc_filter[1] (8139too.c __set_rx_mode).
+      mar: [hex32(this.mar[0]), hex32(this.mar[1])],
+    };
+  }
+}
+
+export const hash64 = fixedFamily({
+  base: 'hash64',
+  source: 'drivers/net/ethernet/realtek/8139too.c __set_rx_mode',
+  summary: '64-bit multicast hash at ether_crc >> 26 (8139too); ALLMULTI -> all multicast; PROMISC -> all',
+  create: (ownMac, faults) => new Hash64Filter(ownMac, faults),
+});

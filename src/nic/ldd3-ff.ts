@@ -1,0 +1,73 @@
+// ldd3-ff:N: LDD3 ch. 17.14 ff_set_multicast_list, the full-featured class with an exact
+// hardware table of FF_TABLE_SIZE = N entries:
+//   IFF_PROMISC -> ff_get_all_packets();
+//   IFF_ALLMULTI || mc_count > FF_TABLE_SIZE -> ff_get_all_multicast_packets();
+//   mc_count == 0 -> ff_get_only_own_packets();
+//   else ff_clear_mc_list(); store every address; ff_get_packets_in_multicast_list().
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import { parameterisedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+
+/** Largest FF_TABLE_SIZE accepted in a profile name (LDD3 leaves it to the hardware). */
+const FF_TABLE_SIZE_MAX = 4096;
+/** Small, so that properties reach overflow often. */
+const FF_TABLE_SIZE_DEFAULT = 4;
+
+type FfMode = 'all-packets' | 'all-multicast' | 'own-packets' | 'multicast-list';
+
+class FfFilter implements NicFilter {
+  private mode: FfMode = 'own-packets';
+  private table: Mac[] = [];
+  /** Set by the 'sticky-allmulti' fault once all-multicast was entered. */
+  private stuckAllMulticast = false;
+
+  constructor(
+    private readonly tableSize: number,
+    private readonly ownMac: Mac,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(rx: RxMode): ProgramResult {
+    const overflow = rx.mc.length > this.tableSize;
+    if (promiscSeen(rx, this.faults)) {
+      this.mode = 'all-packets';
+    } else if (rx.allmulti || (overflow && !this.faults.has('no-allmulti-on-overflow')) || this.stuckAllMulticast) {
+      this.mode = 'all-multicast';
+      if (this.faults.has('sticky-allmulti')) this.stuckAllMulticast = true;
+    } else if (rx.mc.length === 0) {
+      this.mode = 'own-packets';
+      this.table = [];
+    } else {
+      // With 'no-allmulti-on-overflow' an overflowing list is cut to the first N.
+      this.table = rx.mc.slice(0, this.tableSize);
+      this.mode = 'multicast-list';
+    }
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst)) return true;
+    if (this.mode === 'all-multicast') return isMulticastMac(dst);
+    return this.mode === 'multicast-list' && this.table.includes(dst);
+  }
+
+  state(): JsonValue {
+    return {
+      mode: this.mode,
+      station: this.ownMac,
+      tableSize: this.tableSize,
+      table: this.mode === 'multicast-list' ? [...this.table] : [],
+    };
+  }
+}
+
+export const ldd3Ff = parameterisedFamily({
+  base: 'ldd3-ff',
+  source: 'LDD3 ch. 17.14 ff_set_multicast_list',
+  summary: (n) => `exact table of ${n}; more than ${n} entries or ALLMULTI -> all multicast; PROMISC -> all`,
+  parameter: { meaning: 'exact table entries (FF_TABLE_SIZE)', min: 0, max: FF_TABLE_SIZE_MAX, default: FF_TABLE_SIZE_DEFAULT },
+  create: (n, ownMac, faults) => new FfFilter(n, ownMac, faults),
+});

@@ -1,0 +1,40 @@
+// ldd3-nf: LDD3 ch. 17.14 (Linux Device Drivers, 3rd ed., "Multicast"), the "nf" (no
+// features) class: hardware that cannot filter multicast at all. nf_set_multicast_list:
+//   if (dev->flags & IFF_PROMISC) nf_get_all_packets(); else nf_get_only_own_packets();
+// "Own packets" are the station address plus broadcast; multicast is never received.
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import type { Mac } from '../wire/mac.ts';
+import { fixedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+
+type NfMode = 'all-packets' | 'own-packets';
+
+class NfFilter implements NicFilter {
+  private mode: NfMode = 'own-packets';
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(rx: RxMode): ProgramResult {
+    this.mode = promiscSeen(rx, this.faults) ? 'all-packets' : 'own-packets';
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    return this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst);
+  }
+
+  state(): JsonValue {
+    return { mode: this.mode, station: this.ownMac };
+  }
+}
+
+export const ldd3Nf = fixedFamily({
+  base: 'ldd3-nf',
+  source: 'LDD3 ch. 17.14 nf_set_multicast_list',
+  summary: 'no multicast filter: own MAC and broadcast only, everything when PROMISC',
+  create: (ownMac, faults) => new NfFilter(ownMac, faults),
+});

@@ -1,0 +1,46 @@
+// What every Ethernet receive filter shares: the station address match, broadcast, and how
+// programmed tables are shown in state().
+import type { FaultSet } from '../faults.ts';
+import { macEtherCrc } from '../wire/crc.ts';
+import { type Mac, isBroadcastMac } from '../wire/mac.ts';
+import type { RxMode } from './filter.ts';
+
+/** Own station address or ff:ff:ff:ff:ff:ff: accepted by every profile unless it says otherwise. */
+export function isOwnOrBroadcast(ownMac: Mac, dst: Mac): boolean {
+  return dst === ownMac || isBroadcastMac(dst);
+}
+
+/** IFF_PROMISC as the profile sees it; the 'ignore-promisc' fault makes the driver blind to it. */
+export function promiscSeen(mode: RxMode, faults: FaultSet): boolean {
+  return mode.promisc && !faults.has('ignore-promisc');
+}
+
+/** A 32-bit register as state() shows it: "0x0000a000". */
+export function hex32(word: number): string {
+  return `0x${(word >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/** Where a 64-bit multicast hash filter puts a MAC: ether_crc(addr) >> 26 (8139too, tun). */
+export function hashBucket64(mac: Mac): number {
+  return macEtherCrc(mac) >>> 26;
+}
+
+/** The bucket a driver programs; 'hash-low-bits' takes the low 6 CRC bits instead of the high 6. */
+export function programmedBucket64(mac: Mac, faults: FaultSet): number {
+  return faults.has('hash-low-bits') ? macEtherCrc(mac) & 0x3f : hashBucket64(mac);
+}
+
+/** A 64-bit hash filter as two 32-bit words: bucket n is bit n & 31 of word n >> 5. */
+export type HashMask64 = readonly [number, number];
+
+export const EMPTY_MASK64: HashMask64 = [0, 0];
+export const FULL_MASK64: HashMask64 = [0xffffffff, 0xffffffff];
+
+export function setBucket64(mask: HashMask64, n: number): HashMask64 {
+  const bit = (1 << (n & 31)) >>> 0;
+  return n >> 5 === 0 ? [(mask[0] | bit) >>> 0, mask[1]] : [mask[0], (mask[1] | bit) >>> 0];
+}
+
+export function testBucket64(mask: HashMask64, n: number): boolean {
+  return ((mask[n >> 5 === 0 ? 0 : 1] >>> (n & 31)) & 1) === 1;
+}

@@ -1,0 +1,105 @@
+// tun: the tap TX filter of drivers/net/tun.c (struct tap_filter, update_filter, run_filter,
+// check_filter, addr_hash_set/addr_hash_test), programmed as a tap backend would with
+// TUNSETTXFILTER: the address list is the station MAC, broadcast, then the device list in its
+// order; flags TUN_FLT_ALLMULTI when ALLMULTI; under PROMISC a filter of count 0 (disabled).
+// tun_net_mclist itself is empty: the kernel side never programs it, the backend does.
+import type { FaultSet } from '../faults.ts';
+import type { JsonValue } from '../scenario/types.ts';
+import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
+import { fixedFamily } from './family.ts';
+import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import {
+  EMPTY_MASK64,
+  FULL_MASK64,
+  type HashMask64,
+  hashBucket64,
+  hex32,
+  programmedBucket64,
+  promiscSeen,
+  setBucket64,
+  testBucket64,
+} from './station.ts';
+
+/** drivers/net/tun.c FLT_EXACT_COUNT: the first 8 addresses are matched exactly. */
+const FLT_EXACT_COUNT = 8;
+/** include/uapi/linux/if_tun.h TUN_FLT_ALLMULTI. */
+const TUN_FLT_ALLMULTI = 0x0001;
+
+/** struct tap_filter: count (0 = disabled), mask[2], addr[FLT_EXACT_COUNT]. */
+interface TapFilter {
+  readonly count: number;
+  readonly mask: HashMask64;
+  readonly addr: readonly Mac[];
+}
+
+/** struct tun_filter as the backend passes it to TUNSETTXFILTER. */
+interface TunFilterRequest {
+  readonly flags: number;
+  readonly addr: readonly Mac[];
+}
+
+/**
+ * update_filter: returns the new tap_filter. Note the order in tun.c: count is zeroed, the
+ * exact slots written, the mask rebuilt; a unicast address past the exact slots returns with
+ * count still 0 (filter disabled); TUN_FLT_ALLMULTI overrides the mask; count = nexact.
+ */
+function updateFilter(old: TapFilter, uf: TunFilterRequest, faults: FaultSet): TapFilter {
+  if (uf.addr.length === 0) return { ...old, count: 0 };
+  const nexact = Math.min(uf.addr.length, FLT_EXACT_COUNT);
+  const addr = [...uf.addr.slice(0, nexact), ...old.addr.slice(nexact)];
+  let mask: HashMask64 = EMPTY_MASK64;
+  for (const a of uf.addr.slice(nexact)) {
+    // "Remaining multicast addresses are hashed, unicast will leave the filter disabled."
+    if (!isMulticastMac(a)) return { count: 0, mask, addr };
+    mask = setBucket64(mask, programmedBucket64(a, faults));
+  }
+  if (uf.flags & TUN_FLT_ALLMULTI) mask = FULL_MASK64;
+  return { count: nexact, mask, addr };
+}
+
+class TapTxFilter implements NicFilter {
+  // tun_set_iff allocates the tun_struct zeroed: count 0, the filter disabled.
+  private filter: TapFilter = { count: 0, mask: EMPTY_MASK64, addr: [] };
+  private flags = 0;
+
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(rx: RxMode): ProgramResult {
+    const uf: TunFilterRequest = promiscSeen(rx, this.faults)
+      ? { flags: 0, addr: [] }
+      : { flags: rx.allmulti ? TUN_FLT_ALLMULTI : 0, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] };
+    this.flags = uf.flags;
+    this.filter = updateFilter(this.filter, uf, this.faults);
+    return { ok: true };
+  }
+
+  /** check_filter then run_filter. */
+  accept(dst: Mac): boolean {
+    const f = this.filter;
+    if (f.count === 0) return true;
+    if (f.addr.slice(0, f.count).includes(dst)) return true;
+    return isMulticastMac(dst) && testBucket64(f.mask, hashBucket64(dst));
+  }
+
+  state(): JsonValue {
+    const f = this.filter;
+    return {
+      enabled: f.count !== 0,
+      count: f.count,
+      flags: this.flags & TUN_FLT_ALLMULTI ? ['TUN_FLT_ALLMULTI'] : [],
+      // The exact slots as written; only the first `count` are matched.
+      addr: [...f.addr],
+      mask: [hex32(f.mask[0]), hex32(f.mask[1])],
+    };
+  }
+}
+
+export const tun = fixedFamily({
+  base: 'tun',
+  source: 'drivers/net/tun.c update_filter / run_filter (TUNSETTXFILTER)',
+  summary: 'tap TX filter: own MAC, broadcast and the first 6 groups exact, the rest in a 64-bit hash; PROMISC disables it',
+  create: (ownMac, faults) => new TapTxFilter(ownMac, faults),
+});
