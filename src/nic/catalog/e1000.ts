@@ -1,0 +1,144 @@
+// e1000:N (N = mc_filter_type 0..3): Intel 8254x, drivers/net/ethernet/intel/e1000/e1000_main.c
+// (e1000_set_rx_mode) and e1000_hw.c (e1000_hash_mc_addr, e1000_rar_set).
+// Registers modelled: RCTL (UPE, MPE, BAM), the receive address registers RAR0..RAR14 (RAR0 the
+// station address, then unicast secondaries, then the first multicast groups, valid bit AV), and
+// the multicast table array MTA[128] (4096 bits). Groups beyond the RARs set MTA bit
+// hash & 0x1f of register (hash >> 5) & 0x7f, hash = 12 address bits picked by mc_filter_type
+// (the MO field of RCTL). The driver never falls back to all-multicast by count: only
+// IFF_ALLMULTI (MPE) or IFF_PROMISC (UPE | MPE).
+import type { FaultSet } from '../../faults.ts';
+import { type Mac, macBytes } from '../../wire/mac.ts';
+import type { ParameterisedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { BitTable, destinationClass } from './hash-table.ts';
+
+/** e1000_hw.h: #define E1000_RAR_ENTRIES 15 (RAR0..RAR14 used by e1000_set_rx_mode). */
+export const E1000_RAR_ENTRIES = 15;
+/** e1000_hw.h: #define E1000_NUM_MTA_REGISTERS 128 (x 32 bits = 4096). */
+export const E1000_NUM_MTA_REGISTERS = 128;
+/** e1000_hw.h RCTL bits. */
+export const E1000_RCTL_UPE = 0x00000008;
+export const E1000_RCTL_MPE = 0x00000010;
+export const E1000_RCTL_BAM = 0x00008000;
+
+/**
+ * e1000_hw.c e1000_hash_mc_addr (identical to ixgbe_common.c ixgbe_mta_vector): the 12-bit MTA
+ * vector of a multicast address for mc_filter_type 0..3.
+ * Published example (e1000_hw.c comment) for 01:AA:00:12:34:56: 0x563, 0xAC6, 0x5D8, 0x634.
+ */
+export function mtaVector(filterType: number, mac: Mac): number {
+  const b = macBytes(mac);
+  const b4 = b[4] as number;
+  const b5 = b[5] as number;
+  let v: number;
+  switch (filterType) {
+    case 0: v = (b4 >> 4) | (b5 << 4); break; // [47:36]
+    case 1: v = (b4 >> 3) | (b5 << 5); break; // [46:35]
+    case 2: v = (b4 >> 2) | (b5 << 6); break; // [45:34]
+    case 3: v = b4 | (b5 << 8); break; // [43:32]
+    default: throw new RangeError(`mc_filter_type must be 0..3, got ${filterType}`);
+  }
+  return v & 0xfff;
+}
+
+/** MTA register and bit of a vector: (hash >> 5) & 0x7f, hash & 0x1f. */
+export function mtaLocation(vector: number): { register: number; bit: number } {
+  return { register: (vector >> 5) & 0x7f, bit: vector & 0x1f };
+}
+
+/** The MTA as 128 u32 registers; bit b of register r is table bit 32r + b. */
+export class MulticastTableArray {
+  readonly table = new BitTable(E1000_NUM_MTA_REGISTERS * 32);
+  setVector(vector: number): void {
+    const { register, bit } = mtaLocation(vector);
+    this.table.set(register * 32 + bit);
+  }
+  testVector(vector: number): boolean {
+    const { register, bit } = mtaLocation(vector);
+    return this.table.test(register * 32 + bit);
+  }
+  /** Non-zero registers as { "MTA[r]": "hex" }: 128 words are too many to print. */
+  nonZero(): Record<string, string> {
+    const out: Record<string, string> = {};
+    const words = this.table.words();
+    words.forEach((w, r) => {
+      if (w !== '00000000') out[`MTA[${r}]`] = w;
+    });
+    return out;
+  }
+}
+
+class E1000Filter implements NicFilter {
+  // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
+  private rctl = E1000_RCTL_BAM;
+  private rar: (Mac | null)[];
+  private mta = new MulticastTableArray();
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly filterType: number,
+  ) {
+    this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
+  }
+
+  program(mode: RxMode): ProgramResult {
+    let rctl = this.rctl;
+    if (mode.promisc) {
+      rctl |= E1000_RCTL_UPE | E1000_RCTL_MPE;
+    } else {
+      rctl = mode.allmulti ? rctl | E1000_RCTL_MPE : rctl & ~E1000_RCTL_MPE;
+      // No secondary unicast addresses in this model: use_uc, UPE cleared.
+      rctl &= ~E1000_RCTL_UPE;
+    }
+    this.rctl = rctl;
+    const rar: (Mac | null)[] = [this.ownMac];
+    const mta = new MulticastTableArray();
+    for (const mac of mode.mc) {
+      if (rar.length === E1000_RAR_ENTRIES) mta.setVector(mtaVector(this.filterType, mac));
+      else rar.push(mac);
+    }
+    while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
+    this.rar = rar;
+    this.mta = mta;
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.rar.includes(dst)) return true;
+    switch (destinationClass(dst)) {
+      case 'broadcast':
+        return (this.rctl & E1000_RCTL_BAM) !== 0;
+      case 'multicast':
+        return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVector(this.filterType, dst));
+      case 'unicast':
+        return (this.rctl & E1000_RCTL_UPE) !== 0;
+    }
+  }
+
+  state() {
+    return {
+      chip: 'Intel 8254x',
+      mcFilterType: this.filterType,
+      upe: (this.rctl & E1000_RCTL_UPE) !== 0,
+      mpe: (this.rctl & E1000_RCTL_MPE) !== 0,
+      bam: (this.rctl & E1000_RCTL_BAM) !== 0,
+      rar: this.rar.map((m) => m ?? ''),
+      mta: this.mta.nonZero(),
+    };
+  }
+}
+
+const SOURCE = 'drivers/net/ethernet/intel/e1000/e1000_main.c (e1000_set_rx_mode), e1000_hw.c (e1000_hash_mc_addr)';
+const SUMMARY = '14 exact RARs, then 4096-bit MTA hash on 12 address bits (mc_filter_type N); all multicast only by ALLMULTI';
+
+export const e1000: ParameterisedFamily = {
+  base: 'e1000',
+  source: SOURCE,
+  summary: SUMMARY,
+  parameter: { meaning: 'mc_filter_type (MTA hash bits: 0 [47:36], 1 [46:35], 2 [45:34], 3 [43:32])', min: 0, max: 3, default: 0 },
+  profile: (n: number): NicProfile => ({
+    name: `e1000:${n}`,
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new E1000Filter(ownMac, n),
+  }),
+};

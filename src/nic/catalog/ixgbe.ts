@@ -1,0 +1,76 @@
+// ixgbe: Intel 82598/82599/X540, drivers/net/ethernet/intel/ixgbe/ixgbe_main.c (ixgbe_set_rx_mode,
+// ixgbe_write_mc_addr_list) and ixgbe_common.c (ixgbe_update_mc_addr_list_generic,
+// ixgbe_mta_vector). Multicast goes only to the 4096-bit MTA (the RARs hold unicast): on every
+// update the driver clears the MTA shadow, sets one bit per group and writes all 128 registers,
+// then enables MCSTCTRL with MFE | mc_filter_type. FCTRL: UPE | MPE under IFF_PROMISC, MPE under
+// IFF_ALLMULTI, BAM always. mc_filter_type: 0 ([47:36]); Linux never assigns it for the PF
+// (hw->mac is zeroed), DPDK's ixgbe_pf.c sets hw->mac.mc_filter_type = 0 explicitly.
+import type { FaultSet } from '../../faults.ts';
+import type { Mac } from '../../wire/mac.ts';
+import type { FixedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { MulticastTableArray, mtaVector } from './e1000.ts';
+import { destinationClass } from './hash-table.ts';
+
+/** The MO field ixgbe runs with (see the header comment). */
+export const IXGBE_MC_FILTER_TYPE = 0;
+/** ixgbe_type.h FCTRL bits. */
+export const IXGBE_FCTRL_MPE = 0x00000100;
+export const IXGBE_FCTRL_UPE = 0x00000200;
+export const IXGBE_FCTRL_BAM = 0x00000400;
+
+class IxgbeFilter implements NicFilter {
+  private fctrl = IXGBE_FCTRL_BAM;
+  private mta = new MulticastTableArray();
+  constructor(private readonly ownMac: Mac) {}
+
+  program(mode: RxMode): ProgramResult {
+    let fctrl = this.fctrl & ~(IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE);
+    if (mode.promisc) fctrl |= IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE;
+    else if (mode.allmulti) fctrl |= IXGBE_FCTRL_MPE;
+    this.fctrl = fctrl;
+    // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit.
+    const mta = new MulticastTableArray();
+    for (const mac of mode.mc) mta.setVector(mtaVector(IXGBE_MC_FILTER_TYPE, mac));
+    this.mta = mta;
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    switch (destinationClass(dst)) {
+      case 'broadcast':
+        return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
+      case 'multicast':
+        return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVector(IXGBE_MC_FILTER_TYPE, dst));
+      case 'unicast':
+        return dst === this.ownMac || (this.fctrl & IXGBE_FCTRL_UPE) !== 0;
+    }
+  }
+
+  state() {
+    return {
+      chip: 'Intel 82599',
+      mcFilterType: IXGBE_MC_FILTER_TYPE,
+      upe: (this.fctrl & IXGBE_FCTRL_UPE) !== 0,
+      mpe: (this.fctrl & IXGBE_FCTRL_MPE) !== 0,
+      bam: (this.fctrl & IXGBE_FCTRL_BAM) !== 0,
+      rar0: this.ownMac,
+      mta: this.mta.nonZero(),
+    };
+  }
+}
+
+const SOURCE = 'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c (ixgbe_set_rx_mode), ixgbe_common.c (ixgbe_mta_vector)';
+const SUMMARY = '4096-bit MTA hash only, mc_filter_type 0 ([47:36]); all multicast only by ALLMULTI';
+
+export const ixgbe: FixedFamily = {
+  base: 'ixgbe',
+  source: SOURCE,
+  summary: SUMMARY,
+  profile: (): NicProfile => ({
+    name: 'ixgbe',
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new IxgbeFilter(ownMac),
+  }),
+};

@@ -1,0 +1,120 @@
+// rtl8139: RealTek RTL8129/8139, drivers/net/ethernet/realtek/8139too.c (__set_rx_mode).
+// Registers modelled: RxConfig (accept bits), MAR0..MAR7 (64-bit multicast hash), IDR0..5
+// (station address). The chip accepts a multicast frame when AcceptMulticast is set and MAR
+// bit ether_crc(dst) >> 26 is set, bit n being bit (n & 7) of MAR byte (n >> 3): the driver
+// writes mc_filter[0] to MAR0 and mc_filter[1] to MAR4 as little-endian u32 (RTL_W32_F).
+import type { FaultSet } from '../../faults.ts';
+import { macEtherCrc } from '../../wire/crc.ts';
+import type { Mac } from '../../wire/mac.ts';
+import type { FixedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { BitTable, destinationClass, etherCrcTop6, le32Bytes } from './hash-table.ts';
+
+/** 8139too.c: static int multicast_filter_limit = 32 ("maximal number of multicast addresses"). */
+export const RTL8139_MULTICAST_FILTER_LIMIT = 32;
+/** 8139too.c enum rx_mode_bits. */
+export const RTL_ACCEPT_ALL_PHYS = 0x01;
+export const RTL_ACCEPT_MY_PHYS = 0x02;
+export const RTL_ACCEPT_MULTICAST = 0x04;
+export const RTL_ACCEPT_BROADCAST = 0x08;
+
+const SOURCE = 'drivers/net/ethernet/realtek/8139too.c (__set_rx_mode)';
+const SUMMARY = '64-bit MAR hash (ether_crc >> 26); > 32 groups or ALLMULTI: all multicast';
+
+/** The two u32 words __set_rx_mode computes, plus the RxConfig accept bits. */
+export interface RealtekProgram {
+  readonly rxMode: number;
+  readonly mcFilter: readonly [number, number];
+}
+
+/** 8139too.c __set_rx_mode: the accept bits and mc_filter[2] for one rx mode. */
+export function rtl8139Program(mode: RxMode, faults: FaultSet): RealtekProgram {
+  if (mode.promisc) {
+    return { rxMode: RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MULTICAST | RTL_ACCEPT_MY_PHYS | RTL_ACCEPT_ALL_PHYS, mcFilter: [0xffffffff, 0xffffffff] };
+  }
+  if (mode.mc.length > RTL8139_MULTICAST_FILTER_LIMIT || mode.allmulti) {
+    return { rxMode: RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MULTICAST | RTL_ACCEPT_MY_PHYS, mcFilter: [0xffffffff, 0xffffffff] };
+  }
+  let rxMode = RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS;
+  const filter = [0, 0];
+  for (const mac of mode.mc) {
+    const bit = etherCrcTop6(macEtherCrc(mac), faults);
+    filter[bit >> 5] = ((filter[bit >> 5] as number) | (1 << (bit & 31))) >>> 0;
+    // An empty list leaves AcceptMulticast clear: no multicast frame at all.
+    rxMode |= RTL_ACCEPT_MULTICAST;
+  }
+  return { rxMode, mcFilter: [filter[0] as number, filter[1] as number] };
+}
+
+/** The chip side shared by the Realtek profiles: accept bits, MAR bytes and the station address. */
+export class RealtekChip {
+  rxConfig = 0;
+  readonly mar = new BitTable(64);
+  constructor(
+    readonly ownMac: Mac,
+    /** Maps a hash bucket to its MAR bit: identity on 8139, byte-reversed on r8169 > VER_06. */
+    private readonly marBit: (bucket: number) => number,
+    private readonly faults: FaultSet,
+  ) {}
+
+  writeMar(offset: 0 | 4, value: number): void {
+    this.mar.bytes.set(le32Bytes(value), offset);
+  }
+
+  accept(dst: Mac): boolean {
+    const cfg = this.rxConfig;
+    switch (destinationClass(dst)) {
+      case 'broadcast':
+        return (cfg & RTL_ACCEPT_BROADCAST) !== 0;
+      case 'multicast':
+        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(macEtherCrc(dst), this.faults)));
+      case 'unicast':
+        return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && dst === this.ownMac);
+    }
+  }
+
+  state(): { [k: string]: string | boolean | string[] } {
+    const cfg = this.rxConfig;
+    return {
+      acceptAllPhys: (cfg & RTL_ACCEPT_ALL_PHYS) !== 0,
+      acceptMyPhys: (cfg & RTL_ACCEPT_MY_PHYS) !== 0,
+      acceptMulticast: (cfg & RTL_ACCEPT_MULTICAST) !== 0,
+      acceptBroadcast: (cfg & RTL_ACCEPT_BROADCAST) !== 0,
+      mar: Array.from(this.mar.bytes, (b) => b.toString(16).padStart(2, '0')),
+      idr: this.ownMac,
+    };
+  }
+}
+
+class Rtl8139Filter implements NicFilter {
+  private readonly chip: RealtekChip;
+  constructor(ownMac: Mac, private readonly faults: FaultSet) {
+    // Reset: RxConfig accept bits clear until rtl8139_hw_start calls __set_rx_mode.
+    this.chip = new RealtekChip(ownMac, (bucket) => bucket, faults);
+  }
+  program(mode: RxMode): ProgramResult {
+    const p = rtl8139Program(mode, this.faults);
+    this.chip.rxConfig = p.rxMode;
+    this.chip.writeMar(0, p.mcFilter[0]);
+    this.chip.writeMar(4, p.mcFilter[1]);
+    return { ok: true };
+  }
+  accept(dst: Mac): boolean {
+    return this.chip.accept(dst);
+  }
+  state() {
+    return { chip: 'RTL8139', ...this.chip.state() };
+  }
+}
+
+export const rtl8139: FixedFamily = {
+  base: 'rtl8139',
+  source: SOURCE,
+  summary: SUMMARY,
+  profile: (): NicProfile => ({
+    name: 'rtl8139',
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac, faults),
+  }),
+};

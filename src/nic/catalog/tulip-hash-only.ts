@@ -1,0 +1,85 @@
+// tulip-hash-only: tulip work-alikes flagged MC_HASH_ONLY ("Some work-alikes have only a
+// 64-entry hash filter table"), drivers/net/ethernet/dec/tulip/tulip_core.c set_rx_mode. The
+// driver writes the two u32 words to the chip's hash registers (ASIX: CSR13 index 2/3 + CSR14;
+// COMET: CSR27/CSR28). Bucket: ether_crc(addr) >> 26 (ASIX) or ether_crc_le(addr) & 0x3f
+// (COMET_MAC_ADDR, see tulip-comet.ts). More than 64 groups, more than 1000, or ALLMULTI:
+// CSR6 AcceptAllMulticast.
+// Assumption (not in the driver): these chips accept broadcast and the station address in
+// their own registers, without the hash table.
+import type { FaultSet } from '../../faults.ts';
+import { macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import type { Mac } from '../../wire/mac.ts';
+import type { FixedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { BitTable, destinationClass, etherCrcTop6 } from './hash-table.ts';
+import { TULIP_ACCEPT_ALL_MULTICAST, TULIP_ACCEPT_ALL_PHYS, TULIP_ALLMULTI_LIMIT } from './tulip.ts';
+
+/** tulip_core.c set_rx_mode, MC_HASH_ONLY: `netdev_mc_count(dev) > 64` -> all multicast. */
+export const TULIP_HASH_ONLY_LIMIT = 64;
+
+export type HashOnlyChip = 'asix' | 'comet';
+
+/** The bucket set_rx_mode computes: filterbit &= 0x3f after either CRC. */
+export function tulipHashOnlyBucket(chip: HashOnlyChip, mac: Mac, faults: FaultSet): number {
+  return chip === 'comet' ? macEtherCrcLe(mac) & 0x3f : etherCrcTop6(macEtherCrc(mac), faults) & 0x3f;
+}
+
+export class TulipHashOnlyFilter implements NicFilter {
+  private csr6 = 0;
+  private readonly hash = new BitTable(64);
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly chip: HashOnlyChip,
+    private readonly faults: FaultSet,
+  ) {}
+
+  program(mode: RxMode): ProgramResult {
+    this.csr6 &= ~(TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS);
+    if (mode.promisc) {
+      this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS;
+    } else if (mode.mc.length > TULIP_ALLMULTI_LIMIT || mode.allmulti || mode.mc.length > TULIP_HASH_ONLY_LIMIT) {
+      this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST;
+    } else {
+      // The registers are rewritten only when the words change; the result is the same table.
+      this.hash.clear();
+      for (const mac of mode.mc) this.hash.set(tulipHashOnlyBucket(this.chip, mac, this.faults));
+    }
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
+    switch (destinationClass(dst)) {
+      case 'broadcast':
+        return true;
+      case 'multicast':
+        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(tulipHashOnlyBucket(this.chip, dst, this.faults));
+      case 'unicast':
+        return dst === this.ownMac;
+    }
+  }
+
+  state() {
+    return {
+      chip: this.chip === 'comet' ? 'ADMtek Comet (CSR27/CSR28)' : 'ASIX AX88140 (CSR13/CSR14)',
+      acceptAllMulticast: (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0,
+      acceptAllPhys: (this.csr6 & TULIP_ACCEPT_ALL_PHYS) !== 0,
+      mcFilter: this.hash.words(),
+    };
+  }
+}
+
+const SOURCE = 'drivers/net/ethernet/dec/tulip/tulip_core.c (set_rx_mode, MC_HASH_ONLY)';
+const SUMMARY = 'ASIX AX88140: 64-bit hash (ether_crc >> 26); > 64 groups or ALLMULTI: all multicast';
+
+export const tulipHashOnly: FixedFamily = {
+  base: 'tulip-hash-only',
+  source: SOURCE,
+  summary: SUMMARY,
+  profile: (): NicProfile => ({
+    name: 'tulip-hash-only',
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'asix', faults),
+  }),
+};

@@ -1,0 +1,116 @@
+// tulip: DEC 21140/21143 and work-alikes with the setup-frame filter,
+// drivers/net/ethernet/dec/tulip/tulip_core.c (set_rx_mode, build_setup_frame_perfect,
+// build_setup_frame_hash). The chip's filter is the 192-byte setup frame the driver queues:
+// - perfect filtering: 16 entries of 6 bytes; the driver fills entries 0..n-1 with the groups,
+//   the unused ones with ff:ff:ff:ff:ff:ff and entry 15 with the station address (so it takes at
+//   most 14 groups, keeping one broadcast entry);
+// - hash filtering (tx_flags 0x08400000): a 512-bit table, bit ether_crc_le(dst) & 0x1ff, with
+//   bit 255 (the broadcast address's bucket) always set, plus the station address at entry 13.
+// CSR6 AcceptAllMulticast / AcceptAllPhys override the frame; in those modes the driver queues
+// no new setup frame, so the previous one stays loaded.
+import type { FaultSet } from '../../faults.ts';
+import type { JsonValue } from '../../scenario/types.ts';
+import { macEtherCrcLe } from '../../wire/crc.ts';
+import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
+import type { FixedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { BitTable, destinationClass } from './hash-table.ts';
+
+/** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 1000` -> all multicast. */
+export const TULIP_ALLMULTI_LIMIT = 1000;
+/** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 14` -> hash table ("We have <= 14 addresses"). */
+export const TULIP_PERFECT_LIMIT = 14;
+/** The setup frame holds 16 perfect entries (tulip_core.c build_setup_frame_perfect). */
+export const TULIP_SETUP_ENTRIES = 16;
+/** 512-bit hash table: build_setup_frame_hash index = ether_crc_le(ETH_ALEN, addr) & 0x1ff. */
+export const TULIP_HASH_BITS = 512;
+/** build_setup_frame_hash: set_bit_le(255, hash_table) "Broadcast entry". */
+export const TULIP_BROADCAST_BIT = 255;
+/** tulip.h enum tulip_mode_bits (CSR6). */
+export const TULIP_ACCEPT_ALL_MULTICAST = 0x0080;
+export const TULIP_ACCEPT_ALL_PHYS = 0x0040;
+
+export function tulipHashIndex(mac: Mac): number {
+  return macEtherCrcLe(mac) & 0x1ff;
+}
+
+type SetupFrame =
+  | { readonly kind: 'perfect'; readonly entries: readonly Mac[] }
+  | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac };
+
+function perfectFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
+  const entries: Mac[] = [...mc];
+  while (entries.length < TULIP_SETUP_ENTRIES - 1) entries.push(BROADCAST_MAC);
+  entries.push(ownMac);
+  return { kind: 'perfect', entries };
+}
+
+function hashFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
+  const table = new BitTable(TULIP_HASH_BITS);
+  table.set(TULIP_BROADCAST_BIT);
+  for (const mac of mc) table.set(tulipHashIndex(mac));
+  return { kind: 'hash', table, station: ownMac };
+}
+
+class TulipFilter implements NicFilter {
+  private csr6 = 0;
+  // Reset: tulip_up queues a setup frame with no group (set_rx_mode before the first program).
+  private frame: SetupFrame;
+  constructor(private readonly ownMac: Mac) {
+    this.frame = perfectFrame([], ownMac);
+  }
+
+  program(mode: RxMode): ProgramResult {
+    this.csr6 &= ~(TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS);
+    if (mode.promisc) {
+      this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS;
+    } else if (mode.mc.length > TULIP_ALLMULTI_LIMIT || mode.allmulti) {
+      this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST;
+    } else if (mode.mc.length > TULIP_PERFECT_LIMIT) {
+      this.frame = hashFrame(mode.mc, this.ownMac);
+    } else {
+      this.frame = perfectFrame(mode.mc, this.ownMac);
+    }
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
+    const cls = destinationClass(dst);
+    if (cls !== 'unicast' && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
+    const f = this.frame;
+    if (f.kind === 'perfect') return f.entries.includes(dst);
+    // Hash mode (21140 "imperfect"): multicast and broadcast through the table, the one
+    // physical address by exact match.
+    return cls === 'unicast' ? dst === f.station : f.table.test(tulipHashIndex(dst));
+  }
+
+  state(): JsonValue {
+    const f = this.frame;
+    const setupFrame: JsonValue =
+      f.kind === 'perfect'
+        ? { filtering: 'perfect', entries: [...f.entries] }
+        : { filtering: 'hash', hashBits: f.table.setBits(), station: f.station };
+    return {
+      chip: 'DEC 21140 (setup frame)',
+      acceptAllMulticast: (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0,
+      acceptAllPhys: (this.csr6 & TULIP_ACCEPT_ALL_PHYS) !== 0,
+      setupFrame,
+    };
+  }
+}
+
+const SOURCE = 'drivers/net/ethernet/dec/tulip/tulip_core.c (set_rx_mode, build_setup_frame_perfect, build_setup_frame_hash)';
+const SUMMARY = '16-entry perfect setup frame (<= 14 groups), else 512-bit hash (ether_crc_le & 0x1ff); > 1000 or ALLMULTI: all multicast';
+
+export const tulip: FixedFamily = {
+  base: 'tulip',
+  source: SOURCE,
+  summary: SUMMARY,
+  profile: (): NicProfile => ({
+    name: 'tulip',
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipFilter(ownMac),
+  }),
+};

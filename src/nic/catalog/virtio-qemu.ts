@@ -1,0 +1,101 @@
+// virtio-qemu: virtio_net driver (drivers/net/virtio_net.c virtnet_set_rx_mode) against QEMU's
+// device (hw/net/virtio-net.c virtio_net_handle_rx_mode, virtio_net_handle_mac, receive_filter).
+// The driver sends VIRTIO_NET_CTRL_RX_PROMISC and _ALLMULTI from dev->flags, then one
+// VIRTIO_NET_CTRL_MAC_TABLE_SET with the whole unicast list and the whole multicast list.
+// QEMU rebuilds its one MAC_TABLE_ENTRIES-entry table on every set: unicast first (here none),
+// first_multi = in_use, then the multicast list if it fits entirely, else multi_overflow and
+// no multicast entry at all. receive_filter: promisc -> accept; broadcast -> !nobcast;
+// multicast: nomulti -> drop, allmulti || multi_overflow -> accept, else exact match in
+// macs[first_multi..in_use); unicast: own MAC or unicast entries.
+// Reset (virtio_net_reset): promisc = 1, allmulti = 0, table empty. Until the driver's first
+// ndo_set_rx_mode (dev_open calls it) the device accepts every frame: a driver must program
+// the rx mode once before the filter means anything, and a guest without VIRTIO_NET_F_CTRL_RX
+// never leaves promiscuous mode.
+import type { FaultSet } from '../../faults.ts';
+import type { Mac } from '../../wire/mac.ts';
+import type { FixedFamily } from '../family.ts';
+import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { destinationClass } from './hash-table.ts';
+
+/** hw/net/virtio-net.c: #define MAC_TABLE_ENTRIES 64. */
+export const MAC_TABLE_ENTRIES = 64;
+
+interface MacTable {
+  readonly macs: readonly Mac[];
+  readonly firstMulti: number;
+  readonly uniOverflow: boolean;
+  readonly multiOverflow: boolean;
+}
+
+/** virtio_net_handle_mac, VIRTIO_NET_CTRL_MAC_TABLE_SET, with an empty unicast list. */
+export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[]): MacTable {
+  const macs: Mac[] = [];
+  let uniOverflow = false;
+  let multiOverflow = false;
+  if (unicast.length <= MAC_TABLE_ENTRIES) macs.push(...unicast);
+  else uniOverflow = true;
+  const firstMulti = macs.length;
+  if (multicast.length <= MAC_TABLE_ENTRIES - macs.length) macs.push(...multicast);
+  else multiOverflow = true;
+  return { macs, firstMulti, uniOverflow, multiOverflow };
+}
+
+class VirtioQemuFilter implements NicFilter {
+  private promisc = true;
+  private allmulti = false;
+  // nouni/nomulti/nobcast stay 0: virtio_net never sends them.
+  private readonly nobcast = false;
+  private readonly nomulti = false;
+  private table: MacTable = { macs: [], firstMulti: 0, uniOverflow: false, multiOverflow: false };
+  private programmed = false;
+  constructor(private readonly ownMac: Mac) {}
+
+  program(mode: RxMode): ProgramResult {
+    this.promisc = mode.promisc;
+    this.allmulti = mode.allmulti;
+    this.table = macTableSet([], mode.mc);
+    this.programmed = true;
+    return { ok: true };
+  }
+
+  accept(dst: Mac): boolean {
+    if (this.promisc) return true;
+    const t = this.table;
+    switch (destinationClass(dst)) {
+      case 'broadcast':
+        return !this.nobcast;
+      case 'multicast':
+        if (this.nomulti) return false;
+        if (this.allmulti || t.multiOverflow) return true;
+        return t.macs.slice(t.firstMulti).includes(dst);
+      case 'unicast':
+        return t.uniOverflow || dst === this.ownMac || t.macs.slice(0, t.firstMulti).includes(dst);
+    }
+  }
+
+  state() {
+    const t = this.table;
+    return {
+      device: 'QEMU virtio-net',
+      programmed: this.programmed,
+      promisc: this.promisc,
+      allmulti: this.allmulti,
+      macTable: { inUse: t.macs.length, firstMulti: t.firstMulti, uniOverflow: t.uniOverflow, multiOverflow: t.multiOverflow, macs: [...t.macs] },
+    };
+  }
+}
+
+const SOURCE = 'drivers/net/virtio_net.c (virtnet_set_rx_mode), qemu hw/net/virtio-net.c (virtio_net_handle_mac, receive_filter)';
+const SUMMARY = 'QEMU 64-entry MAC table (exact); more groups: multi_overflow, all multicast; promiscuous until first programmed';
+
+export const virtioQemu: FixedFamily = {
+  base: 'virtio-qemu',
+  source: SOURCE,
+  summary: SUMMARY,
+  profile: (): NicProfile => ({
+    name: 'virtio-qemu',
+    source: SOURCE,
+    summary: SUMMARY,
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new VirtioQemuFilter(ownMac),
+  }),
+};
