@@ -8,6 +8,17 @@ import { hash64 } from './hash64.ts';
 import { ldd3Ff } from './ldd3-ff.ts';
 import { ldd3Nf } from './ldd3-nf.ts';
 import { tun } from './tun.ts';
+import { e100 } from './catalog/e100.ts';
+import { e1000 } from './catalog/e1000.ts';
+import { dpdkVf } from './catalog/dpdk-vf.ts';
+import { ixgbe } from './catalog/ixgbe.ts';
+import { mlx5Dpdk } from './catalog/mlx5-dpdk.ts';
+import { r8169, r8169Ver35 } from './catalog/r8169.ts';
+import { rtl8139 } from './catalog/rtl8139.ts';
+import { tulip } from './catalog/tulip.ts';
+import { tulipComet } from './catalog/tulip-comet.ts';
+import { tulipHashOnly } from './catalog/tulip-hash-only.ts';
+import { virtioQemu } from './catalog/virtio-qemu.ts';
 import { type ProfileFamily, familyPattern, parseParameter } from './family.ts';
 import type { NicProfile } from './filter.ts';
 
@@ -19,6 +30,19 @@ const FAMILIES: readonly ProfileFamily[] = [
   exactStrict,
   hash64,
   tun,
+  // Catalog: profiles modelled on real drivers (src/nic/catalog, docs/profiles.md).
+  rtl8139,
+  r8169,
+  r8169Ver35,
+  tulip,
+  tulipHashOnly,
+  tulipComet,
+  e1000,
+  ixgbe,
+  e100,
+  virtioQemu,
+  mlx5Dpdk,
+  dpdkVf,
 ];
 
 /** One row of `mcast-testbench profiles`. */

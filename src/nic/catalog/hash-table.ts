@@ -1,6 +1,5 @@
 // Shared pieces of the catalog profiles: a bit array as NICs hold their multicast hash tables,
 // and the three destination classes every receive filter distinguishes.
-import type { FaultSet } from '../../faults.ts';
 import { type Mac, isBroadcastMac, isMulticastMac, macBytes } from '../../wire/mac.ts';
 
 /** What a receive filter looks at first: the destination class of the frame. */
@@ -83,10 +82,10 @@ export function macHex(mac: Mac): string {
 }
 
 /**
- * The 64-bucket index of the Realtek/tun/tulip-MC_HASH_ONLY filters: the 6 most significant
- * bits of ether_crc (8139too.c __set_rx_mode, r8169_main.c rtl_set_rx_mode). The fault
- * 'hash-low-bits' takes the 6 least significant bits instead.
+ * The 64-bucket index of the Realtek and tulip-MC_HASH_ONLY filters: the 6 most significant
+ * bits of ether_crc (8139too.c __set_rx_mode, r8169_main.c rtl_set_rx_mode). Faults live in
+ * src/nic/station.ts, not in the catalog.
  */
-export function etherCrcTop6(crc: number, faults: FaultSet): number {
-  return faults.has('hash-low-bits') ? crc & 0x3f : crc >>> 26;
+export function etherCrcTop6(crc: number): number {
+  return crc >>> 26;
 }

@@ -34,7 +34,7 @@ export interface R8169Driver {
 }
 
 /** r8169_main.c rtl_set_rx_mode: accept bits and the two u32 values written to MAR0 and MAR4. */
-export function r8169Program(mode: RxMode, driver: R8169Driver, faults: FaultSet): { rxMode: number; mar0: number; mar4: number } {
+export function r8169Program(mode: RxMode, driver: R8169Driver): { rxMode: number; mar0: number; mar4: number } {
   let rxMode = RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS | RTL_ACCEPT_MULTICAST;
   const filter = [0xffffffff, 0xffffffff];
   if (mode.promisc) {
@@ -47,7 +47,7 @@ export function r8169Program(mode: RxMode, driver: R8169Driver, faults: FaultSet
     filter[0] = 0;
     filter[1] = 0;
     for (const mac of mode.mc) {
-      const bit = etherCrcTop6(macEtherCrc(mac), faults);
+      const bit = etherCrcTop6(macEtherCrc(mac));
       filter[bit >> 5] = ((filter[bit >> 5] as number) | (1 << (bit & 31))) >>> 0;
     }
     if (driver.swapsMar) {
@@ -66,12 +66,11 @@ export class R8169Filter implements NicFilter {
     ownMac: Mac,
     private readonly layout: MarLayout,
     private readonly driver: R8169Driver,
-    private readonly faults: FaultSet,
   ) {
-    this.chip = new RealtekChip(ownMac, (bucket) => r8169MarBit(layout, bucket), faults);
+    this.chip = new RealtekChip(ownMac, (bucket) => r8169MarBit(layout, bucket));
   }
   program(mode: RxMode): ProgramResult {
-    const p = r8169Program(mode, this.driver, this.faults);
+    const p = r8169Program(mode, this.driver);
     this.chip.writeMar(4, p.mar4);
     this.chip.writeMar(0, p.mar0);
     this.chip.rxConfig = p.rxMode;
@@ -97,8 +96,8 @@ export const r8169: FixedFamily = {
     name: 'r8169',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, faults: FaultSet): NicFilter =>
-      new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: false }, faults),
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
+      new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: false }),
   }),
 };
 
@@ -110,7 +109,7 @@ export const r8169Ver35: FixedFamily = {
     name: 'r8169-ver35',
     source: SOURCE,
     summary: SUMMARY_35,
-    create: (ownMac: Mac, faults: FaultSet): NicFilter =>
-      new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: true }, faults),
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
+      new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: true }),
   }),
 };

@@ -28,7 +28,7 @@ export interface RealtekProgram {
 }
 
 /** 8139too.c __set_rx_mode: the accept bits and mc_filter[2] for one rx mode. */
-export function rtl8139Program(mode: RxMode, faults: FaultSet): RealtekProgram {
+export function rtl8139Program(mode: RxMode): RealtekProgram {
   if (mode.promisc) {
     return { rxMode: RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MULTICAST | RTL_ACCEPT_MY_PHYS | RTL_ACCEPT_ALL_PHYS, mcFilter: [0xffffffff, 0xffffffff] };
   }
@@ -38,7 +38,7 @@ export function rtl8139Program(mode: RxMode, faults: FaultSet): RealtekProgram {
   let rxMode = RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS;
   const filter = [0, 0];
   for (const mac of mode.mc) {
-    const bit = etherCrcTop6(macEtherCrc(mac), faults);
+    const bit = etherCrcTop6(macEtherCrc(mac));
     filter[bit >> 5] = ((filter[bit >> 5] as number) | (1 << (bit & 31))) >>> 0;
     // An empty list leaves AcceptMulticast clear: no multicast frame at all.
     rxMode |= RTL_ACCEPT_MULTICAST;
@@ -54,7 +54,6 @@ export class RealtekChip {
     readonly ownMac: Mac,
     /** Maps a hash bucket to its MAR bit: identity on 8139, byte-reversed on r8169 > VER_06. */
     private readonly marBit: (bucket: number) => number,
-    private readonly faults: FaultSet,
   ) {}
 
   writeMar(offset: 0 | 4, value: number): void {
@@ -67,7 +66,7 @@ export class RealtekChip {
       case 'broadcast':
         return (cfg & RTL_ACCEPT_BROADCAST) !== 0;
       case 'multicast':
-        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(macEtherCrc(dst), this.faults)));
+        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(macEtherCrc(dst))));
       case 'unicast':
         return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && dst === this.ownMac);
     }
@@ -88,12 +87,12 @@ export class RealtekChip {
 
 class Rtl8139Filter implements NicFilter {
   private readonly chip: RealtekChip;
-  constructor(ownMac: Mac, private readonly faults: FaultSet) {
+  constructor(ownMac: Mac) {
     // Reset: RxConfig accept bits clear until rtl8139_hw_start calls __set_rx_mode.
-    this.chip = new RealtekChip(ownMac, (bucket) => bucket, faults);
+    this.chip = new RealtekChip(ownMac, (bucket) => bucket);
   }
   program(mode: RxMode): ProgramResult {
-    const p = rtl8139Program(mode, this.faults);
+    const p = rtl8139Program(mode);
     this.chip.rxConfig = p.rxMode;
     this.chip.writeMar(0, p.mcFilter[0]);
     this.chip.writeMar(4, p.mcFilter[1]);
@@ -115,6 +114,6 @@ export const rtl8139: FixedFamily = {
     name: 'rtl8139',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac, faults),
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac),
   }),
 };

@@ -18,6 +18,6 @@ export const tulipComet: FixedFamily = {
     name: 'tulip-comet',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'comet', faults),
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'comet'),
   }),
 };

@@ -20,8 +20,8 @@ export const TULIP_HASH_ONLY_LIMIT = 64;
 export type HashOnlyChip = 'asix' | 'comet';
 
 /** The bucket set_rx_mode computes: filterbit &= 0x3f after either CRC. */
-export function tulipHashOnlyBucket(chip: HashOnlyChip, mac: Mac, faults: FaultSet): number {
-  return chip === 'comet' ? macEtherCrcLe(mac) & 0x3f : etherCrcTop6(macEtherCrc(mac), faults) & 0x3f;
+export function tulipHashOnlyBucket(chip: HashOnlyChip, mac: Mac): number {
+  return chip === 'comet' ? macEtherCrcLe(mac) & 0x3f : etherCrcTop6(macEtherCrc(mac)) & 0x3f;
 }
 
 export class TulipHashOnlyFilter implements NicFilter {
@@ -30,7 +30,6 @@ export class TulipHashOnlyFilter implements NicFilter {
   constructor(
     private readonly ownMac: Mac,
     private readonly chip: HashOnlyChip,
-    private readonly faults: FaultSet,
   ) {}
 
   program(mode: RxMode): ProgramResult {
@@ -42,7 +41,7 @@ export class TulipHashOnlyFilter implements NicFilter {
     } else {
       // The registers are rewritten only when the words change; the result is the same table.
       this.hash.clear();
-      for (const mac of mode.mc) this.hash.set(tulipHashOnlyBucket(this.chip, mac, this.faults));
+      for (const mac of mode.mc) this.hash.set(tulipHashOnlyBucket(this.chip, mac));
     }
     return { ok: true };
   }
@@ -53,7 +52,7 @@ export class TulipHashOnlyFilter implements NicFilter {
       case 'broadcast':
         return true;
       case 'multicast':
-        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(tulipHashOnlyBucket(this.chip, dst, this.faults));
+        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(tulipHashOnlyBucket(this.chip, dst));
       case 'unicast':
         return dst === this.ownMac;
     }
@@ -80,6 +79,6 @@ export const tulipHashOnly: FixedFamily = {
     name: 'tulip-hash-only',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'asix', faults),
+    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'asix'),
   }),
 };
