@@ -1,0 +1,367 @@
+// The model of a Linux host's multicast receive path: sockets and memberships, per-interface group
+// records, the device list, flag counters, rx-mode programming and delivery (docs/semantics.md).
+import { type Errno, InputError } from '../errors.ts';
+import { type FaultSet, NO_FAULTS } from '../faults.ts';
+import type { RxMode } from '../nic/filter.ts';
+import { resolveProfile } from '../nic/registry.ts';
+import type {
+  Delivery,
+  DeviceListEntry,
+  InterfaceSpec,
+  JoinStep,
+  JsonValue,
+  SocketFamily,
+  Step,
+} from '../scenario/types.ts';
+import { type IpAddr, type IpPrefix, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
+import { multicastScope } from '../wire/ipv6.ts';
+import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
+import type { FilterMode } from './group.ts';
+import { HostInterface } from './interface.ts';
+import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_ADDR_SCOPE_LINKLOCAL, MLD_MAX_MSF } from './limits.ts';
+import { type Membership, UdpSocket } from './socket.ts';
+
+export interface HostOptions {
+  /** Overrides every interface's `nic`. */
+  readonly profile?: string;
+  readonly faults?: FaultSet;
+}
+
+export interface ApplyResult {
+  readonly error: Errno | null;
+  /** For `send` and `frame` steps. */
+  readonly delivery?: Delivery;
+}
+
+const DEFAULT_PROFILE = 'accept-all';
+const MAX_PORT = 65535;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseFamilyIp(text: unknown, family: SocketFamily, where: string): IpAddr {
+  const ip = parseIp(text as string, where);
+  if (ip.family !== family) {
+    throw new InputError(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+  }
+  return ip;
+}
+
+function parsePrefixes(list: unknown, family: SocketFamily, where: string): IpPrefix[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new InputError(where, 'must be an array of ADDR/LEN strings');
+  return list.map((text: unknown, i) => {
+    const p = parsePrefix(text as string, `${where}/${i}`);
+    if (p.addr.family !== family) {
+      throw new InputError(`${where}/${i}`, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
+    }
+    return p;
+  });
+}
+
+function parsePort(port: unknown, where: string): number {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > MAX_PORT) {
+    throw new InputError(where, `port must be an integer from 0 to ${MAX_PORT}, got ${JSON.stringify(port)}`);
+  }
+  return port;
+}
+
+function requireString(v: unknown, where: string): string {
+  if (typeof v !== 'string') throw new InputError(where, `must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export class Host {
+  private readonly interfaces = new Map<string, HostInterface>();
+  private readonly sockets = new Map<string, UdpSocket>();
+  private readonly faults: FaultSet;
+
+  constructor(interfaces: readonly InterfaceSpec[], options: HostOptions = {}) {
+    this.faults = options.faults ?? NO_FAULTS;
+    if (!Array.isArray(interfaces)) throw new InputError('/interfaces', 'must be an array');
+    interfaces.forEach((spec: unknown, i) => {
+      const where = `/interfaces/${i}`;
+      if (!isObject(spec)) throw new InputError(where, 'must be an object');
+      const name = requireString(spec.name, `${where}/name`);
+      if (this.interfaces.has(name)) throw new InputError(`${where}/name`, `interface ${JSON.stringify(name)} repeats`);
+      const mac = parseMac(spec.mac as string, `${where}/mac`);
+      if (isMulticastMac(mac)) throw new InputError(`${where}/mac`, `${mac} is not a unicast MAC`);
+      const profileName = options.profile ?? (spec.nic === undefined ? DEFAULT_PROFILE : spec.nic);
+      const profileWhere = options.profile !== undefined ? 'profile' : `${where}/nic`;
+      let profile;
+      try {
+        profile = resolveProfile(requireString(profileName, profileWhere));
+      } catch (e) {
+        if (e instanceof InputError && e.where !== profileWhere) throw new InputError(profileWhere, e.message);
+        throw e;
+      }
+      this.interfaces.set(
+        name,
+        new HostInterface(
+          {
+            name,
+            mac,
+            ipv4: parsePrefixes(spec.ipv4, 'ipv4', `${where}/ipv4`),
+            ipv6: parsePrefixes(spec.ipv6, 'ipv6', `${where}/ipv6`),
+            disableIpv6: spec.disableIpv6 === true,
+            profile,
+          },
+          this.faults,
+        ),
+      );
+    });
+  }
+
+  /** Applies one step. `where` is the step's JSON pointer, used in InputError messages. */
+  apply(step: Step, where = ''): ApplyResult {
+    if (!isObject(step)) throw new InputError(where, 'a step must be an object');
+    switch (step.op) {
+      case 'open':
+        return { error: this.open(step.socket, step.family, step.bind, step.port, where) };
+      case 'join':
+        return { error: this.join(step, where) };
+      case 'leave':
+        return { error: this.leave(step.socket, step.group, step.iface, where) };
+      case 'close':
+        return { error: this.close(step.socket, where) };
+      case 'maddr': {
+        const iface = this.iface(step.iface, `${where}/iface`);
+        const mac = parseMac(step.mac, `${where}/mac`);
+        return { error: step.add ? iface.maddrAdd(mac) : iface.maddrDel(mac) };
+      }
+      case 'promisc':
+        this.iface(step.iface, `${where}/iface`).setPromisc(step.on === true);
+        return { error: null };
+      case 'allmulti':
+        this.iface(step.iface, `${where}/iface`).setAllmulti(step.on === true);
+        return { error: null };
+      case 'send':
+        return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where) };
+      case 'frame': {
+        const iface = this.iface(step.iface, `${where}/iface`);
+        const dst = parseMac(step.dst, `${where}/dst`);
+        return { error: null, delivery: { nic: iface.nic.accept(dst), sockets: [] } };
+      }
+      default:
+        throw new InputError(`${where}/op`, `unknown step op ${JSON.stringify((step as { op?: unknown }).op)}`);
+    }
+  }
+
+  private iface(name: unknown, where: string): HostInterface {
+    const iface = typeof name === 'string' ? this.interfaces.get(name) : undefined;
+    if (!iface) throw new InputError(where, `no interface named ${JSON.stringify(name)}`);
+    return iface;
+  }
+
+  private open(id: unknown, family: unknown, bind: unknown, port: unknown, where: string): Errno | null {
+    const socketId = requireString(id, `${where}/socket`);
+    if (family !== 'ipv4' && family !== 'ipv6') {
+      throw new InputError(`${where}/family`, `family must be "ipv4" or "ipv6", got ${JSON.stringify(family)}`);
+    }
+    if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
+    const bound = parseFamilyIp(bind, family, `${where}/bind`);
+    this.sockets.set(socketId, new UdpSocket(socketId, family, bound, parsePort(port, `${where}/port`)));
+    return null;
+  }
+
+  /**
+   * `join`: an any-source join is IP_ADD_MEMBERSHIP / MCAST_JOIN_GROUP. `include` is one
+   * MCAST_JOIN_SOURCE_GROUP per source; `exclude` is one MCAST_JOIN_GROUP, then one
+   * MCAST_BLOCK_SOURCE per source (net/ipv4/ip_sockglue.c do_mcast_group_source,
+   * net/ipv6/ipv6_sockglue.c do_ipv6_mcast_group_source). The first error stops the series.
+   */
+  private join(step: JoinStep, where: string): Errno | null {
+    const groupText = step.group;
+    const group = parseIp(groupText, `${where}/group`);
+    const iface = this.iface(step.iface, `${where}/iface`);
+    if (step.mode !== undefined && step.mode !== 'include' && step.mode !== 'exclude') {
+      throw new InputError(`${where}/mode`, `mode must be "include" or "exclude", got ${JSON.stringify(step.mode)}`);
+    }
+    if ((step.mode === undefined) !== (step.sources === undefined)) {
+      throw new InputError(`${where}/${step.mode === undefined ? 'sources' : 'mode'}`, 'a source-specific join needs both mode and sources');
+    }
+    if (step.sources !== undefined && !Array.isArray(step.sources)) {
+      throw new InputError(`${where}/sources`, 'must be an array of addresses');
+    }
+    const sock = this.sockets.get(requireString(step.socket, `${where}/socket`));
+    if (!sock) return 'EBADF';
+    if (group.family !== sock.family) {
+      throw new InputError(`${where}/group`, `${JSON.stringify(groupText)} is not of the socket's family ${sock.family}`);
+    }
+    const sources = (step.sources ?? []).map((s, i) => parseFamilyIp(s, sock.family, `${where}/sources/${i}`));
+
+    if (step.mode === undefined) return this.joinGroup(sock, group, iface, 'exclude');
+    if (step.mode === 'include') {
+      for (const source of sources) {
+        const err = this.joinGroup(sock, group, iface, 'include');
+        // "prior join w/ different source is ok" (ipv6_sockglue.c; same in ip_sockglue.c)
+        if (err !== null && err !== 'EADDRINUSE') return err;
+        const srcErr = this.addSource(sock, group, iface, 'include', source);
+        if (srcErr !== null) return srcErr;
+      }
+      return null;
+    }
+    const err = this.joinGroup(sock, group, iface, 'exclude');
+    if (err !== null) return err;
+    for (const source of sources) {
+      const srcErr = this.addSource(sock, group, iface, 'exclude', source);
+      if (srcErr !== null) return srcErr;
+    }
+    return null;
+  }
+
+  /** __ip_mc_join_group (net/ipv4/igmp.c) / __ipv6_sock_mc_join (net/ipv6/mcast.c). */
+  private joinGroup(sock: UdpSocket, group: IpAddr, iface: HostInterface, mode: FilterMode): Errno | null {
+    if (!isMulticastIp(group)) return 'EINVAL';
+    if (sock.membership(group, iface)) return 'EADDRINUSE';
+    if (sock.family === 'ipv4' && sock.memberships.length >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
+    sock.memberships.unshift({ group, iface, sfmode: mode, sources: null });
+    iface.incGroup(group, mode);
+    return null;
+  }
+
+  /**
+   * ip_mc_source (net/ipv4/igmp.c) / ip6_mc_source (net/ipv6/mcast.c) with add = 1:
+   * - no membership for (group, iface) → EINVAL ("must have a prior join");
+   * - a membership that has a source list in the other mode → EINVAL; one without a source list
+   *   switches mode ("allow mode switches for empty-set filters");
+   * - a list already holding igmp_max_msf / mld_max_msf sources → ENOBUFS, checked before the
+   *   duplicate test, so a duplicate on a full list is ENOBUFS too;
+   * - a source already listed → EADDRNOTAVAIL ("address already there is an error").
+   */
+  private addSource(sock: UdpSocket, group: IpAddr, iface: HostInterface, omode: FilterMode, source: IpAddr): Errno | null {
+    if (!isMulticastIp(group)) return 'EINVAL';
+    const pmc = sock.membership(group, iface);
+    if (!pmc) return 'EINVAL';
+    const rec = iface.group(group);
+    if (pmc.sources) {
+      if (pmc.sfmode !== omode) return 'EINVAL';
+    } else if (pmc.sfmode !== omode) {
+      rec?.addSources(omode, [], false);
+      rec?.delSources(pmc.sfmode, [], false);
+      pmc.sfmode = omode;
+    }
+    const max = sock.family === 'ipv4' ? IGMP_MAX_MSF : MLD_MAX_MSF;
+    if (pmc.sources && pmc.sources.length >= max) return 'ENOBUFS';
+    if (!pmc.sources) pmc.sources = [];
+    if (pmc.sources.includes(source.text)) return 'EADDRNOTAVAIL';
+    pmc.sources.push(source.text);
+    rec?.addSources(omode, [source.text], true);
+    return null;
+  }
+
+  /** IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: ip_mc_leave_group / ipv6_sock_mc_drop. */
+  private leave(id: unknown, groupText: unknown, ifaceName: unknown, where: string): Errno | null {
+    const group = parseIp(groupText as string, `${where}/group`);
+    const iface = this.iface(ifaceName, `${where}/iface`);
+    const sock = this.sockets.get(requireString(id, `${where}/socket`));
+    if (!sock) return 'EBADF';
+    if (group.family !== sock.family) {
+      throw new InputError(`${where}/group`, `${JSON.stringify(groupText)} is not of the socket's family ${sock.family}`);
+    }
+    // ipv6_sock_mc_drop checks the group first; ip_mc_leave_group does not (EADDRNOTAVAIL).
+    if (sock.family === 'ipv6' && !isMulticastIp(group)) return 'EINVAL';
+    const index = sock.memberships.findIndex((m) => m.iface === iface && m.group.value === group.value);
+    if (index < 0) return 'EADDRNOTAVAIL';
+    const [m] = sock.memberships.splice(index, 1);
+    if (m) this.dropMembership(m);
+    return null;
+  }
+
+  /** ip_mc_leave_src + ip_mc_dec_group (ip6_mc_leave_src + __ipv6_dev_mc_dec). */
+  private dropMembership(m: Membership): void {
+    m.iface.group(m.group)?.delSources(m.sfmode, m.sources ?? [], false);
+    m.iface.decGroup(m.group);
+  }
+
+  /** close(): ip_mc_drop_socket / ipv6_sock_mc_close drop every membership, head first. */
+  private close(id: unknown, where: string): Errno | null {
+    const socketId = requireString(id, `${where}/socket`);
+    const sock = this.sockets.get(socketId);
+    if (!sock) return 'EBADF';
+    for (const m of sock.memberships) this.dropMembership(m);
+    sock.memberships.length = 0;
+    this.sockets.delete(socketId);
+    return null;
+  }
+
+  private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string): Delivery {
+    const iface = this.iface(ifaceName, `${where}/iface`);
+    const dst = parseIp(dstText as string, `${where}/dst`);
+    if (!isMulticastIp(dst)) throw new InputError(`${where}/dst`, `${JSON.stringify(dstText)} is not a multicast address`);
+    const src = parseFamilyIp(srcText, dst.family, `${where}/src`);
+    const dport = parsePort(port, `${where}/port`);
+    // The sender maps the group with ip_eth_mc_map / ipv6_eth_mc_map: the wire MAC is always right.
+    if (!iface.nic.accept(groupMac(dst))) return { nic: false, sockets: [] };
+    if (!this.ipLayerAccepts(iface, src, dst)) return { nic: true, sockets: [] };
+    const receivers: string[] = [];
+    for (const sock of this.sockets.values()) {
+      // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
+      if (sock.family !== dst.family || sock.port !== dport) continue;
+      if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
+      if (!sock.filterAllows(dst, iface, src)) continue;
+      receivers.push(sock.id);
+    }
+    receivers.sort();
+    return { nic: true, sockets: receivers };
+  }
+
+  /**
+   * IPv4: ip_route_input_rcu → ip_check_mc_rcu (net/ipv4/route.c, net/ipv4/igmp.c).
+   * IPv6: ip6_rcv_core drops everything on a disable_ipv6 device and multicast of scope 0 or 1
+   * from the wire (net/ipv6/ip6_input.c); ip6_mc_input → ipv6_chk_mcast_addr (net/ipv6/mcast.c).
+   */
+  private ipLayerAccepts(iface: HostInterface, src: IpAddr, dst: IpAddr): boolean {
+    if (dst.family === 'ipv6') {
+      if (iface.disableIpv6) return false;
+      if (multicastScope(dst) < IPV6_ADDR_SCOPE_LINKLOCAL) return false;
+    }
+    const rec = iface.group(dst);
+    if (!rec) return false;
+    // "unspecified source; tentatively allow"
+    if (isWildcard(src)) return true;
+    return rec.allowsSource(src.text);
+  }
+
+  // ---- views ----
+
+  interfaceNames(): string[] {
+    return Array.from(this.interfaces.keys());
+  }
+
+  /** dev->mc in list order, users = refcount (/proc/net/dev_mcast). */
+  deviceList(iface: string): DeviceListEntry[] {
+    return this.iface(iface, iface)
+      .deviceList.entriesInOrder()
+      .map((ha) => ({ mac: ha.addr, users: ha.refcount }));
+  }
+
+  counters(iface: string): { promisc: number; allmulti: number } {
+    const flags = this.iface(iface, iface).flags;
+    return { promisc: flags.promiscuity, allmulti: flags.allmulti };
+  }
+
+  rxMode(iface: string): RxMode {
+    return this.iface(iface, iface).rxMode();
+  }
+
+  nicAccepts(iface: string, mac: Mac): boolean {
+    return this.iface(iface, iface).nic.accept(mac);
+  }
+
+  nicState(iface: string): JsonValue {
+    return this.iface(iface, iface).nic.state();
+  }
+
+  /** Users of the interface's group record (0 when absent): /proc/net/igmp, /proc/net/igmp6. */
+  groupUsers(iface: string, group: string): number {
+    return this.iface(iface, iface).group(parseIp(group, 'group'))?.users ?? 0;
+  }
+
+  /** Socket ids currently open, in opening order. */
+  openSockets(): string[] {
+    return Array.from(this.sockets.keys());
+  }
+}

@@ -1,0 +1,48 @@
+// simulate(scenario): runs the scenario's steps through the host model and collects the output
+// shape of src/scenario/types.ts.
+import { InputError } from './errors.ts';
+import type { FaultSet } from './faults.ts';
+import { Host } from './host/host.ts';
+import type { Delivery, InterfaceResult, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
+import { compareMac, type Mac } from './wire/mac.ts';
+
+export interface SimulateOptions {
+  /** Overrides every interface's `nic`. */
+  readonly profile?: string;
+  readonly faults?: FaultSet;
+}
+
+/** Defines an own property, so that ids such as "__proto__" stay plain keys. */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateResult {
+  if (typeof scenario !== 'object' || scenario === null) throw new InputError('', 'a scenario must be an object');
+  if (!Array.isArray(scenario.steps)) throw new InputError('/steps', 'must be an array');
+  const host = new Host(scenario.interfaces, options);
+  const steps: StepResult[] = [];
+  const deliveries: Record<string, Delivery> = {};
+  scenario.steps.forEach((step, i) => {
+    const where = `/steps/${i}`;
+    const result = host.apply(step, where);
+    steps.push({ op: step.op, error: result.error });
+    if (result.delivery) {
+      const id = (step as { id?: unknown }).id;
+      if (typeof id !== 'string') throw new InputError(`${where}/id`, 'send and frame steps need a string id');
+      if (Object.hasOwn(deliveries, id)) throw new InputError(`${where}/id`, `id ${JSON.stringify(id)} repeats`);
+      setOwn(deliveries, id, result.delivery);
+    }
+  });
+  const interfaces: Record<string, InterfaceResult> = {};
+  for (const name of host.interfaceNames()) {
+    const counters = host.counters(name);
+    setOwn(interfaces, name, {
+      mc: host.deviceList(name).sort((a, b) => compareMac(a.mac as Mac, b.mac as Mac)),
+      promisc: counters.promisc,
+      allmulti: counters.allmulti,
+      nic: host.nicState(name),
+    });
+  }
+  return { steps, interfaces, deliveries };
+}
