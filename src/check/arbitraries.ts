@@ -1,0 +1,532 @@
+// fast-check arbitraries for scenarios. Steps are generated as "intents" (a kind and a few
+// small numbers) that a stateful builder maps to valid steps, so every generated scenario
+// passes static validation (docs/semantics.md) while shrinking works on the plain intents.
+// The pools are small on purpose: groups that alias one MAC, tables that overflow.
+import fc from 'fast-check';
+import {
+  type InterfaceSpec,
+  type Scenario,
+  SCENARIO_SCHEMA_ID,
+  type SocketFamily,
+  type Step,
+} from '../scenario/types.ts';
+import { ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
+import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
+import { BROADCAST_MAC, type Mac, macFromBytes, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
+import { StepValidity } from './validity.ts';
+
+export interface ScenarioArbitraryOptions {
+  /** NIC profile written into every interface's `nic`; absent: no `nic` (accept-all). */
+  readonly profile?: string;
+  /** Most intents per scenario (a burst intent expands to 20-30 joins). Default 30. */
+  readonly maxSteps?: number;
+  /** Exactly this many interfaces; absent: 1 or 2. */
+  readonly interfaces?: 1 | 2;
+  /** false: no IPv6 addresses, sockets or datagrams. Default true. */
+  readonly ipv6?: boolean;
+}
+
+// ---- pools -------------------------------------------------------------------------------
+
+/** Low 23 bits 0x010101: all map to 01:00:5e:01:01:01 (include/net/ip.h ip_eth_mc_map). */
+export const IPV4_ALIASES_OF_01_01_01 = ['224.1.1.1', '225.1.1.1', '232.1.1.1', '239.129.1.1'] as const;
+/** Low 23 bits 0x000001: 224.0.0.1's MAC 01:00:5e:00:00:01 (239.0.0.1 is the verified case). */
+export const IPV4_ALIASES_OF_ALL_HOSTS = ['224.0.0.1', '239.0.0.1', '224.128.0.1'] as const;
+/** SSDP and an alias: low 23 bits 0x7ffffa, 01:00:5e:7f:ff:fa. */
+export const IPV4_ALIASES_OF_SSDP = ['239.255.255.250', '224.127.255.250'] as const;
+export const IPV4_LINK_LOCAL_GROUPS = ['224.0.0.2', '224.0.0.22', '224.0.0.251'] as const;
+/** Six groups with six distinct MACs 01:00:5e:02:00:01..06: enough to overflow 4- and 8-entry tables. */
+export const IPV4_TABLE_FILLERS = ['239.2.0.1', '239.2.0.2', '239.2.0.3', '239.2.0.4', '239.2.0.5', '239.2.0.6'] as const;
+/** Not multicast: a join gives EINVAL (net/ipv4/igmp.c ip_mc_join_group). */
+export const IPV4_UNICAST = ['10.200.0.1', '192.0.2.7', '255.255.255.255'] as const;
+
+export const IPV4_GROUP_POOL: readonly string[] = [
+  ...IPV4_ALIASES_OF_01_01_01,
+  ...IPV4_ALIASES_OF_ALL_HOSTS,
+  ...IPV4_ALIASES_OF_SSDP,
+  ...IPV4_LINK_LOCAL_GROUPS,
+  ...IPV4_TABLE_FILLERS,
+];
+
+/**
+ * ff02::1 (kernel-held), ff01::1 (scope 1: never in dev->mc), groups sharing the low 32 bits
+ * 0x00010003 (33:33:00:01:00:03, include/net/addrconf.h ipv6_eth_mc_map), and fillers.
+ */
+export const IPV6_STATIC_GROUPS = [
+  'ff02::1',
+  'ff01::1',
+  'ff05::1:3',
+  'ff02::1:3',
+  'ff0e::1:3',
+  'ff12::1:3',
+  'ff02::2',
+  'ff02::fb',
+  'ff02::1:ff00:1',
+  'ff05::1:ff00:1',
+] as const;
+/** Distinct MACs 33:33:00:00:01:01..06. */
+export const IPV6_TABLE_FILLERS = ['ff15::101', 'ff15::102', 'ff15::103', 'ff15::104', 'ff15::105', 'ff15::106'] as const;
+export const IPV6_UNICAST = ['2001:db8:ffff::1', 'fe80::1', '::1'] as const;
+
+/** Destination MACs that alias groups in well-known ways (see docs/semantics.md). */
+export const CLASSIC_MACS = ['01:00:5e:00:00:01', '01:00:5e:7f:ff:fa', '33:33:00:00:00:01', '33:33:ff:00:00:01'] as const;
+
+/** Multicast MACs for `maddr`: group MACs of the pools, the classics, IEEE link-local (LLDP). */
+export const MADDR_POOL = [
+  '01:00:5e:01:01:01',
+  '01:00:5e:00:00:01',
+  '33:33:00:00:00:01',
+  '33:33:ff:00:00:01',
+  '01:00:5e:7f:ff:fa',
+  '33:33:00:01:00:03',
+  '01:00:5e:02:00:01',
+  '01:00:5e:02:00:02',
+  '01:80:c2:00:00:0e',
+] as const;
+
+export const PORTS = [5000, 5001, 5002] as const;
+/** A port no generated socket binds. */
+export const UNBOUND_PORT = 6000;
+
+// ---- interfaces --------------------------------------------------------------------------
+
+interface InterfaceChoice {
+  readonly macLow: number;
+  readonly v4host: number | null;
+  readonly v6: 'disabled' | 'none' | readonly { readonly kind: number; readonly n: number }[];
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+function buildInterface(idx: number, c: InterfaceChoice, profile: string | undefined): InterfaceSpec {
+  const mac = `02:00:00:${hex2(idx)}:${hex2(c.macLow >> 8)}:${hex2(c.macLow & 0xff)}`;
+  const spec: { -readonly [K in keyof InterfaceSpec]: InterfaceSpec[K] } = { name: `eth${idx}`, mac };
+  if (c.v4host !== null) spec.ipv4 = [`10.${99 + idx}.0.${c.v4host}/24`];
+  if (c.v6 === 'disabled') spec.disableIpv6 = true;
+  else if (c.v6 !== 'none') {
+    const macLow24 = (idx << 16) | c.macLow;
+    const hosts = c.v6.map(({ kind, n }) =>
+      // kind 1: same low 24 bits as the EUI-64 link-local (one shared solicited-node group);
+      // kind 2: same low 24 bits as host n of kind 0 (addrconf_join_solict, users 2).
+      kind === 1 ? macLow24 : kind === 2 ? 0x1000000 | n : n,
+    );
+    const addrs = [...new Set(hosts)].map(
+      (h) => `${ipFromValue('ipv6', (0x20010db8n << 96n) | (BigInt(idx) << 80n) | BigInt(h)).text}/64`,
+    );
+    spec.ipv6 = addrs;
+  }
+  if (profile !== undefined) spec.nic = profile;
+  return spec;
+}
+
+function interfaceChoiceArbitrary(ipv6: boolean): fc.Arbitrary<InterfaceChoice> {
+  const v6host = fc.record({ kind: fc.integer({ min: 0, max: 2 }), n: fc.integer({ min: 1, max: 0xffff }) });
+  return fc.record({
+    macLow: fc.integer({ min: 1, max: 0xfffe }),
+    v4host: fc.option(fc.integer({ min: 1, max: 254 }), { freq: 8, nil: null }),
+    v6: ipv6
+      ? fc.oneof(
+          { weight: 8, arbitrary: fc.array(v6host, { minLength: 1, maxLength: 2 }) },
+          { weight: 1, arbitrary: fc.constant('disabled' as const) },
+          { weight: 1, arbitrary: fc.constant('none' as const) },
+        )
+      : fc.constant('none' as const),
+  });
+}
+
+/** One or two interfaces eth0/eth1 with unicast MACs 02:00:00:0I:xx:xx, 10.99+I.0.0/24 and 2001:db8:I::/64. */
+export function interfacesArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<InterfaceSpec[]> {
+  const ipv6 = options.ipv6 ?? true;
+  const count = options.interfaces !== undefined ? fc.constant(options.interfaces) : fc.constantFrom(1, 2);
+  return count.chain((n) =>
+    fc
+      .array(interfaceChoiceArbitrary(ipv6), { minLength: n, maxLength: n })
+      .map((cs) => cs.map((c, i) => buildInterface(i, c, options.profile))),
+  );
+}
+
+// ---- per-interface pools -----------------------------------------------------------------
+
+interface InterfacePools {
+  readonly spec: InterfaceSpec;
+  readonly mac: Mac;
+  readonly ipv4: readonly string[];
+  readonly ipv6: readonly string[];
+  readonly sources: Readonly<Record<SocketFamily, readonly string[]>>;
+  /** Solicited-node groups of the interface's addresses and their ff05:: twins (same low 32 bits). */
+  readonly solicited: readonly string[];
+}
+
+const SOURCE_HOSTS = [10, 11, 12, 13, 14, 15, 16, 17];
+
+/**
+ * Datagram and filter sources for interface number `idx`: hosts of its subnets (10.99+I.0.0/24,
+ * 2001:db8:I::/64), never one of the interface's own addresses.
+ */
+export function subnetSources(spec: InterfaceSpec, idx: number, family: SocketFamily): string[] {
+  const own = new Set([...(spec.ipv4 ?? []), ...(spec.ipv6 ?? [])].map((p) => parsePrefix(p).addr.text));
+  const all =
+    family === 'ipv4'
+      ? SOURCE_HOSTS.map((h) => `10.${99 + idx}.0.${h}`)
+      : SOURCE_HOSTS.map((h) => ipFromValue('ipv6', (0x20010db8n << 96n) | (BigInt(idx) << 80n) | BigInt(0xa0 + h)).text);
+  return all.filter((a) => !own.has(a));
+}
+
+function interfacePools(spec: InterfaceSpec, idx: number): InterfacePools {
+  const mac = parseMac(spec.mac);
+  const ipv4 = (spec.ipv4 ?? []).map((p) => parsePrefix(p).addr.text);
+  const ipv6 = (spec.ipv6 ?? []).map((p) => parsePrefix(p).addr.text);
+  const v4src = subnetSources(spec, idx, 'ipv4');
+  const v6src = subnetSources(spec, idx, 'ipv6');
+  const solicited: string[] = [];
+  if (!spec.disableIpv6) {
+    for (const a of [eui64LinkLocal(mac), ...ipv6.map((t) => parseIp(t))]) {
+      const sn = solicitedNode(a);
+      solicited.push(sn.text, ipFromValue('ipv6', (0xff05n << 112n) | (sn.value & 0xffffffffn)).text);
+    }
+  }
+  return { spec, mac, ipv4, ipv6, sources: { ipv4: v4src, ipv6: v6src }, solicited: [...new Set(solicited)] };
+}
+
+// ---- intents -----------------------------------------------------------------------------
+
+export type IntentKind =
+  | 'join'
+  | 'open'
+  | 'send'
+  | 'frame'
+  | 'leave'
+  | 'close'
+  | 'maddr'
+  | 'promisc'
+  | 'allmulti'
+  | 'burst';
+
+/** A step before it meets the state: its kind and six small numbers that pick from the pools. */
+export interface Intent {
+  readonly kind: IntentKind;
+  readonly p: readonly [number, number, number, number, number, number];
+  /** Source picks of a source-specific join (0-12 of them: beyond the IPv4 limit of 10). */
+  readonly sources: readonly number[];
+}
+
+const pick = fc.nat(0xffff);
+
+export function intentArbitrary(options: { burst?: boolean } = {}): fc.Arbitrary<Intent> {
+  const kinds: { weight: number; arbitrary: fc.Arbitrary<IntentKind> }[] = [
+    { weight: 7, arbitrary: fc.constant('join' as const) },
+    { weight: 4, arbitrary: fc.constant('open' as const) },
+    { weight: 5, arbitrary: fc.constant('send' as const) },
+    { weight: 4, arbitrary: fc.constant('frame' as const) },
+    { weight: 3, arbitrary: fc.constant('leave' as const) },
+    { weight: 1, arbitrary: fc.constant('close' as const) },
+    { weight: 2, arbitrary: fc.constant('maddr' as const) },
+    { weight: 1, arbitrary: fc.constant('promisc' as const) },
+    { weight: 1, arbitrary: fc.constant('allmulti' as const) },
+  ];
+  if (options.burst ?? true) kinds.push({ weight: 1, arbitrary: fc.constant('burst' as const) });
+  return fc.record({
+    kind: fc.oneof(...kinds),
+    p: fc.tuple(pick, pick, pick, pick, pick, pick),
+    sources: fc.oneof(
+      { weight: 3, arbitrary: fc.constant([] as number[]) },
+      { weight: 2, arbitrary: fc.array(fc.nat(15), { minLength: 1, maxLength: 12 }) },
+    ),
+  });
+}
+
+function at<T>(list: readonly T[], n: number): T {
+  return list[n % list.length] as T;
+}
+
+function randomIpv4Group(hi: number, lo: number): string {
+  return ipFromValue('ipv4', BigInt((0xe0000000 | ((hi & 0xfff) << 16) | lo) >>> 0)).text;
+}
+
+function randomIpv6Group(scope: number, hi: number, lo: number): string {
+  return ipFromValue('ipv6', (BigInt(0xff00 | (scope & 0xf)) << 112n) | (BigInt(hi) << 16n) | BigInt(lo)).text;
+}
+
+function randomMac(multicast: boolean, a: number, b: number, c: number): string {
+  const first = multicast ? ((a >> 8) | 1) & 0xff : (a >> 8) & 0xfe;
+  const mac = macFromBytes([first, a & 0xff, b >> 8, b & 0xff, c >> 8, c & 0xff]);
+  // Broadcast is its own probe; a random pick must not turn into it.
+  return mac === BROADCAST_MAC ? '01:00:5e:00:00:fb' : mac;
+}
+
+interface Membership {
+  readonly group: string;
+  readonly iface: string;
+}
+
+/**
+ * The generator's view of the state a step list has built: sockets (id, family, open),
+ * what each socket joined, what `maddr` added. Shared with the kernel differential.
+ */
+export class StepContext {
+  readonly validity = new StepValidity();
+  readonly pools: readonly InterfacePools[];
+  /** Socket ids in the order of their first open. */
+  readonly socketIds: string[] = [];
+  readonly memberships = new Map<string, Membership[]>();
+  readonly maddrs = new Map<string, string[]>();
+  readonly ports = new Map<string, number>();
+  nextEvent = 0;
+
+  constructor(
+    readonly interfaces: readonly InterfaceSpec[],
+    readonly ipv6 = true,
+  ) {
+    this.pools = interfaces.map((s, i) => interfacePools(s, i));
+  }
+
+  private family(p: number): SocketFamily {
+    return this.ipv6 && p % 3 === 2 ? 'ipv6' : 'ipv4';
+  }
+
+  private groupPool(family: SocketFamily, pools: InterfacePools): readonly string[] {
+    if (family === 'ipv4') return IPV4_GROUP_POOL;
+    return [...IPV6_STATIC_GROUPS, ...pools.solicited, ...IPV6_TABLE_FILLERS];
+  }
+
+  private group(family: SocketFamily, pools: InterfacePools, p: Intent['p']): string {
+    const r = p[2] % 16;
+    if (r < 12) return at(this.groupPool(family, pools), p[3]);
+    if (r < 15) return family === 'ipv4' ? randomIpv4Group(p[3], p[4]) : randomIpv6Group(p[3], p[4], p[5]);
+    return family === 'ipv4' ? at(IPV4_UNICAST, p[3]) : at(IPV6_UNICAST, p[3]);
+  }
+
+  private openSockets(family?: SocketFamily): string[] {
+    return this.socketIds.filter((id) => {
+      const rec = this.validity.sockets.get(id);
+      return rec?.open === true && (family === undefined || rec.family === family);
+    });
+  }
+
+  private newSocketId(): string {
+    return `s${this.socketIds.length}`;
+  }
+
+  private open(p: Intent['p'], family = this.family(p[0])): Step {
+    const closed = this.socketIds.filter((id) => this.validity.sockets.get(id)?.open === false);
+    // Ids may be reopened after close, possibly with the other family.
+    const socket = closed.length > 0 && p[1] % 4 === 0 ? at(closed, p[1] >> 2) : this.newSocketId();
+    const pools = at(this.pools, p[3]);
+    const r = p[2] % 6;
+    let bind = family === 'ipv4' ? '0.0.0.0' : '::';
+    if (r === 4) bind = at(this.groupPool(family, pools), p[4]);
+    if (r === 5) {
+      const own = family === 'ipv4' ? pools.ipv4 : pools.ipv6;
+      if (own.length > 0) bind = at(own, p[4]);
+    }
+    return { op: 'open', socket, family, bind, port: at(PORTS, p[5]) };
+  }
+
+  /** A socket for join/leave/close: mostly an open one, sometimes a closed one (EBADF). */
+  private socketFor(p: number): string | null {
+    const open = this.openSockets();
+    if (open.length > 0 && p % 10 !== 9) return at(open, p >> 4);
+    return this.socketIds.length > 0 ? at(this.socketIds, p >> 4) : null;
+  }
+
+  private iface(p: number): InterfacePools {
+    return at(this.pools, p);
+  }
+
+  /** The steps an intent becomes in this state (one, except for burst). Does not change the state. */
+  stepsFor(intent: Intent): Step[] {
+    const { p } = intent;
+    switch (intent.kind) {
+      case 'open':
+        return [this.open(p)];
+      case 'join': {
+        const socket = this.socketFor(p[0]);
+        if (socket === null) return [this.open(p)];
+        const family = this.validity.sockets.get(socket)?.family ?? 'ipv4';
+        const pools = this.iface(p[1]);
+        const group = this.group(family, pools, p);
+        if (intent.sources.length === 0) return [{ op: 'join', socket, group, iface: pools.spec.name }];
+        const sources = intent.sources.map((s) => at(pools.sources[family], s));
+        const mode = p[5] % 2 === 0 ? 'include' : 'exclude';
+        return [{ op: 'join', socket, group, iface: pools.spec.name, mode, sources }];
+      }
+      case 'burst': {
+        // 21-30 joins of distinct groups on one IPv4 socket: past igmp_max_memberships (20).
+        const steps: Step[] = [];
+        const open4 = this.openSockets('ipv4');
+        let socket: string;
+        if (open4.length > 0) socket = at(open4, p[0]);
+        else {
+          const open = this.open(p, 'ipv4');
+          steps.push(open);
+          socket = (open as { socket: string }).socket;
+        }
+        const pools = this.iface(p[1]);
+        const count = 21 + (p[2] % 10);
+        for (let i = 0; i < count; i++) {
+          const group = ipFromValue('ipv4', BigInt((0xef030000 | ((p[3] & 0xf) << 8) | (i + 1)) >>> 0)).text;
+          steps.push({ op: 'join', socket, group, iface: pools.spec.name });
+        }
+        return steps;
+      }
+      case 'leave': {
+        const socket = this.socketFor(p[0]);
+        if (socket === null) return [this.open(p)];
+        const joined = this.memberships.get(socket) ?? [];
+        if (joined.length > 0 && p[2] % 4 !== 3) {
+          const m = at(joined, p[3]);
+          return [{ op: 'leave', socket, group: m.group, iface: m.iface }];
+        }
+        const family = this.validity.sockets.get(socket)?.family ?? 'ipv4';
+        const pools = this.iface(p[1]);
+        return [{ op: 'leave', socket, group: this.group(family, pools, p), iface: pools.spec.name }];
+      }
+      case 'close': {
+        const socket = this.socketFor(p[0]);
+        return socket === null ? [this.open(p)] : [{ op: 'close', socket }];
+      }
+      case 'maddr': {
+        const pools = this.iface(p[0]);
+        const add = p[1] % 3 !== 2;
+        const added = this.maddrs.get(pools.spec.name) ?? [];
+        let mac: string;
+        if (!add && added.length > 0 && p[2] % 2 === 0) mac = at(added, p[3]);
+        else if (p[2] % 4 === 3) mac = randomMac(true, p[3], p[4], p[5]);
+        else mac = at(MADDR_POOL, p[3]);
+        return [{ op: 'maddr', iface: pools.spec.name, mac, add }];
+      }
+      case 'promisc':
+      case 'allmulti':
+        return [{ op: intent.kind, iface: this.iface(p[0]).spec.name, on: p[1] % 2 === 0 }];
+      case 'send': {
+        const pools = this.iface(p[0]);
+        const family = this.family(p[1]);
+        const joined = [...this.memberships.values()]
+          .flat()
+          .filter((m) => m.iface === pools.spec.name && parseIp(m.group).family === family && isMulticastText(m.group));
+        const r = p[2] % 4;
+        const dst =
+          r < 2 && joined.length > 0
+            ? at(joined, p[3]).group
+            : r < 3
+              ? at(this.groupPool(family, pools), p[3])
+              : family === 'ipv4'
+                ? randomIpv4Group(p[3], p[4])
+                : randomIpv6Group(p[3], p[4], p[5]);
+        const open = this.openSockets(family);
+        const port =
+          p[4] % 4 === 3 ? UNBOUND_PORT : open.length > 0 ? (this.ports.get(at(open, p[5])) ?? at(PORTS, p[5])) : at(PORTS, p[5]);
+        const src = at(pools.sources[family], p[5] >> 3);
+        return [{ op: 'send', id: `m${this.nextEvent}`, iface: pools.spec.name, src, dst, port }];
+      }
+      case 'frame': {
+        const pools = this.iface(p[0]);
+        const r = p[1] % 10;
+        const joinedMacs = [...this.memberships.values()]
+          .flat()
+          .filter((m) => isMulticastText(m.group))
+          .map((m) => groupMac(parseIp(m.group)) as string);
+        let dst: string;
+        if (r < 3 && joinedMacs.length > 0) dst = at(joinedMacs, p[2]);
+        else if (r === 3 && (this.maddrs.get(pools.spec.name) ?? []).length > 0) {
+          dst = at(this.maddrs.get(pools.spec.name) ?? [], p[2]);
+        } else if (r < 5) dst = at(CLASSIC_MACS, p[2]);
+        else if (r === 5) dst = BROADCAST_MAC;
+        else if (r === 6) dst = pools.mac;
+        else if (r === 7) dst = randomMac(true, p[2], p[3], p[4]);
+        else if (r === 8) dst = randomMac(false, p[2], p[3], p[4]);
+        else dst = groupMac(parseIp(at(this.groupPool(this.family(p[2]), pools).filter(isMulticastText), p[3])));
+        return [{ op: 'frame', id: `f${this.nextEvent}`, iface: pools.spec.name, dst }];
+      }
+    }
+  }
+
+  /** Advances the state past a step (the step must be one `accepts` allows). */
+  record(step: Step): void {
+    this.validity.record(step);
+    switch (step.op) {
+      case 'open':
+        if (!this.socketIds.includes(step.socket)) this.socketIds.push(step.socket);
+        this.ports.set(step.socket, step.port);
+        this.memberships.set(step.socket, []);
+        break;
+      case 'close':
+        this.memberships.set(step.socket, []);
+        break;
+      case 'join': {
+        const list = this.memberships.get(step.socket);
+        if (list && !list.some((m) => m.group === step.group && m.iface === step.iface)) {
+          list.push({ group: step.group, iface: step.iface });
+        }
+        break;
+      }
+      case 'leave': {
+        const list = this.memberships.get(step.socket);
+        if (list) {
+          this.memberships.set(
+            step.socket,
+            list.filter((m) => !(m.group === step.group && m.iface === step.iface)),
+          );
+        }
+        break;
+      }
+      case 'maddr': {
+        const list = this.maddrs.get(step.iface) ?? [];
+        const mac = step.mac.toLowerCase();
+        this.maddrs.set(step.iface, step.add ? [...new Set([...list, mac])] : list.filter((m) => m !== mac));
+        break;
+      }
+      case 'send':
+      case 'frame':
+        this.nextEvent++;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function isMulticastText(group: string): boolean {
+  const ip = parseIp(group);
+  return ip.family === 'ipv4' ? ip.value >> 28n === 0xen : ip.value >> 120n === 0xffn;
+}
+
+/** Builds the step list of a scenario from intents, each step valid where it stands. */
+export function stepsFromIntents(
+  interfaces: readonly InterfaceSpec[],
+  intents: readonly Intent[],
+  ipv6 = true,
+): Step[] {
+  const ctx = new StepContext(interfaces, ipv6);
+  const steps: Step[] = [];
+  for (const intent of intents) {
+    for (const step of ctx.stepsFor(intent)) {
+      if (!ctx.validity.accepts(step)) continue;
+      ctx.record(step);
+      steps.push(step);
+    }
+  }
+  return steps;
+}
+
+/** One step that is valid in the given state (no bursts). The state is not changed. */
+export function stepArbitrary(ctx: StepContext): fc.Arbitrary<Step> {
+  return intentArbitrary({ burst: false })
+    .map((i) => ctx.stepsFor(i)[0] as Step)
+    .filter((s) => ctx.validity.accepts(s));
+}
+
+export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
+  const maxSteps = options.maxSteps ?? 30;
+  const ipv6 = options.ipv6 ?? true;
+  return fc
+    .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps }))
+    .map(([interfaces, intents]) => ({
+      schema: SCENARIO_SCHEMA_ID,
+      interfaces,
+      steps: stepsFromIntents(interfaces, intents, ipv6),
+    }));
+}

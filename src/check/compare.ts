@@ -1,0 +1,217 @@
+// Step-by-step comparison of the model (src/host) with the oracle (src/oracle): after every
+// step the errno, the device list, the flag counters and the NIC's decisions must agree.
+import type { Errno } from '../errors.ts';
+import { type FaultSet, NO_FAULTS } from '../faults.ts';
+import { Host } from '../host/host.ts';
+import { Oracle } from '../oracle/index.ts';
+import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
+import { CLASSIC_MACS } from './arbitraries.ts';
+
+export type ViolationKind = 'error' | 'device-list' | 'counters' | 'loss' | 'leak' | 'sockets';
+
+export interface Violation {
+  /** Index of the step after which the invariant broke; -1: right after creating the interfaces. */
+  readonly stepIndex: number;
+  readonly kind: ViolationKind;
+  readonly message: string;
+}
+
+export interface CheckScenarioOptions {
+  /** Overrides every interface's `nic`, as `simulate --profile` does. */
+  readonly profile?: string;
+  readonly faults?: FaultSet;
+}
+
+type Verdict = 'must' | 'may' | 'must-not';
+
+/**
+ * Probe destinations besides own MAC, broadcast, the device lists and the classics: multicast
+ * MACs no generated group maps to (a leak shows here) and unicast MACs of other stations.
+ */
+export const FIXED_PROBE_MACS = [
+  '01:00:5e:12:34:56',
+  '01:00:5e:55:00:07',
+  '33:33:12:34:56:78',
+  '33:33:ff:ab:cd:ef',
+  '01:80:c2:00:00:00',
+  '03:00:00:00:00:01',
+  '02:00:00:99:99:99',
+  '00:1b:21:0a:0b:0c',
+] as const;
+
+/** The two systems under comparison, fresh for one scenario. */
+export interface CheckPair {
+  readonly host: Host;
+  readonly oracle: Oracle;
+  readonly interfaces: readonly InterfaceSpec[];
+  readonly profileOf: (iface: string) => string;
+}
+
+export function createPair(interfaces: readonly InterfaceSpec[], options: CheckScenarioOptions = {}): CheckPair {
+  const faults = options.faults ?? NO_FAULTS;
+  const hostOptions = options.profile !== undefined ? { profile: options.profile, faults } : { faults };
+  const oracleOptions = options.profile !== undefined ? { profile: options.profile } : {};
+  return {
+    host: new Host(interfaces, hostOptions),
+    oracle: new Oracle(interfaces, oracleOptions),
+    interfaces,
+    profileOf: (name) => options.profile ?? interfaces.find((i) => i.name === name)?.nic ?? 'accept-all',
+  };
+}
+
+function describeStep(stepIndex: number, step: Step | undefined): string {
+  return step === undefined ? 'after creating the interfaces' : `after step ${stepIndex} ${JSON.stringify(step)}`;
+}
+
+function entryKey(e: DeviceListEntry): string {
+  return `${e.mac.toLowerCase()} users ${e.users}`;
+}
+
+function multisetDiff(a: readonly string[], b: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const x of a) counts.set(x, (counts.get(x) ?? 0) + 1);
+  for (const x of b) counts.set(x, (counts.get(x) ?? 0) - 1);
+  return [...counts].filter(([, n]) => n > 0).map(([k]) => k).sort();
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Checks the state invariants (device list, counters, NIC decisions) on every interface. */
+export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Violation[] {
+  const out: Violation[] = [];
+  const where = describeStep(stepIndex, step);
+  for (const spec of pair.interfaces) {
+    const name = spec.name;
+    const profile = pair.profileOf(name);
+    let modelList: readonly DeviceListEntry[];
+    let oracleList: readonly DeviceListEntry[];
+    try {
+      modelList = pair.host.deviceList(name);
+      oracleList = pair.oracle.deviceList(name);
+    } catch (e) {
+      out.push({ stepIndex, kind: 'device-list', message: `${name}: reading the device list threw ${where}: ${errorText(e)}` });
+      continue;
+    }
+    const modelKeys = modelList.map(entryKey);
+    const oracleKeys = oracleList.map(entryKey);
+    const extra = multisetDiff(modelKeys, oracleKeys);
+    const missing = multisetDiff(oracleKeys, modelKeys);
+    if (extra.length > 0 || missing.length > 0) {
+      const parts = [];
+      if (extra.length > 0) parts.push(`model has ${extra.join(', ')} that the oracle does not`);
+      if (missing.length > 0) parts.push(`oracle expects ${missing.join(', ')} that the model lacks`);
+      out.push({ stepIndex, kind: 'device-list', message: `${name}: device list differs ${where}: ${parts.join('; ')}` });
+    }
+
+    const mc = pair.host.counters(name);
+    const oc = pair.oracle.counters(name);
+    if (mc.promisc !== oc.promisc || mc.allmulti !== oc.allmulti) {
+      out.push({
+        stepIndex,
+        kind: 'counters',
+        message: `${name}: counters differ ${where}: model promiscuity ${mc.promisc} allmulti ${mc.allmulti}, oracle promiscuity ${oc.promisc} allmulti ${oc.allmulti}`,
+      });
+    }
+
+    const probes = new Set<string>([
+      spec.mac.toLowerCase(),
+      BROADCAST_MAC,
+      ...modelList.map((e) => e.mac.toLowerCase()),
+      ...oracleList.map((e) => e.mac.toLowerCase()),
+      ...CLASSIC_MACS,
+      ...FIXED_PROBE_MACS,
+    ]);
+    for (const mac of probes) {
+      const verdict = pair.oracle.classify(name, mac) as Verdict;
+      const accepted = pair.host.nicAccepts(name, parseMac(mac));
+      const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
+      if (verdict === 'must' && !accepted) {
+        out.push({
+          stepIndex,
+          kind: 'loss',
+          message: `${name} (${profile}): NIC drops ${mac} ${where}; the oracle says it must accept it ${rx}`,
+        });
+      } else if (verdict === 'must-not' && accepted) {
+        out.push({
+          stepIndex,
+          kind: 'leak',
+          message: `${name} (${profile}): NIC accepts ${mac} ${where}; the oracle says it must not ${rx}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Applies one step to both systems and checks the step's result and then the state. */
+export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Violation[] {
+  const where = describeStep(stepIndex, step);
+  let model: { error: Errno | null; delivery?: { nic: boolean; sockets: readonly string[] } };
+  let expected: { error: Errno | null; verdict?: string; sockets?: readonly string[] };
+  try {
+    expected = pair.oracle.apply(step);
+  } catch (e) {
+    return [{ stepIndex, kind: 'error', message: `the oracle threw ${where}: ${errorText(e)}` }];
+  }
+  try {
+    model = pair.host.apply(step);
+  } catch (e) {
+    return [{ stepIndex, kind: 'error', message: `the model threw ${where}: ${errorText(e)}` }];
+  }
+  const out: Violation[] = [];
+  if (model.error !== expected.error) {
+    out.push({
+      stepIndex,
+      kind: 'error',
+      message: `${step.op} gives ${model.error ?? 'success'} in the model but ${expected.error ?? 'success'} in the oracle ${where}`,
+    });
+  }
+  if (step.op === 'send' || step.op === 'frame') {
+    const profile = pair.profileOf(step.iface);
+    const d = model.delivery;
+    const verdict = expected.verdict as Verdict | undefined;
+    if (d === undefined) {
+      out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
+    } else {
+      const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
+      if (verdict === 'must' && !d.nic) {
+        out.push({ stepIndex, kind: 'loss', message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
+      } else if (verdict === 'must-not' && d.nic) {
+        out.push({ stepIndex, kind: 'leak', message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
+      }
+      const want = d.nic ? [...(expected.sockets ?? [])].sort() : [];
+      const got = [...d.sockets].sort();
+      if (step.op === 'frame' ? got.length > 0 : want.join(',') !== got.join(',')) {
+        out.push({
+          stepIndex,
+          kind: 'sockets',
+          message: `${step.id}: delivered to [${got.join(', ')}] but the oracle expects [${(step.op === 'frame' ? [] : want).join(', ')}] (NIC ${d.nic ? 'accepted' : 'dropped'}) ${where}`,
+        });
+      }
+    }
+  }
+  return [...out, ...checkState(pair, stepIndex, step)];
+}
+
+/**
+ * Runs the scenario on a fresh Host and Oracle and returns the violations of the first step
+ * (or the initial state) that has any: later steps would only repeat the divergence.
+ */
+export function checkScenario(scenario: Pick<Scenario, 'interfaces' | 'steps'>, options: CheckScenarioOptions = {}): Violation[] {
+  let pair: CheckPair;
+  try {
+    pair = createPair(scenario.interfaces, options);
+  } catch (e) {
+    return [{ stepIndex: -1, kind: 'error', message: `creating the interfaces threw: ${errorText(e)}` }];
+  }
+  const initial = checkState(pair, -1);
+  if (initial.length > 0) return initial;
+  for (let i = 0; i < scenario.steps.length; i++) {
+    const v = checkStep(pair, scenario.steps[i] as Step, i);
+    if (v.length > 0) return v;
+  }
+  return [];
+}
