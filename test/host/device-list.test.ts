@@ -1,0 +1,71 @@
+// dev->mc verbs against net/core/dev_addr_lists.c (and its KUnit tests, dev_addr_lists_test.c).
+import { describe, expect, it } from 'vitest';
+import { DeviceList } from '../../src/host/device-list.ts';
+import type { Mac } from '../../src/wire/mac.ts';
+
+const A = '01:00:5e:01:01:01' as Mac;
+const B = '33:33:00:00:00:01' as Mac;
+const C = '01:00:5e:00:00:01' as Mac;
+
+describe('DeviceList (net/core/dev_addr_lists.c)', () => {
+  it('a new entry starts at refcount 1 and is not global (__hw_addr_create_ex)', () => {
+    const list = new DeviceList();
+    expect(list.add(A)).toBeNull();
+    expect(list.entriesInOrder()).toEqual([{ addr: A, refcount: 1, globalUse: false }]);
+  });
+
+  it('adding twice and deleting once keeps the entry (dev_addr_lists_test.c)', () => {
+    const list = new DeviceList();
+    list.add(A);
+    list.add(A);
+    expect(list.get(A)?.refcount).toBe(2);
+    expect(list.del(A)).toBeNull();
+    expect(list.get(A)?.refcount).toBe(1);
+    expect(list.del(A)).toBeNull();
+    expect(list.has(A)).toBe(false);
+  });
+
+  it('deleting an absent address is ENOENT (__hw_addr_del_ex)', () => {
+    const list = new DeviceList();
+    expect(list.del(A)).toBe('ENOENT');
+    expect(list.delGlobal(A)).toBe('ENOENT');
+  });
+
+  it('a second global add is a no-op without another reference', () => {
+    const list = new DeviceList();
+    expect(list.addGlobal(A)).toBeNull();
+    expect(list.addGlobal(A)).toBeNull();
+    expect(list.entriesInOrder()).toEqual([{ addr: A, refcount: 1, globalUse: true }]);
+  });
+
+  it('a global add on an entry a group holds adds one reference and marks it global', () => {
+    const list = new DeviceList();
+    list.add(A);
+    list.addGlobal(A);
+    expect(list.entriesInOrder()).toEqual([{ addr: A, refcount: 2, globalUse: true }]);
+    // Global delete drops the global reference only; the group's reference stays.
+    expect(list.delGlobal(A)).toBeNull();
+    expect(list.entriesInOrder()).toEqual([{ addr: A, refcount: 1, globalUse: false }]);
+  });
+
+  it('a global delete of an entry never added as global is ENOENT and changes nothing', () => {
+    const list = new DeviceList();
+    list.add(A);
+    expect(list.delGlobal(A)).toBe('ENOENT');
+    expect(list.get(A)?.refcount).toBe(1);
+  });
+
+  it('keeps insertion order; a removed and re-added entry goes to the tail (list_add_tail_rcu)', () => {
+    const list = new DeviceList();
+    list.add(A);
+    list.add(B);
+    list.add(C);
+    expect(list.addrs()).toEqual([A, B, C]);
+    list.del(A);
+    list.add(A);
+    expect(list.addrs()).toEqual([B, C, A]);
+    // A second reference does not move an entry.
+    list.add(B);
+    expect(list.addrs()).toEqual([B, C, A]);
+  });
+});
