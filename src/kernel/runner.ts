@@ -1,0 +1,461 @@
+// Runs a scenario on the live kernel: a receiver namespace holding the scenario's interfaces
+// (veth ends) and real sockets, a sender namespace holding the veth peers. Output has the shape
+// of simulate's SimulateResult. One KernelBench owns one namespace pair and reuses it, deleting
+// and recreating the links between scenarios.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Errno } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import type {
+  Delivery,
+  DeviceListEntry,
+  InterfaceResult,
+  InterfaceSpec,
+  JsonValue,
+  Scenario,
+  SimulateResult,
+  Step,
+  StepResult,
+} from '../scenario/types.ts';
+import { type IpAddr, isMulticastIp, parseIp, parsePrefix } from '../wire/ip.ts';
+import { multicastScope, IPV6_SCOPE_LINKLOCAL, solicitedNode } from '../wire/ipv6.ts';
+import { type Mac, BROADCAST_MAC, compareMac, macBytes, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
+import {
+  AF_INET,
+  AF_INET6,
+  AF_PACKET,
+  IFF_ALLMULTI,
+  IFF_PROMISC,
+  IPPROTO_IP,
+  IPPROTO_IPV6,
+  MCAST_BLOCK_SOURCE,
+  MCAST_JOIN_GROUP,
+  MCAST_JOIN_SOURCE_GROUP,
+  MCAST_LEAVE_GROUP,
+  SIOCADDMULTI,
+  SIOCDELMULTI,
+  SIOCGIFFLAGS,
+  SIOCSIFFLAGS,
+  SOCK_DGRAM,
+  SOCK_NONBLOCK,
+  SOCK_RAW,
+  SOL_SOCKET,
+  SO_REUSEADDR,
+  type SysResult,
+  bind,
+  close,
+  ifreq,
+  ioctl,
+  must,
+  pinToOneCpu,
+  recvNow,
+  sendto,
+  setsockopt,
+  setsockoptInt,
+  socket,
+} from './ffi.ts';
+import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+import { groupReq, groupSourceReq, sockaddr } from './sockaddr.ts';
+
+/** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure. */
+const SETTLE_TIMEOUT_MS = 5_000;
+const POLL_MS = 1;
+const DATAGRAM_TAG = 'mtb-dgram:';
+const BARRIER_TAG = 'mtb-barrier:';
+const FRAME_TAG = 'mtb-frame:';
+const IFA_F_TENTATIVE = 0x40; // include/uapi/linux/if_addr.h
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+interface KernelSocket {
+  readonly fd: number;
+  readonly family: 'ipv4' | 'ipv6';
+}
+
+interface Link {
+  readonly spec: InterfaceSpec;
+  readonly ifindex: number;
+  readonly peer: string;
+  readonly peerIfindex: number;
+  readonly peerMac: Mac;
+  /** AF_PACKET socket in the receiver namespace, bound to the interface, receiving barriers only. */
+  readonly barrierFd: number;
+}
+
+/** The kernel's state for the `nic` field: veth has no filter; what the stack asked for, in list order. */
+function vethState(ownMac: Mac, promisc: number, allmulti: number, listOrder: readonly string[]): JsonValue {
+  return { filter: 'none', ownMac, requested: { promisc: promisc > 0, allmulti: allmulti > 0, mc: [...listOrder] } };
+}
+
+/** The receiver side of /proc/net/dev_mcast: "%-4d %-15s %-5d %-5d %*phN" (net/core/net-procfs.c). */
+export function parseDevMcast(text: string, iface: string): { mac: Mac; users: number }[] {
+  const out: { mac: Mac; users: number }[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5 || f[1] !== iface) continue;
+    const hex = f[4] as string;
+    out.push({ mac: parseMac(hex.match(/../g)!.join(':')), users: Number(f[2]) });
+  }
+  return out;
+}
+
+function pickPeerMac(taken: ReadonlySet<string>, n: number): Mac {
+  for (let k = 0; ; k++) {
+    const m = parseMac(`02:6d:74:62:${(k & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`);
+    if (!taken.has(m)) return m;
+  }
+}
+
+export interface KernelRunOptions {
+  /** Called with a short line per phase, for --verbose. */
+  readonly log?: (line: string) => void;
+}
+
+export class KernelBench {
+  readonly rxNs: string;
+  readonly txNs: string;
+  private links: Link[] = [];
+  private txFd = -1;
+  private helperFd = -1;
+  private barrierSeq = 0;
+  private closed = false;
+
+  constructor() {
+    this.rxNs = createNamespace();
+    this.txNs = createNamespace();
+    // Fresh links copy these defaults (net/ipv6/addrconf.c ipv6_add_dev copies devconf_dflt).
+    inNamespace(this.rxNs, () => {
+      writeFileSync('/proc/sys/net/ipv6/conf/default/accept_dad', '0');
+      writeFileSync('/proc/sys/net/ipv6/conf/default/router_solicitations', '0');
+      writeFileSync('/proc/sys/net/ipv4/conf/all/rp_filter', '0');
+      writeFileSync('/proc/sys/net/ipv4/conf/default/rp_filter', '0');
+    });
+    // A silent sender: no IPv6 on the peers, so no DAD/RS/MLD frames reach the receiver.
+    inNamespace(this.txNs, () => {
+      writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', '1');
+    });
+    this.txFd = inNamespace(this.txNs, () => must('socket(AF_PACKET) sender', socket(AF_PACKET, SOCK_RAW, 0)));
+    this.helperFd = inNamespace(this.rxNs, () => must('socket(AF_INET) helper', socket(AF_INET, SOCK_DGRAM, 0)));
+  }
+
+  /** Removes both namespaces (and with them every link and socket binding). */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.teardownLinks();
+    if (this.txFd >= 0) close(this.txFd);
+    if (this.helperFd >= 0) close(this.helperFd);
+    deleteNamespace(this.rxNs);
+    deleteNamespace(this.txNs);
+  }
+
+  private teardownLinks(): void {
+    for (const l of this.links) close(l.barrierFd);
+    if (this.links.length > 0) {
+      // Deleting one end of a veth pair deletes both (drivers/net/veth.c veth_dellink).
+      ip(['-n', this.rxNs, '-batch', '-'], this.links.map((l) => `link del dev ${l.spec.name}\n`).join(''));
+    }
+    this.links = [];
+  }
+
+  private setupLinks(interfaces: readonly InterfaceSpec[]): void {
+    const taken = new Set(interfaces.map((i) => parseMac(i.mac)));
+    const peers = interfaces.map((_, n) => ({ name: `mtbp${n}`, mac: pickPeerMac(taken, n) }));
+    interfaces.forEach((spec, n) => {
+      const peer = peers[n]!;
+      // "Created with disable_ipv6=1": the default is what a new device copies at register.
+      inNamespace(this.rxNs, () =>
+        writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', spec.disableIpv6 ? '1' : '0'),
+      );
+      ip(['-n', this.txNs, 'link', 'add', peer.name, 'address', peer.mac, 'type', 'veth',
+        'peer', 'name', spec.name, 'netns', this.rxNs, 'address', parseMac(spec.mac)]);
+    });
+    // Peers up first: the receiver end gets carrier (and its link-local) as soon as it is up.
+    ip(['-n', this.txNs, '-batch', '-'], peers.map((p) => `link set dev ${p.name} up\n`).join(''));
+    const rxCmds: string[] = [];
+    for (const spec of interfaces) {
+      rxCmds.push(`link set dev ${spec.name} up`);
+      for (const a of spec.ipv4 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name}`);
+      if (!spec.disableIpv6) for (const a of spec.ipv6 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name} nodad`);
+    }
+    ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
+    const rxIndex = ifindexes(this.rxNs);
+    const txIndex = ifindexes(this.txNs);
+    this.links = interfaces.map((spec, n) => {
+      const ifindex = rxIndex.get(spec.name);
+      const peerIfindex = txIndex.get(peers[n]!.name);
+      if (ifindex === undefined || peerIfindex === undefined) throw new KernelEnvError(`link ${spec.name} was not created`);
+      const barrierFd = inNamespace(this.rxNs, () =>
+        must('socket(AF_PACKET) barrier', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_802_EX1))),
+      );
+      must('bind barrier', bind(barrierFd, sockaddrLl(ifindex, ETH_P_802_EX1)));
+      return { spec, ifindex, peer: peers[n]!.name, peerIfindex, peerMac: peers[n]!.mac, barrierFd };
+    });
+    this.waitForIpv6Setup();
+  }
+
+  /**
+   * IPv6 addresses join their solicited-node group from the DAD work item (net/ipv6/addrconf.c
+   * addrconf_dad_begin -> addrconf_join_solict), after `ip addr add` returns; the link-local
+   * address appears once the carrier is seen (addrconf_notify NETDEV_UP/NETDEV_CHANGE). Wait
+   * until the kernel shows every address non-tentative with its group joined.
+   */
+  private waitForIpv6Setup(): void {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const pending = inNamespace(this.rxNs, () => {
+        const addrs = readFileSync('/proc/thread-self/net/if_inet6', 'utf8');
+        const groups = readFileSync('/proc/thread-self/net/igmp6', 'utf8');
+        return this.links.filter((l) => !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
+      });
+      if (pending.length === 0) return;
+      if (Date.now() > deadline) throw new KernelEnvError(`IPv6 setup of ${pending.join(', ')} did not settle in ${SETTLE_TIMEOUT_MS} ms`);
+      sleepMs(POLL_MS);
+    }
+  }
+
+  /** Runs one scenario from fresh interfaces; returns the kernel's SimulateResult. */
+  run(scenario: Scenario, options: KernelRunOptions = {}): SimulateResult {
+    if (this.closed) throw new KernelEnvError('KernelBench already disposed');
+    checkInterfaces(scenario.interfaces);
+    const log = options.log ?? (() => {});
+    const sockets = new Map<string, KernelSocket>();
+    const received = new Map<string, Set<string>>();
+    const deliveries: Record<string, Delivery> = {};
+    const steps: StepResult[] = [];
+    const pin = pinToOneCpu();
+    try {
+      this.teardownLinks();
+      this.setupLinks(scenario.interfaces);
+      log(`interfaces ready in ${this.rxNs}`);
+      scenario.steps.forEach((step, i) => {
+        const error = this.apply(step, i, sockets, received, deliveries);
+        steps.push({ op: step.op, error: error as Errno | null });
+        log(`step ${i} ${step.op}: ${error ?? 'ok'}`);
+      });
+      return { steps, interfaces: this.readInterfaces(), deliveries };
+    } finally {
+      for (const s of sockets.values()) close(s.fd);
+      pin.restore();
+    }
+  }
+
+  private link(name: string, where: string): Link {
+    const l = this.links.find((x) => x.spec.name === name);
+    if (!l) throw new InputError(where, `unknown interface ${JSON.stringify(name)}`);
+    return l;
+  }
+
+  private apply(
+    step: Step,
+    i: number,
+    sockets: Map<string, KernelSocket>,
+    received: Map<string, Set<string>>,
+    deliveries: Record<string, Delivery>,
+  ): string | null {
+    const where = `/steps/${i}`;
+    switch (step.op) {
+      case 'open': {
+        const addr = parseIp(step.bind, `${where}/bind`);
+        const domain = step.family === 'ipv4' ? AF_INET : AF_INET6;
+        const fd = inNamespace(this.rxNs, () => socket(domain, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+        if (!fd.ok) return fd.errno;
+        sockets.set(step.socket, { fd: fd.value, family: step.family });
+        const reuse = setsockoptInt(fd.value, SOL_SOCKET, SO_REUSEADDR, 1);
+        if (!reuse.ok) return reuse.errno;
+        // Link-scoped addresses need a scope id (net/ipv6/af_inet6.c __inet6_bind): the first interface.
+        const scope = addr.family === 'ipv6' && needsScopeId(addr) ? (this.links[0]?.ifindex ?? 0) : 0;
+        return errnoOf(bind(fd.value, sockaddr(addr, step.port, scope)));
+      }
+      case 'join': {
+        const s = sockets.get(step.socket);
+        if (!s) return 'EBADF';
+        const group = parseIp(step.group, `${where}/group`);
+        const l = this.link(step.iface, `${where}/iface`);
+        const level = s.family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
+        const sources = (step.sources ?? []).map((t, k) => parseIp(t, `${where}/sources/${k}`));
+        if (step.mode === 'include') {
+          for (const src of sources) {
+            const e = errnoOf(setsockopt(s.fd, level, MCAST_JOIN_SOURCE_GROUP, groupSourceReq(l.ifindex, group, src)));
+            if (e) return e;
+          }
+          return null;
+        }
+        const e = errnoOf(setsockopt(s.fd, level, MCAST_JOIN_GROUP, groupReq(l.ifindex, group)));
+        if (e || step.mode !== 'exclude') return e;
+        for (const src of sources) {
+          const b = errnoOf(setsockopt(s.fd, level, MCAST_BLOCK_SOURCE, groupSourceReq(l.ifindex, group, src)));
+          if (b) return b;
+        }
+        return null;
+      }
+      case 'leave': {
+        const s = sockets.get(step.socket);
+        if (!s) return 'EBADF';
+        const group = parseIp(step.group, `${where}/group`);
+        const l = this.link(step.iface, `${where}/iface`);
+        const level = s.family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
+        return errnoOf(setsockopt(s.fd, level, MCAST_LEAVE_GROUP, groupReq(l.ifindex, group)));
+      }
+      case 'close': {
+        const s = sockets.get(step.socket);
+        if (!s) return 'EBADF';
+        close(s.fd);
+        sockets.delete(step.socket);
+        return null;
+      }
+      case 'maddr': {
+        const l = this.link(step.iface, `${where}/iface`);
+        const mac = parseMac(step.mac, `${where}/mac`);
+        // iproute2 ip/ipmaddr.c multiaddr_modify: SIOCADDMULTI/SIOCDELMULTI with ifr_hwaddr.
+        const req = ifreq(l.spec.name);
+        Buffer.from(macBytes(mac)).copy(req, 16 + 2);
+        return errnoOf(ioctl(this.helperFd, step.add ? SIOCADDMULTI : SIOCDELMULTI, req));
+      }
+      case 'promisc':
+      case 'allmulti': {
+        const l = this.link(step.iface, `${where}/iface`);
+        // SIOCSIFFLAGS and `ip link set ... promisc|allmulticast` both end in dev_change_flags
+        // (net/core/dev_ioctl.c, net/core/rtnetlink.c do_setlink); the flag is a user flag (gflags).
+        const req = ifreq(l.spec.name);
+        const g = errnoOf(ioctl(this.helperFd, SIOCGIFFLAGS, req));
+        if (g) return g;
+        const bit = step.op === 'promisc' ? IFF_PROMISC : IFF_ALLMULTI;
+        const flags = req.readUInt16LE(16);
+        req.writeUInt16LE(step.on ? flags | bit : flags & ~bit, 16);
+        return errnoOf(ioctl(this.helperFd, SIOCSIFFLAGS, req));
+      }
+      case 'send': {
+        const l = this.link(step.iface, `${where}/iface`);
+        const src = parseIp(step.src, `${where}/src`);
+        const dst = parseIp(step.dst, `${where}/dst`);
+        const frame = udpFrame(groupMac(dst), l.peerMac, src, dst, step.port, Buffer.from(`${DATAGRAM_TAG}${step.id}`));
+        must(`send ${step.id}`, sendto(this.txFd, frame, sockaddrLl(l.peerIfindex, 0)));
+        this.barrier(l);
+        this.drain(sockets, received);
+        deliveries[step.id] = { nic: true, sockets: [...(received.get(step.id) ?? [])].sort() };
+        return null;
+      }
+      case 'frame': {
+        const l = this.link(step.iface, `${where}/iface`);
+        const dst = parseMac(step.dst, `${where}/dst`);
+        must(`frame ${step.id}`, sendto(this.txFd, rawFrame(dst, l.peerMac, Buffer.from(`${FRAME_TAG}${step.id}`)), sockaddrLl(l.peerIfindex, 0)));
+        this.barrier(l);
+        // veth has no receive filter (drivers/net/veth.c): every frame reaches the stack.
+        deliveries[step.id] = { nic: true, sockets: [] };
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Sends a barrier frame after the last frame and waits until the receiver's packet tap sees it.
+   * The thread is pinned to one CPU, so both frames go through the same per-CPU backlog queue
+   * (net/core/dev.c netif_rx -> enqueue_to_backlog) and are processed in order: when the barrier
+   * is seen, the frame before it has been delivered to its sockets or dropped.
+   */
+  private barrier(l: Link): void {
+    const tag = `${BARRIER_TAG}${this.barrierSeq++}`;
+    must('send barrier', sendto(this.txFd, rawFrame(BROADCAST_MAC, l.peerMac, Buffer.from(tag)), sockaddrLl(l.peerIfindex, 0)));
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      for (let f = recvNow(l.barrierFd); f; f = recvNow(l.barrierFd)) {
+        if (rawPayload(f) === tag) return;
+      }
+      if (Date.now() > deadline) throw new KernelEnvError(`barrier frame on ${l.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms`);
+      sleepMs(POLL_MS);
+    }
+  }
+
+  private drain(sockets: ReadonlyMap<string, KernelSocket>, received: Map<string, Set<string>>): void {
+    for (const [id, s] of sockets) {
+      for (let d = recvNow(s.fd); d; d = recvNow(s.fd)) {
+        const text = d.toString('latin1');
+        if (!text.startsWith(DATAGRAM_TAG)) continue;
+        const sendId = text.slice(DATAGRAM_TAG.length);
+        const set = received.get(sendId) ?? new Set<string>();
+        set.add(id);
+        received.set(sendId, set);
+      }
+    }
+  }
+
+  private readInterfaces(): Record<string, InterfaceResult> {
+    const devMcast = inNamespace(this.rxNs, () => readFileSync('/proc/thread-self/net/dev_mcast', 'utf8'));
+    const counters = linkCounters(this.rxNs);
+    const out: Record<string, InterfaceResult> = {};
+    for (const l of this.links) {
+      const list = parseDevMcast(devMcast, l.spec.name);
+      const c = counters.get(l.spec.name) ?? { promisc: -1, allmulti: -1 };
+      const mc: DeviceListEntry[] = [...list].sort((a, b) => compareMac(a.mac, b.mac)).map((e) => ({ mac: e.mac, users: e.users }));
+      out[l.spec.name] = { mc, promisc: c.promisc, allmulti: c.allmulti, nic: vethState(parseMac(l.spec.mac), c.promisc, c.allmulti, list.map((e) => e.mac)) };
+    }
+    return out;
+  }
+}
+
+function htons(n: number): number {
+  return ((n & 0xff) << 8) | ((n >> 8) & 0xff);
+}
+
+function errnoOf(r: SysResult<number>): string | null {
+  return r.ok ? null : r.errno;
+}
+
+function needsScopeId(addr: IpAddr): boolean {
+  if (isMulticastIp(addr)) return multicastScope(addr) <= IPV6_SCOPE_LINKLOCAL;
+  return addr.value >> 118n === 0x3fan; // fe80::/10
+}
+
+function checkInterfaces(interfaces: readonly InterfaceSpec[]): void {
+  interfaces.forEach((spec, i) => {
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(spec.name) || spec.name.startsWith('mtbp')) {
+      throw new InputError(`/interfaces/${i}/name`, `interface name ${JSON.stringify(spec.name)} cannot be created by the kernel runner`);
+    }
+    parseMac(spec.mac, `/interfaces/${i}/mac`);
+    (spec.ipv4 ?? []).forEach((a, k) => parsePrefix(a, `/interfaces/${i}/ipv4/${k}`));
+    (spec.ipv6 ?? []).forEach((a, k) => parsePrefix(a, `/interfaces/${i}/ipv6/${k}`));
+  });
+}
+
+function ifindexes(ns: string): Map<string, number> {
+  const links = JSON.parse(ip(['-n', ns, '-j', 'link', 'show'])) as { ifname: string; ifindex: number }[];
+  return new Map(links.map((l) => [l.ifname, l.ifindex]));
+}
+
+/** "promiscuity N allmulti N" from `ip -d link` (dev->promiscuity, dev->allmulti via IFLA_PROMISCUITY / IFLA_ALLMULTI). */
+function linkCounters(ns: string): Map<string, { promisc: number; allmulti: number }> {
+  const links = JSON.parse(ip(['-n', ns, '-d', '-j', 'link', 'show'])) as { ifname: string; promiscuity?: number; allmulti?: number }[];
+  return new Map(links.map((l) => [l.ifname, { promisc: l.promiscuity ?? -1, allmulti: l.allmulti ?? -1 }]));
+}
+
+function hex32(ip6: IpAddr): string {
+  return ip6.value.toString(16).padStart(32, '0');
+}
+
+/** Every IPv6 address of the link is non-tentative and its solicited-node group is joined (/proc/net/if_inet6, /proc/net/igmp6). */
+function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
+  const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === l.spec.name);
+  const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === l.spec.name).map((f) => f[2]));
+  const hasLinkLocal = rows.some((f) => (f[0] as string).startsWith('fe80'));
+  const wanted = (l.spec.ipv6 ?? []).map((a) => hex32(parsePrefix(a).addr));
+  if (!hasLinkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
+  return rows.every((f) => {
+    const flags = parseInt(f[4] as string, 16);
+    const addr = parseIp((f[0] as string).match(/.{4}/g)!.join(':'));
+    return (flags & IFA_F_TENTATIVE) === 0 && groups.has(hex32(solicitedNode(addr)));
+  });
+}
+
+/** Runs one scenario on a fresh namespace pair and removes it. */
+export function runOnKernel(scenario: Scenario, options: KernelRunOptions = {}): SimulateResult {
+  const bench = new KernelBench();
+  try {
+    return bench.run(scenario, options);
+  } finally {
+    bench.dispose();
+  }
+}
