@@ -1,0 +1,28 @@
+// `profiles`: every NIC profile family with the driver source it is modelled on.
+import type { Command } from 'commander';
+import { profileFamilies } from '../../nic/registry.ts';
+import { type Cli, EXIT } from '../cli.ts';
+
+export function registerProfiles(program: Command, cli: Cli): void {
+  program
+    .command('profiles')
+    .description('list the NIC filter profiles, their driver sources and summaries')
+    .option('--json', 'print the list as JSON')
+    .action((options: { json?: boolean }) => {
+      const families = profileFamilies();
+      if (options.json) {
+        cli.out(JSON.stringify(families, null, 2));
+      } else {
+        const width = Math.max(...families.map((f) => f.pattern.length));
+        for (const f of families) {
+          cli.out(`${f.pattern.padEnd(width)}  ${f.summary}`);
+          cli.out(`${''.padEnd(width)}  source: ${f.source}`);
+          if (f.parameter) {
+            const p = f.parameter;
+            cli.out(`${''.padEnd(width)}  N: ${p.meaning}, ${p.min}..${p.max} (check runs N=${p.default})`);
+          }
+        }
+      }
+      cli.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,23 @@
+// `simulate FILE`: the model's result for a scenario, as JSON on stdout.
+import { Command, Option } from 'commander';
+import { loadScenarioFile } from '../../scenario/load.ts';
+import { type Cli, EXIT } from '../cli.ts';
+import { checkProfileName, collect, faultSet } from '../options.ts';
+
+export function registerSimulate(program: Command, cli: Cli): void {
+  program
+    .command('simulate')
+    .description('run a scenario through the model and print its result as JSON (errno results are results: exit 0)')
+    .argument('<file>', 'scenario file (mcast-testbench/scenario@1)')
+    .option('--profile <name>', 'NIC profile for every interface, overriding each interface\'s "nic"')
+    .addOption(new Option('--inject-fault <name>', 'run a faulty model (see src/faults.ts)').argParser(collect).hideHelp())
+    .action(async (file: string, options: { profile?: string; injectFault?: string[] }) => {
+      const profile = options.profile === undefined ? undefined : checkProfileName(options.profile);
+      const faults = faultSet(options.injectFault);
+      const scenario = loadScenarioFile(file);
+      const { simulate } = await import('../../simulate.ts');
+      const result = simulate(scenario, { ...(profile !== undefined ? { profile } : {}), faults });
+      cli.out(JSON.stringify(result, null, 2));
+      cli.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,84 @@
+// Checks a parsed JSON value against the scenario schema (ajv) and turns the first violation
+// into an InputError whose `where` is the JSON pointer of the offending field.
+import { Ajv, type ErrorObject } from 'ajv';
+import { InputError } from '../errors.ts';
+import { pointerToken } from './pointer.ts';
+import { scenarioSchema } from './schema.ts';
+import type { Scenario } from './types.ts';
+
+// verbose: errors carry the offending data and the schema that rejected it, for messages.
+const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, verbose: true });
+const validate = ajv.compile<Scenario>(scenarioSchema);
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'an integer',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+function allowedKeys(schema: unknown): string {
+  const props = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  return props ? ` (allowed: ${Object.keys(props).join(', ')})` : '';
+}
+
+function describe(e: ErrorObject): { where: string; message: string } {
+  const at = e.instancePath;
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p['additionalProperty']);
+      return { where: `${at}/${pointerToken(key)}`, message: `unknown field ${show(key)}${allowedKeys(e.parentSchema)}` };
+    }
+    case 'required': {
+      const key = String(p['missingProperty']);
+      return { where: `${at}/${pointerToken(key)}`, message: `missing required field ${show(key)}` };
+    }
+    case 'discriminator': {
+      const tag = String(p['tag']);
+      const known = ((e.parentSchema as { oneOf?: { properties: Record<string, { const?: string; enum?: string[] }> }[] })
+        .oneOf ?? [])
+        .flatMap((s) => s.properties[tag]?.const ?? s.properties[tag]?.enum ?? [])
+        .join(', ');
+      return { where: `${at}/${pointerToken(tag)}`, message: `unknown ${tag} ${show(p['tagValue'])} (known: ${known})` };
+    }
+    case 'type':
+      return { where: at, message: `must be ${TYPE_NAMES[String(p['type'])] ?? String(p['type'])}, got ${show(e.data)}` };
+    case 'const':
+      return { where: at, message: `must be ${show(p['allowedValue'])}, got ${show(e.data)}` };
+    case 'enum':
+      return { where: at, message: `must be one of ${(p['allowedValues'] as unknown[]).map(show).join(', ')}, got ${show(e.data)}` };
+    case 'minimum':
+    case 'maximum':
+      return { where: at, message: `must be ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(p['limit'])}, got ${show(e.data)}` };
+    case 'minLength':
+      return { where: at, message: `must have at least ${String(p['limit'])} character(s), got ${show(e.data)}` };
+    case 'maxLength':
+      return { where: at, message: `must have at most ${String(p['limit'])} characters, got ${show(e.data)}` };
+    case 'minItems':
+      return { where: at, message: `must have at least ${String(p['limit'])} item(s)` };
+    case 'pattern':
+      return { where: at, message: `${show(e.data)} is not a valid name (no "/", ":" or spaces; not "." or "..")` };
+    default:
+      return { where: at, message: e.message ?? `fails ${e.keyword}` };
+  }
+}
+
+/** Throws InputError(pointer, message) for the first schema violation. */
+export function assertScenarioShape(value: unknown): asserts value is Scenario {
+  if (validate(value)) return;
+  const first = validate.errors?.[0];
+  if (!first) throw new InputError('', 'does not match the scenario schema');
+  const { where, message } = describe(first);
+  // The root's pointer is "": name it "/" so the message still says where.
+  throw new InputError(where === '' ? '/' : where, message);
+}

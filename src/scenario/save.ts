@@ -1,0 +1,109 @@
+// Writing scenarios: stable pretty JSON with keys in schema order, saved atomically and never
+// over an existing file (a fixture is evidence: a second failure gets name-2.json).
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type JsonSchema, scenarioSchema, stepSchemaFor } from './schema.ts';
+import type { Scenario } from './types.ts';
+
+/**
+ * Orders object keys as the schema lists its properties (unknown keys after them, in their own
+ * order); maps (additionalProperties schemas) keep their own key order.
+ */
+function ordered(value: unknown, schema: JsonSchema | undefined): unknown {
+  if (Array.isArray(value)) {
+    const items = schema?.['items'] as JsonSchema | undefined;
+    return value.map((v) => ordered(v, items));
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  // A step's schema depends on its op (the schema chooses it with a discriminator).
+  const chosen = schema?.['discriminator'] && typeof record['op'] === 'string' ? stepSchemaFor(record['op']) : schema;
+  const properties = chosen?.['properties'] as Record<string, JsonSchema> | undefined;
+  const additional = chosen?.['additionalProperties'];
+  const keys = properties
+    ? [...Object.keys(properties).filter((k) => Object.hasOwn(record, k)), ...Object.keys(record).filter((k) => !Object.hasOwn(properties, k))]
+    : Object.keys(record);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (record[k] === undefined) continue;
+    const sub = properties?.[k] ?? (typeof additional === 'object' ? (additional as JsonSchema) : undefined);
+    out[k] = ordered(record[k], sub);
+  }
+  return out;
+}
+
+/** The scenario as saveFixture writes it: 2-space JSON, keys in schema order, final newline. */
+export function formatScenario(scenario: Scenario): string {
+  return `${JSON.stringify(ordered(scenario, scenarioSchema), null, 2)}\n`;
+}
+
+const SAFE_NAME = /[^A-Za-z0-9._-]+/g;
+/** Guards the name search against a directory that somehow holds every candidate. */
+const MAX_NAME_ATTEMPTS = 10_000;
+
+function fileBase(baseName: string): string {
+  const base = baseName.replace(/\.json$/i, '').replace(SAFE_NAME, '-').replace(/^[.-]+/, '');
+  return base === '' ? 'scenario' : base;
+}
+
+/** Links `tmp` to `target` unless `target` exists; true on success. */
+function placeIfAbsent(tmp: string, target: string): boolean {
+  try {
+    // link(2) fails with EEXIST instead of replacing: no window in which another writer's file
+    // could be overwritten, unlike a check followed by rename(2).
+    linkSync(tmp, target);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // Filesystems without hard links: check, then rename (atomic, but racy against others).
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      if (existsSync(target)) return false;
+      renameSync(tmp, target);
+      return true;
+    }
+    throw e;
+  }
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms cannot open or fsync a directory; the file itself is already synced.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Saves the scenario as DIR/BASE.json (or BASE-2.json, BASE-3.json, ... if taken), creating DIR.
+ * The file appears complete or not at all: written to a temporary file in DIR, fsynced, then
+ * linked into place. Returns the path written.
+ */
+export function saveFixture(dir: string, baseName: string, scenario: Scenario): string {
+  mkdirSync(dir, { recursive: true });
+  const base = fileBase(baseName);
+  const tmp = join(dir, `.${base}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, formatScenario(scenario));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    for (let n = 1; n <= MAX_NAME_ATTEMPTS; n++) {
+      const target = join(dir, n === 1 ? `${base}.json` : `${base}-${n}.json`);
+      if (placeIfAbsent(tmp, target)) {
+        fsyncDir(dir);
+        return target;
+      }
+    }
+    throw new Error(`no free name for ${base}.json in ${dir} after ${MAX_NAME_ATTEMPTS} attempts`);
+  } finally {
+    if (existsSync(tmp)) unlinkSync(tmp);
+  }
+}

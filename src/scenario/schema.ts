@@ -1,0 +1,145 @@
+// The JSON Schema of mcast-testbench/scenario@1. Shape only: values (addresses, names, socket
+// state) are checked by validate.ts, which can name the rule that a value breaks.
+// The property order of every object schema here is the key order saveFixture writes.
+import type { Errno } from '../errors.ts';
+import { SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+
+/** A JSON Schema (draft-07 subset) as a plain value. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+// Every Errno of src/errors.ts; the two checks below fail to compile if the lists drift apart.
+export const ERRNO_NAMES = [
+  'EINVAL',
+  'EADDRINUSE',
+  'EADDRNOTAVAIL',
+  'ENOBUFS',
+  'EBADF',
+  'ENODEV',
+  'ENOENT',
+  'ENOSPC',
+  'EEXIST',
+  'EAFNOSUPPORT',
+] as const satisfies readonly Errno[];
+type MissingErrno = Exclude<Errno, (typeof ERRNO_NAMES)[number]>;
+const everyErrnoListed: MissingErrno extends never ? true : MissingErrno = true;
+void everyErrnoListed;
+
+export const STEP_OPS = [
+  'open',
+  'join',
+  'leave',
+  'close',
+  'maddr',
+  'promisc',
+  'allmulti',
+  'send',
+  'frame',
+] as const satisfies readonly StepOp[];
+type MissingOp = Exclude<StepOp, (typeof STEP_OPS)[number]>;
+const everyOpListed: MissingOp extends never ? true : MissingOp = true;
+void everyOpListed;
+
+/** include/uapi/linux/if.h IFNAMSIZ = 16, including the NUL: at most 15 characters. */
+export const IFNAME_MAX_LENGTH = 15;
+/** UDP ports; 0 is not a port a datagram can be addressed to. */
+const PORT_MIN = 1;
+const PORT_MAX = 65535;
+
+// net/core/dev.c dev_valid_name: no '/', ':' or whitespace, not "." or "..".
+const IFNAME_PATTERN = '^(?!\\.{1,2}$)[^/:\\s]+$';
+
+const str: JsonSchema = { type: 'string' };
+const nonEmpty: JsonSchema = { type: 'string', minLength: 1 };
+const ifname: JsonSchema = { type: 'string', minLength: 1, maxLength: IFNAME_MAX_LENGTH, pattern: IFNAME_PATTERN };
+const port: JsonSchema = { type: 'integer', minimum: PORT_MIN, maximum: PORT_MAX };
+const counter: JsonSchema = { type: 'integer', minimum: 0 };
+
+function object(properties: Record<string, JsonSchema>, required: readonly string[]): JsonSchema {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+function step(op: StepOp | readonly StepOp[], rest: Record<string, JsonSchema>, required: readonly string[]): JsonSchema {
+  const opSchema = typeof op === 'string' ? { const: op } : { enum: op };
+  return object({ op: opSchema, ...rest }, ['op', ...required]);
+}
+
+const interfaceSchema = object(
+  {
+    name: ifname,
+    mac: str,
+    ipv4: { type: 'array', items: str },
+    ipv6: { type: 'array', items: str },
+    disableIpv6: { type: 'boolean' },
+    nic: nonEmpty,
+  },
+  ['name', 'mac'],
+);
+
+const stepSchemas: readonly JsonSchema[] = [
+  step('open', { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, bind: str, port }, ['socket', 'family', 'bind', 'port']),
+  step(
+    'join',
+    { socket: nonEmpty, group: str, iface: ifname, mode: { enum: ['include', 'exclude'] }, sources: { type: 'array', items: str } },
+    ['socket', 'group', 'iface'],
+  ),
+  step('leave', { socket: nonEmpty, group: str, iface: ifname }, ['socket', 'group', 'iface']),
+  step('close', { socket: nonEmpty }, ['socket']),
+  step('maddr', { iface: ifname, mac: str, add: { type: 'boolean' } }, ['iface', 'mac', 'add']),
+  step(['promisc', 'allmulti'], { iface: ifname, on: { type: 'boolean' } }, ['iface', 'on']),
+  step('send', { id: nonEmpty, iface: ifname, src: str, dst: str, port }, ['id', 'iface', 'src', 'dst', 'port']),
+  step('frame', { id: nonEmpty, iface: ifname, dst: str }, ['id', 'iface', 'dst']),
+];
+
+/** Step schema chosen by `op` (ajv's discriminator: an unknown op is one error naming /op). */
+const stepSchema: JsonSchema = {
+  type: 'object',
+  properties: { op: { type: 'string' } },
+  required: ['op'],
+  discriminator: { propertyName: 'op' },
+  oneOf: stepSchemas,
+};
+
+/** The simulate output shape (src/scenario/types.ts SimulateResult), used by expect/observed. */
+const deviceListEntry = object({ mac: str, users: { type: 'integer', minimum: 1 } }, ['mac', 'users']);
+const interfaceResult = object(
+  // `nic` may be left out of an expectation: replay then compares only the rest.
+  { mc: { type: 'array', items: deviceListEntry }, promisc: counter, allmulti: counter, nic: {} },
+  ['mc', 'promisc', 'allmulti'],
+);
+const stepResult = object({ op: { enum: STEP_OPS }, error: { enum: [...ERRNO_NAMES, null] } }, ['op', 'error']);
+const delivery = object({ nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty } }, ['nic', 'sockets']);
+export const simulateResultSchema: JsonSchema = object(
+  {
+    steps: { type: 'array', items: stepResult },
+    interfaces: { type: 'object', additionalProperties: interfaceResult },
+    deliveries: { type: 'object', additionalProperties: delivery },
+  },
+  ['steps', 'interfaces', 'deliveries'],
+);
+
+export const scenarioSchema: JsonSchema = {
+  $id: 'https://mcast-testbench/schemas/scenario-1.json',
+  title: SCENARIO_SCHEMA_ID,
+  ...object(
+    {
+      schema: { const: SCENARIO_SCHEMA_ID },
+      description: str,
+      interfaces: { type: 'array', minItems: 1, items: interfaceSchema },
+      steps: { type: 'array', items: stepSchema },
+      expect: simulateResultSchema,
+      observed: simulateResultSchema,
+      meta: { type: 'object' },
+    },
+    ['schema', 'interfaces', 'steps'],
+  ),
+};
+
+/** The object schema of one step, by op; undefined for an unknown op. */
+export function stepSchemaFor(op: string): JsonSchema | undefined {
+  return stepSchemas.find((s) => {
+    const opSchema = (s['properties'] as Record<string, { const?: string; enum?: readonly string[] }>)['op'];
+    return opSchema?.const === op || (opSchema?.enum?.includes(op) ?? false);
+  });
+}
+
+export { stepSchema, interfaceSchema, interfaceResult as interfaceResultSchema };

@@ -1,0 +1,172 @@
+// Static validation of a scenario that already has the schema's shape: the rules of
+// docs/semantics.md "Static validation". Each failure is an InputError whose `where` is the JSON
+// pointer of the offending field. Anything else that can go wrong is a result (an errno).
+import { InputError } from '../errors.ts';
+import { resolveProfile } from '../nic/registry.ts';
+import { type Family, type IpAddr, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
+import { isMulticastMac, type Mac, parseMac } from '../wire/mac.ts';
+import { pointerToken } from './pointer.ts';
+import type { InterfaceSpec, Scenario, SimulateResult, Step } from './types.ts';
+
+/** include/linux/etherdevice.h is_valid_ether_addr: neither multicast nor 00:00:00:00:00:00. */
+function isValidStationMac(mac: Mac): boolean {
+  return !isMulticastMac(mac) && mac !== '00:00:00:00:00:00';
+}
+
+function fail(where: string, message: string): never {
+  throw new InputError(where, message);
+}
+
+function parseOfFamily(text: string, family: Family, where: string): IpAddr {
+  const ip = parseIp(text, where);
+  if (ip.family !== family) fail(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+  return ip;
+}
+
+interface DeclaredInterface {
+  readonly spec: InterfaceSpec;
+  readonly ipv4: readonly IpAddr[];
+  readonly ipv6: readonly IpAddr[];
+}
+
+function validateInterfaces(interfaces: readonly InterfaceSpec[]): Map<string, DeclaredInterface> {
+  const declared = new Map<string, DeclaredInterface>();
+  interfaces.forEach((spec, i) => {
+    const at = `/interfaces/${i}`;
+    if (declared.has(spec.name)) fail(`${at}/name`, `interface ${JSON.stringify(spec.name)} is declared twice`);
+    const mac = parseMac(spec.mac, `${at}/mac`);
+    if (!isValidStationMac(mac)) fail(`${at}/mac`, `${JSON.stringify(spec.mac)} is not a unicast MAC address`);
+    const addresses = (family: Family): IpAddr[] =>
+      (spec[family] ?? []).map((text, j) => {
+        const where = `${at}/${family}/${j}`;
+        const { addr } = parsePrefix(text, where);
+        if (addr.family !== family) fail(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address/prefix`);
+        // net/ipv6/addrconf.c inet6_addr_add refuses multicast addresses; the wildcard is no address.
+        if (isMulticastIp(addr) || isWildcard(addr)) fail(where, `${JSON.stringify(text)} is not a unicast address`);
+        return addr;
+      });
+    const ipv4 = addresses('ipv4');
+    const ipv6 = addresses('ipv6');
+    if (spec.disableIpv6 === true && ipv6.length > 0) {
+      fail(`${at}/ipv6`, 'an interface with disableIpv6 has no IPv6 address (net.ipv6.conf.<if>.disable_ipv6=1)');
+    }
+    if (spec.nic !== undefined) {
+      try {
+        resolveProfile(spec.nic);
+      } catch (e) {
+        if (e instanceof InputError) fail(`${at}/nic`, bareMessage(e));
+        throw e;
+      }
+    }
+    declared.set(spec.name, { spec, ipv4, ipv6 });
+  });
+  return declared;
+}
+
+/** The message of an InputError without its `where: ` prefix. */
+export function bareMessage(e: InputError): string {
+  return e.where && e.message.startsWith(`${e.where}: `) ? e.message.slice(e.where.length + 2) : e.message;
+}
+
+function validateSteps(steps: readonly Step[], declared: Map<string, DeclaredInterface>): void {
+  // Socket id -> family of its most recent open; `open` marks whether it is open now.
+  const sockets = new Map<string, { family: Family; open: boolean }>();
+  const ids = new Set<string>();
+  const iface = (name: string, where: string): DeclaredInterface =>
+    declared.get(name) ?? fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
+
+  steps.forEach((step, i) => {
+    const at = `/steps/${i}`;
+    if ('iface' in step) iface(step.iface, `${at}/iface`);
+    switch (step.op) {
+      case 'open': {
+        const prior = sockets.get(step.socket);
+        if (prior?.open) fail(`${at}/socket`, `socket ${JSON.stringify(step.socket)} is already open (close it first)`);
+        const bind = parseOfFamily(step.bind, step.family, `${at}/bind`);
+        const local = [...declared.values()].some((d) => d[step.family].some((a) => sameIp(a, bind)));
+        if (!isWildcard(bind) && !isMulticastIp(bind) && !local) {
+          fail(`${at}/bind`, `${JSON.stringify(step.bind)} is neither the wildcard, a multicast address nor an address of an interface`);
+        }
+        sockets.set(step.socket, { family: step.family, open: true });
+        return;
+      }
+      case 'join':
+      case 'leave': {
+        const family = sockets.get(step.socket)?.family;
+        const group = parseIp(step.group, `${at}/group`);
+        if (family !== undefined && group.family !== family) {
+          fail(`${at}/group`, `socket ${JSON.stringify(step.socket)} is ${family === 'ipv4' ? 'IPv4' : 'IPv6'}; ${JSON.stringify(step.group)} is of the other family`);
+        }
+        if (step.op === 'join') {
+          if (step.sources !== undefined && step.mode === undefined) fail(`${at}/mode`, 'sources given without mode ("include" or "exclude")');
+          if (step.mode !== undefined && step.sources === undefined) fail(`${at}/sources`, `mode ${JSON.stringify(step.mode)} given without sources`);
+          step.sources?.forEach((s, j) => parseOfFamily(s, group.family, `${at}/sources/${j}`));
+        }
+        return;
+      }
+      case 'close': {
+        const s = sockets.get(step.socket);
+        if (s) s.open = false;
+        return;
+      }
+      case 'maddr': {
+        const mac = parseMac(step.mac, `${at}/mac`);
+        if (!isMulticastMac(mac)) fail(`${at}/mac`, `${JSON.stringify(step.mac)} is not a multicast MAC address`);
+        return;
+      }
+      case 'promisc':
+      case 'allmulti':
+        return;
+      case 'send': {
+        if (ids.has(step.id)) fail(`${at}/id`, `id ${JSON.stringify(step.id)} is used by an earlier send/frame step`);
+        ids.add(step.id);
+        const dst = parseIp(step.dst, `${at}/dst`);
+        if (!isMulticastIp(dst)) fail(`${at}/dst`, `${JSON.stringify(step.dst)} is not a multicast address`);
+        const src = parseOfFamily(step.src, dst.family, `${at}/src`);
+        if (isMulticastIp(src) || isWildcard(src)) fail(`${at}/src`, `${JSON.stringify(step.src)} is not a unicast address`);
+        if (iface(step.iface, `${at}/iface`)[src.family].some((a) => sameIp(a, src))) {
+          fail(`${at}/src`, `${JSON.stringify(step.src)} is an address of the receiving interface ${JSON.stringify(step.iface)}`);
+        }
+        return;
+      }
+      case 'frame': {
+        if (ids.has(step.id)) fail(`${at}/id`, `id ${JSON.stringify(step.id)} is used by an earlier send/frame step`);
+        ids.add(step.id);
+        parseMac(step.dst, `${at}/dst`);
+        return;
+      }
+    }
+  });
+}
+
+/** An expectation must talk about this scenario: same ops, declared interfaces, known ids. */
+function validateResult(result: SimulateResult, scenario: Scenario, at: string): void {
+  if (result.steps.length !== scenario.steps.length) {
+    fail(`${at}/steps`, `has ${result.steps.length} step result(s) for ${scenario.steps.length} step(s)`);
+  }
+  result.steps.forEach((r, i) => {
+    const op = scenario.steps[i]?.op;
+    if (r.op !== op) fail(`${at}/steps/${i}/op`, `is ${JSON.stringify(r.op)} but step ${i} is ${JSON.stringify(op)}`);
+  });
+  const names = new Set(scenario.interfaces.map((s) => s.name));
+  for (const [name, r] of Object.entries(result.interfaces)) {
+    const where = `${at}/interfaces/${pointerToken(name)}`;
+    if (!names.has(name)) fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
+    r.mc.forEach((e, j) => parseMac(e.mac, `${where}/mc/${j}/mac`));
+  }
+  const ids = new Set(scenario.steps.flatMap((s) => (s.op === 'send' || s.op === 'frame' ? [s.id] : [])));
+  for (const id of Object.keys(result.deliveries)) {
+    if (!ids.has(id)) fail(`${at}/deliveries/${pointerToken(id)}`, `no send or frame step has id ${JSON.stringify(id)}`);
+  }
+}
+
+/**
+ * Throws InputError(JSON pointer, message) for the first rule of docs/semantics.md "Static
+ * validation" the scenario breaks; the scenario must already match the schema.
+ */
+export function validateScenario(scenario: Scenario): void {
+  const declared = validateInterfaces(scenario.interfaces);
+  validateSteps(scenario.steps, declared);
+  if (scenario.expect) validateResult(scenario.expect, scenario, '/expect');
+  if (scenario.observed) validateResult(scenario.observed, scenario, '/observed');
+}
