@@ -1,0 +1,74 @@
+// The oracle's own address helpers, on top of ip-address (no hand parsing of IP text) and
+// independent of src/wire: an IP is a family and a bigint, a MAC is canonical lowercase text.
+import { Address4, Address6 } from 'ip-address';
+import { InputError } from '../errors.ts';
+import type { SocketFamily } from '../scenario/types.ts';
+
+export interface OracleIp {
+  readonly family: SocketFamily;
+  readonly value: bigint;
+  readonly multicast: boolean;
+}
+
+function fromText(text: string, allowPrefix: boolean): OracleIp | null {
+  if (typeof text !== 'string' || text.includes('%')) return null;
+  if (!allowPrefix && text.includes('/')) return null;
+  if (Address4.isValid(text)) {
+    const a = new Address4(text);
+    // Address4 keeps the prefix apart; bigInt() is the address itself.
+    return { family: 'ipv4', value: a.bigInt(), multicast: a.isMulticast() };
+  }
+  if (Address6.isValid(text)) {
+    const a = new Address6(text);
+    return { family: 'ipv6', value: a.bigInt(), multicast: a.isMulticast() };
+  }
+  return null;
+}
+
+/** A plain address ("224.1.1.1", "ff02::1"). Throws InputError naming `where`. */
+export function parseAddress(text: string, where: string): OracleIp {
+  const ip = fromText(text, false);
+  if (!ip) throw new InputError(where, `invalid IP address ${JSON.stringify(text)}`);
+  return ip;
+}
+
+/** An interface address, with or without "/prefix" ("10.0.0.1/24", "fd00::2/64"). */
+export function parseInterfaceAddress(text: string, where: string): OracleIp {
+  const ip = fromText(text, true);
+  if (!ip) throw new InputError(where, `invalid interface address ${JSON.stringify(text)}`);
+  return ip;
+}
+
+export function ipKey(ip: OracleIp): string {
+  return `${ip.family}/${ip.value.toString(16)}`;
+}
+
+/** The 4-bit scope of an IPv6 multicast address: bits 112..115 (RFC 4291 2.7). */
+export function ipv6MulticastScope(value: bigint): number {
+  return Number((value >> 112n) & 0xfn);
+}
+
+const MAC_TEXT = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i;
+
+/** Six octets of a MAC text; throws InputError naming `where`. */
+export function macOctets(text: string, where: string): number[] {
+  const m = typeof text === 'string' ? MAC_TEXT.exec(text) : null;
+  if (!m) throw new InputError(where, `invalid MAC address ${JSON.stringify(text)}`);
+  return [m[1], m[3], m[4], m[5], m[6], m[7]].map((h) => Number.parseInt(h as string, 16));
+}
+
+export function macText(octets: readonly number[]): string {
+  return octets.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** Canonical form: lowercase, colons. */
+export function canonicalMac(text: string, where: string): string {
+  return macText(macOctets(text, where));
+}
+
+export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+
+/** The I/G bit, the low bit of the first octet (IEEE 802-2014 8.2; is_multicast_ether_addr). */
+export function isGroupMac(mac: string): boolean {
+  return Number.parseInt(mac.slice(0, 2), 16) % 2 === 1;
+}

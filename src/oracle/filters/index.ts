@@ -1,0 +1,63 @@
+// Profile name -> oracle filter spec. Adding a spec: one file exporting a FilterSpecFamily and
+// one line in SPEC_FAMILIES.
+import { InputError } from '../../errors.ts';
+import { acceptAllSpec } from './accept-all.ts';
+import { allmultiOnlySpec } from './allmulti-only.ts';
+import { exactStrictSpec } from './exact-strict.ts';
+import { hash64Spec } from './hash64.ts';
+import { ldd3FfSpec } from './ldd3-ff.ts';
+import { ldd3NfSpec } from './ldd3-nf.ts';
+import type { FilterSpec, FilterSpecFamily } from './spec.ts';
+import { tunSpec } from './tun.ts';
+
+const SPEC_FAMILIES: readonly FilterSpecFamily[] = [
+  acceptAllSpec,
+  ldd3NfSpec,
+  allmultiOnlySpec,
+  ldd3FfSpec,
+  exactStrictSpec,
+  hash64Spec,
+  tunSpec,
+];
+
+const DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+/** "tun" for a fixed spec, "ldd3-ff:N" for a parameterised one. */
+export function oracleProfileNames(): string[] {
+  return SPEC_FAMILIES.map((f) => (f.parameter ? `${f.base}:N` : f.base));
+}
+
+/** The spec for a full profile name ("tun", "ldd3-ff:4"); throws InputError naming it. */
+export function resolveSpec(name: string): FilterSpec {
+  if (typeof name !== 'string') throw new InputError('', `profile name must be a string, got ${JSON.stringify(name)}`);
+  const colon = name.indexOf(':');
+  const base = colon < 0 ? name : name.slice(0, colon);
+  const family = SPEC_FAMILIES.find((f) => f.base === base);
+  if (!family) {
+    throw new InputError(name, `no oracle spec for NIC profile ${JSON.stringify(name)}; known: ${oracleProfileNames().join(', ')}`);
+  }
+  if (!family.parameter) {
+    if (colon >= 0) throw new InputError(name, `profile ${base} takes no parameter`);
+    return family.spec();
+  }
+  const text = colon < 0 ? '' : name.slice(colon + 1);
+  const n = DECIMAL.test(text) ? Number(text) : Number.NaN;
+  const { min, max } = family.parameter;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(name, `profile ${base}:N needs N from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return family.spec(n);
+}
+
+export function hasOracleSpec(name: string): boolean {
+  try {
+    resolveSpec(name);
+    return true;
+  } catch (e) {
+    if (e instanceof InputError) return false;
+    throw e;
+  }
+}
+
+export type { Acceptance, FilterInput, FilterSpec, FilterSpecFamily, FrameVerdict } from './spec.ts';
+export { classifyAcceptance } from './spec.ts';

@@ -1,0 +1,434 @@
+// The independent oracle: what a Linux host with a given NIC profile must do, step by step
+// (docs/semantics.md). It keeps only the facts a step establishes (open sockets, memberships
+// with their source lists, kernel-held automatic groups, global maddr adds, user flags) and
+// DERIVES group users, device-list refcounts and the interface source filter from them on every
+// question. The one thing that cannot be derived is device-list order, so it remembers when
+// each MAC entry was last created; and for refusing tables, the list last programmed.
+import { type Errno, InputError } from '../errors.ts';
+import type { DeviceListEntry, InterfaceSpec, SocketFamily, Step } from '../scenario/types.ts';
+import {
+  type OracleIp,
+  canonicalMac,
+  ipKey,
+  ipv6MulticastScope,
+  macOctets,
+  parseAddress,
+  parseInterfaceAddress,
+} from './address.ts';
+import { type FilterInput, type FilterSpec, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
+import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_SCOPE_LINK_LOCAL, MLD_MAX_MSF } from './limits.ts';
+import {
+  IPV4_ALL_HOSTS,
+  IPV6_ALL_NODES,
+  IPV6_NODE_LOCAL_ALL_NODES,
+  eui64LinkLocal,
+  ipv4GroupMac,
+  ipv6GroupMac,
+  solicitedNodeGroup,
+} from './mapping.ts';
+
+export type { FrameVerdict } from './filters/index.ts';
+
+export interface OracleStepResult {
+  readonly error: Errno | null;
+  /** send/frame: the NIC's expected decision for the frame. */
+  readonly verdict?: FrameVerdict;
+  /** send/frame: the sockets that receive the datagram if the NIC accepts it, sorted ([] for frames). */
+  readonly sockets?: string[];
+}
+
+type FilterMode = 'include' | 'exclude';
+
+interface GroupRef {
+  readonly family: SocketFamily;
+  readonly group: bigint;
+}
+
+/** One socket membership (ip_mc_socklist / ipv6_mc_socklist). */
+interface Membership extends GroupRef {
+  readonly socket: string;
+  readonly iface: string;
+  mode: FilterMode;
+  readonly sources: bigint[];
+}
+
+interface OpenSocket {
+  readonly id: string;
+  readonly family: SocketFamily;
+  readonly bind: bigint;
+  readonly port: number;
+}
+
+interface InterfaceFacts {
+  readonly name: string;
+  readonly ownMac: string;
+  readonly spec: FilterSpec;
+  /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
+  readonly kernelGroups: GroupRef[];
+  /** MACs added with dev_mc_add_global (global_use set). */
+  readonly globalMacs: Set<string>;
+  promisc: boolean;
+  allmulti: boolean;
+  /** When each present device-list entry was (last) created. */
+  readonly created: Map<string, number>;
+  /** The list the NIC table holds (differs from the device list only for refusing tables). */
+  programmed: readonly string[];
+}
+
+const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.family === b.family && a.group === b.group;
+
+/** A group record's device-list MAC, or null for IPv6 scopes below link-local (igmp6_group_added). */
+function groupMac(ref: GroupRef): string | null {
+  if (ref.family === 'ipv4') return ipv4GroupMac(ref.group);
+  return ipv6MulticastScope(ref.group) < IPV6_SCOPE_LINK_LOCAL ? null : ipv6GroupMac(ref.group);
+}
+
+/** The filter of one membership record admits `source` (ip_mc_sf_allow / inet6_mc_check). */
+function admits(record: { mode: FilterMode; sources: readonly bigint[] }, source: bigint): boolean {
+  const listed = record.sources.includes(source);
+  return record.mode === 'include' ? listed : !listed;
+}
+
+export class Oracle {
+  private readonly interfaces = new Map<string, InterfaceFacts>();
+  private readonly sockets = new Map<string, OpenSocket>();
+  private memberships: Membership[] = [];
+  private clock = 0;
+
+  constructor(interfaces: readonly InterfaceSpec[], options: { profile?: string } = {}) {
+    interfaces.forEach((spec, i) => this.addInterface(spec, `/interfaces/${i}`, options.profile));
+  }
+
+  apply(step: Step): OracleStepResult {
+    switch (step.op) {
+      case 'open':
+        return { error: this.open(step.socket, step.family, step.bind, step.port) };
+      case 'join':
+        return { error: this.join(step.socket, step.group, step.iface, step.mode, step.sources) };
+      case 'leave':
+        return { error: this.leave(step.socket, step.group, step.iface) };
+      case 'close':
+        return { error: this.close(step.socket) };
+      case 'maddr':
+        return { error: this.maddr(step.iface, step.mac, step.add) };
+      case 'promisc':
+      case 'allmulti':
+        this.setFlag(step.iface, step.op, step.on);
+        return { error: null };
+      case 'send':
+        return this.send(step.iface, step.src, step.dst, step.port);
+      case 'frame': {
+        const facts = this.facts(step.iface);
+        return { error: null, verdict: this.classifyOn(facts, canonicalMac(step.dst, 'dst')), sockets: [] };
+      }
+      default: {
+        const op: unknown = (step as { op?: unknown }).op;
+        throw new InputError('op', `unknown step op ${JSON.stringify(op)}`);
+      }
+    }
+  }
+
+  /** dev->mc as /proc/net/dev_mcast lists it: insertion order, users = refcount. */
+  deviceList(iface: string): DeviceListEntry[] {
+    const facts = this.facts(iface);
+    const refcounts = this.refcounts(facts);
+    return this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
+  }
+
+  /** dev->promiscuity and dev->allmulti: each user flag holds exactly one count. */
+  counters(iface: string): { promisc: number; allmulti: number } {
+    const facts = this.facts(iface);
+    return { promisc: facts.promisc ? 1 : 0, allmulti: facts.allmulti ? 1 : 0 };
+  }
+
+  classify(iface: string, mac: string): FrameVerdict {
+    return this.classifyOn(this.facts(iface), canonicalMac(mac, 'mac'));
+  }
+
+  // --- interfaces ---------------------------------------------------------------------------
+
+  private addInterface(spec: InterfaceSpec, where: string, profileOverride: string | undefined): void {
+    if (this.interfaces.has(spec.name)) throw new InputError(`${where}/name`, `interface ${JSON.stringify(spec.name)} repeats`);
+    const profile = profileOverride ?? spec.nic ?? 'accept-all';
+    const facts: InterfaceFacts = {
+      name: spec.name,
+      ownMac: canonicalMac(spec.mac, `${where}/mac`),
+      spec: resolveSpec(profile),
+      kernelGroups: [],
+      globalMacs: new Set(),
+      promisc: false,
+      allmulti: false,
+      created: new Map(),
+      programmed: [],
+    };
+    this.interfaces.set(spec.name, facts);
+    (spec.ipv4 ?? []).forEach((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`));
+    const ipv6 = (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`));
+
+    // net/ipv6/addrconf.c ipv6_add_dev, at register, also with disable_ipv6: ff01::1 (never
+    // in dev->mc, scope 1) and ff02::1.
+    this.kernelJoin(facts, { family: 'ipv6', group: IPV6_NODE_LOCAL_ALL_NODES });
+    this.kernelJoin(facts, { family: 'ipv6', group: IPV6_ALL_NODES });
+    // net/ipv4/igmp.c ip_mc_up: 224.0.0.1 on every interface, with or without IPv4 addresses.
+    this.kernelJoin(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS });
+    if (spec.disableIpv6) return;
+    // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first, then each address.
+    // An address given twice (or equal to the link-local) is one address: ip addr add says EEXIST.
+    const addresses: OracleIp[] = [{ family: 'ipv6', value: eui64LinkLocal(macOctets(facts.ownMac, where)), multicast: false }];
+    for (const a of ipv6) if (!addresses.some((b) => ipKey(a) === ipKey(b))) addresses.push(a);
+    for (const a of addresses) this.kernelJoin(facts, { family: 'ipv6', group: solicitedNodeGroup(a.value) });
+  }
+
+  private kernelJoin(facts: InterfaceFacts, ref: GroupRef): void {
+    facts.kernelGroups.push(ref);
+    this.refresh(facts);
+  }
+
+  private facts(iface: string): InterfaceFacts {
+    const facts = this.interfaces.get(iface);
+    if (!facts) throw new InputError('iface', `unknown interface ${JSON.stringify(iface)}`);
+    return facts;
+  }
+
+  // --- derived state ------------------------------------------------------------------------
+
+  /** Every group record of the interface with its users (kernel joins + memberships). */
+  private groupRecords(facts: InterfaceFacts): { ref: GroupRef; users: number }[] {
+    const records: { ref: GroupRef; users: number }[] = [];
+    const holders: GroupRef[] = [...facts.kernelGroups, ...this.memberships.filter((m) => m.iface === facts.name)];
+    for (const ref of holders) {
+      const record = records.find((r) => sameGroup(r.ref, ref));
+      if (record) record.users++;
+      else records.push({ ref: { family: ref.family, group: ref.group }, users: 1 });
+    }
+    return records;
+  }
+
+  /**
+   * dev->mc refcounts: one reference per group record with users > 0 (igmp_group_added /
+   * igmp6_group_added -> dev_mc_add), one per global add (dev_mc_add_global).
+   */
+  private refcounts(facts: InterfaceFacts): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { ref } of this.groupRecords(facts)) {
+      const mac = groupMac(ref);
+      if (mac !== null) counts.set(mac, (counts.get(mac) ?? 0) + 1);
+    }
+    for (const mac of facts.globalMacs) counts.set(mac, (counts.get(mac) ?? 0) + 1);
+    return counts;
+  }
+
+  private orderedMacs(facts: InterfaceFacts): string[] {
+    return [...facts.created.entries()].sort((a, b) => a[1] - b[1]).map(([mac]) => mac);
+  }
+
+  /**
+   * After every change: entries that reached refcount 0 are gone, new ones go to the tail
+   * (net/core/dev_addr_lists.c __hw_addr_add_ex / __hw_addr_del_entry); then the NIC is
+   * programmed with the whole list (__dev_set_rx_mode), which a refusing table may reject.
+   */
+  private refresh(facts: InterfaceFacts): void {
+    const counts = this.refcounts(facts);
+    for (const mac of [...facts.created.keys()]) if (!counts.has(mac)) facts.created.delete(mac);
+    for (const mac of [...counts.keys()].sort()) if (!facts.created.has(mac)) facts.created.set(mac, ++this.clock);
+    const list = this.orderedMacs(facts);
+    const limit = facts.spec.refusesBeyond;
+    if (limit === null || list.length <= limit) facts.programmed = list;
+  }
+
+  private classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
+    const input: FilterInput = {
+      ownMac: facts.ownMac,
+      promisc: facts.promisc,
+      allmulti: facts.allmulti,
+      deviceList: this.orderedMacs(facts),
+      programmed: facts.programmed,
+    };
+    return classifyAcceptance(facts.spec.acceptance(input), mac);
+  }
+
+  // --- sockets ------------------------------------------------------------------------------
+
+  private open(id: string, family: SocketFamily, bindText: string, port: number): Errno | null {
+    if (this.sockets.has(id)) throw new InputError('socket', `socket ${JSON.stringify(id)} is already open`);
+    const bind = parseAddress(bindText, 'bind');
+    if (bind.family !== family) throw new InputError('bind', `${bindText} is not an ${family} address`);
+    this.sockets.set(id, { id, family, bind: bind.value, port });
+    return null;
+  }
+
+  private groupFor(socket: OpenSocket, text: string): OracleIp {
+    const group = parseAddress(text, 'group');
+    if (group.family !== socket.family) {
+      throw new InputError('group', `${text} is not an ${socket.family} group (socket ${socket.id})`);
+    }
+    return group;
+  }
+
+  private membership(socket: string, ref: GroupRef, iface: string): Membership | undefined {
+    return this.memberships.find((m) => m.socket === socket && m.iface === iface && sameGroup(m, ref));
+  }
+
+  private join(
+    socketId: string,
+    groupText: string,
+    iface: string,
+    mode: FilterMode | undefined,
+    sourceTexts: readonly string[] | undefined,
+  ): Errno | null {
+    const socket = this.sockets.get(socketId);
+    if (!socket) return 'EBADF';
+    const facts = this.facts(iface);
+    const group = this.groupFor(socket, groupText);
+    const sources = (sourceTexts ?? []).map((s, i) => {
+      const ip = parseAddress(s, `sources/${i}`);
+      if (ip.family !== socket.family) throw new InputError(`sources/${i}`, `${s} is not an ${socket.family} address`);
+      return ip.value;
+    });
+    if (!group.multicast) return 'EINVAL';
+    const ref: GroupRef = { family: group.family, group: group.value };
+
+    if (mode === undefined) return this.addMembership(socket, ref, facts, 'exclude');
+    if (mode === 'exclude') {
+      // IP_ADD_MEMBERSHIP / MCAST_JOIN_GROUP, then IP_BLOCK_SOURCE / MCAST_BLOCK_SOURCE per source.
+      const joined = this.addMembership(socket, ref, facts, 'exclude');
+      if (joined) return joined;
+      for (const source of sources) {
+        const blocked = this.addSource(socket, ref, facts, 'exclude', source);
+        if (blocked) return blocked;
+      }
+      return null;
+    }
+    // One IP_ADD_SOURCE_MEMBERSHIP / MCAST_JOIN_SOURCE_GROUP per source: an INCLUDE join where a
+    // prior membership is fine (net/ipv4/ip_sockglue.c, net/ipv6/ipv6_sockglue.c: "prior join
+    // w/ different source is ok"), then ip_mc_source / ip6_mc_source.
+    for (const source of sources) {
+      const joined = this.addMembership(socket, ref, facts, 'include');
+      if (joined && joined !== 'EADDRINUSE') return joined;
+      const added = this.addSource(socket, ref, facts, 'include', source);
+      if (added) return added;
+    }
+    return null;
+  }
+
+  /** net/ipv4/igmp.c __ip_mc_join_group, net/ipv6/mcast.c __ipv6_sock_mc_join. */
+  private addMembership(socket: OpenSocket, ref: GroupRef, facts: InterfaceFacts, mode: FilterMode): Errno | null {
+    if (this.membership(socket.id, ref, facts.name)) return 'EADDRINUSE';
+    // Counted over all of the socket's memberships, IPv4 only (IPv6 has no such sysctl).
+    const held = this.memberships.filter((m) => m.socket === socket.id).length;
+    if (socket.family === 'ipv4' && held >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
+    this.memberships.push({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
+    this.refresh(facts);
+    return null;
+  }
+
+  /** net/ipv4/igmp.c ip_mc_source / net/ipv6/mcast.c ip6_mc_source with add = 1. */
+  private addSource(socket: OpenSocket, ref: GroupRef, facts: InterfaceFacts, mode: FilterMode, source: bigint): Errno | null {
+    const m = this.membership(socket.id, ref, facts.name);
+    if (!m) return 'EINVAL'; // "must have a prior join"
+    // "if a source filter was set, must be the same mode as before"; an empty filter may switch.
+    // Sources are never removed here, so "a filter was set" is "the list is non-empty".
+    if (m.sources.length > 0 && m.mode !== mode) return 'EINVAL';
+    m.mode = mode;
+    // The limit is checked before the duplicate search: a duplicate on a full list is ENOBUFS.
+    if (m.sources.length >= (m.family === 'ipv4' ? IGMP_MAX_MSF : MLD_MAX_MSF)) return 'ENOBUFS';
+    // "address already there is an error": err is still -EADDRNOTAVAIL at that point.
+    if (m.sources.includes(source)) return 'EADDRNOTAVAIL';
+    m.sources.push(source);
+    return null;
+  }
+
+  /**
+   * IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP as docs/semantics.md states it: EBADF, else
+   * EADDRNOTAVAIL without a membership. (net/ipv6/mcast.c ipv6_sock_mc_drop answers EINVAL
+   * first for a non-multicast IPv6 group; semantics.md does not say so: see the report.)
+   */
+  private leave(socketId: string, groupText: string, iface: string): Errno | null {
+    const socket = this.sockets.get(socketId);
+    if (!socket) return 'EBADF';
+    const facts = this.facts(iface);
+    const group = this.groupFor(socket, groupText);
+    const m = this.membership(socket.id, { family: group.family, group: group.value }, facts.name);
+    if (!m) return 'EADDRNOTAVAIL';
+    this.memberships = this.memberships.filter((x) => x !== m);
+    this.refresh(facts);
+    return null;
+  }
+
+  /** ip_mc_drop_socket / ipv6_sock_mc_close: every membership goes, one device change each. */
+  private close(socketId: string): Errno | null {
+    if (!this.sockets.has(socketId)) return 'EBADF';
+    for (const m of this.memberships.filter((x) => x.socket === socketId).reverse()) {
+      this.memberships = this.memberships.filter((x) => x !== m);
+      this.refresh(this.facts(m.iface));
+    }
+    this.sockets.delete(socketId);
+    return null;
+  }
+
+  // --- device -------------------------------------------------------------------------------
+
+  /** net/core/dev_addr_lists.c dev_mc_add_global / dev_mc_del_global. */
+  private maddr(iface: string, macText: string, add: boolean): Errno | null {
+    const facts = this.facts(iface);
+    const mac = canonicalMac(macText, 'mac');
+    if (add) {
+      if (facts.globalMacs.has(mac)) return null; // global_use already set: 0, no reference
+      facts.globalMacs.add(mac);
+    } else {
+      if (!facts.globalMacs.has(mac)) return 'ENOENT';
+      facts.globalMacs.delete(mac);
+    }
+    this.refresh(facts);
+    return null;
+  }
+
+  /** `ip link set … promisc|allmulticast on|off`: a user flag holding one count (net/core/dev.c). */
+  private setFlag(iface: string, flag: 'promisc' | 'allmulti', on: boolean): void {
+    const facts = this.facts(iface);
+    facts[flag] = on;
+  }
+
+  // --- delivery -----------------------------------------------------------------------------
+
+  private send(iface: string, srcText: string, dstText: string, port: number): OracleStepResult {
+    const facts = this.facts(iface);
+    const src = parseAddress(srcText, 'src');
+    const dst = parseAddress(dstText, 'dst');
+    if (!dst.multicast) throw new InputError('dst', `${dstText} is not a multicast address`);
+    if (src.family !== dst.family) throw new InputError('src', `${srcText} is not an ${dst.family} address`);
+    const ref: GroupRef = { family: dst.family, group: dst.value };
+    const frameMac = dst.family === 'ipv4' ? ipv4GroupMac(dst.value) : ipv6GroupMac(dst.value);
+    return {
+      error: null,
+      verdict: this.classifyOn(facts, frameMac),
+      sockets: this.receivers(facts, ref, src.value, port),
+    };
+  }
+
+  /** Who receives a UDP datagram (src -> group:port) that the NIC passed up. */
+  private receivers(facts: InterfaceFacts, ref: GroupRef, source: bigint, port: number): string[] {
+    // net/ipv6/ip6_input.c ip6_rcv_core: scope 0 (reserved) and 1 (interface-local) from the
+    // wire are dropped.
+    if (ref.family === 'ipv6' && ipv6MulticastScope(ref.group) < IPV6_SCOPE_LINK_LOCAL) return [];
+    // The interface's merged filter (net/ipv4/igmp.c ip_check_mc_rcu, net/ipv6/mcast.c
+    // ipv6_chk_mcast_addr): the group must be held, and some holder must admit the source.
+    // Kernel-held automatic groups are EXCLUDE {} and admit every source.
+    const holders = [
+      ...facts.kernelGroups.filter((k) => sameGroup(k, ref)).map(() => ({ mode: 'exclude' as const, sources: [] })),
+      ...this.memberships.filter((m) => m.iface === facts.name && sameGroup(m, ref)),
+    ];
+    if (!holders.some((h) => admits(h, source))) return [];
+    const receivers: string[] = [];
+    for (const socket of this.sockets.values()) {
+      if (socket.family !== ref.family || socket.port !== port) continue;
+      if (socket.bind !== 0n && socket.bind !== ref.group) continue;
+      // ip_mc_sf_allow: the socket's own membership for (group, interface) decides; without
+      // one, IP_MULTICAST_ALL (default 1) lets it receive.
+      const m = this.membership(socket.id, ref, facts.name);
+      if (m && !admits(m, source)) continue;
+      receivers.push(socket.id);
+    }
+    return receivers.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
