@@ -1,0 +1,254 @@
+// `mcast-testbench check`: runs the per-profile properties with fc.check, and for a failure
+// prints the shrunk step list, the first violation and the replay line, and saves the shrunk
+// scenario as a fixture (with the oracle's expectation and the model's observation).
+import fc from 'fast-check';
+import { InputError } from '../errors.ts';
+import type { FaultSet } from '../faults.ts';
+import { builtinProfileNames, resolveProfile } from '../nic/registry.ts';
+import { hasOracleSpec } from '../oracle/index.ts';
+import { saveFixture } from '../scenario/save.ts';
+import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
+import { simulate } from '../simulate.ts';
+import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName } from './properties.ts';
+import { stepsOfCommands } from './commands.ts';
+import { type Violation, checkScenario } from './compare.ts';
+import { oracleExpectation } from './expectation.ts';
+
+export interface CheckOptions {
+  /** [] = every builtin profile (builtinProfiles() of src/nic/registry.ts). */
+  profiles: string[];
+  /** fc.check numRuns per property and profile. */
+  runs: number;
+  seed?: number;
+  /** Replay path printed by a failing run ("model~..." or "scenario~..."); needs `seed`. */
+  path?: string;
+  faults: FaultSet;
+  fixturesDir: string;
+  log: (line: string) => void;
+  progress: (line: string) => void;
+}
+
+export interface CheckFailure {
+  profile: string;
+  property: string;
+  message: string;
+  seed: number;
+  path: string;
+  steps: Step[];
+  fixture?: string;
+}
+
+export interface CheckOutcome {
+  ok: boolean;
+  failures: CheckFailure[];
+}
+
+/** Shrinking stops this long after the first failure: the best counterexample so far is kept. */
+export const SHRINK_BUDGET_MS = 20_000;
+/** A progress line at most this often. */
+export const PROGRESS_INTERVAL_MS = 3_000;
+const PATH_SEPARATOR = '~';
+
+interface ParsedPath {
+  readonly property: ProfilePropertyName;
+  readonly fcPath: string;
+  readonly replayPath?: string;
+}
+
+function parsePath(path: string): ParsedPath {
+  const [property, fcPath, replayPath] = path.split(PATH_SEPARATOR);
+  if (!property || !(property in PROFILE_PROPERTIES) || !fcPath || !/^\d+(:\d+)*$/.test(fcPath)) {
+    throw new InputError(
+      path,
+      `--path must be a path printed by a failing check, e.g. model${PATH_SEPARATOR}3:0:1 (property ${Object.keys(PROFILE_PROPERTIES).join(' or ')})`,
+    );
+  }
+  return { property: property as ProfilePropertyName, fcPath, ...(replayPath ? { replayPath } : {}) };
+}
+
+function resolveProfiles(requested: readonly string[], log: (l: string) => void): string[] {
+  if (requested.length > 0) {
+    return requested.map((name) => {
+      const p = resolveProfile(name).name;
+      if (!hasOracleSpec(p)) throw new InputError(name, `the oracle has no spec for profile ${JSON.stringify(p)}: it cannot be checked`);
+      return p;
+    });
+  }
+  const names = builtinProfileNames();
+  const skipped = names.filter((n) => !hasOracleSpec(n));
+  if (skipped.length > 0) log(`skipping ${skipped.join(', ')}: the oracle has no spec for them yet`);
+  return names.filter((n) => hasOracleSpec(n));
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The interfaces and steps of a counterexample, cut after the first step that breaks an invariant. */
+function counterexampleScenario(
+  property: ProfilePropertyName,
+  value: unknown,
+): { interfaces: InterfaceSpec[]; steps: Step[]; replayPath?: string } {
+  if (property === 'model') {
+    const [interfaces, commands] = value as ModelCase;
+    const m = /replayPath="([^"]*)"/.exec(String(commands));
+    return { interfaces, steps: stepsOfCommands(commands), ...(m?.[1] ? { replayPath: m[1] } : {}) };
+  }
+  const [scenario] = value as [Scenario];
+  return { interfaces: [...scenario.interfaces], steps: [...scenario.steps] };
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function replayLine(profile: string, seed: number, path: string, faults: FaultSet): string {
+  const parts = ['mcast-testbench check --profile', shellQuote(profile), '--seed', String(seed), '--path', shellQuote(path)];
+  for (const f of faults) parts.push('--inject-fault', f);
+  return parts.join(' ');
+}
+
+interface RunState {
+  runs: number;
+  failedAt: number | null;
+  shrinks: number;
+  lastProgress: number;
+}
+
+async function runProperty(
+  profile: string,
+  property: ProfilePropertyName,
+  o: CheckOptions,
+  seed: number,
+  replay: ParsedPath | null,
+): Promise<CheckFailure | null> {
+  const state: RunState = { runs: 0, failedAt: null, shrinks: 0, lastProgress: Date.now() };
+  const around = (run: () => void): void => {
+    const now = Date.now();
+    if (state.failedAt !== null) {
+      // Past the budget every candidate "passes": fast-check keeps the smallest failure so far.
+      if (now - state.failedAt > SHRINK_BUDGET_MS) return;
+      state.shrinks++;
+    } else state.runs++;
+    if (now - state.lastProgress >= PROGRESS_INTERVAL_MS) {
+      state.lastProgress = now;
+      o.progress(
+        state.failedAt === null
+          ? `${profile} ${property}: ${state.runs}/${o.runs} runs`
+          : `${profile} ${property}: shrinking, ${state.shrinks} candidates tried`,
+      );
+    }
+    try {
+      run();
+    } catch (e) {
+      if (state.failedAt === null) state.failedAt = Date.now();
+      throw e;
+    }
+  };
+  const prop = PROFILE_PROPERTIES[property]({
+    profile,
+    faults: o.faults,
+    around,
+    ...(replay?.replayPath !== undefined ? { replayPath: replay.replayPath } : {}),
+  });
+  const details = fc.check(prop as fc.IProperty<[unknown]>, {
+    numRuns: o.runs,
+    seed,
+    ...(replay ? { path: replay.fcPath, endOnFailure: true } : {}),
+  });
+  if (!details.failed) {
+    o.log(`ok   ${profile} ${property} (${details.numRuns} runs, seed ${seed})`);
+    return null;
+  }
+  if (details.counterexample === null || details.counterexamplePath === null) {
+    const message = details.interrupted ? 'interrupted before any run completed' : `gave up: ${details.numSkips} skipped runs`;
+    o.log(`FAIL ${profile} ${property}: ${message}`);
+    return { profile, property, message, seed, path: '', steps: [] };
+  }
+
+  const cx = counterexampleScenario(property, details.counterexample[0]);
+  const checkOptions = { profile, faults: o.faults };
+  let violations: Violation[] = [];
+  try {
+    violations = checkScenario(cx, checkOptions);
+  } catch (e) {
+    violations = [{ stepIndex: cx.steps.length - 1, kind: 'error', message: `replaying the counterexample threw: ${errorText(e)}` }];
+  }
+  const first = violations[0];
+  const steps = first ? cx.steps.slice(0, first.stepIndex + 1) : cx.steps;
+  const message = first
+    ? `step ${first.stepIndex}: ${first.kind}: ${first.message}`
+    : `the property failed but the shrunk scenario replays cleanly: ${errorText(details.errorInstance)}`;
+  const path = [property, details.counterexamplePath, ...(cx.replayPath ? [cx.replayPath] : [])].join(PATH_SEPARATOR);
+  const interfaces = cx.interfaces.map((i) => ({ ...i, nic: profile }));
+  const scenario: Scenario = {
+    schema: SCENARIO_SCHEMA_ID,
+    description: `check ${property} on ${profile}: ${first ? first.kind : 'failure'} after ${steps.length} step(s) (shrunk counterexample, seed ${seed})`,
+    interfaces,
+    steps,
+  };
+
+  o.log(`FAIL ${profile} ${property}: ${message}`);
+  o.log(`  interfaces: ${JSON.stringify(interfaces)}`);
+  o.log(`  shrunk counterexample (${steps.length} steps, ${details.numShrinks} shrinks):`);
+  for (const s of steps) o.log(`  ${JSON.stringify(s)}`);
+  for (const v of violations.slice(1)) o.log(`  also: ${v.kind}: ${v.message}`);
+  o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
+
+  let fixture: string | undefined;
+  try {
+    const expectation = oracleExpectation(scenario, profile);
+    let observed: Scenario['observed'];
+    try {
+      observed = simulate(scenario, { profile, faults: o.faults });
+    } catch (e) {
+      o.log(`  (the model's own output could not be recorded: ${errorText(e)})`);
+    }
+    fixture = saveFixture(o.fixturesDir, `check-${profile}-${property}`, {
+      ...scenario,
+      ...(expectation ? { expect: expectation.result } : {}),
+      meta: {
+        profile,
+        property,
+        seed,
+        path,
+        faults: [...o.faults],
+        violation: message,
+        ...(expectation
+          ? {
+              expectNote:
+                expectation.omitted.length > 0
+                  ? `expect is the oracle's; deliveries ${expectation.omitted.join(', ')} are left out: the NIC may or may not accept them`
+                  : "expect is the oracle's",
+            }
+          : {}),
+      },
+      ...(observed ? { observed } : {}),
+    });
+    o.log(`  fixture: ${fixture}`);
+  } catch (e) {
+    o.log(`  (could not save the fixture: ${errorText(e)})`);
+  }
+  return { profile, property, message, seed, path, steps, ...(fixture !== undefined ? { fixture } : {}) };
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
+  if (!Number.isSafeInteger(options.runs) || options.runs < 1) {
+    throw new InputError(String(options.runs), '--runs must be a positive integer');
+  }
+  const replay = options.path !== undefined ? parsePath(options.path) : null;
+  if (replay && options.seed === undefined) throw new InputError(options.path ?? '', '--path needs the --seed it was printed with');
+  const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
+  const profiles = resolveProfiles(options.profiles, options.log);
+  const properties: ProfilePropertyName[] = replay ? [replay.property] : ['model', 'scenario'];
+  const failures: CheckFailure[] = [];
+  options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
+  for (const profile of profiles) {
+    for (const property of properties) {
+      const failure = await runProperty(profile, property, options, seed, replay);
+      if (failure) failures.push(failure);
+    }
+  }
+  return { ok: failures.length === 0, failures };
+}
