@@ -33,7 +33,19 @@ export interface Cli {
   exitCode: number;
 }
 
+let pipeGuarded = false;
+
 export function processCli(): Cli {
+  if (!pipeGuarded) {
+    pipeGuarded = true;
+    // `mcast-testbench replay fixtures | head`: a closed pipe ends the output, not in a stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw e;
+      });
+    }
+  }
   return {
     out: (text) => void process.stdout.write(`${text}\n`),
     err: (text) => void process.stderr.write(`${oneLine(text)}\n`),

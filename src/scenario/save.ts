@@ -1,6 +1,6 @@
 // Writing scenarios: stable pretty JSON with keys in schema order, saved atomically and never
 // over an existing file (a fixture is evidence: a second failure gets name-2.json).
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type JsonSchema, scenarioSchema, stepSchemaFor } from './schema.ts';
 import type { Scenario } from './types.ts';
@@ -86,10 +86,11 @@ function fsyncDir(dir: string): void {
 export function saveFixture(dir: string, baseName: string, scenario: Scenario): string {
   mkdirSync(dir, { recursive: true });
   const base = fileBase(baseName);
+  const text = formatScenario(scenario);
   const tmp = join(dir, `.${base}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
-    writeSync(fd, formatScenario(scenario));
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
