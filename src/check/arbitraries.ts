@@ -523,7 +523,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   const maxSteps = options.maxSteps ?? 30;
   const ipv6 = options.ipv6 ?? true;
   return fc
-    .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps }))
+    .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps, size: 'medium' }))
     .map(([interfaces, intents]) => ({
       schema: SCENARIO_SCHEMA_ID,
       interfaces,

@@ -65,6 +65,11 @@ export class StepCommand implements fc.Command<CheckModel, CheckReal> {
   }
 }
 
+/** 224.1.1.1/225.1.1.1 share 01:00:5e:01:01:01; 239.0.0.1 shares the kernel-held 224.0.0.1's MAC. */
+const IPV4_HOT_GROUPS = ['224.1.1.1', '225.1.1.1', '239.0.0.1'] as const;
+/** ff05::1:3 and ff02::1:3 share 33:33:00:01:00:03; ff02::1:ff00:1 is a common solicited-node MAC. */
+const IPV6_HOT_GROUPS = ['ff05::1:3', 'ff02::1:3', 'ff02::1:ff00:1'] as const;
+
 /** Socket ids carry their family so that few generated commands are rejected by check(). */
 const SOCKETS: Readonly<Record<SocketFamily, readonly string[]>> = {
   ipv4: ['v4a', 'v4b', 'v4c'],
@@ -89,12 +94,15 @@ export function stepCommandArbitraries(interfaces: readonly InterfaceSpec[], ipv
   );
   const groups: Record<SocketFamily, fc.Arbitrary<string>> = {
     ipv4: fc.oneof(
-      { weight: 8, arbitrary: fc.constantFrom(...IPV4_GROUP_POOL) },
+      // Aliases of one MAC, often enough that join/join/leave sequences on them are common.
+      { weight: 4, arbitrary: fc.constantFrom(...IPV4_HOT_GROUPS) },
+      { weight: 5, arbitrary: fc.constantFrom(...IPV4_GROUP_POOL) },
       { weight: 1, arbitrary: fc.integer({ min: 0xe0000000, max: 0xefffffff }).map(ipv4Text) },
       { weight: 1, arbitrary: fc.constantFrom(...IPV4_UNICAST) },
     ),
     ipv6: fc.oneof(
-      { weight: 8, arbitrary: fc.constantFrom(...IPV6_STATIC_GROUPS, ...solicited, ...IPV6_TABLE_FILLERS) },
+      { weight: 3, arbitrary: fc.constantFrom(...IPV6_HOT_GROUPS) },
+      { weight: 6, arbitrary: fc.constantFrom(...IPV6_STATIC_GROUPS, ...solicited, ...IPV6_TABLE_FILLERS) },
       {
         weight: 1,
         arbitrary: fc

@@ -49,6 +49,8 @@ export const SHRINK_BUDGET_MS = 20_000;
 /** A progress line at most this often. */
 export const PROGRESS_INTERVAL_MS = 3_000;
 const PATH_SEPARATOR = '~';
+/** Violations after the first one that a failure report lists. */
+const MORE_VIOLATIONS_SHOWN = 3;
 
 interface ParsedPath {
   readonly property: ProfilePropertyName;
@@ -95,7 +97,7 @@ function counterexampleScenario(
     const m = /replayPath="([^"]*)"/.exec(String(commands));
     return { interfaces, steps: stepsOfCommands(commands), ...(m?.[1] ? { replayPath: m[1] } : {}) };
   }
-  const [scenario] = value as [Scenario];
+  const scenario = value as Scenario;
   return { interfaces: [...scenario.interfaces], steps: [...scenario.steps] };
 }
 
@@ -193,7 +195,10 @@ async function runProperty(
   o.log(`  interfaces: ${JSON.stringify(interfaces)}`);
   o.log(`  shrunk counterexample (${steps.length} steps, ${details.numShrinks} shrinks):`);
   for (const s of steps) o.log(`  ${JSON.stringify(s)}`);
-  for (const v of violations.slice(1)) o.log(`  also: ${v.kind}: ${v.message}`);
+  for (const v of violations.slice(1, 1 + MORE_VIOLATIONS_SHOWN)) o.log(`  also: ${v.kind}: ${v.message}`);
+  if (violations.length > 1 + MORE_VIOLATIONS_SHOWN) {
+    o.log(`  ... and ${violations.length - 1 - MORE_VIOLATIONS_SHOWN} more violation(s) after the same step`);
+  }
   o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
 
   let fixture: string | undefined;
