@@ -8,6 +8,7 @@
 // RTL_GIGA_MAC_VER_35 "includes no multicast hardware filter" (commit 0481776b7a70): the driver
 // always accepts all multicast on it (later also VER_46/VER_48, same branch).
 import type { FaultSet } from '../../faults.ts';
+import type { JsonValue } from '../../scenario/types.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
@@ -79,7 +80,7 @@ export class R8169Filter implements NicFilter {
   accept(dst: Mac): boolean {
     return this.chip.accept(dst);
   }
-  state() {
+  state(): JsonValue {
     return { chip: this.driver.noMulticastFilter ? 'RTL_GIGA_MAC_VER_35' : 'RTL8168 (mac_version > VER_06)', marLayout: this.layout, ...this.chip.state() };
   }
 }

@@ -7,6 +7,18 @@ import { exactStrictSpec } from './exact-strict.ts';
 import { hash64Spec } from './hash64.ts';
 import { ldd3FfSpec } from './ldd3-ff.ts';
 import { ldd3NfSpec } from './ldd3-nf.ts';
+import { dpdkVfSpec } from './dpdk-vf.ts';
+import { e100Spec } from './e100.ts';
+import { e1000Spec } from './e1000.ts';
+import { ixgbeSpec } from './ixgbe.ts';
+import { mlx5DpdkSpec } from './mlx5-dpdk.ts';
+import { r8169Spec } from './r8169.ts';
+import { r8169Ver35Spec } from './r8169-ver35.ts';
+import { rtl8139Spec } from './rtl8139.ts';
+import { tulipSpec } from './tulip.ts';
+import { tulipCometSpec } from './tulip-comet.ts';
+import { tulipHashOnlySpec } from './tulip-hash-only.ts';
+import { virtioQemuSpec } from './virtio-qemu.ts';
 import type { FilterSpec, FilterSpecFamily } from './spec.ts';
 import { tunSpec } from './tun.ts';
 
@@ -18,6 +30,19 @@ const SPEC_FAMILIES: readonly FilterSpecFamily[] = [
   exactStrictSpec,
   hash64Spec,
   tunSpec,
+  // Catalog specs (NIC profiles modelled on real drivers, docs/profiles.md).
+  rtl8139Spec,
+  r8169Spec,
+  r8169Ver35Spec,
+  tulipSpec,
+  tulipHashOnlySpec,
+  tulipCometSpec,
+  e1000Spec,
+  ixgbeSpec,
+  e100Spec,
+  virtioQemuSpec,
+  mlx5DpdkSpec,
+  dpdkVfSpec,
 ];
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;

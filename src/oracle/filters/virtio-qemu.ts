@@ -1,0 +1,25 @@
+// virtio-qemu: drivers/net/virtio_net.c virtnet_set_rx_mode with QEMU hw/net/virtio-net.c
+// (virtio_net_handle_mac, receive_filter). The 64-entry table (MAC_TABLE_ENTRIES) holds the whole
+// list exactly; a longer list sets multi_overflow: all multicast (`may`). ALLMULTI `must`,
+// PROMISC everything. QEMU's reset state is promiscuous; the host programs the rx mode when the
+// interface comes up (dev_open), before any frame, so the spec starts from the first program.
+import { type FilterSpecFamily, station } from './spec.ts';
+
+/** hw/net/virtio-net.c: #define MAC_TABLE_ENTRIES 64. */
+const MAC_TABLE_ENTRIES = 64;
+
+export const virtioQemuSpec: FilterSpecFamily = {
+  base: 'virtio-qemu',
+  parameter: null,
+  spec: () => ({
+    name: 'virtio-qemu',
+    source: 'drivers/net/virtio_net.c virtnet_set_rx_mode; qemu hw/net/virtio-net.c receive_filter',
+    refusesBeyond: null,
+    acceptance: (input) => ({
+      everything: input.promisc,
+      multicast: input.allmulti ? 'must' : input.deviceList.length > MAC_TABLE_ENTRIES ? 'may' : null,
+      exact: [...station(input), ...input.deviceList],
+      hashed: null,
+    }),
+  }),
+};
