@@ -13,10 +13,10 @@ import type {
   SocketFamily,
   Step,
 } from '../scenario/types.ts';
-import { type IpAddr, type IpPrefix, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
+import { type IpAddr, type IpPrefix, isMulticastIp, isWildcard, sameIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
-import { groupMac } from '../wire/mapping.ts';
+import { ipOf, prefixOf, wireMacOf } from './addr-cache.ts';
 import type { FilterMode } from './group.ts';
 import { HostInterface } from './interface.ts';
 import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_ADDR_SCOPE_LINKLOCAL, MLD_MAX_MSF } from './limits.ts';
@@ -42,7 +42,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function parseFamilyIp(text: unknown, family: SocketFamily, where: string): IpAddr {
-  const ip = parseIp(text as string, where);
+  const ip = ipOf(text, where);
   if (ip.family !== family) {
     throw new InputError(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
   }
@@ -53,7 +53,7 @@ function parsePrefixes(list: unknown, family: SocketFamily, where: string): IpPr
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw new InputError(where, 'must be an array of ADDR/LEN strings');
   return list.map((text: unknown, i) => {
-    const p = parsePrefix(text as string, `${where}/${i}`);
+    const p = prefixOf(text, `${where}/${i}`);
     if (p.addr.family !== family) {
       throw new InputError(`${where}/${i}`, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
     }
@@ -174,7 +174,7 @@ export class Host {
    */
   private join(step: JoinStep, where: string): Errno | null {
     const groupText = step.group;
-    const group = parseIp(groupText, `${where}/group`);
+    const group = ipOf(groupText, `${where}/group`);
     const iface = this.iface(step.iface, `${where}/iface`);
     if (step.mode !== undefined && step.mode !== 'include' && step.mode !== 'exclude') {
       throw new InputError(`${where}/mode`, `mode must be "include" or "exclude", got ${JSON.stringify(step.mode)}`);
@@ -254,7 +254,7 @@ export class Host {
 
   /** IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: ip_mc_leave_group / ipv6_sock_mc_drop. */
   private leave(id: unknown, groupText: unknown, ifaceName: unknown, where: string): Errno | null {
-    const group = parseIp(groupText as string, `${where}/group`);
+    const group = ipOf(groupText, `${where}/group`);
     const iface = this.iface(ifaceName, `${where}/iface`);
     const sock = this.sockets.get(requireString(id, `${where}/socket`));
     if (!sock) return 'EBADF';
@@ -289,12 +289,12 @@ export class Host {
 
   private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string): Delivery {
     const iface = this.iface(ifaceName, `${where}/iface`);
-    const dst = parseIp(dstText as string, `${where}/dst`);
+    const dst = ipOf(dstText, `${where}/dst`);
     if (!isMulticastIp(dst)) throw new InputError(`${where}/dst`, `${JSON.stringify(dstText)} is not a multicast address`);
     const src = parseFamilyIp(srcText, dst.family, `${where}/src`);
     const dport = parsePort(port, `${where}/port`);
     // The sender maps the group with ip_eth_mc_map / ipv6_eth_mc_map: the wire MAC is always right.
-    if (!iface.nic.accept(groupMac(dst))) return { nic: false, sockets: [] };
+    if (!iface.nic.accept(wireMacOf(dst))) return { nic: false, sockets: [] };
     if (!this.ipLayerAccepts(iface, src, dst)) return { nic: true, sockets: [] };
     const receivers: string[] = [];
     for (const sock of this.sockets.values()) {
@@ -357,7 +357,7 @@ export class Host {
 
   /** Users of the interface's group record (0 when absent): /proc/net/igmp, /proc/net/igmp6. */
   groupUsers(iface: string, group: string): number {
-    return this.iface(iface, iface).group(parseIp(group, 'group'))?.users ?? 0;
+    return this.iface(iface, iface).group(ipOf(group, 'group'))?.users ?? 0;
   }
 
   /** Socket ids currently open, in opening order. */

@@ -4,9 +4,9 @@ import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
-import { eui64LinkLocal, multicastScope, solicitedNode } from '../wire/ipv6.ts';
+import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, macFromBytes } from '../wire/mac.ts';
-import { ipv4GroupMac, ipv6GroupMac } from '../wire/mapping.ts';
+import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
 import { DeviceList } from './device-list.ts';
 import { DeviceFlags } from './flags.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
@@ -59,7 +59,7 @@ export class HostInterface {
     if (!this.disableIpv6) {
       // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first, then each address.
       const seen = new Set<string>();
-      for (const addr of [eui64LinkLocal(this.mac), ...this.ipv6.map((p) => p.addr)]) {
+      for (const addr of [linkLocalOf(this.mac), ...this.ipv6.map((p) => p.addr)]) {
         if (seen.has(addr.text)) continue; // ipv6_add_addr refuses a duplicate address (EEXIST)
         seen.add(addr.text);
         this.joinSolicitedNode(addr);
@@ -69,7 +69,7 @@ export class HostInterface {
 
   private joinSolicitedNode(addr: IpAddr): void {
     if (this.faults.has('no-solicited-node')) return;
-    this.incGroup(solicitedNode(addr), 'exclude');
+    this.incGroup(solicitedNodeOf(addr), 'exclude');
   }
 
   /**
@@ -77,18 +77,16 @@ export class HostInterface {
    * (include/net/ip.h), igmp6_group_added → ndisc_mc_map → ipv6_eth_mc_map (include/net/addrconf.h).
    */
   private deviceMac(group: IpAddr): Mac {
-    if (group.family === 'ipv4') {
-      if (this.faults.has('ipv4-map-24bit')) {
-        const v = Number(group.value & 0xffffffn);
-        return macFromBytes([0x01, 0x00, 0x5e, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
-      }
-      return ipv4GroupMac(group);
+    if (group.family === 'ipv4' && this.faults.has('ipv4-map-24bit')) {
+      const v = Number(group.value & 0xffffffn);
+      return macFromBytes([0x01, 0x00, 0x5e, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
     }
-    if (this.faults.has('ipv6-map-24bit')) {
+    if (group.family === 'ipv6' && this.faults.has('ipv6-map-24bit')) {
       const v = Number(group.value & 0xffffffn);
       return macFromBytes([0x33, 0x33, 0x00, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
     }
-    return ipv6GroupMac(group);
+    // Same mapping as the sender's: ip_eth_mc_map / ipv6_eth_mc_map (src/wire/mapping.ts).
+    return wireMacOf(group);
   }
 
   group(group: IpAddr): GroupRecord | undefined {
