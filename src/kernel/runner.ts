@@ -26,6 +26,7 @@ import {
   AF_PACKET,
   IFF_ALLMULTI,
   IFF_PROMISC,
+  IFNAMSIZ,
   IPPROTO_IP,
   IPPROTO_IPV6,
   MCAST_BLOCK_SOURCE,
@@ -35,6 +36,7 @@ import {
   SIOCADDMULTI,
   SIOCDELMULTI,
   SIOCGIFFLAGS,
+  SIOCGIFINDEX,
   SIOCSIFFLAGS,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
@@ -120,6 +122,7 @@ export class KernelBench {
   private links: Link[] = [];
   private txFd = -1;
   private helperFd = -1;
+  private txHelperFd = -1;
   private barrierSeq = 0;
   private closed = false;
 
@@ -139,6 +142,7 @@ export class KernelBench {
     });
     this.txFd = inNamespace(this.txNs, () => must('socket(AF_PACKET) sender', socket(AF_PACKET, SOCK_RAW, 0)));
     this.helperFd = inNamespace(this.rxNs, () => must('socket(AF_INET) helper', socket(AF_INET, SOCK_DGRAM, 0)));
+    this.txHelperFd = inNamespace(this.txNs, () => must('socket(AF_INET) helper', socket(AF_INET, SOCK_DGRAM, 0)));
   }
 
   /** Removes both namespaces (and with them every link and socket binding). */
@@ -148,46 +152,69 @@ export class KernelBench {
     this.teardownLinks();
     if (this.txFd >= 0) close(this.txFd);
     if (this.helperFd >= 0) close(this.helperFd);
+    if (this.txHelperFd >= 0) close(this.txHelperFd);
     deleteNamespace(this.rxNs);
     deleteNamespace(this.txNs);
   }
 
   private teardownLinks(): void {
-    for (const l of this.links) close(l.barrierFd);
+    this.closeBarriers();
     if (this.links.length > 0) {
-      // Deleting one end of a veth pair deletes both (drivers/net/veth.c veth_dellink).
-      ip(['-n', this.rxNs, '-batch', '-'], this.links.map((l) => `link del dev ${l.spec.name}\n`).join(''));
+      ip(['-n', this.txNs, '-batch', '-'], this.deleteCommands().join(''));
     }
     this.links = [];
   }
 
+  private closeBarriers(): void {
+    for (const l of this.links) close(l.barrierFd);
+  }
+
+  /** Deleting one end of a veth pair deletes both (drivers/net/veth.c veth_dellink). */
+  private deleteCommands(): string[] {
+    return this.links.map((l) => `link del dev ${l.peer}\n`);
+  }
+
+  /**
+   * Deletes the previous scenario's links and creates this one's with as few `ip` processes as
+   * possible: one batch in the sender namespace per run of interfaces sharing disableIpv6 (the
+   * receiver end is created directly in the receiver namespace, copying its defaults), one batch
+   * in the receiver namespace for links up and addresses.
+   */
   private setupLinks(interfaces: readonly InterfaceSpec[]): void {
     const taken = new Set(interfaces.map((i) => parseMac(i.mac)));
     const peers = interfaces.map((_, n) => ({ name: `mtbp${n}`, mac: pickPeerMac(taken, n) }));
+    this.closeBarriers();
+    let txCmds = this.deleteCommands();
+    this.links = [];
+    let disabled: boolean | undefined;
     interfaces.forEach((spec, n) => {
       const peer = peers[n]!;
-      // "Created with disable_ipv6=1": the default is what a new device copies at register.
-      inNamespace(this.rxNs, () =>
-        writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', spec.disableIpv6 ? '1' : '0'),
-      );
-      ip(['-n', this.txNs, 'link', 'add', peer.name, 'address', peer.mac, 'type', 'veth',
-        'peer', 'name', spec.name, 'netns', this.rxNs, 'address', parseMac(spec.mac)]);
+      const wantDisabled = spec.disableIpv6 === true;
+      if (disabled !== wantDisabled) {
+        if (txCmds.length > 0) ip(['-n', this.txNs, '-batch', '-'], txCmds.join(''));
+        txCmds = [];
+        // "Created with disable_ipv6=1": the default is what a new device copies at register
+        // (net/ipv6/addrconf.c ipv6_add_dev copies devconf_dflt).
+        inNamespace(this.rxNs, () =>
+          writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', wantDisabled ? '1' : '0'),
+        );
+        disabled = wantDisabled;
+      }
+      txCmds.push(`link add ${peer.name} address ${peer.mac} type veth peer name ${spec.name} netns ${this.rxNs} address ${parseMac(spec.mac)}\n`);
     });
     // Peers up first: the receiver end gets carrier (and its link-local) as soon as it is up.
-    ip(['-n', this.txNs, '-batch', '-'], peers.map((p) => `link set dev ${p.name} up\n`).join(''));
+    for (const p of peers) txCmds.push(`link set dev ${p.name} up\n`);
+    if (txCmds.length > 0) ip(['-n', this.txNs, '-batch', '-'], txCmds.join(''));
     const rxCmds: string[] = [];
     for (const spec of interfaces) {
       rxCmds.push(`link set dev ${spec.name} up`);
       for (const a of spec.ipv4 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name}`);
       if (!spec.disableIpv6) for (const a of spec.ipv6 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name} nodad`);
     }
-    ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
-    const rxIndex = ifindexes(this.rxNs);
-    const txIndex = ifindexes(this.txNs);
+    if (rxCmds.length > 0) ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
     this.links = interfaces.map((spec, n) => {
-      const ifindex = rxIndex.get(spec.name);
-      const peerIfindex = txIndex.get(peers[n]!.name);
-      if (ifindex === undefined || peerIfindex === undefined) throw new KernelEnvError(`link ${spec.name} was not created`);
+      const ifindex = must(`SIOCGIFINDEX ${spec.name}`, ifindexOf(this.helperFd, spec.name));
+      const peerIfindex = must(`SIOCGIFINDEX ${peers[n]!.name}`, ifindexOf(this.txHelperFd, peers[n]!.name));
       const barrierFd = inNamespace(this.rxNs, () =>
         must('socket(AF_PACKET) barrier', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_802_EX1))),
       );
@@ -228,7 +255,6 @@ export class KernelBench {
     const steps: StepResult[] = [];
     const pin = pinToOneCpu();
     try {
-      this.teardownLinks();
       this.setupLinks(scenario.interfaces);
       log(`interfaces ready in ${this.rxNs}`);
       scenario.steps.forEach((step, i) => {
@@ -421,9 +447,11 @@ function checkInterfaces(interfaces: readonly InterfaceSpec[]): void {
   });
 }
 
-function ifindexes(ns: string): Map<string, number> {
-  const links = JSON.parse(ip(['-n', ns, '-j', 'link', 'show'])) as { ifname: string; ifindex: number }[];
-  return new Map(links.map((l) => [l.ifname, l.ifindex]));
+/** SIOCGIFINDEX on a socket of the link's namespace (net/core/dev_ioctl.c). */
+function ifindexOf(fd: number, name: string): SysResult<number> {
+  const req = ifreq(name);
+  const r = ioctl(fd, SIOCGIFINDEX, req);
+  return r.ok ? { ok: true, value: req.readInt32LE(IFNAMSIZ) } : r;
 }
 
 /** "promiscuity N allmulti N" from `ip -d link` (dev->promiscuity, dev->allmulti via IFLA_PROMISCUITY / IFLA_ALLMULTI). */
