@@ -1,0 +1,164 @@
+// The driver protocol (docs/driver-protocol.md, version 1): the requests the testbench sends to
+// a driver under test, one JSON object per line, and the validation of each answer.
+// A request mirrors what the kernel hands a driver: ndo_set_rx_mode sees dev->flags and the
+// whole dev->mc list every time (net/core/dev.c __dev_set_rx_mode).
+import { type Mac, isMac, parseMac } from '../wire/mac.ts';
+
+export const DRIVER_PROTOCOL_VERSION = 1;
+
+export interface HelloRequest {
+  readonly op: 'hello';
+  readonly protocol: number;
+}
+export interface ResetRequest {
+  readonly op: 'reset';
+  readonly mac: Mac;
+}
+export interface ProgramRequest {
+  readonly op: 'program';
+  readonly promisc: boolean;
+  readonly allmulti: boolean;
+  readonly mc: readonly Mac[];
+}
+export interface RxRequest {
+  readonly op: 'rx';
+  readonly dst: Mac;
+}
+export type DriverRequest = HelloRequest | ResetRequest | ProgramRequest | RxRequest;
+export type DriverOp = DriverRequest['op'];
+
+/**
+ * How acceptance beyond the programmed list may depend on the list:
+ * "set" (default): only on the set of addresses; "list": also on their order (the tap filter
+ * of drivers/net/tun.c matches the first 8 addresses exactly and hashes the rest).
+ */
+export type ListOrder = 'set' | 'list';
+
+export interface HelloAnswer {
+  readonly name: string;
+  /** A built-in profile name whose acceptance the driver claims to equal, or null. */
+  readonly model: string | null;
+  readonly order: ListOrder;
+}
+export interface OkAnswer {
+  readonly ok: true;
+}
+export type ProgramAnswer = { readonly ok: true } | { readonly ok: false; readonly error: string };
+export interface RxAnswer {
+  readonly accept: boolean;
+}
+export type DriverAnswer = HelloAnswer | OkAnswer | ProgramAnswer | RxAnswer;
+
+export type AnswerFor<R extends DriverRequest> = R extends HelloRequest
+  ? HelloAnswer
+  : R extends ResetRequest
+    ? OkAnswer
+    : R extends ProgramRequest
+      ? ProgramAnswer
+      : RxAnswer;
+
+/** Why a driver failed to take part in the protocol (exit 3), as opposed to a contract violation. */
+export type DriverFailureKind = 'spawn' | 'crash' | 'timeout' | 'garbage' | 'protocol';
+
+/**
+ * The driver broke the protocol: crashed, hung, printed something that is not an answer.
+ * `request` is the last request line sent (null before the first one).
+ */
+export class DriverError extends Error {
+  override readonly name = 'DriverError';
+  constructor(
+    readonly kind: DriverFailureKind,
+    readonly request: string | null,
+    detail: string,
+  ) {
+    super(`driver error (${kind}): ${detail}${request === null ? '' : `; last request: ${request}`}`);
+  }
+}
+
+/** Errno names a refusal may carry: what ndo_set_rx_mode / rte_eth_dev_set_mc_addr_list return. */
+const REFUSAL_ERRNO = /^E[A-Z0-9]{1,15}$/;
+
+/** The one line sent for a request: compact JSON, keys in a fixed order. */
+export function encodeRequest(req: DriverRequest): string {
+  switch (req.op) {
+    case 'hello':
+      return JSON.stringify({ op: 'hello', protocol: req.protocol });
+    case 'reset':
+      return JSON.stringify({ op: 'reset', mac: req.mac });
+    case 'program':
+      return JSON.stringify({ op: 'program', promisc: req.promisc, allmulti: req.allmulti, mc: req.mc });
+    case 'rx':
+      return JSON.stringify({ op: 'rx', dst: req.dst });
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Parses a request line (from a saved transcript). Returns the request or a message saying
+ * what is wrong with it.
+ */
+export function parseRequest(value: unknown): DriverRequest | string {
+  if (!isRecord(value)) return 'a request is a JSON object';
+  switch (value['op']) {
+    case 'hello':
+      return typeof value['protocol'] === 'number' ? { op: 'hello', protocol: value['protocol'] } : 'hello needs a numeric "protocol"';
+    case 'reset':
+      return typeof value['mac'] === 'string' && isMac(value['mac'])
+        ? { op: 'reset', mac: parseMac(value['mac']) }
+        : 'reset needs "mac", a MAC address';
+    case 'program': {
+      const { promisc, allmulti, mc } = value;
+      if (typeof promisc !== 'boolean' || typeof allmulti !== 'boolean') return 'program needs boolean "promisc" and "allmulti"';
+      if (!Array.isArray(mc) || !mc.every((m): m is string => typeof m === 'string' && isMac(m))) {
+        return 'program needs "mc", an array of MAC addresses';
+      }
+      return { op: 'program', promisc, allmulti, mc: mc.map((m) => parseMac(m)) };
+    }
+    case 'rx':
+      return typeof value['dst'] === 'string' && isMac(value['dst'])
+        ? { op: 'rx', dst: parseMac(value['dst']) }
+        : 'rx needs "dst", a MAC address';
+    default:
+      return `unknown op ${JSON.stringify(value['op'])}`;
+  }
+}
+
+/**
+ * Checks one answer against the request it answers. Returns the typed answer, or a message
+ * saying what is wrong (the caller turns it into DriverError 'protocol').
+ */
+export function validateAnswer<R extends DriverRequest>(req: R, value: unknown): AnswerFor<R> | string;
+export function validateAnswer(req: DriverRequest, value: unknown): DriverAnswer | string {
+  if (!isRecord(value)) return `expected a JSON object, got ${JSON.stringify(value)}`;
+  if (typeof value['error'] === 'string' && req.op !== 'program') {
+    return `the driver reported an error: ${value['error']}`;
+  }
+  switch (req.op) {
+    case 'hello': {
+      const { name, model, order } = value;
+      if (typeof name !== 'string' || name.length === 0) return 'hello answer needs "name", a non-empty string';
+      if (model !== null && model !== undefined && typeof model !== 'string') {
+        return 'hello answer "model" must be null or a profile name';
+      }
+      if (order !== undefined && order !== 'set' && order !== 'list') return 'hello answer "order" must be "set" or "list"';
+      return { name, model: typeof model === 'string' ? model : null, order: order ?? 'set' };
+    }
+    case 'reset':
+      return value['ok'] === true ? { ok: true } : 'reset answer must be {"ok":true}';
+    case 'program': {
+      if (value['ok'] === true) return { ok: true };
+      if (value['ok'] === false) {
+        const error = value['error'];
+        if (typeof error === 'string' && REFUSAL_ERRNO.test(error)) return { ok: false, error };
+        return 'a refusal needs "error", an errno name such as "ENOSPC"';
+      }
+      return 'program answer must be {"ok":true} or {"ok":false,"error":"ENOSPC"}';
+    }
+    case 'rx':
+      return typeof value['accept'] === 'boolean' ? { accept: value['accept'] } : 'rx answer must be {"accept":true|false}';
+  }
+}
+
