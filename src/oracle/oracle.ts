@@ -339,15 +339,16 @@ export class Oracle {
   }
 
   /**
-   * IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP as docs/semantics.md states it: EBADF, else
-   * EADDRNOTAVAIL without a membership. (net/ipv6/mcast.c ipv6_sock_mc_drop answers EINVAL
-   * first for a non-multicast IPv6 group; semantics.md does not say so: see the report.)
+   * IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: EBADF, else EADDRNOTAVAIL without a membership.
+   * net/ipv6/mcast.c ipv6_sock_mc_drop refuses a non-multicast group first (EINVAL);
+   * net/ipv4/igmp.c ip_mc_leave_group has no such check.
    */
   private leave(socketId: string, groupText: string, iface: string): Errno | null {
     const socket = this.sockets.get(socketId);
     if (!socket) return 'EBADF';
     const facts = this.facts(iface);
     const group = this.groupFor(socket, groupText);
+    if (group.family === 'ipv6' && !group.multicast) return 'EINVAL';
     const m = this.membership(socket.id, { family: group.family, group: group.value }, facts.name);
     if (!m) return 'EADDRNOTAVAIL';
     this.memberships = this.memberships.filter((x) => x !== m);
@@ -406,6 +407,18 @@ export class Oracle {
     };
   }
 
+  /**
+   * The membership whose filter decides whether a socket receives; none means it receives
+   * (IP_MULTICAST_ALL / IPV6_MULTICAST_ALL default to 1).
+   * IPv4, net/ipv4/igmp.c ip_mc_sf_allow: the membership for (group, arrival interface).
+   * IPv6, net/ipv6/mcast.c inet6_mc_check: the first membership of the group in the socket's
+   * list, on any interface; joins are pushed at the head, so the newest one.
+   */
+  private deliveryFilter(socket: OpenSocket, ref: GroupRef, iface: string): Membership | undefined {
+    if (ref.family === 'ipv4') return this.membership(socket.id, ref, iface);
+    return [...this.memberships].reverse().find((m) => m.socket === socket.id && sameGroup(m, ref));
+  }
+
   /** Who receives a UDP datagram (src -> group:port) that the NIC passed up. */
   private receivers(facts: InterfaceFacts, ref: GroupRef, source: bigint, port: number): string[] {
     // net/ipv6/ip6_input.c ip6_rcv_core: scope 0 (reserved) and 1 (interface-local) from the
@@ -423,9 +436,7 @@ export class Oracle {
     for (const socket of this.sockets.values()) {
       if (socket.family !== ref.family || socket.port !== port) continue;
       if (socket.bind !== 0n && socket.bind !== ref.group) continue;
-      // ip_mc_sf_allow: the socket's own membership for (group, interface) decides; without
-      // one, IP_MULTICAST_ALL (default 1) lets it receive.
-      const m = this.membership(socket.id, ref, facts.name);
+      const m = this.deliveryFilter(socket, ref, facts.name);
       if (m && !admits(m, source)) continue;
       receivers.push(socket.id);
     }

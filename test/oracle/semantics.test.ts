@@ -108,6 +108,13 @@ describe('the verified kernel facts', () => {
     ).toEqual([null, 'EINVAL', null, 'EADDRINUSE', 'EADDRNOTAVAIL']);
   });
 
+  it('IPv6 leave of a non-multicast group is EINVAL (ipv6_sock_mc_drop), IPv4 EADDRNOTAVAIL', () => {
+    const oracle = new Oracle([{ name: 'eth0', mac: '02:00:00:00:00:10', ipv4: ['10.0.0.2/24'], ipv6: ['fd00::2/64'] }]);
+    expect(
+      run(oracle, [open('s4'), open('s6', '::', 5000, 'ipv6'), leave('s4', '10.0.0.7'), leave('s6', 'fd00::7'), leave('s6', 'ff12::7')]),
+    ).toEqual([null, null, 'EADDRNOTAVAIL', 'EINVAL', 'EADDRNOTAVAIL']);
+  });
+
   it('the same group may be joined once per interface', () => {
     const oracle = new Oracle([ETH0, ETH1]);
     expect(run(oracle, [open('s'), join('s', '239.1.1.1', 'eth0'), join('s', '239.1.1.1', 'eth1')])).toEqual([
@@ -318,6 +325,26 @@ describe('IP_MULTICAST_ALL and socket matching', () => {
     ]);
     expect(sockets(oracle, send('239.1.1.1', '10.0.1.12', 5000, 'eth1'))).toEqual(['s1', 's2']);
     expect(sockets(oracle, send('239.1.1.1', '10.0.1.12', 5000, 'eth0'))).toEqual([]);
+  });
+
+  it('IPv6: the newest membership of the group decides, on whatever interface (inet6_mc_check)', () => {
+    // net/ipv6/mcast.c inet6_mc_check walks the socket's list (newest first) matching the group
+    // only; unlike ip_mc_sf_allow it does not compare the interface.
+    const v6 = (name: string, mac: string, addr: string): InterfaceSpec => ({ name, mac, ipv6: [addr] });
+    const oracle = new Oracle([v6('eth0', '02:00:00:00:00:10', 'fd00::2/64'), v6('eth1', '02:00:00:00:00:11', 'fd01::2/64')]);
+    run(oracle, [
+      open('s1', '::', 5000, 'ipv6'),
+      open('s2', '::', 5000, 'ipv6'),
+      join('s1', 'ff12::7', 'eth1', { mode: 'include', sources: ['fd00::a'] }),
+      join('s2', 'ff12::7', 'eth0'),
+    ]);
+    // On eth0 from fd00::b: s2's plain join admits it at the IP layer; s1 has no membership on
+    // eth0, but its eth1 membership INCLUDE {fd00::a} is the one inet6_mc_check finds.
+    expect(sockets(oracle, send('ff12::7', 'fd00::b'))).toEqual(['s2']);
+    expect(sockets(oracle, send('ff12::7', 'fd00::a'))).toEqual(['s1', 's2']);
+    // A newer plain join of s1 on eth0 comes first in its list and admits every source.
+    oracle.apply(join('s1', 'ff12::7', 'eth0'));
+    expect(sockets(oracle, send('ff12::7', 'fd00::b'))).toEqual(['s1', 's2']);
   });
 
   it('binds, ports and families', () => {
