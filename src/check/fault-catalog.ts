@@ -1,0 +1,71 @@
+// The fault catalog as documentation: each fault of src/faults.ts, the profile where `check`
+// catches it (test/faults.test.ts proves it), and a README-ready Markdown table.
+import { FAULTS, type FaultName } from '../faults.ts';
+
+/**
+ * The profile whose checks expose each fault. Faults of the host model show on any profile
+ * (accept-all); NIC faults need a profile that has the broken mechanism.
+ */
+export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
+  'ipv4-map-24bit': ['accept-all'],
+  'ipv6-map-24bit': ['accept-all'],
+  'shared-mac-removed': ['accept-all'],
+  'no-allmulti-on-overflow': ['ldd3-ff:4'],
+  'sticky-allmulti': ['ldd3-ff:4'],
+  'ignore-promisc': ['ldd3-ff:4'],
+  'hash-low-bits': ['hash64', 'tun'],
+  'refcount-not-decremented': ['accept-all'],
+  'no-solicited-node': ['accept-all'],
+};
+
+/** Where each fault lives, for the table. */
+const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile'>> = {
+  'ipv4-map-24bit': 'host model',
+  'ipv6-map-24bit': 'host model',
+  'shared-mac-removed': 'host model',
+  'no-allmulti-on-overflow': 'NIC profile',
+  'sticky-allmulti': 'NIC profile',
+  'ignore-promisc': 'NIC profile',
+  'hash-low-bits': 'NIC profile',
+  'refcount-not-decremented': 'host model',
+  'no-solicited-node': 'host model',
+};
+
+export interface FaultCatalogRow {
+  readonly name: FaultName;
+  readonly description: string;
+  readonly layer: string;
+  readonly profiles: readonly string[];
+  /** The command that shows the fault being caught. */
+  readonly command: string;
+}
+
+export function faultCatalog(): FaultCatalogRow[] {
+  return (Object.keys(FAULTS) as FaultName[]).map((name) => {
+    const profiles = FAULT_PROFILES[name];
+    return {
+      name,
+      description: FAULTS[name],
+      layer: FAULT_LAYER[name],
+      profiles,
+      command: `mcast-testbench check --profile ${profiles[0]} --inject-fault ${name} --seed 1`,
+    };
+  });
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/** The catalog as a Markdown table for README/docs. */
+export function faultCatalogMarkdown(): string {
+  const lines = [
+    '| fault | what it breaks | where | caught on | try it |',
+    '| --- | --- | --- | --- | --- |',
+    ...faultCatalog().map(
+      (r) =>
+        `| \`${r.name}\` | ${cell(r.description)} | ${r.layer} | ${r.profiles.map((p) => `\`${p}\``).join(', ')} | \`${r.command}\` |`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,181 @@
+// The generators: every scenario they make passes schema and static validation, and the pools
+// reach the cases they exist for (aliasing, table overflow, 20+ memberships, >10 sources).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CLASSIC_MACS,
+  IPV4_ALIASES_OF_01_01_01,
+  IPV4_ALIASES_OF_ALL_HOSTS,
+  IPV4_ALIASES_OF_SSDP,
+  IPV4_TABLE_FILLERS,
+  IPV6_STATIC_GROUPS,
+  StepContext,
+  scenarioArbitrary,
+  stepArbitrary,
+  stepsFromIntents,
+  intentArbitrary,
+  interfacesArbitrary,
+} from '../../src/check/arbitraries.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import type { Scenario, Step } from '../../src/scenario/types.ts';
+import { parseIp, parsePrefix } from '../../src/wire/ip.ts';
+
+const SAMPLE_SEED = 42;
+
+/** Low 23 bits of a dotted quad, computed by hand from the octets (RFC 1112 6.4). */
+function low23(dotted: string): number {
+  const [, b, c, d] = dotted.split('.').map(Number) as [number, number, number, number];
+  return ((b & 0x7f) << 16) | (c << 8) | d;
+}
+
+describe('pools', () => {
+  it('IPv4 alias groups share the low 23 bits their names promise', () => {
+    // 224.1.1.1: 0x01 0x01 0x01 -> 0x010101; 239.129.1.1: 129 = 0x81, & 0x7f = 0x01 -> 0x010101.
+    for (const g of IPV4_ALIASES_OF_01_01_01) expect(low23(g)).toBe(0x010101);
+    // 224.128.0.1: 128 & 0x7f = 0 -> 0x000001, like 224.0.0.1 and 239.0.0.1.
+    for (const g of IPV4_ALIASES_OF_ALL_HOSTS) expect(low23(g)).toBe(0x000001);
+    // 239.255.255.250: 255 & 0x7f = 0x7f -> 0x7ffffa = 01:00:5e:7f:ff:fa; 224.127.255.250 the same.
+    for (const g of IPV4_ALIASES_OF_SSDP) expect(low23(g)).toBe(0x7ffffa);
+    // Fillers 239.2.0.1..6: 0x020001..0x020006, six distinct MACs.
+    expect(new Set(IPV4_TABLE_FILLERS.map(low23)).size).toBe(6);
+  });
+
+  it('IPv6 pool has groups sharing the low 32 bits 0x00010003 and a scope-1 group', () => {
+    const low32 = (g: string) => parseIp(g).value & 0xffffffffn;
+    const shared = IPV6_STATIC_GROUPS.filter((g) => low32(g) === 0x00010003n);
+    expect(shared).toEqual(expect.arrayContaining(['ff05::1:3', 'ff02::1:3', 'ff0e::1:3']));
+    expect(IPV6_STATIC_GROUPS).toContain('ff01::1');
+  });
+
+  it('classic MACs are the documented aliasing cases', () => {
+    expect([...CLASSIC_MACS]).toEqual(['01:00:5e:00:00:01', '01:00:5e:7f:ff:fa', '33:33:00:00:00:01', '33:33:ff:00:00:01']);
+  });
+});
+
+function validates(s: Scenario): void {
+  parseScenario(JSON.stringify(s), 'generated');
+}
+
+describe('scenarioArbitrary', () => {
+  it('every generated scenario passes schema and static validation', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary({ maxSteps: 40 }), (s) => {
+        validates(s);
+      }),
+      { numRuns: 200, seed: SAMPLE_SEED },
+    );
+  });
+
+  it('with a profile, every interface names it; ipv6: false makes no IPv6 addresses, sockets or datagrams', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary({ profile: 'ldd3-ff:4', ipv6: false, interfaces: 2 }), (s) => {
+        validates(s);
+        expect(s.interfaces).toHaveLength(2);
+        for (const i of s.interfaces) {
+          expect(i.nic).toBe('ldd3-ff:4');
+          expect(i.ipv6 ?? []).toEqual([]);
+        }
+        for (const st of s.steps) {
+          if (st.op === 'open') expect(st.family).toBe('ipv4');
+          if (st.op === 'send') expect(parseIp(st.dst).family).toBe('ipv4');
+        }
+      }),
+      { numRuns: 100, seed: SAMPLE_SEED },
+    );
+  });
+
+  it('send sources are never the receiving interface\'s own address and event ids are unique', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary({}), (s) => {
+        const ids = s.steps.flatMap((st) => (st.op === 'send' || st.op === 'frame' ? [st.id] : []));
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const st of s.steps) {
+          if (st.op !== 'send') continue;
+          const spec = s.interfaces.find((i) => i.name === st.iface);
+          const own = [...(spec?.ipv4 ?? []), ...(spec?.ipv6 ?? [])].map((p) => parsePrefix(p).addr.text);
+          expect(own).not.toContain(parseIp(st.src).text);
+        }
+      }),
+      { numRuns: 100, seed: SAMPLE_SEED },
+    );
+  });
+
+  it('reaches the interesting cases often enough', () => {
+    const samples = fc.sample(scenarioArbitrary({}), { numRuns: 300, seed: SAMPLE_SEED });
+    const share = (pred: (s: Scenario) => boolean) => samples.filter(pred).length / samples.length;
+    const joins = (s: Scenario) => s.steps.filter((st): st is Extract<Step, { op: 'join' }> => st.op === 'join');
+    // Aliasing: two different groups with one MAC joined on one interface.
+    expect(share((s) => new Set(joins(s).map((j) => j.group).filter((g) => IPV4_ALIASES_OF_01_01_01.includes(g as never))).size >= 2)).toBeGreaterThan(0.02);
+    // Overflow of a 4-entry table: 5 or more distinct groups joined.
+    expect(share((s) => new Set(joins(s).map((j) => j.group)).size >= 5)).toBeGreaterThan(0.2);
+    // igmp_max_memberships: more than 20 joins on one socket.
+    expect(
+      share((s) => {
+        const per = new Map<string, number>();
+        for (const j of joins(s)) per.set(j.socket, (per.get(j.socket) ?? 0) + 1);
+        return Math.max(0, ...per.values()) > 20;
+      }),
+    ).toBeGreaterThan(0.05);
+    // More sources than igmp_max_msf (10).
+    expect(share((s) => joins(s).some((j) => (j.sources?.length ?? 0) > 10))).toBeGreaterThan(0.02);
+    // Unicast joins (EINVAL), reopened ids, two interfaces, maddr, flags, frames.
+    expect(share((s) => joins(s).some((j) => !['e', 'f'].includes(j.group.slice(0, 1)) && !/^2(2[4-9]|3\d)\./.test(j.group)))).toBeGreaterThan(0.02);
+    expect(share((s) => s.interfaces.length === 2)).toBeGreaterThan(0.2);
+    expect(share((s) => s.interfaces.some((i) => i.disableIpv6 === true))).toBeGreaterThan(0.02);
+    for (const op of ['maddr', 'promisc', 'allmulti', 'frame', 'send', 'leave', 'close'] as const) {
+      expect(share((s) => s.steps.some((st) => st.op === op))).toBeGreaterThan(0.1);
+    }
+    expect(
+      share((s) => {
+        const opened = s.steps.filter((st) => st.op === 'open').map((st) => (st as { socket: string }).socket);
+        return new Set(opened).size < opened.length;
+      }),
+    ).toBeGreaterThan(0.01);
+  });
+});
+
+describe('stepArbitrary and the builder', () => {
+  it('steps drawn one at a time from a growing context stay valid', () => {
+    fc.assert(
+      fc.property(interfacesArbitrary({}), fc.nat(), (ifs, seed) => {
+        const ctx = new StepContext(ifs);
+        const steps: Step[] = [];
+        for (const step of fc.sample(stepArbitrary(ctx), { numRuns: 1, seed }).slice(0, 1)) {
+          ctx.record(step);
+          steps.push(step);
+        }
+        for (let i = 0; i < 15; i++) {
+          const [next] = fc.sample(stepArbitrary(ctx), { numRuns: 1, seed: seed + i + 1 });
+          ctx.record(next as Step);
+          steps.push(next as Step);
+        }
+        validates({ schema: 'mcast-testbench/scenario@1', interfaces: ifs, steps });
+      }),
+      { numRuns: 50, seed: SAMPLE_SEED },
+    );
+  });
+
+  it('a join before any open becomes an open, and a join on the socket has its family', () => {
+    const ifs = [{ name: 'eth0', mac: '02:00:00:00:00:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'] }];
+    const p = [0, 0, 0, 0, 0, 0] as const;
+    const steps = stepsFromIntents(ifs, [
+      { kind: 'join', p, sources: [] },
+      { kind: 'join', p, sources: [] },
+    ]);
+    // p[0] % 3 = 0 -> IPv4, no closed id -> s0, p[2] % 6 = 0 -> wildcard, PORTS[0] = 5000;
+    // then join: socket s0, group pool[0] = 224.1.1.1 (p[2] % 16 = 0 < 12), iface eth0.
+    expect(steps).toEqual([
+      { op: 'open', socket: 's0', family: 'ipv4', bind: '0.0.0.0', port: 5000 },
+      { op: 'join', socket: 's0', group: '224.1.1.1', iface: 'eth0' },
+    ]);
+  });
+
+  it('intents shrink towards simple scenarios', () => {
+    const r = fc.check(
+      fc.property(fc.array(intentArbitrary()), (intents) => intents.length < 3),
+      { seed: SAMPLE_SEED },
+    );
+    expect(r.failed).toBe(true);
+    expect((r.counterexample as [unknown[]])[0]).toHaveLength(3);
+  });
+});

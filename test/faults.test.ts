@@ -1,0 +1,99 @@
+// Every fault of the catalog must be caught by `check` with a short counterexample that is saved
+// as a fixture and that replay flags; the same runs without the fault must pass.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FAULT_PROFILES, faultCatalog, faultCatalogMarkdown } from '../src/check/fault-catalog.ts';
+import { runCheck } from '../src/check/runner.ts';
+import { FAULTS, type FaultName, NO_FAULTS } from '../src/faults.ts';
+import { loadScenarioFile } from '../src/scenario/load.ts';
+import { replayScenario } from '../src/scenario/replay.ts';
+
+const SEED = 1;
+const RUNS = 200;
+/** "a few steps": the shrunk counterexample of every fault must be at most this long. */
+const MAX_COUNTEREXAMPLE_STEPS = 8;
+
+const tmp = mkdtempSync(join(tmpdir(), 'mcast-faults-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const quiet = { log: () => {}, progress: () => {} };
+
+const cases = (Object.keys(FAULTS) as FaultName[]).flatMap((fault) =>
+  FAULT_PROFILES[fault].map((profile) => ({ fault, profile })),
+);
+
+describe('fault catalog: check catches every fault', () => {
+  it('has a profile for every fault', () => {
+    for (const f of Object.keys(FAULTS)) expect(FAULT_PROFILES[f as FaultName]?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it.each(cases)('$fault on $profile: fails with a short counterexample, saved and replayable', async ({ fault, profile }) => {
+    const faults = new Set<FaultName>([fault]);
+    const dir = join(tmp, `${fault}-${profile.replace(/[^\w-]/g, '_')}`);
+    const lines: string[] = [];
+    const outcome = await runCheck({ profiles: [profile], runs: RUNS, seed: SEED, faults, fixturesDir: dir, log: (l) => lines.push(l), progress: () => {} });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.failures.length).toBeGreaterThan(0);
+    for (const f of outcome.failures) {
+      expect(f.profile).toBe(profile);
+      expect(f.seed).toBe(SEED);
+      expect(f.steps.length).toBeLessThanOrEqual(MAX_COUNTEREXAMPLE_STEPS);
+      expect(f.message).toMatch(/^step -?\d+: (error|device-list|counters|loss|leak|sockets): /);
+      expect(f.path).toMatch(new RegExp(`^${f.property}~`));
+      expect(lines.join('\n')).toContain(`--seed ${SEED} --path `);
+      expect(lines.join('\n')).toContain(`--inject-fault ${fault}`);
+      expect(f.fixture).toBeDefined();
+      const fixture = f.fixture as string;
+      expect(existsSync(fixture)).toBe(true);
+      const scenario = loadScenarioFile(fixture);
+      expect(scenario.steps).toEqual(f.steps);
+      expect(scenario.meta?.['faults']).toEqual([fault]);
+      expect(scenario.expect).toBeDefined();
+      // With the fault the fixture shows the problem; the correct model meets the oracle's expectation.
+      expect(replayScenario(scenario, { faults }).length).toBeGreaterThan(0);
+      expect(replayScenario(scenario, {})).toEqual([]);
+    }
+  });
+
+  it('passes without faults on the same profiles and seed (control run)', async () => {
+    const profiles = [...new Set(Object.values(FAULT_PROFILES).flat())];
+    const outcome = await runCheck({ profiles, runs: RUNS, seed: SEED, faults: NO_FAULTS, fixturesDir: join(tmp, 'control'), ...quiet });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.ok).toBe(true);
+    expect(existsSync(join(tmp, 'control'))).toBe(false);
+  });
+
+  it('the real CLI exits 1 and prints the fixture path', () => {
+    const dir = join(tmp, 'cli');
+    const r = spawnSync(
+      process.execPath,
+      ['bin/mcast-testbench.js', 'check', '--profile', 'ldd3-ff:4', '--inject-fault', 'sticky-allmulti', '--runs', '200', '--seed', '1', '--fixtures', dir],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status).toBe(1);
+    const m = /fixture: (\S+\.json)/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    const path = (m as RegExpExecArray)[1] as string;
+    expect(path.startsWith(dir)).toBe(true);
+    expect(existsSync(path)).toBe(true);
+    expect(r.stdout).toContain('--inject-fault sticky-allmulti');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('fault catalog table', () => {
+  it('has one row per fault with its description and a command that names it', () => {
+    const md = faultCatalogMarkdown();
+    const rows = md.trim().split('\n').slice(2);
+    expect(rows).toHaveLength(Object.keys(FAULTS).length);
+    for (const r of faultCatalog()) {
+      const row = rows.find((l) => l.startsWith(`| \`${r.name}\` |`));
+      expect(row).toBeDefined();
+      expect(row).toContain(FAULTS[r.name]);
+      expect(row).toContain(`--inject-fault ${r.name}`);
+    }
+  });
+});
