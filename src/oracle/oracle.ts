@@ -63,6 +63,8 @@ interface InterfaceFacts {
   readonly name: string;
   readonly ownMac: string;
   readonly spec: FilterSpec;
+  /** net.ipv6.conf.<if>.disable_ipv6 = 1. */
+  readonly disableIpv6: boolean;
   /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
   readonly kernelGroups: GroupRef[];
   /** MACs added with dev_mc_add_global (global_use set). */
@@ -154,6 +156,7 @@ export class Oracle {
       name: spec.name,
       ownMac: canonicalMac(spec.mac, `${where}/mac`),
       spec: resolveSpec(profile),
+      disableIpv6: spec.disableIpv6 === true,
       kernelGroups: [],
       globalMacs: new Set(),
       promisc: false,
@@ -171,7 +174,7 @@ export class Oracle {
     this.kernelJoin(facts, { family: 'ipv6', group: IPV6_ALL_NODES });
     // net/ipv4/igmp.c ip_mc_up: 224.0.0.1 on every interface, with or without IPv4 addresses.
     this.kernelJoin(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS });
-    if (spec.disableIpv6) return;
+    if (facts.disableIpv6) return;
     // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first, then each address.
     // An address given twice (or equal to the link-local) is one address: ip addr add says EEXIST.
     const addresses: OracleIp[] = [{ family: 'ipv6', value: eui64LinkLocal(macOctets(facts.ownMac, where)), multicast: false }];
@@ -421,17 +424,20 @@ export class Oracle {
 
   /** Who receives a UDP datagram (src -> group:port) that the NIC passed up. */
   private receivers(facts: InterfaceFacts, ref: GroupRef, source: bigint, port: number): string[] {
-    // net/ipv6/ip6_input.c ip6_rcv_core: scope 0 (reserved) and 1 (interface-local) from the
-    // wire are dropped.
+    // net/ipv6/ip6_input.c ip6_rcv_core: a disable_ipv6 device takes no IPv6 at all; scope 0
+    // (reserved) and 1 (interface-local) multicast from the wire is dropped.
+    if (ref.family === 'ipv6' && facts.disableIpv6) return [];
     if (ref.family === 'ipv6' && ipv6MulticastScope(ref.group) < IPV6_SCOPE_LINK_LOCAL) return [];
     // The interface's merged filter (net/ipv4/igmp.c ip_check_mc_rcu, net/ipv6/mcast.c
     // ipv6_chk_mcast_addr): the group must be held, and some holder must admit the source.
-    // Kernel-held automatic groups are EXCLUDE {} and admit every source.
+    // Kernel-held automatic groups are EXCLUDE {} and admit every source. An unspecified source
+    // (0.0.0.0, ::) is not filtered ("unspecified source; tentatively allow").
     const holders = [
       ...facts.kernelGroups.filter((k) => sameGroup(k, ref)).map(() => ({ mode: 'exclude' as const, sources: [] })),
       ...this.memberships.filter((m) => m.iface === facts.name && sameGroup(m, ref)),
     ];
-    if (!holders.some((h) => admits(h, source))) return [];
+    if (holders.length === 0) return [];
+    if (source !== 0n && !holders.some((h) => admits(h, source))) return [];
     const receivers: string[] = [];
     for (const socket of this.sockets.values()) {
       if (socket.family !== ref.family || socket.port !== port) continue;

@@ -374,6 +374,22 @@ describe('IP_MULTICAST_ALL and socket matching', () => {
     expect(sockets(oracle, send('ff02::1:ff00:2', 'fd00::9'))).toEqual(['s6']);
   });
 
+  it('a disable_ipv6 device takes no IPv6, not even to ff02::1 (ip6_rcv_core)', () => {
+    const oracle = new Oracle([{ name: 'eth0', mac: '02:00:00:00:00:10', ipv4: ['10.0.0.2/24'], disableIpv6: true }]);
+    run(oracle, [open('s6', '::', 5000, 'ipv6'), open('s4'), join('s6', 'ff12::9')]);
+    expect(sockets(oracle, send('ff02::1', 'fd00::9'))).toEqual([]);
+    expect(sockets(oracle, send('ff12::9', 'fd00::9'))).toEqual([]);
+    expect(sockets(oracle, send('224.0.0.1'))).toEqual(['s4']);
+  });
+
+  it('an unspecified source passes the interface filter; socket filters still apply', () => {
+    // ip_check_mc_rcu: "unspecified source; tentatively allow". ip_mc_sf_allow then compares
+    // 0.0.0.0 with the socket's list like any other source.
+    const oracle = new Oracle([ETH0]);
+    run(oracle, [open('s1'), open('s2'), join('s1', '239.1.1.1', 'eth0', { mode: 'include', sources: ['10.0.0.11'] })]);
+    expect(sockets(oracle, send('239.1.1.1', '0.0.0.0'))).toEqual(['s2']);
+  });
+
   it('a datagram to a group sharing a listed MAC passes the NIC but not the IP layer', () => {
     const oracle = new Oracle([ETH0], { profile: 'ldd3-ff:4' });
     run(oracle, [open('s'), join('s', '224.1.1.1')]);
