@@ -81,6 +81,21 @@ describe('IPv4 delivery', () => {
     expect(receivers(h, send(B, '232.1.1.1'))).toEqual(['s1', 's2']);
   });
 
+  it('the kernel-held 224.0.0.1 record (EXCLUDE, {}) keeps every source passing the IP layer', () => {
+    // A socket's INCLUDE {A} adds sfcount[INCLUDE]; ip_mc_up's join keeps sfcount[EXCLUDE] = 1,
+    // so B (unlisted) passes ip_check_mc_rcu; only the INCLUDE socket's own filter rejects it.
+    const h = host();
+    run(h, open('inc'), open('wild'), join('inc', '224.0.0.1', 'eth0', { mode: 'include', sources: [A] }));
+    expect(receivers(h, send(B, '224.0.0.1'))).toEqual(['wild']);
+    expect(receivers(h, send(A, '224.0.0.1'))).toEqual(['inc', 'wild']);
+  });
+
+  it('ALLMULTI lets unjoined groups through the NIC but the IP layer still drops them', () => {
+    const h = host({ profile: 'exact-strict:8' });
+    run(h, open('w'), { op: 'allmulti', iface: 'eth0', on: true });
+    expect(h.apply(send(A, '224.2.2.2')).delivery).toEqual({ nic: true, sockets: [] });
+  });
+
   it('IPv4 datagrams never reach IPv6 sockets', () => {
     const h = host();
     run(h, open('v4'), open('v6', 'ipv6'), join('v4', '224.1.1.1'));
@@ -110,6 +125,13 @@ describe('IPv6 delivery', () => {
     run(h, open('a', 'ipv6'), open('w', 'ipv6'), join('a', 'ff3e::8000:1', 'eth0', { mode: 'include', sources: ['2001:db8::a'] }));
     expect(receivers(h, send('2001:db8::a', 'ff3e::8000:1'))).toEqual(['a', 'w']);
     expect(receivers(h, send('2001:db8::b', 'ff3e::8000:1'))).toEqual([]);
+  });
+
+  it('the solicited-node group is kernel-held: a socket joining it INCLUDE {a} does not stop b at the IP layer', () => {
+    const h = host();
+    run(h, open('inc', 'ipv6'), open('w', 'ipv6'), join('inc', 'ff02::1:ff00:2', 'eth0', { mode: 'include', sources: ['fe80::a'] }));
+    expect(h.groupUsers('eth0', 'ff02::1:ff00:2')).toBe(3);
+    expect(receivers(h, send('fe80::b', 'ff02::1:ff00:2'))).toEqual(['w']);
   });
 
   it('scope 1 (ff01::1) and scope 0 groups from the wire are dropped (ip6_rcv_core), even when joined', () => {
