@@ -272,7 +272,7 @@ export const contractRunArb: fc.Arbitrary<ContractRun> = fc
 
 /**
  * The requests of one run: reset and probe; each program followed by probes (twice when asked);
- * then, for each distinct accepted state, a fresh reset and the same flags with the list in a
+ * then, for each distinct program (latest first), a fresh reset and the same flags with the list in a
  * different order ("set" drivers) or the same order ("list" drivers), probed again. The second
  * visit must answer like the first: that is the history-independence check.
  */
@@ -288,7 +288,8 @@ export function buildScript(run: ContractRun, order: HelloAnswer['order'], own: 
     if (s.twice) script.push(p, ...probe());
   }
   const revisited = new Set<string>();
-  for (const p of programs) {
+  // Latest first: a stale or sticky state is most likely right after the last program.
+  for (const p of [...programs].reverse()) {
     const key = programKey(own, p, order);
     if (revisited.has(key)) continue;
     revisited.add(key);

@@ -8,15 +8,20 @@ import type { Exchange } from './session.ts';
 
 export const DRIVER_FIXTURE_SCHEMA = 'mcast-testbench/driver-transcript@1';
 
-export interface DriverFixture {
+export interface DriverFixtureHeader {
   readonly schema: typeof DRIVER_FIXTURE_SCHEMA;
   readonly driver: { readonly name: string; readonly model: string | null; readonly order: HelloAnswer['order']; readonly source: string };
   readonly failure: { readonly kind: DriverCheckFailure['kind']; readonly rule: string | null; readonly message: string };
   readonly seed: number;
-  /** The requests replay sends after hello, in order. */
+}
+
+/**
+ * A saved failing run, as JSON lines: the header, then one line per exchange
+ * {"send": request, "got": answer} (hello first). Replay sends every request but hello.
+ */
+export interface DriverFixture extends DriverFixtureHeader {
   readonly requests: readonly DriverRequest[];
-  /** What the driver answered when the failure was found: request and answer lines. */
-  readonly transcript: readonly { readonly send: string; readonly got: string | null }[];
+  readonly exchanges: readonly Exchange[];
 }
 
 /**
@@ -41,40 +46,63 @@ export function fixtureFromFailure(
   helloExchange: Exchange,
   source: string,
 ): DriverFixture {
-  const exchanges = [helloExchange, ...failure.transcript];
   return {
     schema: DRIVER_FIXTURE_SCHEMA,
     driver: { name: hello.name, model: hello.model, order: hello.order, source },
     failure: { kind: failure.kind, rule: failure.rule, message: failure.message },
     seed: failure.seed,
     requests: failure.script.slice(0, failure.transcript.length),
-    transcript: exchanges.map((x) => ({ send: x.request, got: x.answer })),
+    exchanges: [helloExchange, ...failure.transcript],
   };
+}
+
+function parsedOrRaw(line: string | null): unknown {
+  if (line === null) return null;
+  try {
+    return JSON.parse(line);
+  } catch {
+    return line;
+  }
+}
+
+/** The fixture file text: header line, then one line per exchange. */
+export function serializeDriverFixture(f: DriverFixture): string {
+  const header: DriverFixtureHeader = { schema: f.schema, driver: f.driver, failure: f.failure, seed: f.seed };
+  const lines = [JSON.stringify(header), ...f.exchanges.map((x) => JSON.stringify({ send: JSON.parse(x.request) as unknown, got: parsedOrRaw(x.answer) }))];
+  return `${lines.join('\n')}\n`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Reads a fixture's JSON value; InputError names the JSON pointer of the first bad value. */
-export function parseDriverFixture(value: unknown, file: string): DriverFixture {
-  const where = (pointer: string) => `${file}#${pointer}`;
-  if (!isRecord(value)) throw new InputError(where(''), 'a driver fixture is a JSON object');
-  if (value['schema'] !== DRIVER_FIXTURE_SCHEMA) {
-    throw new InputError(where('/schema'), `expected ${JSON.stringify(DRIVER_FIXTURE_SCHEMA)}, got ${JSON.stringify(value['schema'])}`);
-  }
-  const requests = value['requests'];
-  if (!Array.isArray(requests) || requests.length === 0) throw new InputError(where('/requests'), 'expected a non-empty array of requests');
-  const parsed = requests.map((r, i) => {
-    const req = parseRequest(r);
-    if (typeof req === 'string') throw new InputError(where(`/requests/${i}`), req);
-    if (req.op === 'hello') throw new InputError(where(`/requests/${i}`), 'hello is sent by the testbench itself; leave it out');
-    return req;
+/** Reads a fixture file's text; InputError names the file and line of the first bad value. */
+export function parseDriverFixture(text: string, file: string): DriverFixture {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const values = lines.map((line, i) => {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      throw new InputError(`${file}:${i + 1}`, 'not a JSON value');
+    }
   });
-  if (parsed[0]?.op !== 'reset') throw new InputError(where('/requests/0'), 'the first request must be a reset');
-  const driver = isRecord(value['driver']) ? value['driver'] : {};
-  const failure = isRecord(value['failure']) ? value['failure'] : {};
-  const transcript = Array.isArray(value['transcript']) ? value['transcript'] : [];
+  const head = values[0];
+  if (!isRecord(head) || head['schema'] !== DRIVER_FIXTURE_SCHEMA) {
+    throw new InputError(`${file}:1`, `expected a header line with "schema": ${JSON.stringify(DRIVER_FIXTURE_SCHEMA)}`);
+  }
+  const requests: DriverRequest[] = [];
+  const exchanges: Exchange[] = [];
+  values.slice(1).forEach((v, i) => {
+    const where = `${file}:${i + 2}`;
+    if (!isRecord(v)) throw new InputError(where, 'expected {"send": request, "got": answer}');
+    const req = parseRequest(v['send']);
+    if (typeof req === 'string') throw new InputError(`${where}#/send`, req);
+    exchanges.push({ request: JSON.stringify(v['send']), answer: v['got'] === null || v['got'] === undefined ? null : typeof v['got'] === 'string' ? v['got'] : JSON.stringify(v['got']) });
+    if (req.op !== 'hello') requests.push(req);
+  });
+  if (requests[0]?.op !== 'reset') throw new InputError(file, 'the first request after hello must be a reset');
+  const driver = isRecord(head['driver']) ? head['driver'] : {};
+  const failure = isRecord(head['failure']) ? head['failure'] : {};
   return {
     schema: DRIVER_FIXTURE_SCHEMA,
     driver: {
@@ -88,16 +116,11 @@ export function parseDriverFixture(value: unknown, file: string): DriverFixture 
       rule: typeof failure['rule'] === 'string' ? failure['rule'] : null,
       message: typeof failure['message'] === 'string' ? failure['message'] : '',
     },
-    seed: typeof value['seed'] === 'number' ? value['seed'] : 0,
-    requests: parsed,
-    transcript: transcript.filter(isRecord).map((x) => ({
-      send: typeof x['send'] === 'string' ? x['send'] : '',
-      got: typeof x['got'] === 'string' ? x['got'] : null,
-    })),
+    seed: typeof head['seed'] === 'number' ? head['seed'] : 0,
+    requests,
+    exchanges,
   };
 }
 
-/** True when a JSON value looks like a driver fixture rather than a scenario. */
-export function isDriverFixture(value: unknown): boolean {
-  return isRecord(value) && value['schema'] === DRIVER_FIXTURE_SCHEMA;
-}
+/** Driver fixtures are saved as *.transcript.jsonl, so scenario replay of a directory skips them. */
+export const DRIVER_FIXTURE_SUFFIX = '.transcript.jsonl';

@@ -1,0 +1,181 @@
+// `check --driver CMD` / `--driver-module PATH` and `replay --driver CMD FILE`: the driver under
+// test (docs/driver-protocol.md). check.ts and replay.ts add these options with
+// addDriverOptions and hand over to runDriverCheck / runDriverReplay when one is given.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { checkDriverContract } from '../../driver/contract.ts';
+import { runScriptOutcome } from '../../driver/contract.ts';
+import { DriverError } from '../../driver/protocol.ts';
+import {
+  DEFAULT_DRIVER_TIMEOUT_MS,
+  type DriverSession,
+  type DriverSource,
+  describeSource,
+  startDriver,
+} from '../../driver/session.ts';
+import {
+  DRIVER_FIXTURE_SUFFIX,
+  type DriverFixture,
+  fixtureFromFailure,
+  formatTranscript,
+  parseDriverFixture,
+  serializeDriverFixture,
+} from '../../driver/transcript.ts';
+import { InputError } from '../../errors.ts';
+import { type Cli, EXIT } from '../cli.ts';
+
+/** Runs of the driver contract when check --runs is not given: ~100 requests each. */
+export const DEFAULT_DRIVER_RUNS = 100;
+
+export interface DriverCliOptions {
+  driver?: string;
+  driverModule?: string;
+  timeout?: number;
+}
+
+function timeoutValue(value: string): number {
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a number of milliseconds >= 1.');
+  return n;
+}
+
+/** Adds --driver, --driver-module and --timeout to a command. */
+export function addDriverOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--driver <command>', 'check your own NIC driver: a command speaking docs/driver-protocol.md on stdin/stdout').conflicts('driverModule'))
+    .option('--driver-module <path>', 'check your own NIC driver: an ES module exporting hello, reset, program and rx')
+    .option('--timeout <ms>', `per-request deadline for the driver (default ${DEFAULT_DRIVER_TIMEOUT_MS})`, timeoutValue);
+}
+
+/** The driver the options name, or null when neither --driver nor --driver-module is given. */
+export function driverSourceFrom(options: DriverCliOptions): DriverSource | null {
+  if (options.driver !== undefined && options.driverModule !== undefined) {
+    throw new InputError('--driver', 'give either --driver or --driver-module, not both');
+  }
+  if (options.driver !== undefined) {
+    if (options.driver.trim() === '') throw new InputError('--driver', 'the driver command is empty');
+    return { command: options.driver };
+  }
+  if (options.driverModule !== undefined) return { module: options.driverModule };
+  if (options.timeout !== undefined) throw new InputError('--timeout', 'only applies with --driver or --driver-module');
+  return null;
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'driver';
+}
+
+/** Writes the fixture next to the others without overwriting one: name, then name-2, ... */
+export function saveDriverFixture(dir: string, fixture: DriverFixture): string {
+  mkdirSync(dir, { recursive: true });
+  const base = `driver-${safeName(fixture.driver.name)}-${safeName(fixture.failure.rule ?? fixture.failure.kind)}-${fixture.seed >>> 0}`;
+  let file = join(dir, `${base}${DRIVER_FIXTURE_SUFFIX}`);
+  for (let n = 2; existsSync(file); n++) file = join(dir, `${base}-${n}${DRIVER_FIXTURE_SUFFIX}`);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, serializeDriverFixture(fixture), { flag: 'wx' });
+  renameSync(tmp, file);
+  return file;
+}
+
+function driverErrorExit(cli: Cli, session: DriverSession | null, e: DriverError): number {
+  cli.out(`DRIVER ERROR: ${e.message}`);
+  if (session && session.transcript.length > 0) {
+    const tail = session.transcript.slice(-6);
+    cli.out('last exchanges:');
+    cli.out(formatTranscript(null, tail));
+  }
+  cli.err(`error: ${e.message}`);
+  return EXIT.driver;
+}
+
+export interface DriverCheckCliOptions {
+  readonly runs?: number;
+  readonly seed?: number;
+  readonly timeoutMs?: number;
+  readonly fixturesDir: string;
+}
+
+/**
+ * `check --driver`: the generic contract (and the named model, if any) over random program
+ * sequences. Exit 0 when it holds, 1 on a violation (transcript printed and saved), 3 when the
+ * driver breaks the protocol.
+ */
+export async function runDriverCheck(source: DriverSource, options: DriverCheckCliOptions, cli: Cli): Promise<number> {
+  const label = describeSource(source);
+  let session: DriverSession | null = null;
+  try {
+    session = await startDriver(source, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    const hello = session.hello;
+    cli.err(`driver ${hello.name}${hello.model ? ` (model ${hello.model})` : ''}: checking the filter contract`);
+    const result = await checkDriverContract(session, {
+      numRuns: options.runs ?? DEFAULT_DRIVER_RUNS,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
+    if (result.ok) {
+      cli.out(
+        `ok: ${hello.name} keeps the filter contract${hello.model ? ` and equals model ${hello.model}` : ''} (${result.numRuns} runs, ${result.requests} requests, seed ${result.seed})`,
+      );
+      return EXIT.ok;
+    }
+    const f = result.failure;
+    const fixture = fixtureFromFailure(f, hello, session.helloExchange, label);
+    const file = f.transcript.length > 0 ? saveDriverFixture(options.fixturesDir, fixture) : null;
+    cli.out(`${f.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'}: ${hello.name}: ${f.message}`);
+    cli.out(`transcript (> sent to the driver, < its answer; seed ${f.seed}):`);
+    cli.out(formatTranscript(session.helloExchange, f.transcript));
+    if (file) cli.out(`fixture: ${file} (mcast-testbench replay ${label} ${file})`);
+    if (f.kind === 'driver-error') cli.err(`error: ${f.message}`);
+    return f.kind === 'violation' ? EXIT.failure : EXIT.driver;
+  } catch (e) {
+    if (e instanceof DriverError) return driverErrorExit(cli, session, e);
+    throw e;
+  } finally {
+    await session?.close();
+  }
+}
+
+/**
+ * `replay --driver CMD FILE...`: sends each saved transcript's requests again through the same
+ * contract. ok when the driver now keeps it (exit 0), FAIL (1), driver error (3).
+ */
+export async function runDriverReplay(source: DriverSource, files: readonly string[], options: { timeoutMs?: number }, cli: Cli): Promise<number> {
+  // Every file must parse before the driver starts.
+  const fixtures = files.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new InputError(file, 'no such file');
+    }
+    return { file, fixture: parseDriverFixture(text, file) };
+  });
+  let code: number = EXIT.ok;
+  for (const { file, fixture } of fixtures) {
+    let session: DriverSession | null = null;
+    try {
+      session = await startDriver(source, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+      const outcome = await runScriptOutcome(session, fixture.requests);
+      if (outcome.ok) {
+        cli.out(`ok ${file}`);
+        continue;
+      }
+      cli.out(`${outcome.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'} ${file}`);
+      cli.out(`  ${outcome.message}`);
+      cli.out(formatTranscript(session.helloExchange, session.transcript));
+      if (outcome.kind === 'driver-error') {
+        cli.err(`error: ${outcome.message}`);
+        code = EXIT.driver;
+      } else if (code === EXIT.ok) {
+        code = EXIT.failure;
+      }
+    } catch (e) {
+      if (!(e instanceof DriverError)) throw e;
+      cli.out(`DRIVER ERROR ${file}`);
+      code = driverErrorExit(cli, session, e);
+    } finally {
+      await session?.close();
+    }
+  }
+  return code;
+}
