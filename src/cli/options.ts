@@ -1,4 +1,5 @@
-// Option values shared by several commands, checked before any work starts.
+// Option values shared by several commands (commander argParsers and name checks), checked
+// before any work starts.
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.ts';
 import { FAULTS, type FaultName, type FaultSet, isFaultName } from '../faults.ts';

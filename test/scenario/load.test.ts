@@ -38,7 +38,7 @@ type Doc = ReturnType<typeof base>;
 const cases: [string, (d: Doc) => void, string, RegExp][] = [
   ['wrong schema id', (d) => void (d['schema'] = 'mcast-testbench/scenario@2'), '/schema', /must be "mcast-testbench\/scenario@1"/],
   ['unknown top-level field', (d) => void (d['colour'] = 'red'), '/colour', /unknown field "colour"/],
-  ['missing steps', (d) => void delete d['steps'], '/steps', /missing required field "steps"/],
+  ['missing steps', (d) => void delete (d as Record<string, unknown>)['steps'], '/steps', /missing required field "steps"/],
   ['unknown op', (d) => void d.steps.splice(1, 0, { op: 'frobnicate' }), '/steps/1/op', /unknown op "frobnicate"/],
   ['unknown step field', (d) => void ((d.steps[1] as Record<string, unknown>)['colour'] = 1), '/steps/1/colour', /unknown field "colour"/],
   ['missing step field', (d) => void delete d.steps[1]!['group'], '/steps/1/group', /missing required field "group"/],

@@ -73,7 +73,7 @@ describe('formatScenario', () => {
       expect: { deliveries: { d: { sockets: [], nic: true } }, interfaces: {}, steps: [{ error: null, op: 'send' }] },
     } as unknown as Scenario;
     const parsed = JSON.parse(formatScenario(s)) as Record<string, Record<string, unknown>[]> & { expect: Record<string, unknown> };
-    expect(Object.keys(parsed.steps[0]!)).toEqual(['op', 'id', 'iface', 'src', 'dst', 'port']);
+    expect(Object.keys(parsed['steps']![0]!)).toEqual(['op', 'id', 'iface', 'src', 'dst', 'port']);
     expect(Object.keys(parsed.expect)).toEqual(['steps', 'interfaces', 'deliveries']);
     expect(Object.keys((parsed.expect['steps'] as Record<string, unknown>[])[0]!)).toEqual(['op', 'error']);
     expect(Object.keys((parsed.expect['deliveries'] as Record<string, Record<string, unknown>>)['d']!)).toEqual(['nic', 'sockets']);

@@ -4,11 +4,12 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet, positiveInteger, seedValue } from '../options.ts';
+import { type DriverCliOptions, addDriverOptions, driverSourceFrom, runDriverCheck } from './driver.ts';
 
 /** Runs per profile when --runs is not given. */
 export const DEFAULT_RUNS = 200;
 
-interface CheckCommandOptions {
+interface CheckCommandOptions extends DriverCliOptions {
   profile?: string[];
   runs: number;
   seed?: number;
@@ -18,7 +19,7 @@ interface CheckCommandOptions {
 }
 
 export function registerCheck(program: Command, cli: Cli): void {
-  program
+  const check = program
     .command('check')
     .description('check the model against the oracle with property-based tests, for every builtin profile or the given ones')
     .option('--profile <name>', 'NIC profile to check (repeatable; default: every builtin profile)', collect)
@@ -26,8 +27,22 @@ export function registerCheck(program: Command, cli: Cli): void {
     .option('--seed <s>', 'fast-check seed (a failure prints the seed that reproduces it)', seedValue)
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed)')
     .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: fixtures/ of the current directory)')
-    .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp())
-    .action(async (options: CheckCommandOptions) => {
+    .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp());
+  addDriverOptions(check).action(async (options: CheckCommandOptions) => {
+      const driver = driverSourceFrom(options);
+      if (driver) {
+        cli.exitCode = await runDriverCheck(
+          driver,
+          {
+            runs: options.runs,
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
+            fixturesDir: resolve(options.fixtures ?? 'fixtures'),
+          },
+          cli,
+        );
+        return;
+      }
       const profiles = (options.profile ?? []).map((name) => checkProfileName(name));
       const faults = faultSet(options.injectFault);
       const fixturesDir = resolve(options.fixtures ?? 'fixtures');

@@ -1,8 +1,6 @@
 // `map ADDR...`: the Ethernet multicast MAC of each group (ip_eth_mc_map / ipv6_eth_mc_map).
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
-import { isMulticastIp, parseIp } from '../../wire/ip.ts';
-import { groupMac } from '../../wire/mapping.ts';
 import { type Cli, EXIT } from '../cli.ts';
 
 export function registerMap(program: Command, cli: Cli): void {
@@ -10,7 +8,9 @@ export function registerMap(program: Command, cli: Cli): void {
     .command('map')
     .description('print the Ethernet MAC each multicast group address maps to, one "ADDR MAC" line each')
     .argument('<addr...>', 'IPv4 or IPv6 multicast group addresses')
-    .action((addrs: string[]) => {
+    .action(async (addrs: string[]) => {
+      const { isMulticastIp, parseIp } = await import('../../wire/ip.ts');
+      const { groupMac } = await import('../../wire/mapping.ts');
       // Every address is checked before any line is printed: all or nothing.
       const lines = addrs.map((text) => {
         const ip = parseIp(text);

@@ -1,6 +1,5 @@
 // `profiles`: every NIC profile family with the driver source it is modelled on.
 import type { Command } from 'commander';
-import { profileFamilies } from '../../nic/registry.ts';
 import { type Cli, EXIT } from '../cli.ts';
 
 export function registerProfiles(program: Command, cli: Cli): void {
@@ -8,7 +7,8 @@ export function registerProfiles(program: Command, cli: Cli): void {
     .command('profiles')
     .description('list the NIC filter profiles, their driver sources and summaries')
     .option('--json', 'print the list as JSON')
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { profileFamilies } = await import('../../nic/registry.ts');
       const families = profileFamilies();
       if (options.json) {
         cli.out(JSON.stringify(families, null, 2));

@@ -3,9 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.ts';
-import { loadScenarioFile } from '../../scenario/load.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { collect, faultSet } from '../options.ts';
+import { type DriverCliOptions, addDriverOptions, driverSourceFrom, runDriverReplay } from './driver.ts';
 
 /** Every *.json below a directory (sorted, dot-files and dot-directories skipped), or the file itself. */
 export function scenarioFiles(path: string): string[] {
@@ -32,12 +32,19 @@ function worse(a: number, b: number): number {
 }
 
 export function registerReplay(program: Command, cli: Cli): void {
-  program
+  const replay = program
     .command('replay')
     .description('replay scenario files (directories: every *.json below) against their expect and the oracle')
     .argument('<path...>', 'scenario files or directories')
-    .addOption(new Option('--inject-fault <name>', 'replay against a faulty model (see src/faults.ts)').argParser(collect).hideHelp())
-    .action(async (paths: string[], options: { injectFault?: string[] }) => {
+    .addOption(new Option('--inject-fault <name>', 'replay against a faulty model (see src/faults.ts)').argParser(collect).hideHelp());
+  addDriverOptions(replay).action(async (paths: string[], options: { injectFault?: string[] } & DriverCliOptions) => {
+      const driver = driverSourceFrom(options);
+      if (driver) {
+        // Driver transcripts (*.transcript.jsonl) saved by `check --driver`.
+        cli.exitCode = await runDriverReplay(driver, paths, options.timeout !== undefined ? { timeoutMs: options.timeout } : {}, cli);
+        return;
+      }
+      const { loadScenarioFile } = await import('../../scenario/load.ts');
       const faults = faultSet(options.injectFault);
       // Every path must exist before anything runs.
       const files = paths.flatMap(scenarioFiles);

@@ -1,6 +1,5 @@
 // `simulate FILE`: the model's result for a scenario, as JSON on stdout.
 import { Command, Option } from 'commander';
-import { loadScenarioFile } from '../../scenario/load.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet } from '../options.ts';
 
@@ -12,6 +11,7 @@ export function registerSimulate(program: Command, cli: Cli): void {
     .option('--profile <name>', 'NIC profile for every interface, overriding each interface\'s "nic"')
     .addOption(new Option('--inject-fault <name>', 'run a faulty model (see src/faults.ts)').argParser(collect).hideHelp())
     .action(async (file: string, options: { profile?: string; injectFault?: string[] }) => {
+      const { loadScenarioFile } = await import('../../scenario/load.ts');
       const profile = options.profile === undefined ? undefined : checkProfileName(options.profile);
       const faults = faultSet(options.injectFault);
       const scenario = loadScenarioFile(file);
