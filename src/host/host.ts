@@ -35,6 +35,8 @@ export interface ApplyResult {
 }
 
 const DEFAULT_PROFILE = 'accept-all';
+/** Ports a socket can hold: bind() to port 0 picks an ephemeral port instead (net/ipv4/udp.c udp_lib_get_port). */
+const MIN_PORT = 1;
 const MAX_PORT = 65535;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -62,10 +64,15 @@ function parsePrefixes(list: unknown, family: SocketFamily, where: string): IpPr
 }
 
 function parsePort(port: unknown, where: string): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > MAX_PORT) {
-    throw new InputError(where, `port must be an integer from 0 to ${MAX_PORT}, got ${JSON.stringify(port)}`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
+    throw new InputError(where, `port must be an integer from ${MIN_PORT} to ${MAX_PORT}, got ${JSON.stringify(port)}`);
   }
   return port;
+}
+
+function requireBoolean(v: unknown, where: string): boolean {
+  if (typeof v !== 'boolean') throw new InputError(where, `must be true or false, got ${JSON.stringify(v)}`);
+  return v;
 }
 
 function requireString(v: unknown, where: string): string {
@@ -129,13 +136,13 @@ export class Host {
       case 'maddr': {
         const iface = this.iface(step.iface, `${where}/iface`);
         const mac = parseMac(step.mac, `${where}/mac`);
-        return { error: step.add ? iface.maddrAdd(mac) : iface.maddrDel(mac) };
+        return { error: requireBoolean(step.add, `${where}/add`) ? iface.maddrAdd(mac) : iface.maddrDel(mac) };
       }
       case 'promisc':
-        this.iface(step.iface, `${where}/iface`).setPromisc(step.on === true);
+        this.iface(step.iface, `${where}/iface`).setPromisc(requireBoolean(step.on, `${where}/on`));
         return { error: null };
       case 'allmulti':
-        this.iface(step.iface, `${where}/iface`).setAllmulti(step.on === true);
+        this.iface(step.iface, `${where}/iface`).setAllmulti(requireBoolean(step.on, `${where}/on`));
         return { error: null };
       case 'send':
         return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where) };

@@ -68,6 +68,9 @@ describe('simulate', () => {
     [[{ op: 'send', id: 'x', iface: 'eth0', src: '192.0.2.1', dst: '10.0.0.1', port: 1 }], '/steps/0/dst'],
     [[{ op: 'frame', id: 'x', iface: 'eth0', dst: '01:00:5e:00:00:01' }, { op: 'frame', id: 'x', iface: 'eth0', dst: '01:00:5e:00:00:01' }], '/steps/1/id'],
     [[{ op: 'reboot' }], '/steps/0/op'],
+    [[{ op: 'promisc', iface: 'eth0', on: 'yes' }], '/steps/0/on'],
+    [[{ op: 'maddr', iface: 'eth0', mac: '01:00:5e:00:00:09', add: 1 }], '/steps/0/add'],
+    [[{ op: 'open', socket: 's', family: 'ipv4', bind: '0.0.0.0', port: 0 }], '/steps/0/port'],
   ])('bad step %# is an InputError naming %s', (steps, where) => {
     let caught: unknown;
     try {
