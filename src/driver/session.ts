@@ -19,6 +19,8 @@ import {
 
 /** "A few seconds": long enough for a slow interpreter's first answer, short enough for CI. */
 export const DEFAULT_DRIVER_TIMEOUT_MS = 3000;
+/** Start-up may take much longer than an answer (an interpreter loading on a busy CI machine). */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** An answer is a short object; a longer line is garbage, not something to buffer forever. */
 const MAX_ANSWER_LINE_CHARS = 64 * 1024;
 /** How long a child may take to go after SIGTERM before it gets SIGKILL. */
@@ -50,6 +52,8 @@ export interface DriverSession {
 export interface DriverOptions {
   /** Per-request deadline in milliseconds. */
   readonly timeoutMs?: number;
+  /** Deadline for the hello answer, which includes the interpreter's start-up on a busy machine. */
+  readonly startupTimeoutMs?: number;
   /** Where the child's stderr goes: passed through (default) or dropped. */
   readonly stderr?: 'inherit' | 'ignore';
 }
@@ -69,7 +73,7 @@ class Session implements DriverSession {
 
   constructor(
     private readonly transport: Transport,
-    private readonly timeoutMs: number,
+    public timeoutMs: number,
   ) {}
 
   get transcript(): readonly Exchange[] {
@@ -142,10 +146,12 @@ function clip(s: string): string {
   return JSON.stringify(s.length > 200 ? `${s.slice(0, 200)}...` : s);
 }
 
-async function start(transport: Transport, timeoutMs: number): Promise<DriverSession> {
-  const session = new Session(transport, timeoutMs);
+async function start(transport: Transport, options: DriverOptions): Promise<DriverSession> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS;
+  const session = new Session(transport, options.startupTimeoutMs ?? Math.max(timeoutMs, DEFAULT_STARTUP_TIMEOUT_MS));
   try {
     session.hello = await session.request({ op: 'hello', protocol: DRIVER_PROTOCOL_VERSION });
+    session.timeoutMs = timeoutMs;
     session.helloExchange = session.transcript[0] as Exchange;
     const model = session.hello.model;
     if (model !== null && !isProfileName(model)) {
@@ -309,7 +315,7 @@ export async function startProcessDriver(command: string, options: DriverOptions
     detached: true,
     stdio: ['pipe', 'pipe', options.stderr ?? 'inherit'],
   });
-  return start(new ProcessTransport(child, command), options.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS);
+  return start(new ProcessTransport(child, command), options);
 }
 
 /** The in-process form: a module exporting hello, reset, program and rx (sync or async). */
@@ -368,7 +374,7 @@ export async function startModuleDriver(path: string, options: DriverOptions = {
   } catch (e) {
     throw new DriverError('spawn', null, `cannot import driver module ${path}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return start(new ModuleTransport(asDriverModule(ns, path)), options.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS);
+  return start(new ModuleTransport(asDriverModule(ns, path)), options);
 }
 
 /** Where the driver comes from, as the CLI options name it. */

@@ -1,0 +1,142 @@
+// A driver that crashes, hangs, prints garbage or breaks the protocol is a driver error naming
+// the last request; the testbench never hangs and never leaves the child running.
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkDriverContract } from '../../src/driver/contract.ts';
+import { DriverError } from '../../src/driver/protocol.ts';
+import { type DriverSession, startModuleDriver, startProcessDriver } from '../../src/driver/session.ts';
+
+const drivers = fileURLToPath(new URL('./drivers/', import.meta.url));
+const QUIET = { stderr: 'ignore' as const, timeoutMs: 500 };
+
+let session: DriverSession | null = null;
+afterEach(async () => {
+  await session?.close();
+  session = null;
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function failure(promise: Promise<unknown>): Promise<DriverError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof DriverError) return e;
+    throw e;
+  }
+  throw new Error('expected a DriverError');
+}
+
+describe('process drivers', () => {
+  it('a crash on program is reported as crash, naming the program request', async () => {
+    session = await startProcessDriver(`python3 ${drivers}crash_on_program.py`, QUIET);
+    const result = await checkDriverContract(session, { numRuns: 5, seed: 1 });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.kind).toBe('driver-error');
+    expect(result.failure.message).toMatch(/driver error \(crash\): driver exited with status 139; last request: \{"op":"program"/);
+  });
+
+  it('a hang is a timeout naming the rx request; the hung child (ignoring SIGTERM) is killed on close', async () => {
+    const started = Date.now();
+    session = await startProcessDriver(`exec python3 ${drivers}hang_on_rx.py`, { ...QUIET, timeoutMs: 300 });
+    const result = await checkDriverContract(session, { numRuns: 5, seed: 1 });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.failure.kind).toBe('driver-error');
+    expect(result.failure.message).toMatch(/\(timeout\): no answer to "rx" within 300 ms; last request: \{"op":"rx","dst":"02:00:00:00:00:02"\}/);
+    const pid = (session as unknown as { transport: { child: { pid: number } } }).transport.child.pid;
+    await session.close();
+    session = null;
+    expect(isAlive(pid)).toBe(false);
+    // One timeout and the kill grace period, not one timeout per pipelined request.
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('garbage on stdout is reported as garbage with the line it printed', async () => {
+    session = await startProcessDriver(`python3 ${drivers}garbage.py`, QUIET);
+    const e = await failure(session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never }));
+    expect(e.kind).toBe('garbage');
+    expect(e.message).toBe('driver error (garbage): answer is not JSON: "DEBUG: got reset"; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
+  });
+
+  it('a wrong answer shape is a protocol error', async () => {
+    session = await startProcessDriver(`python3 ${drivers}bad_answer.py`, QUIET);
+    await session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never });
+    const e = await failure(session.request({ op: 'rx', dst: 'ff:ff:ff:ff:ff:ff' as never }));
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toContain('rx answer must be {"accept":true|false}; got "{\\"accept\\": \\"yes\\"}"');
+  });
+
+  it('an unsolicited extra answer is a protocol error on the next request', async () => {
+    session = await startProcessDriver(`python3 ${drivers}chatty.py`, QUIET);
+    await session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never });
+    // Let the second line arrive before the next request goes out.
+    await new Promise((r) => setTimeout(r, 100));
+    const e = await failure(session.request({ op: 'rx', dst: 'ff:ff:ff:ff:ff:ff' as never }));
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toContain('unsolicited output before this request');
+  });
+
+  it('forgetting to flush stdout times out on hello', async () => {
+    const e = await failure(startProcessDriver(`python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 300 }));
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toContain('no answer to "hello" within 300 ms; last request: {"op":"hello","protocol":1}');
+  });
+
+  it('a command that does not exist exits 127 before hello', async () => {
+    const e = await failure(startProcessDriver('/nonexistent/driver --flag', QUIET));
+    expect(e.kind).toBe('crash');
+    expect(e.message).toContain('driver exited with status 127; last request: {"op":"hello","protocol":1}');
+  });
+
+  it('a model that is no built-in profile is a protocol error at hello', async () => {
+    const e = await failure(startProcessDriver(`python3 ${drivers}unknown_model.py`, QUIET));
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toContain('hello names model "no-such-nic"');
+  });
+
+  it('a driver that exits right after hello is reported at the next request', async () => {
+    session = await startProcessDriver(`echo '{"name":"one-shot","model":null}'`, QUIET);
+    expect(session.hello.name).toBe('one-shot');
+    const e = await failure(session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never }));
+    expect(e.kind).toBe('crash');
+    expect(e.message).toContain('driver exited with status 0');
+  });
+});
+
+describe('module drivers', () => {
+  it('a module missing an operation is rejected before hello', async () => {
+    const e = await failure(startModuleDriver(`${drivers}missing_rx.mjs`, QUIET));
+    expect(e.kind).toBe('spawn');
+    expect(e.message).toMatch(/missing_rx\.mjs does not export rx$/);
+  });
+
+  it('a module that cannot be imported is reported, not thrown as a stack trace', async () => {
+    const e = await failure(startModuleDriver(`${drivers}no-such-module.mjs`, QUIET));
+    expect(e.kind).toBe('spawn');
+    expect(e.message).toContain('cannot import driver module');
+  });
+
+  it('an operation that throws is a crash naming the request', async () => {
+    const e = await failure(startModuleDriver(`${drivers}throwing.mjs`, QUIET).then((s) => {
+      session = s;
+      return s.request({ op: 'reset', mac: '02:00:00:00:00:02' as never });
+    }));
+    expect(e.kind).toBe('crash');
+    expect(e.message).toBe('driver error (crash): "reset" threw: no hardware; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
+  });
+
+  it('an operation that never resolves times out', async () => {
+    const e = await failure(startModuleDriver(`${drivers}never.mjs`, { startupTimeoutMs: 200 }));
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toContain('no answer to "hello" within 200 ms');
+  });
+});
