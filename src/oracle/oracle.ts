@@ -143,6 +143,14 @@ export class Oracle {
     return { promisc: facts.promisc ? 1 : 0, allmulti: facts.allmulti ? 1 : 0 };
   }
 
+  /** Users of the interface's group record, 0 when absent (/proc/net/igmp, /proc/net/igmp6). */
+  groupUsers(iface: string, group: string): number {
+    const facts = this.facts(iface);
+    const ip = parseAddress(group, 'group');
+    const ref: GroupRef = { family: ip.family, group: ip.value };
+    return this.groupRecords(facts).find((r) => sameGroup(r.ref, ref))?.users ?? 0;
+  }
+
   classify(iface: string, mac: string): FrameVerdict {
     return this.classifyOn(this.facts(iface), canonicalMac(mac, 'mac'));
   }
@@ -283,6 +291,7 @@ export class Oracle {
     if (!socket) return 'EBADF';
     const facts = this.facts(iface);
     const group = this.groupFor(socket, groupText);
+    if (sourceTexts !== undefined && !Array.isArray(sourceTexts)) throw new InputError('sources', 'sources must be a list of addresses');
     const sources = (sourceTexts ?? []).map((s, i) => {
       const ip = parseAddress(s, `sources/${i}`);
       if (ip.family !== socket.family) throw new InputError(`sources/${i}`, `${s} is not an ${socket.family} address`);

@@ -58,6 +58,12 @@ describe('automatic groups (net/ipv6/addrconf.c, net/ipv4/igmp.c ip_mc_up)', () 
       { mac: '33:33:ff:00:00:10', users: 1 },
       { mac: '33:33:ff:00:00:01', users: 1 },
     ]);
+    expect(oracle.groupUsers('eth0', 'ff02::1:ff00:10')).toBe(2);
+    expect(oracle.groupUsers('eth0', 'ff02::1:ff00:1')).toBe(1);
+    // ff01::1 is a group (users 1) without a device-list entry.
+    expect(oracle.groupUsers('eth0', 'ff01::1')).toBe(1);
+    expect(oracle.groupUsers('eth0', '224.0.0.1')).toBe(1);
+    expect(oracle.groupUsers('eth0', '239.1.1.1')).toBe(0);
   });
 
   it('never puts ff01::1 (or any scope-1 group) in the device list', () => {
