@@ -2,7 +2,7 @@
 // records, the device list, flag counters, rx-mode programming and delivery (docs/semantics.md).
 import { type Errno, InputError } from '../errors.ts';
 import { type FaultSet, NO_FAULTS } from '../faults.ts';
-import type { RxMode } from '../nic/filter.ts';
+import type { NicProfile, RxMode } from '../nic/filter.ts';
 import { resolveProfile } from '../nic/registry.ts';
 import type {
   Delivery,
@@ -26,6 +26,8 @@ export interface HostOptions {
   /** Overrides every interface's `nic`. */
   readonly profile?: string;
   readonly faults?: FaultSet;
+  /** A NIC profile object used for every interface instead of a registry name (check --driver records through it). */
+  readonly nicProfile?: NicProfile;
 }
 
 export interface ApplyResult {
@@ -99,7 +101,7 @@ export class Host {
       const profileWhere = options.profile !== undefined ? 'profile' : `${where}/nic`;
       let profile;
       try {
-        profile = resolveProfile(requireString(profileName, profileWhere));
+        profile = options.nicProfile ?? resolveProfile(requireString(profileName, profileWhere));
       } catch (e) {
         if (e instanceof InputError && e.where !== profileWhere) throw new InputError(profileWhere, e.message);
         throw e;
