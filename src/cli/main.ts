@@ -7,6 +7,7 @@ import { registerCheck } from './commands/check.ts';
 import { registerMap } from './commands/map.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerReplay } from './commands/replay.ts';
+import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
 
 function program(cli: Cli): Command {
@@ -26,6 +27,7 @@ function program(cli: Cli): Command {
   registerReplay(program, cli);
   registerProfiles(program, cli);
   registerCheck(program, cli);
+  registerReport(program, cli);
 
   return program;
 }

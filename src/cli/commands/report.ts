@@ -1,0 +1,47 @@
+// `report [--profile NAME]... [--out DIR]`: the filter-capacity report (src/report): one SVG per
+// profile, overview.svg, capacity.md and capacity.csv in DIR (default report/).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../../errors.ts';
+import { type Cli, EXIT } from '../cli.ts';
+import { checkProfileName, collect, positiveInteger, seedValue } from '../options.ts';
+
+interface ReportCliOptions {
+  profile?: string[];
+  out: string;
+  probes: number;
+  seed: number;
+}
+
+export function registerReport(program: Command, cli: Cli): void {
+  program
+    .command('report')
+    .description('write the filter-capacity report: false-positive rate against joined groups (1..4096), per profile and overview SVGs, Markdown and CSV tables')
+    .option('--profile <name>', 'a NIC profile to include (repeatable; default: every catalog profile)', collect)
+    .option('--out <dir>', 'output directory', 'report')
+    .option('--probes <n>', 'non-joined multicast probe frames per point', positiveInteger, 4000)
+    .option('--seed <n>', 'seed of the random groups and probes', seedValue, 1)
+    .action(async (options: ReportCliOptions) => {
+      const { resolveProfile, builtinProfiles } = await import('../../nic/registry.ts');
+      const { capacityModel } = await import('../../report/capacity.ts');
+      const { buildReport } = await import('../../report/index.ts');
+      const names = options.profile?.map((n) => checkProfileName(n)) ?? builtinProfiles().map((p) => p.name).filter((n) => capacityModel(n) !== null);
+      const profiles = [...new Set(names)].map(resolveProfile);
+      const files = await buildReport(profiles, { probes: options.probes, seed: options.seed });
+      try {
+        mkdirSync(options.out, { recursive: true });
+        for (const f of files) {
+          const path = join(options.out, f.name);
+          const tmp = `${path}.tmp-${process.pid}`;
+          writeFileSync(tmp, f.content);
+          renameSync(tmp, path);
+        }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? 'error';
+        throw new InputError('--out', `cannot write the report to ${JSON.stringify(options.out)} (${code})`);
+      }
+      for (const f of files) cli.out(join(options.out, f.name));
+      cli.exitCode = EXIT.ok;
+    });
+}
