@@ -5,6 +5,7 @@ import { release } from 'node:os';
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../check/arbitraries.ts';
 import { diffResults } from '../scenario/compare.ts';
+import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import { saveFixture } from '../scenario/save.ts';
 import type { InterfaceResult, Scenario, SimulateResult } from '../scenario/types.ts';
 import { validateScenario } from '../scenario/validate.ts';
@@ -22,6 +23,8 @@ export interface KernelDiffOptions {
   /** Where a shrunk difference is saved; absent: not saved. */
   readonly fixturesDir?: string;
   readonly log?: (line: string) => void;
+  /** Faults injected into the model (to prove that a difference is found and shrunk). */
+  readonly faults?: FaultSet;
 }
 
 export interface KernelDifference {
@@ -55,23 +58,50 @@ export function withoutNic(result: SimulateResult): SimulateResult {
 }
 
 /** Lines that differ between the model's and the kernel's output. */
-export function compareWithModel(scenario: Scenario, kernel: SimulateResult): { model: SimulateResult; differences: string[] } {
-  const model = simulate(scenario, { profile: KERNEL_DIFF_PROFILE });
+export function compareWithModel(
+  scenario: Scenario,
+  kernel: SimulateResult,
+  faults: FaultSet = NO_FAULTS,
+): { model: SimulateResult; differences: string[] } {
+  const model = simulate(scenario, { profile: KERNEL_DIFF_PROFILE, faults });
   return { model, differences: diffResults(withoutNic(kernel), model) };
 }
 
-/** Two JSON texts in columns, `|` where the lines agree and `*` where they differ. */
-export function sideBySide(leftTitle: string, left: unknown, rightTitle: string, right: unknown): string {
-  const l = JSON.stringify(left, null, 1).split('\n');
-  const r = JSON.stringify(right, null, 1).split('\n');
-  const width = Math.max(leftTitle.length, ...l.map((x) => x.length)) + 2;
-  const rows = [`${leftTitle.padEnd(width)}   ${rightTitle}`];
-  for (let i = 0; i < Math.max(l.length, r.length); i++) {
-    const a = l[i] ?? '';
-    const b = r[i] ?? '';
-    rows.push(`${a.padEnd(width)} ${a === b ? '|' : '*'} ${b}`);
+/**
+ * Both outputs as aligned rows (one per step, device-list MAC, counter and delivery), `|` where
+ * they agree and `*` where they differ.
+ */
+export function sideBySide(leftTitle: string, left: SimulateResult, rightTitle: string, right: SimulateResult): string {
+  const rows: [string, string, string][] = [];
+  const n = Math.max(left.steps.length, right.steps.length);
+  const step = (r: SimulateResult, i: number): string => {
+    const s = r.steps[i];
+    return s ? `${s.op} ${s.error ?? 'ok'}` : '-';
+  };
+  for (let i = 0; i < n; i++) rows.push([`step ${i}`, step(left, i), step(right, i)]);
+  for (const name of [...new Set([...Object.keys(left.interfaces), ...Object.keys(right.interfaces)])].sort()) {
+    const l = left.interfaces[name];
+    const r = right.interfaces[name];
+    const users = (x: InterfaceResult | undefined, mac: string): string => {
+      const e = x?.mc.find((m) => m.mac === mac);
+      return e ? `users ${e.users}` : '-';
+    };
+    const macs = [...new Set([...(l?.mc ?? []), ...(r?.mc ?? [])].map((e) => e.mac))].sort();
+    for (const mac of macs) rows.push([`${name} ${mac}`, users(l, mac), users(r, mac)]);
+    rows.push([`${name} promiscuity`, String(l?.promisc ?? '-'), String(r?.promisc ?? '-')]);
+    rows.push([`${name} allmulti`, String(l?.allmulti ?? '-'), String(r?.allmulti ?? '-')]);
   }
-  return rows.join('\n');
+  const delivery = (r: SimulateResult, id: string): string => {
+    const d = r.deliveries[id];
+    return d ? `nic ${d.nic ? 'accept' : 'drop'} [${d.sockets.join(', ')}]` : '-';
+  };
+  for (const id of [...new Set([...Object.keys(left.deliveries), ...Object.keys(right.deliveries)])]) {
+    rows.push([`delivery ${id}`, delivery(left, id), delivery(right, id)]);
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(leftTitle.length, ...rows.map((r) => r[1].length));
+  const head = `${''.padEnd(w0)}   ${leftTitle.padEnd(w1)}   ${rightTitle}`;
+  return [head, ...rows.map(([k, a, b]) => `${k.padEnd(w0)}   ${a.padEnd(w1)} ${a === b ? '|' : '*'} ${b}`)].join('\n');
 }
 
 export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
@@ -98,7 +128,7 @@ export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
         }
         runsDone++;
         if (runsDone % 50 === 0) log(`${runsDone} scenarios run on the kernel`);
-        return compareWithModel(scenario, kernel).differences.length === 0;
+        return compareWithModel(scenario, kernel, options.faults).differences.length === 0;
       }),
       { numRuns: options.runs, seed, endOnFailure: false },
     );
@@ -107,7 +137,7 @@ export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
     if (!details.counterexample) throw details.errorInstance;
     const [scenario] = details.counterexample;
     const kernel = bench.run(scenario);
-    const { model, differences } = compareWithModel(scenario, kernel);
+    const { model, differences } = compareWithModel(scenario, kernel, options.faults);
     let savedTo: string | undefined;
     if (options.fixturesDir && differences.length > 0) {
       savedTo = saveFixture(options.fixturesDir, `kernel-diff-${seed}`, {
@@ -115,7 +145,7 @@ export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
         description: `kernel diff: the model differs from Linux ${kernelRelease}: ${differences[0]}`,
         expect: withoutNic(kernel),
         observed: model,
-        meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, seed, path: details.counterexamplePath, differences },
+        meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, seed, faults: [...(options.faults ?? [])], path: details.counterexamplePath, differences },
       });
     }
     return {

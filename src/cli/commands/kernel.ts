@@ -1,0 +1,136 @@
+// `kernel run FILE`, `kernel diff`, `kernel tap`: the differential mode against the live Linux
+// kernel (src/kernel). Needs root, iproute2 and /dev/net/tun; everything runs in network
+// namespaces the command creates and removes.
+import { renameSync, writeFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { InputError } from '../../errors.ts';
+import { FAULTS, type FaultName, type FaultSet, isFaultName } from '../../faults.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
+import { type Cli, CliExit, EXIT } from '../cli.ts';
+import { collect, positiveInteger, seedValue } from '../options.ts';
+
+/** Scenarios `kernel diff` runs when --runs is not given. */
+export const DEFAULT_KERNEL_RUNS = 200;
+/** Tap filter programs `kernel diff` and `kernel tap` run when not given. */
+export const DEFAULT_TAP_PROGRAMS = 200;
+/** Vectors kept when `kernel tap --save` writes the known-answer file. */
+const SAVED_VECTORS = 60;
+
+async function requireKernelMode(): Promise<void> {
+  const { kernelModeUnavailable } = await import('../../kernel/requirements.ts');
+  const reason = kernelModeUnavailable();
+  if (reason !== null) throw new CliExit(EXIT.usage, `error: kernel mode cannot run here: ${reason}`);
+}
+
+interface DiffOptions {
+  runs: number;
+  seed?: number;
+  maxSteps?: number;
+  tapPrograms: number;
+  fixtures?: string;
+  injectFault?: string[];
+}
+
+export function registerKernel(program: Command, cli: Cli): void {
+  const kernel = program
+    .command('kernel')
+    .description('differential mode: run scenarios on the live Linux kernel (root; network namespaces, veth, tap)');
+
+  kernel
+    .command('run')
+    .description('run one scenario on the kernel (veth pair in fresh namespaces) and print the simulate-shaped JSON')
+    .argument('<file>', 'scenario file (mcast-testbench/scenario@1)')
+    .option('--verbose', 'one line per step on stderr')
+    .action(async (file: string, options: { verbose?: boolean }) => {
+      const scenario = loadScenarioFile(file);
+      await requireKernelMode();
+      const { runOnKernel } = await import('../../kernel/runner.ts');
+      const result = runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {});
+      cli.out(JSON.stringify(result, null, 2));
+      cli.exitCode = EXIT.ok;
+    });
+
+  kernel
+    .command('diff')
+    .description('generate scenarios, run each on the kernel and in the model, shrink any difference on the kernel and save it')
+    .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_KERNEL_RUNS)
+    .option('--seed <s>', 'fast-check seed', seedValue)
+    .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
+    .option('--tap-programs <n>', 'tap TX filter programs to compare with the tun profile (0: none)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), DEFAULT_TAP_PROGRAMS)
+    .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
+    .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
+    .action(async (options: DiffOptions) => {
+      const faults = kernelFaults(options.injectFault);
+      await requireKernelMode();
+      const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
+      const { runTapDiff } = await import('../../kernel/tap-diff.ts');
+      // A faulty model's differences are not evidence about the kernel: saved only on request.
+      const fixturesDir = options.fixtures !== undefined ? resolve(options.fixtures) : faults.size > 0 ? undefined : resolve('fixtures/kernel');
+      const report = runKernelDiff({
+        runs: options.runs,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+        ...(fixturesDir !== undefined ? { fixturesDir } : {}),
+        faults,
+        log: (l) => cli.err(l),
+      });
+      cli.out(`kernel ${report.kernelRelease}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      let failed = false;
+      const d = report.difference;
+      if (d) {
+        failed = true;
+        cli.out(`DIFFERENCE (shrunk on the kernel to ${d.scenario.steps.length} steps):`);
+        for (const line of d.differences) cli.out(`  ${line}`);
+        cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
+        cli.out(sideBySide('kernel', d.kernel, 'model', d.model));
+        if (d.savedTo) cli.out(`saved: ${d.savedTo} (mcast-testbench replay ${d.savedTo})`);
+      } else {
+        cli.out('scenarios: 0 differences');
+      }
+      if (options.tapPrograms > 0) {
+        const tap = runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+        cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
+        for (const m of tap.mismatches.slice(0, 10)) {
+          failed = true;
+          cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);
+        }
+        if (tap.mismatches.length > 0) failed = true;
+      }
+      cli.exitCode = failed ? EXIT.failure : EXIT.ok;
+    });
+
+  kernel
+    .command('tap')
+    .description('program random TX filters into a live tap and compare every probe with the tun profile')
+    .option('--programs <n>', 'filter programs', positiveInteger, DEFAULT_TAP_PROGRAMS)
+    .option('--seed <s>', 'fast-check seed', seedValue)
+    .option('--save <file>', 'write the observed vectors as known answers (refuses to overwrite)')
+    .action(async (options: { programs: number; seed?: number; save?: string }) => {
+      await requireKernelMode();
+      const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
+      const tap = runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
+      for (const m of tap.mismatches.slice(0, 10)) {
+        cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);
+      }
+      if (options.save !== undefined) {
+        const target = resolve(options.save);
+        if (existsSync(target)) throw new CliExit(EXIT.usage, `error: ${options.save}: exists, not overwritten`);
+        const tmp = `${target}.${process.pid}.tmp`;
+        writeFileSync(tmp, `${JSON.stringify(tunVectorFile(tap, SAVED_VECTORS), null, 2)}\n`, { flag: 'wx' });
+        renameSync(tmp, target);
+        cli.out(`saved: ${options.save}`);
+      }
+      cli.exitCode = tap.mismatches.length > 0 ? EXIT.failure : EXIT.ok;
+    });
+}
+
+function kernelFaults(names: readonly string[] | undefined): FaultSet {
+  const set = new Set<FaultName>();
+  for (const name of names ?? []) {
+    if (!isFaultName(name)) throw new InputError('--inject-fault', `unknown fault ${JSON.stringify(name)}; known faults: ${Object.keys(FAULTS).join(', ')}`);
+    set.add(name);
+  }
+  return set;
+}

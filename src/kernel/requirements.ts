@@ -1,0 +1,18 @@
+// Can this machine run the kernel differential? Root (namespaces, AF_PACKET, taps), iproute2,
+// /dev/net/tun, and a namespace that can actually be created.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** null when kernel mode can run here, else the reason it cannot (one line). */
+export function kernelModeUnavailable(): string | null {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not root (network namespaces, AF_PACKET and taps need root)';
+  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5_000 });
+  if (v.error || v.status !== 0) return '`ip` (iproute2) not found';
+  if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
+  const probe = `mtb-${process.pid}-probe`;
+  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8', timeout: 5_000 });
+  if (add.status !== 0) return `cannot create a network namespace: ${(add.stderr || '').trim().split('\n')[0]}`;
+  spawnSync('ip', ['netns', 'del', probe], { timeout: 5_000 });
+  return null;
+}
