@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerKernel } from './commands/kernel.ts';
 import { registerMap } from './commands/map.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerReplay } from './commands/replay.ts';
@@ -28,6 +29,7 @@ function program(cli: Cli): Command {
   registerProfiles(program, cli);
   registerCheck(program, cli);
   registerReport(program, cli);
+  registerKernel(program, cli);
 
   return program;
 }
