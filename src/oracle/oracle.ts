@@ -29,6 +29,15 @@ import {
 
 export type { FrameVerdict } from './filters/index.ts';
 
+/** 255.255.255.255 (include/linux/in.h ipv4_is_lbcast). */
+const IPV4_LIMITED_BROADCAST = 0xffffffffn;
+/** 127.0.0.0/8 (ipv4_is_loopback). */
+const IPV4_LOOPBACK_NET = 127n;
+/** 224.0.0.0/24 >> 8 (ipv4_is_local_multicast). */
+const IPV4_LOCAL_MULTICAST_NET = 0xe00000n;
+/** ::ffff:0:0/96 >> 32 (include/net/ipv6.h ipv6_addr_v4mapped). */
+const IPV6_V4MAPPED_PREFIX = 0xffffn;
+
 export interface OracleStepResult {
   readonly error: Errno | null;
   /** send/frame: the NIC's expected decision for the frame. */
@@ -65,6 +74,8 @@ interface InterfaceFacts {
   readonly spec: FilterSpec;
   /** net.ipv6.conf.<if>.disable_ipv6 = 1. */
   readonly disableIpv6: boolean;
+  /** The interface's IPv4 addresses (values), for the local-source check. */
+  readonly ipv4: readonly bigint[];
   /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
   readonly kernelGroups: GroupRef[];
   /** MACs added with dev_mc_add_global (global_use set). */
@@ -165,6 +176,7 @@ export class Oracle {
       ownMac: canonicalMac(spec.mac, `${where}/mac`),
       spec: resolveSpec(profile),
       disableIpv6: spec.disableIpv6 === true,
+      ipv4: (spec.ipv4 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`).value),
       kernelGroups: [],
       globalMacs: new Set(),
       promisc: false,
@@ -173,7 +185,6 @@ export class Oracle {
       programmed: [],
     };
     this.interfaces.set(spec.name, facts);
-    (spec.ipv4 ?? []).forEach((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`));
     const ipv6 = (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`));
 
     // net/ipv6/addrconf.c ipv6_add_dev, at register, also with disable_ipv6: ff01::1 (never
@@ -415,8 +426,25 @@ export class Oracle {
     return {
       error: null,
       verdict: this.classifyOn(facts, frameMac),
-      sockets: this.receivers(facts, ref, src.value, port),
+      sockets: this.martianSource(src, dst) ? [] : this.receivers(facts, ref, src.value, port),
     };
+  }
+
+  /**
+   * Sources the IP layer drops before any group lookup.
+   * IPv4, net/ipv4/route.c ip_mc_validate_source: limited broadcast; loopback (route_localnet
+   * is 0); 0.0.0.0/8 unless the group is 224.0.0.0/24; and, through fib_validate_source, an
+   * address of the host itself (any interface).
+   * IPv6, net/ipv6/ip6_input.c ip6_rcv_core: a multicast, loopback or v4-mapped source.
+   */
+  private martianSource(src: OracleIp, dst: OracleIp): boolean {
+    if (src.family === 'ipv4') {
+      const firstOctet = src.value >> 24n;
+      if (src.value === IPV4_LIMITED_BROADCAST || firstOctet === IPV4_LOOPBACK_NET) return true;
+      if (firstOctet === 0n) return dst.value >> 8n !== IPV4_LOCAL_MULTICAST_NET;
+      return [...this.interfaces.values()].some((i) => i.ipv4.includes(src.value));
+    }
+    return src.multicast || src.value === 1n || src.value >> 32n === IPV6_V4MAPPED_PREFIX;
   }
 
   /**

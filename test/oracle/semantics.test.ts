@@ -390,10 +390,32 @@ describe('IP_MULTICAST_ALL and socket matching', () => {
 
   it('an unspecified source passes the interface filter; socket filters still apply', () => {
     // ip_check_mc_rcu: "unspecified source; tentatively allow". ip_mc_sf_allow then compares
-    // 0.0.0.0 with the socket's list like any other source.
+    // 0.0.0.0 with the socket's list like any other source. (0.0.0.0 passes
+    // ip_mc_validate_source only towards 224.0.0.0/24.)
     const oracle = new Oracle([ETH0]);
-    run(oracle, [open('s1'), open('s2'), join('s1', '239.1.1.1', 'eth0', { mode: 'include', sources: ['10.0.0.11'] })]);
-    expect(sockets(oracle, send('239.1.1.1', '0.0.0.0'))).toEqual(['s2']);
+    run(oracle, [open('s1'), open('s2'), join('s1', '224.0.0.251', 'eth0', { mode: 'include', sources: ['10.0.0.11'] })]);
+    expect(sockets(oracle, send('224.0.0.251', '0.0.0.0'))).toEqual(['s2']);
+    expect(sockets(oracle, send('224.0.0.251', '10.0.0.12'))).toEqual([]);
+  });
+
+  it('martian sources reach nobody (ip_mc_validate_source, ip6_rcv_core)', () => {
+    const oracle = new Oracle([
+      { name: 'eth0', mac: '02:00:00:00:00:10', ipv4: ['10.0.0.2/24'], ipv6: ['fd00::2/64'] },
+      { name: 'eth1', mac: '02:00:00:00:00:11', ipv4: ['10.0.1.2/24'], disableIpv6: true },
+    ]);
+    run(oracle, [open('s4'), open('s6', '::', 5000, 'ipv6'), join('s4', '239.1.1.1'), join('s6', 'ff12::1')]);
+    // Limited broadcast, loopback, 0.0.0.0/8 towards a group outside 224.0.0.0/24, and an
+    // address of the host (eth1's, arriving on eth0).
+    for (const src of ['255.255.255.255', '127.0.0.1', '0.1.2.3', '10.0.1.2']) {
+      expect(sockets(oracle, send('239.1.1.1', src))).toEqual([]);
+    }
+    // 0.0.0.0/8 is accepted towards 224.0.0.0/24.
+    expect(sockets(oracle, send('224.0.0.1', '0.1.2.3'))).toEqual(['s4']);
+    expect(sockets(oracle, send('239.1.1.1', '10.0.0.9'))).toEqual(['s4']);
+    // IPv6: loopback and v4-mapped sources.
+    expect(sockets(oracle, send('ff12::1', '::1'))).toEqual([]);
+    expect(sockets(oracle, send('ff12::1', '::ffff:10.0.0.9'))).toEqual([]);
+    expect(sockets(oracle, send('ff12::1', 'fd00::9'))).toEqual(['s6']);
   });
 
   it('a datagram to a group sharing a listed MAC passes the NIC but not the IP layer', () => {
