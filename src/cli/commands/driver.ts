@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { checkDriverContract } from '../../driver/contract.ts';
 import { runScriptOutcome } from '../../driver/contract.ts';
+import { checkDriverEndToEnd } from '../../driver/end-to-end.ts';
 import { DriverError } from '../../driver/protocol.ts';
 import {
   DEFAULT_DRIVER_TIMEOUT_MS,
@@ -93,6 +94,8 @@ export interface DriverCheckCliOptions {
   readonly runs?: number;
   readonly seed?: number;
   readonly timeoutMs?: number;
+  /** Deadline for hello (default: the larger of timeoutMs and 10 s). */
+  readonly startupTimeoutMs?: number;
   readonly fixturesDir: string;
 }
 
@@ -105,7 +108,10 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
   const label = describeSource(source);
   let session: DriverSession | null = null;
   try {
-    session = await startDriver(source, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    session = await startDriver(source, {
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.startupTimeoutMs !== undefined ? { startupTimeoutMs: options.startupTimeoutMs } : {}),
+    });
     const hello = session.hello;
     cli.err(`driver ${hello.name}${hello.model ? ` (model ${hello.model})` : ''}: checking the filter contract`);
     const result = await checkDriverContract(session, {
@@ -116,7 +122,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
       cli.out(
         `ok: ${hello.name} keeps the filter contract${hello.model ? ` and equals model ${hello.model}` : ''} (${result.numRuns} runs, ${result.requests} requests, seed ${result.seed})`,
       );
-      return EXIT.ok;
+      return await runEndToEndCli(session, label, options, cli);
     }
     const f = result.failure;
     const fixture = fixtureFromFailure(f, hello, session.helloExchange, label);
@@ -133,6 +139,39 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
   } finally {
     await session?.close();
   }
+}
+
+/** Host model + driver + oracle on random scenarios, after the contract holds. */
+async function runEndToEndCli(session: DriverSession, label: string, options: DriverCheckCliOptions, cli: Cli): Promise<number> {
+  const hello = session.hello;
+  const e2e = await checkDriverEndToEnd(session, {
+    numRuns: Math.max(1, Math.ceil((options.runs ?? DEFAULT_DRIVER_RUNS) / 2)),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  if (e2e.ok) {
+    cli.out(`ok: end to end, the host model with ${hello.name} as its NIC delivers as the oracle says (${e2e.numRuns} scenarios, seed ${e2e.seed})`);
+    return EXIT.ok;
+  }
+  const f = e2e.failure;
+  cli.out(`${f.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'}: end to end: ${hello.name}: ${f.message}`);
+  cli.out(`scenario (seed ${e2e.seed}): ${JSON.stringify({ interfaces: f.scenario.interfaces, steps: f.scenario.steps })}`);
+  if (f.transcript.length > 0) {
+    cli.out('transcript of the failing NIC (> sent to the driver, < its answer):');
+    cli.out(formatTranscript(session.helloExchange, f.transcript));
+    const fixture = fixtureFromFailure(
+      { kind: f.kind, message: f.message, rule: f.rule, script: f.script, transcript: f.transcript, seed: e2e.seed, numRuns: 0 },
+      hello,
+      session.helloExchange,
+      label,
+    );
+    const file = saveDriverFixture(options.fixturesDir, fixture);
+    cli.out(`fixture: ${file} (mcast-testbench replay ${label} ${file})`);
+  }
+  if (f.kind === 'driver-error') {
+    cli.err(`error: ${f.message}`);
+    return EXIT.driver;
+  }
+  return EXIT.failure;
 }
 
 /**

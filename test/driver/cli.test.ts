@@ -1,0 +1,96 @@
+// check --driver / replay --driver as the CLI runs them (src/cli/commands/driver.ts): exit codes
+// 0 / 1 / 3, the transcript printed, the fixture saved and replayed.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Cli } from '../../src/cli/cli.ts';
+import { driverSourceFrom, runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
+import { InputError } from '../../src/errors.ts';
+
+const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));
+const drivers = fileURLToPath(new URL('./drivers/', import.meta.url));
+
+function captureCli(): Cli & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t), exitCode: 0 };
+}
+
+describe('check --driver', () => {
+  it('a correct driver: exit 0, contract and end to end', async () => {
+    const cli = captureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const code = await runDriverCheck({ command: `python3 ${examples}tun_filter.py` }, { runs: 30, seed: 5, fixturesDir: dir }, cli);
+    expect(cli.stdout.join('\n')).toMatch(/^ok: tun-filter.py keeps the filter contract and equals model tun \(30 runs/m);
+    expect(cli.stdout.join('\n')).toMatch(/^ok: end to end, the host model with tun-filter.py as its NIC delivers as the oracle says \(15 scenarios/m);
+    expect(code).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a violation: exit 1, the exact transcript printed, a fixture that replay reproduces', async () => {
+    const cli = captureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const stale = { command: `python3 ${examples}faults/stale_entries.py` };
+    const code = await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: dir }, cli);
+    expect(code).toBe(1);
+    const out = cli.stdout.join('\n');
+    expect(out).toMatch(/^FAIL: stale-entries: history independence: /m);
+    expect(out).toContain('  > {"op":"hello","protocol":1}');
+    expect(out).toContain('  < {"name": "stale-entries", "model": null}');
+    expect(out).toMatch(/^#0+ > \{"op":"reset","mac":"02:00:00:00:00:02"\}$/m);
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^driver-stale-entries-history-independence-\d+\.transcript\.jsonl$/);
+    const file = join(dir, files[0] as string);
+    expect(out).toContain(`fixture: ${file} (mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${file})`);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ schema: 'mcast-testbench/driver-transcript@1', failure: { rule: 'history independence' } });
+    expect(JSON.parse(lines[1] as string)).toEqual({ send: { op: 'hello', protocol: 1 }, got: { name: 'stale-entries', model: null } });
+
+    // The same driver fails the replay; a correct one passes it.
+    const again = captureCli();
+    expect(await runDriverReplay(stale, [file], {}, again)).toBe(1);
+    expect(again.stdout[0]).toBe(`FAIL ${file}`);
+    expect(again.stdout[1]).toMatch(/^ {2}history independence: /);
+    const fixed = captureCli();
+    expect(await runDriverReplay({ module: `${examples}module/ldd3-ff.mjs` }, [file], {}, fixed)).toBe(0);
+    expect(fixed.stdout).toEqual([`ok ${file}`]);
+  });
+
+  it('a crashing driver: exit 3, a driver error naming the last request', async () => {
+    const cli = captureCli();
+    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const code = await runDriverCheck({ command: `python3 ${drivers}crash_on_program.py 2>/dev/null` }, { runs: 5, seed: 5, fixturesDir: dir }, cli);
+    expect(code).toBe(3);
+    expect(cli.stdout[0]).toMatch(/^DRIVER ERROR: crash-on-program: driver error \(crash\): driver exited with status 139; last request: \{"op":"program"/);
+    expect(cli.stderr.at(-1)).toMatch(/^error: driver error \(crash\)/);
+  });
+
+  it('a driver that never answers hello: exit 3', async () => {
+    const cli = captureCli();
+    const started = Date.now();
+    const code = await runDriverCheck({ command: 'sleep 30' }, { runs: 5, startupTimeoutMs: 200, fixturesDir: tmpdir() }, cli);
+    expect(code).toBe(3);
+    expect(cli.stdout[0]).toBe('DRIVER ERROR: driver error (timeout): no answer to "hello" within 200 ms; last request: {"op":"hello","protocol":1}');
+    // 200 ms, then SIGTERM: the testbench does not wait for the 30 s sleep.
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
+
+describe('options and fixtures', () => {
+  it('--driver and --driver-module together, or --timeout alone, are usage errors', () => {
+    expect(() => driverSourceFrom({ driver: 'x', driverModule: 'y' })).toThrow(InputError);
+    expect(() => driverSourceFrom({ timeout: 5 })).toThrow(/--timeout: only applies with --driver/);
+    expect(driverSourceFrom({})).toBeNull();
+    expect(driverSourceFrom({ driver: './d --fast' })).toEqual({ command: './d --fast' });
+  });
+
+  it('a fixture that is not a driver transcript is an InputError naming the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const file = join(dir, 'bad.transcript.jsonl');
+    writeFileSync(file, '{"schema":"mcast-testbench/driver-transcript@1"}\n{"send":{"op":"rx","dst":"nope"},"got":null}\n');
+    await expect(runDriverReplay({ command: 'true' }, [file], {}, captureCli())).rejects.toThrow(`${file}:2#/send: rx needs "dst", a MAC address`);
+  });
+});
