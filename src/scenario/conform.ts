@@ -4,7 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { InputError } from '../errors.ts';
 import { pointerToken } from './pointer.ts';
 import { scenarioSchema } from './schema.ts';
-import type { Scenario } from './types.ts';
+import { type Scenario, SCENARIO_SCHEMA_ID } from './types.ts';
 
 // verbose: errors carry the offending data and the schema that rejected it, for messages.
 const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, verbose: true });
@@ -75,6 +75,11 @@ function describe(e: ErrorObject): { where: string; message: string } {
 
 /** Throws InputError(pointer, message) for the first schema violation. */
 export function assertScenarioShape(value: unknown): asserts value is Scenario {
+  // Another format's file (its own "schema" id) is named as such, not by its first missing field.
+  const declared = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['schema'] : undefined;
+  if (declared !== undefined && declared !== SCENARIO_SCHEMA_ID) {
+    throw new InputError('/schema', `must be ${show(SCENARIO_SCHEMA_ID)}, got ${show(declared)}`);
+  }
   if (validate(value)) return;
   const first = validate.errors?.[0];
   if (!first) throw new InputError('', 'does not match the scenario schema');

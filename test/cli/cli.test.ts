@@ -121,7 +121,8 @@ describe.concurrent('replay', () => {
     expect(r.code, r.stdout).toBe(0);
     const out = lines(r.stdout);
     expect(out.length).toBeGreaterThanOrEqual(readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).length);
-    for (const line of out) expect(line).toMatch(/^ok .*\.json$/);
+    for (const line of out) expect(line).toMatch(/^(ok|skip) .*\.json/);
+    expect(out.filter((l) => l.startsWith('ok ')).length).toBeGreaterThanOrEqual(16);
   });
 
   it('a failing scenario: FAIL line, indented problems, exit 1; passing files still print ok', async () => {
@@ -142,6 +143,19 @@ describe.concurrent('replay', () => {
       '  expect: interface eth0: device list 01:00:5e:01:01:01: expected users 3, got 2',
     ]);
     expect(r.stderr).toBe('');
+  });
+
+  it('skips JSON of another format found in a directory, with a skip line', async () => {
+    const dir = join(tmp, 'replay-skip');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(ALIAS, join(dir, 'a.json'));
+    writeFileSync(join(dir, 'vectors.json'), '{"schema": "mcast-testbench/tun-vectors@1", "vectors": []}');
+    const r = await runCli(['replay', dir]);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual([
+      `ok ${join(dir, 'a.json')}`,
+      `skip ${join(dir, 'vectors.json')} (schema "mcast-testbench/tun-vectors@1" is not mcast-testbench/scenario@1)`,
+    ]);
   });
 
   it('an invalid file among valid ones: exit 2, one stderr line', async () => {

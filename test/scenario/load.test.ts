@@ -37,6 +37,10 @@ function errorOf(doc: unknown): InputError {
 type Doc = ReturnType<typeof base>;
 const cases: [string, (d: Doc) => void, string, RegExp][] = [
   ['wrong schema id', (d) => void (d['schema'] = 'mcast-testbench/scenario@2'), '/schema', /must be "mcast-testbench\/scenario@1"/],
+  ['another format\'s schema id (named before any missing field)', (d) => {
+    d['schema'] = 'mcast-testbench/tun-vectors@1';
+    delete (d as Record<string, unknown>)['interfaces'];
+  }, '/schema', /must be "mcast-testbench\/scenario@1", got "mcast-testbench\/tun-vectors@1"/],
   ['unknown top-level field', (d) => void (d['colour'] = 'red'), '/colour', /unknown field "colour"/],
   ['missing steps', (d) => void delete (d as Record<string, unknown>)['steps'], '/steps', /missing required field "steps"/],
   ['unknown op', (d) => void d.steps.splice(1, 0, { op: 'frobnicate' }), '/steps/1/op', /unknown op "frobnicate"/],

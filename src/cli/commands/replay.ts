@@ -1,29 +1,10 @@
 // `replay FILE|DIR...`: replays scenarios (expect + oracle) and prints `ok FILE` / `FAIL FILE`.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.ts';
+import { findScenarioFiles } from '../../scenario/files.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { collect, faultSet } from '../options.ts';
 import { type DriverCliOptions, addDriverOptions, driverSourceFrom, runDriverReplay } from './driver.ts';
-
-/** Every *.json below a directory (sorted, dot-files and dot-directories skipped), or the file itself. */
-export function scenarioFiles(path: string): string[] {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(path, 'no such file or directory');
-  }
-  if (!stat.isDirectory()) return [path];
-  const found = (readdirSync(path, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((rel) => rel.endsWith('.json') && !rel.split(/[\\/]/).some((part) => part.startsWith('.')))
-    .map((rel) => join(path, rel))
-    .filter((file) => statSync(file).isFile())
-    .sort();
-  if (found.length === 0) throw new InputError(path, 'no *.json scenario files in this directory');
-  return found;
-}
 
 /** The worst outcome decides the exit code: internal > usage > failure > ok. */
 function worse(a: number, b: number): number {
@@ -47,10 +28,14 @@ export function registerReplay(program: Command, cli: Cli): void {
       const { loadScenarioFile } = await import('../../scenario/load.ts');
       const faults = faultSet(options.injectFault);
       // Every path must exist before anything runs.
-      const files = paths.flatMap(scenarioFiles);
+      const files = paths.flatMap(findScenarioFiles);
       const { replayScenario } = await import('../../scenario/replay.ts');
       let code: number = EXIT.ok;
-      for (const file of files) {
+      for (const { path: file, skip } of files) {
+        if (skip !== undefined) {
+          cli.out(`skip ${file} (${skip})`);
+          continue;
+        }
         try {
           const problems = replayScenario(loadScenarioFile(file), { faults });
           if (problems.length === 0) {
