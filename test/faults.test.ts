@@ -12,7 +12,7 @@ import { loadScenarioFile } from '../src/scenario/load.ts';
 import { replayScenario } from '../src/scenario/replay.ts';
 
 const SEED = 1;
-const RUNS = 200;
+const RUNS = 100;
 /** "a few steps": the shrunk counterexample of every fault must be at most this long. */
 const MAX_COUNTEREXAMPLE_STEPS = 8;
 
