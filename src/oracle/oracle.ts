@@ -102,6 +102,26 @@ function admits(record: { mode: FilterMode; sources: readonly bigint[] }, source
   return record.mode === 'include' ? listed : !listed;
 }
 
+/**
+ * The field types the oracle relies on. Scenario validation (src/scenario/validate.ts) checks
+ * far more; this only keeps a malformed step from becoming a TypeError.
+ */
+function checkStepShape(step: Step): void {
+  if (typeof step !== 'object' || step === null) throw new InputError('', 'a step must be an object');
+  const fields = step as unknown as Record<string, unknown>;
+  const need = (field: string, ok: (v: unknown) => boolean, what: string): void => {
+    if (field in fields && !ok(fields[field])) throw new InputError(field, `${field} must be ${what}, got ${JSON.stringify(fields[field])}`);
+  };
+  need('socket', (v) => typeof v === 'string', 'a string');
+  need('iface', (v) => typeof v === 'string', 'a string');
+  need('id', (v) => typeof v === 'string', 'a string');
+  need('port', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, 'a port number');
+  need('on', (v) => typeof v === 'boolean', 'true or false');
+  need('add', (v) => typeof v === 'boolean', 'true or false');
+  need('family', (v) => v === 'ipv4' || v === 'ipv6', '"ipv4" or "ipv6"');
+  need('mode', (v) => v === undefined || v === 'include' || v === 'exclude', '"include" or "exclude"');
+}
+
 export class Oracle {
   private readonly interfaces = new Map<string, InterfaceFacts>();
   private readonly sockets = new Map<string, OpenSocket>();
@@ -112,7 +132,9 @@ export class Oracle {
     interfaces.forEach((spec, i) => this.addInterface(spec, `/interfaces/${i}`, options.profile));
   }
 
+  /** The expected outcome of one step; bad step fields are InputErrors naming the field. */
   apply(step: Step): OracleStepResult {
+    checkStepShape(step);
     switch (step.op) {
       case 'open':
         return { error: this.open(step.socket, step.family, step.bind, step.port) };

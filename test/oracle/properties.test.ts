@@ -2,6 +2,7 @@
 // runs: two shared cores). Expected values are the rules themselves, not oracle output.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.ts';
 import { Oracle } from '../../src/oracle/index.ts';
 import type { InterfaceSpec, Step } from '../../src/scenario/types.ts';
 
@@ -111,5 +112,51 @@ describe('oracle laws', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('bad input', () => {
+  it('a junk step is an InputError or a result, never another exception', () => {
+    const plausible = fc.constantFrom('eth0', 'a', 'ipv4', 'include', '239.1.1.1', 'ff02::1', '10.0.0.9', '01:00:5e:00:00:01', 5000);
+    const junk = fc.oneof(plausible, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(plausible, fc.string()), { maxLength: 3 }));
+    const ops = fc.constantFrom('open', 'join', 'leave', 'close', 'maddr', 'promisc', 'allmulti', 'send', 'frame', 'bogus');
+    const field = fc.constantFrom('socket', 'iface', 'group', 'bind', 'port', 'family', 'mode', 'sources', 'mac', 'add', 'on', 'src', 'dst', 'id');
+    fc.assert(
+      fc.property(ops, fc.dictionary(field, junk, { maxKeys: 6 }), (op, fields) => {
+        const oracle = fresh('tun');
+        try {
+          const result = oracle.apply({ ...fields, op } as unknown as Step);
+          expect(result).toHaveProperty('error');
+        } catch (e) {
+          expect(e).toBeInstanceOf(InputError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('malformed step fields', () => {
+  it('are InputErrors naming the field', () => {
+    const oracle = fresh('accept-all');
+    const bad: [string, unknown][] = [
+      ['mode', { op: 'join', socket: 'a', group: '239.1.1.1', iface: 'eth0', mode: 'bogus', sources: ['10.0.0.9'] }],
+      ['on', { op: 'promisc', iface: 'eth0', on: 'yes' }],
+      ['add', { op: 'maddr', iface: 'eth0', mac: '01:00:5e:00:00:09', add: 1 }],
+      ['port', { op: 'send', id: 'x', iface: 'eth0', src: '10.0.0.9', dst: '239.1.1.1', port: -1 }],
+      ['socket', { op: 'close', socket: 7 }],
+      ['sources', { op: 'join', socket: 'a', group: '239.1.1.1', iface: 'eth0', mode: 'include', sources: '10.0.0.9' }],
+      ['', null],
+    ];
+    for (const [where, step] of bad) {
+      let thrown: unknown;
+      try {
+        oracle.apply(step as Step);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown, JSON.stringify(step)).toBeInstanceOf(InputError);
+      expect((thrown as InputError).where).toBe(where);
+    }
   });
 });
