@@ -104,7 +104,12 @@ export function sideBySide(leftTitle: string, left: SimulateResult, rightTitle: 
   return [head, ...rows.map(([k, a, b]) => `${k.padEnd(w0)}   ${a.padEnd(w1)} ${a === b ? '|' : '*'} ${b}`)].join('\n');
 }
 
-export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
+/** Lets the event loop run (signal handlers included) between two kernel runs. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelDiffReport> {
   const log = options.log ?? (() => {});
   const seed = options.seed ?? Date.now() % 0x7fffffff;
   const kernelRelease = release();
@@ -115,8 +120,10 @@ export function runKernelDiff(options: KernelDiffOptions): KernelDiffReport {
     // An environment failure must not be shrunk as if it were a difference: stop and rethrow.
     let envFailure: unknown;
     const arbitrary = scenarioArbitrary({ profile: KERNEL_DIFF_PROFILE, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
-    const details = fc.check(
-      fc.property(arbitrary, (scenario) => {
+    const details = await fc.check(
+      fc.asyncProperty(arbitrary, async (scenario) => {
+        // SIGINT/SIGTERM handlers (src/kernel/netns.ts) run here, between two kernel runs.
+        await yieldToEventLoop();
         if (envFailure !== undefined) return true;
         validateScenario(scenario);
         let kernel: SimulateResult;

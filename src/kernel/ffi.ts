@@ -35,19 +35,29 @@ export const IFNAMSIZ = 16; // include/uapi/linux/if.h
 export const IFREQ_SIZE = 40; // struct ifreq: IFNAMSIZ + the 24-byte union (struct ifmap)
 export const CLONE_NEWNET = 0x40000000; // include/uapi/linux/sched.h
 
-const libc = koffi.load('libc.so.6');
-
-const cSocket = libc.func('int socket(int domain, int type, int protocol)');
-const cSetsockopt = libc.func('int setsockopt(int fd, int level, int name, void *val, uint32_t len)');
-const cBind = libc.func('int bind(int fd, void *addr, uint32_t len)');
-const cSendto = libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)');
-const cRecv = libc.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)');
-const cClose = libc.func('int close(int fd)');
-const cIoctl = libc.func('int ioctl(int fd, unsigned long req, void *arg)');
-const cSetns = libc.func('int setns(int fd, int nstype)');
-const cSchedSetaffinity = libc.func('int sched_setaffinity(int pid, size_t len, void *mask)');
-const cSchedGetaffinity = libc.func('int sched_getaffinity(int pid, size_t len, _Out_ void *mask)');
-const cRead = libc.func('intptr_t read(int fd, _Out_ void *buf, size_t len)');
+// Loaded on first use, so that importing this module never fails where libc.so.6 is absent
+// (the kernel tests must be able to import it and then skip).
+function bindLibc() {
+  const libc = koffi.load('libc.so.6');
+  return {
+    socket: libc.func('int socket(int domain, int type, int protocol)'),
+    setsockopt: libc.func('int setsockopt(int fd, int level, int name, void *val, uint32_t len)'),
+    bind: libc.func('int bind(int fd, void *addr, uint32_t len)'),
+    sendto: libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)'),
+    recv: libc.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)'),
+    close: libc.func('int close(int fd)'),
+    ioctl: libc.func('int ioctl(int fd, unsigned long req, void *arg)'),
+    setns: libc.func('int setns(int fd, int nstype)'),
+    schedSetaffinity: libc.func('int sched_setaffinity(int pid, size_t len, void *mask)'),
+    schedGetaffinity: libc.func('int sched_getaffinity(int pid, size_t len, _Out_ void *mask)'),
+    read: libc.func('intptr_t read(int fd, _Out_ void *buf, size_t len)'),
+  };
+}
+let bound: ReturnType<typeof bindLibc> | undefined;
+function c(): ReturnType<typeof bindLibc> {
+  bound ??= bindLibc();
+  return bound;
+}
 
 const ERRNO_NAMES: ReadonlyMap<number, string> = new Map(
   Object.entries(osConstants.errno).map(([name, n]) => [n, name]),
@@ -80,10 +90,10 @@ export function must<T>(what: string, r: SysResult<T>): T {
 }
 
 export function socket(domain: number, type: number, protocol = 0): SysResult<number> {
-  return result(cSocket(domain, type | SOCK_CLOEXEC, protocol));
+  return result(c().socket(domain, type | SOCK_CLOEXEC, protocol));
 }
 export function setsockopt(fd: number, level: number, name: number, value: Buffer): SysResult<number> {
-  return result(cSetsockopt(fd, level, name, value, value.length));
+  return result(c().setsockopt(fd, level, name, value, value.length));
 }
 export function setsockoptInt(fd: number, level: number, name: number, value: number): SysResult<number> {
   const b = Buffer.alloc(4);
@@ -91,15 +101,15 @@ export function setsockoptInt(fd: number, level: number, name: number, value: nu
   return setsockopt(fd, level, name, b);
 }
 export function bind(fd: number, addr: Buffer): SysResult<number> {
-  return result(cBind(fd, addr, addr.length));
+  return result(c().bind(fd, addr, addr.length));
 }
 export function sendto(fd: number, data: Buffer, addr: Buffer): SysResult<number> {
-  return result(cSendto(fd, data, data.length, 0, addr, addr.length));
+  return result(c().sendto(fd, data, data.length, 0, addr, addr.length));
 }
 /** Non-blocking receive of one datagram/frame; null when the queue is empty. */
 export function recvNow(fd: number, max = 2048): Buffer | null {
   const buf = Buffer.alloc(max);
-  const n = Number(cRecv(fd, buf, max, MSG_DONTWAIT));
+  const n = Number(c().recv(fd, buf, max, MSG_DONTWAIT));
   if (n < 0) {
     const e = lastErrno();
     if (e === 'EAGAIN' || e === 'EWOULDBLOCK') return null;
@@ -110,7 +120,7 @@ export function recvNow(fd: number, max = 2048): Buffer | null {
 /** read(2) on an O_NONBLOCK fd (a tap); null when nothing is queued. */
 export function readNow(fd: number, max = 2048): Buffer | null {
   const buf = Buffer.alloc(max);
-  const n = Number(cRead(fd, buf, max));
+  const n = Number(c().read(fd, buf, max));
   if (n < 0) {
     const e = lastErrno();
     if (e === 'EAGAIN' || e === 'EWOULDBLOCK') return null;
@@ -119,13 +129,13 @@ export function readNow(fd: number, max = 2048): Buffer | null {
   return buf.subarray(0, n);
 }
 export function close(fd: number): void {
-  cClose(fd);
+  c().close(fd);
 }
 export function ioctl(fd: number, request: number, arg: Buffer): SysResult<number> {
-  return result(cIoctl(fd, request, arg));
+  return result(c().ioctl(fd, request, arg));
 }
 export function setns(fd: number, nstype: number): SysResult<number> {
-  return result(cSetns(fd, nstype));
+  return result(c().setns(fd, nstype));
 }
 
 const CPU_SET_BYTES = 128; // glibc cpu_set_t: 1024 bits
@@ -133,15 +143,15 @@ const CPU_SET_BYTES = 128; // glibc cpu_set_t: 1024 bits
 /** Pins the calling thread to one CPU it may run on (so every netif_rx uses one backlog queue). */
 export function pinToOneCpu(): { restore: () => void } {
   const old = Buffer.alloc(CPU_SET_BYTES);
-  must('sched_getaffinity', result(cSchedGetaffinity(0, CPU_SET_BYTES, old)));
+  must('sched_getaffinity', result(c().schedGetaffinity(0, CPU_SET_BYTES, old)));
   let cpu = -1;
   for (let i = 0; i < CPU_SET_BYTES * 8 && cpu < 0; i++) {
     if (((old[i >> 3] as number) >> (i & 7)) & 1) cpu = i;
   }
   const mask = Buffer.alloc(CPU_SET_BYTES);
   mask[cpu >> 3] = 1 << (cpu & 7);
-  must('sched_setaffinity', result(cSchedSetaffinity(0, CPU_SET_BYTES, mask)));
-  return { restore: () => void cSchedSetaffinity(0, CPU_SET_BYTES, old) };
+  must('sched_setaffinity', result(c().schedSetaffinity(0, CPU_SET_BYTES, mask)));
+  return { restore: () => void c().schedSetaffinity(0, CPU_SET_BYTES, old) };
 }
 
 /** struct ifreq with ifr_name set; the union is left zero for the caller to fill. */

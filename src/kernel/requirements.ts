@@ -2,6 +2,7 @@
 // /dev/net/tun, and a namespace that can actually be created.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createNamespace, deleteNamespace } from './netns.ts';
 
 /** null when kernel mode can run here, else the reason it cannot (one line). */
 export function kernelModeUnavailable(): string | null {
@@ -10,9 +11,11 @@ export function kernelModeUnavailable(): string | null {
   const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5_000 });
   if (v.error || v.status !== 0) return '`ip` (iproute2) not found';
   if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
-  const probe = `mtb-${process.pid}-probe`;
-  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8', timeout: 5_000 });
-  if (add.status !== 0) return `cannot create a network namespace: ${(add.stderr || '').trim().split('\n')[0]}`;
-  spawnSync('ip', ['netns', 'del', probe], { timeout: 5_000 });
+  try {
+    // Registered like every other namespace, so a signal right now still removes it.
+    deleteNamespace(createNamespace());
+  } catch (e) {
+    return `cannot create a network namespace: ${e instanceof Error ? e.message : String(e)}`;
+  }
   return null;
 }

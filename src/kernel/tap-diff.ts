@@ -96,7 +96,7 @@ export interface TapDiffReport {
 }
 
 /** Programs `programs` random filters into a live tap and compares every probe with the model. */
-export function runTapDiff(options: { programs: number; seed?: number }): TapDiffReport {
+export async function runTapDiff(options: { programs: number; seed?: number }): Promise<TapDiffReport> {
   const seed = options.seed ?? Date.now() % 0x7fffffff;
   const cases = fc.sample(tunProgramArbitrary(), { numRuns: options.programs, seed });
   const tap = new TapBench();
@@ -105,6 +105,8 @@ export function runTapDiff(options: { programs: number; seed?: number }): TapDif
   let probes = 0;
   try {
     for (const c of cases) {
+      // Signal handlers (src/kernel/netns.ts) run between two programs.
+      await new Promise((resolve) => setImmediate(resolve));
       const request = tunRequest(c.ownMac, c.rxMode);
       const err = tap.program(request.flags, request.addr);
       if (err) throw new Error(`TUNSETTXFILTER with ${request.addr.length} addresses failed: ${err}`);

@@ -67,7 +67,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
       // A faulty model's differences are not evidence about the kernel: saved only on request.
       const fixturesDir = options.fixtures !== undefined ? resolve(options.fixtures) : faults.size > 0 ? undefined : resolve('fixtures/kernel');
-      const report = runKernelDiff({
+      const report = await runKernelDiff({
         runs: options.runs,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
@@ -89,7 +89,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out('scenarios: 0 differences');
       }
       if (options.tapPrograms > 0) {
-        const tap = runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+        const tap = await runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
         cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
         for (const m of tap.mismatches.slice(0, 10)) {
           failed = true;
@@ -109,7 +109,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .action(async (options: { programs: number; seed?: number; save?: string }) => {
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
-      const tap = runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      const tap = await runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
       cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
       for (const m of tap.mismatches.slice(0, 10)) {
         cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);
