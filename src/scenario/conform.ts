@@ -31,7 +31,7 @@ function allowedKeys(schema: unknown): string {
   return props ? ` (allowed: ${Object.keys(props).join(', ')})` : '';
 }
 
-function describe(e: ErrorObject): { where: string; message: string } {
+function explain(e: ErrorObject): { where: string; message: string } {
   const at = e.instancePath;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -67,6 +67,7 @@ function describe(e: ErrorObject): { where: string; message: string } {
     case 'minItems':
       return { where: at, message: `must have at least ${String(p['limit'])} item(s)` };
     case 'pattern':
+      // The only pattern in the schema is the interface name's (net/core/dev.c dev_valid_name).
       return { where: at, message: `${show(e.data)} is not a valid name (no "/", ":" or spaces; not "." or "..")` };
     default:
       return { where: at, message: e.message ?? `fails ${e.keyword}` };
@@ -83,7 +84,7 @@ export function assertScenarioShape(value: unknown): asserts value is Scenario {
   if (validate(value)) return;
   const first = validate.errors?.[0];
   if (!first) throw new InputError('', 'does not match the scenario schema');
-  const { where, message } = describe(first);
-  // The root's pointer is "": name it "/" so the message still says where.
-  throw new InputError(where === '' ? '/' : where, message);
+  const { where, message } = explain(first);
+  // The root's pointer is "" (the whole document): the message then names only the file.
+  throw new InputError(where, message);
 }

@@ -134,6 +134,10 @@ describe('parseScenario rejects bad input with the JSON pointer of the bad field
     expect(errorOf(doc).message).toBe('x.json: /steps/1/group: invalid IP address "224.1.1"');
   });
 
+  it('names only the file when the whole document is wrong', () => {
+    expect(() => parseScenario('[1, 2]', 'x.json')).toThrow(new InputError('x.json', 'must be an object, got [1,2]'));
+  });
+
   it('lets a socket id be reopened after close', () => {
     const doc = base();
     doc.steps.push({ op: 'close', socket: 's1' }, { op: 'open', socket: 's1', family: 'ipv6', bind: '::', port: 5000 });
