@@ -15,7 +15,14 @@ import {
   parseAddress,
   parseInterfaceAddress,
 } from './address.ts';
-import { type FilterInput, type FilterSpec, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
+import {
+  type Acceptance,
+  type FilterInput,
+  type FilterSpec,
+  type FrameVerdict,
+  classifyAcceptance,
+  resolveSpec,
+} from './filters/index.ts';
 import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_SCOPE_LINK_LOCAL, MLD_MAX_MSF } from './limits.ts';
 import {
   IPV4_ALL_HOSTS,
@@ -86,6 +93,8 @@ interface InterfaceFacts {
   readonly created: Map<string, number>;
   /** The list the NIC table holds (differs from the device list only for refusing tables). */
   programmed: readonly string[];
+  /** The spec's acceptance for the current flags and lists; dropped on every change of them. */
+  acceptance: Acceptance | null;
 }
 
 const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.family === b.family && a.group === b.group;
@@ -205,6 +214,7 @@ export class Oracle {
       allmulti: false,
       created: new Map(),
       programmed: [],
+      acceptance: null,
     };
     this.interfaces.set(spec.name, facts);
     const ipv6 = (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`));
@@ -278,17 +288,21 @@ export class Oracle {
     const list = this.orderedMacs(facts);
     const limit = facts.spec.refusesBeyond;
     if (limit === null || list.length <= limit) facts.programmed = list;
+    facts.acceptance = null;
   }
 
   private classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
-    const input: FilterInput = {
-      ownMac: facts.ownMac,
-      promisc: facts.promisc,
-      allmulti: facts.allmulti,
-      deviceList: this.orderedMacs(facts),
-      programmed: facts.programmed,
-    };
-    return classifyAcceptance(facts.spec.acceptance(input), mac);
+    if (!facts.acceptance) {
+      const input: FilterInput = {
+        ownMac: facts.ownMac,
+        promisc: facts.promisc,
+        allmulti: facts.allmulti,
+        deviceList: this.orderedMacs(facts),
+        programmed: facts.programmed,
+      };
+      facts.acceptance = facts.spec.acceptance(input);
+    }
+    return classifyAcceptance(facts.acceptance, mac);
   }
 
   // --- sockets ------------------------------------------------------------------------------
@@ -433,6 +447,7 @@ export class Oracle {
   private setFlag(iface: string, flag: 'promisc' | 'allmulti', on: boolean): void {
     const facts = this.facts(iface);
     facts[flag] = on;
+    facts.acceptance = null;
   }
 
   // --- delivery -----------------------------------------------------------------------------
