@@ -400,7 +400,3 @@ export async function checkDriverContract(session: DriverSession, options: Drive
   };
 }
 
-/** The request lines of a script, as the driver reads them. */
-export function scriptLines(script: readonly DriverRequest[]): string[] {
-  return script.map(encodeRequest);
-}

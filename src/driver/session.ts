@@ -175,11 +175,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   try {
     process.kill(-child.pid, signal);
   } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
+    // ESRCH: the group is gone already
   }
 }
 
@@ -230,7 +226,6 @@ class ProcessTransport implements Transport {
     });
     child.once('error', (e) => this.onGone(`could not start ${JSON.stringify(command)}: ${e.message}`));
     child.once('exit', (code, signal) => {
-      liveChildren.delete(child);
       // Answers printed just before exiting are still in the pipe: read them first.
       child.stdout?.once('end', () => this.onGone(signal ? `driver killed by ${signal}` : `driver exited with status ${code}`));
       if (child.stdout === null || child.stdout.readableEnded) {
@@ -293,12 +288,14 @@ class ProcessTransport implements Transport {
   }
 
   async close(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid !== undefined) {
+    if (this.child.pid !== undefined) {
       this.child.stdin?.end();
+      // The whole group, even when the shell itself is gone: what it started may still run.
       killGroup(this.child, 'SIGTERM');
       const grace = setTimeout(() => killGroup(this.child, 'SIGKILL'), KILL_GRACE_MS);
       await this.exitPromise;
       clearTimeout(grace);
+      killGroup(this.child, 'SIGKILL');
     }
     liveChildren.delete(this.child);
   }

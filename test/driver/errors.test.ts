@@ -1,5 +1,6 @@
 // A driver that crashes, hangs, prints garbage or breaks the protocol is a driver error naming
 // the last request; the testbench never hangs and never leaves the child running.
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDriverContract } from '../../src/driver/contract.ts';
@@ -14,6 +15,24 @@ afterEach(async () => {
   await session?.close();
   session = null;
 });
+
+/** Processes of process group `pgid` that are not zombies, from /proc/<pid>/stat. */
+function groupMembersRunning(pgid: number): number[] {
+  const running: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // proc(5): pid (comm) state ppid pgrp ...; comm may contain spaces, so split after ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z') running.push(Number(entry));
+  }
+  return running;
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -138,5 +157,20 @@ describe('module drivers', () => {
     const e = await failure(startModuleDriver(`${drivers}never.mjs`, { startupTimeoutMs: 200 }));
     expect(e.kind).toBe('timeout');
     expect(e.message).toContain('no answer to "hello" within 200 ms');
+  });
+});
+
+describe('no driver outlives its session', () => {
+  it('what the driver command started is killed with the process group, even after the shell exited', async () => {
+    // The shell starts a sleeper that holds no pipe of ours, answers hello and exits.
+    const s = await startProcessDriver(`sleep 60 </dev/null >/dev/null 2>&1 & echo '{"name":"leaves-a-sleeper","model":null}'`, {
+      stderr: 'ignore',
+    });
+    const pid = (s as unknown as { transport: { child: { pid: number } } }).transport.child.pid;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(groupMembersRunning(pid).length).toBe(1);
+    await s.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(groupMembersRunning(pid)).toEqual([]);
   });
 });
