@@ -2,7 +2,8 @@
 // kernel (src/kernel). Needs root, iproute2 and /dev/net/tun; everything runs in network
 // namespaces the command creates and removes.
 import { renameSync, writeFileSync, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { release } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.ts';
 import { FAULTS, type FaultName, type FaultSet, isFaultName } from '../../faults.ts';
@@ -42,12 +43,23 @@ export function registerKernel(program: Command, cli: Cli): void {
     .description('run one scenario on the kernel (veth pair in fresh namespaces) and print the simulate-shaped JSON')
     .argument('<file>', 'scenario file (mcast-testbench/scenario@1)')
     .option('--verbose', 'one line per step on stderr')
-    .action(async (file: string, options: { verbose?: boolean }) => {
+    .option('--save <dir>', 'also save the scenario with the kernel output as `expect` into DIR (never overwrites)')
+    .action(async (file: string, options: { verbose?: boolean; save?: string }) => {
       const scenario = loadScenarioFile(file);
       await requireKernelMode();
       const { runOnKernel } = await import('../../kernel/runner.ts');
       const result = runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {});
       cli.out(JSON.stringify(result, null, 2));
+      if (options.save !== undefined) {
+        const { withoutNic } = await import('../../kernel/diff.ts');
+        const { saveFixture } = await import('../../scenario/save.ts');
+        const path = saveFixture(resolve(options.save), basename(file, '.json'), {
+          ...scenario,
+          expect: withoutNic(result),
+          meta: { ...(scenario.meta ?? {}), source: 'mcast-testbench kernel run', kernel: release() },
+        });
+        cli.err(`saved: ${path}`);
+      }
       cli.exitCode = EXIT.ok;
     });
 
