@@ -1,0 +1,37 @@
+// The real executable: `check --driver`, `replay --driver`, exit codes 0 / 1 / 2 / 3.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineError, lines, runCli } from '../cli/run.ts';
+
+describe('mcast-testbench check/replay --driver', () => {
+  it('the three README lines: a correct driver passes, a faulty one fails with a fixture that replay reproduces', async () => {
+    const ok = await runCli(['check', '--driver', 'python3 examples/drivers/tun_filter.py', '--runs', '10', '--seed', '3']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(lines(ok.stdout)).toHaveLength(2);
+
+    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const bad = await runCli(['check', '--driver', 'python3 examples/drivers/faults/truncate_silently.py', '--seed', '3', '--fixtures', dir]);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stdout).toMatch(/^FAIL: truncate-silently: no loss: /);
+    const [file] = readdirSync(dir);
+    const replay = await runCli(['replay', '--driver', 'python3 examples/drivers/faults/truncate_silently.py', join(dir, file as string)]);
+    expect(replay.code, replay.stderr).toBe(1);
+    expect(lines(replay.stdout)[0]).toBe(`FAIL ${join(dir, file as string)}`);
+  });
+
+  it('a hanging driver: exit 3 within the timeout, one error line naming the last request, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/hang_on_rx.py', '--timeout', '200', '--fixtures', dir], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(3);
+    expect(lines(r.stderr).at(-1)).toBe('error: driver error (timeout): no answer to "rx" within 200 ms; last request: {"op":"rx","dst":"02:00:00:00:00:02"}');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('usage errors: both driver forms, --timeout without a driver, a bad --timeout', async () => {
+    expectOneLineError(await runCli(['check', '--driver', 'x', '--driver-module', 'y']), 2, /cannot be used with option/);
+    expectOneLineError(await runCli(['check', '--timeout', '5']), 2, /--timeout: only applies with --driver or --driver-module/);
+    expectOneLineError(await runCli(['check', '--driver', 'x', '--timeout', 'soon']), 2, /must be a number of milliseconds/);
+  });
+});
