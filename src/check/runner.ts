@@ -101,6 +101,28 @@ function counterexampleScenario(
   return { interfaces: [...scenario.interfaces], steps: [...scenario.steps] };
 }
 
+/**
+ * fc.commands shrinks the steps but not the interfaces they were generated for: drop each
+ * interface no step names, as long as the scenario still breaks an invariant.
+ */
+function withoutIdleInterfaces(
+  cx: { interfaces: InterfaceSpec[]; steps: Step[] },
+  options: { profile: string; faults: FaultSet },
+): InterfaceSpec[] {
+  let interfaces = cx.interfaces;
+  const named = new Set(cx.steps.flatMap((s) => ('iface' in s ? [s.iface] : [])));
+  for (const idle of cx.interfaces.filter((i) => !named.has(i.name))) {
+    const fewer = interfaces.filter((i) => i !== idle);
+    if (fewer.length === 0) break;
+    try {
+      if (checkScenario({ interfaces: fewer, steps: cx.steps }, options).length > 0) interfaces = fewer;
+    } catch {
+      // Keep the interface: the smaller scenario does not even run.
+    }
+  }
+  return interfaces;
+}
+
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -169,8 +191,9 @@ async function runProperty(
     return { profile, property, message, seed, path: '', steps: [] };
   }
 
-  const cx = counterexampleScenario(property, details.counterexample[0]);
+  const shrunk = counterexampleScenario(property, details.counterexample[0]);
   const checkOptions = { profile, faults: o.faults };
+  const cx = { ...shrunk, interfaces: withoutIdleInterfaces(shrunk, checkOptions) };
   let violations: Violation[] = [];
   try {
     violations = checkScenario(cx, checkOptions);
