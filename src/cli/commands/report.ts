@@ -1,7 +1,7 @@
 // `report [--profile NAME]... [--out DIR]`: the filter-capacity report (src/report): one SVG per
 // profile, overview.svg, capacity.md and capacity.csv in DIR (default report/).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
 import { type Cli, EXIT } from '../cli.ts';
@@ -12,6 +12,23 @@ interface ReportCliOptions {
   out: string;
   probes: number;
   seed: number;
+}
+
+/**
+ * mkdir -p one level at a time: Node's mkdirSync(dir, { recursive: true }) never returns for a
+ * path under /proc (observed on Node 20), and bad input must not hang.
+ */
+function makeDirectory(dir: string): void {
+  const path = resolve(dir);
+  try {
+    if (statSync(path).isDirectory()) return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (dirname(path) !== path) makeDirectory(dirname(path));
+    mkdirSync(path);
+    return;
+  }
+  mkdirSync(path); // exists but is not a directory: EEXIST
 }
 
 export function registerReport(program: Command, cli: Cli): void {
@@ -28,9 +45,15 @@ export function registerReport(program: Command, cli: Cli): void {
       const { buildReport } = await import('../../report/index.ts');
       const names = options.profile?.map((n) => checkProfileName(n)) ?? builtinProfiles().map((p) => p.name).filter((n) => capacityModel(n) !== null);
       const profiles = [...new Set(names)].map(resolveProfile);
+      const cannotWrite = (e: unknown): InputError =>
+        new InputError('--out', `cannot write the report to ${JSON.stringify(options.out)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      try {
+        makeDirectory(options.out);
+      } catch (e) {
+        throw cannotWrite(e);
+      }
       const files = await buildReport(profiles, { probes: options.probes, seed: options.seed });
       try {
-        mkdirSync(options.out, { recursive: true });
         for (const f of files) {
           const path = join(options.out, f.name);
           const tmp = `${path}.tmp-${process.pid}`;
@@ -38,8 +61,7 @@ export function registerReport(program: Command, cli: Cli): void {
           renameSync(tmp, path);
         }
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'error';
-        throw new InputError('--out', `cannot write the report to ${JSON.stringify(options.out)} (${code})`);
+        throw cannotWrite(e);
       }
       for (const f of files) cli.out(join(options.out, f.name));
       cli.exitCode = EXIT.ok;
