@@ -150,8 +150,7 @@ export class ContractChecker {
       // A refusal with other flags: the flags may or may not have taken effect (DPDK sets them
       // by separate calls, lib/ethdev/rte_ethdev.c), so acceptance is not constrained here.
       this.state = { key: `unknown#${at}`, program: null, promisc: req.promisc, allmulti: req.allmulti, label: `refused program #${at}` };
-    }
-    else {
+    } else {
       // A refusal with the same flags keeps the state, so the next answers must match it.
       this.state = { ...this.state, refusedAt: at };
     }

@@ -33,5 +33,6 @@ describe('mcast-testbench check/replay --driver', () => {
     expectOneLineError(await runCli(['check', '--driver', 'x', '--driver-module', 'y']), 2, /cannot be used with option/);
     expectOneLineError(await runCli(['check', '--timeout', '5']), 2, /--timeout: only applies with --driver or --driver-module/);
     expectOneLineError(await runCli(['check', '--driver', 'x', '--timeout', 'soon']), 2, /must be a number of milliseconds/);
+    expectOneLineError(await runCli(['check', '--driver-module', 'x.mjs', '--profile', 'tun']), 2, /cannot be used with option '--profile/);
   });
 });

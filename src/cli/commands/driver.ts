@@ -43,9 +43,18 @@ function timeoutValue(value: string): number {
 
 /** Adds --driver, --driver-module and --timeout to a command. */
 export function addDriverOptions(command: Command): Command {
+  // The driver is the NIC: a built-in profile or an injected model fault cannot apply to it.
+  const notWithDriver = ['profile', 'injectFault'];
   return command
-    .addOption(new Option('--driver <command>', 'check your own NIC driver: a command speaking docs/driver-protocol.md on stdin/stdout').conflicts('driverModule'))
-    .option('--driver-module <path>', 'check your own NIC driver: an ES module exporting hello, reset, program and rx')
+    .addOption(
+      new Option('--driver <command>', 'check your own NIC driver: a command speaking docs/driver-protocol.md on stdin/stdout').conflicts([
+        'driverModule',
+        ...notWithDriver,
+      ]),
+    )
+    .addOption(
+      new Option('--driver-module <path>', 'check your own NIC driver: an ES module exporting hello, reset, program and rx').conflicts(notWithDriver),
+    )
     .option('--timeout <ms>', `per-request deadline for the driver (default ${DEFAULT_DRIVER_TIMEOUT_MS})`, timeoutValue);
 }
 
