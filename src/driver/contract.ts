@@ -56,6 +56,14 @@ function flagsText(p: { promisc: boolean; allmulti: boolean }): string {
   return flags.length ? flags.join('|') : 'no flags';
 }
 
+/**
+ * What acceptance may depend on besides the flags: the set of addresses, or (declared "list",
+ * or a named model, which then decides exactly, order included) the list in its order.
+ */
+export function effectiveOrder(hello: HelloAnswer): HelloAnswer['order'] {
+  return hello.model !== null ? 'list' : hello.order;
+}
+
 /** The identity of a filter state the contract says acceptance may depend on. */
 function programKey(own: Mac, p: ProgramRequest, order: HelloAnswer['order']): StateKey {
   const list = order === 'set' ? [...new Set(p.mc)].sort() : p.mc;
@@ -115,7 +123,7 @@ export class ContractChecker {
 
   private observeProgram(at: number, req: ProgramRequest, answer: { ok: boolean; error?: string }): void {
     if (this.state === null) this.fail('protocol order', at, 'program before the first reset');
-    const key = programKey(this.own, req, this.hello.order);
+    const key = programKey(this.own, req, effectiveOrder(this.hello));
     const seen = this.programOutcome.get(key);
     if (seen && seen.ok !== answer.ok) {
       this.fail(
@@ -192,7 +200,7 @@ export class ContractChecker {
               ? 'reset'
               : 'history independence',
         at,
-        `${dst} was ${before.accept ? 'accepted' : 'dropped'} at #${before.at} (after ${before.label}) and is ${accept ? 'accepted' : 'dropped'} now (after ${describe(state)}), with the same ${state.program ? `flags (${flagsText(state.program)}) and address ${this.hello.order === 'set' ? 'set' : 'list'}` : 'state'}`,
+        `${dst} was ${before.accept ? 'accepted' : 'dropped'} at #${before.at} (after ${before.label}) and is ${accept ? 'accepted' : 'dropped'} now (after ${describe(state)}), with the same ${state.program ? `flags (${flagsText(state.program)}) and address ${effectiveOrder(this.hello)}` : 'state'}`,
       );
     }
     if (!before) seen.set(dst, { accept, at, label: state.label });
@@ -348,7 +356,7 @@ export async function checkDriverContract(session: DriverSession, options: Drive
   let lastScript: readonly DriverRequest[] = [];
   const property = fc.asyncProperty(contractRunArb, async (run) => {
     if (driverError) throw driverError;
-    const script = buildScript(run, session.hello.order);
+    const script = buildScript(run, effectiveOrder(session.hello));
     lastScript = script;
     session.clearTranscript();
     try {
@@ -375,7 +383,7 @@ export async function checkDriverContract(session: DriverSession, options: Drive
     const message = details.errorInstance instanceof Error ? details.errorInstance.message : 'property failed';
     return { ok: false, failure: { kind: 'violation', message, rule: null, script: [], transcript: session.transcript, seed, numRuns } };
   }
-  const script = buildScript(counterexample, session.hello.order);
+  const script = buildScript(counterexample, effectiveOrder(session.hello));
   session.clearTranscript();
   const outcome = await runScriptOutcome(session, script);
   if (outcome.ok) {

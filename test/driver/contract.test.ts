@@ -2,7 +2,7 @@
 // and nowhere else. Expected outcomes come from the rules in docs/driver-protocol.md, not from
 // running a driver.
 import { describe, expect, it } from 'vitest';
-import { ContractChecker, ContractError, buildScript } from '../../src/driver/contract.ts';
+import { ContractChecker, ContractError, buildScript, effectiveOrder } from '../../src/driver/contract.ts';
 import type { DriverRequest, HelloAnswer } from '../../src/driver/protocol.ts';
 import { validateAnswer } from '../../src/driver/protocol.ts';
 import { type Mac, parseMac } from '../../src/wire/mac.ts';
@@ -117,6 +117,13 @@ describe('model', () => {
     // own, broadcast, G1: 3 addresses, all exact (FLT_EXACT_COUNT 8), empty hash.
     expect(verdict([reset(), program([G1]), rx(G1, true), rx(OTHER, false), rx(G2, false)], TUN)).toBeNull();
     expect(verdict([reset(), program([G1]), rx(G2, true)], TUN)).toEqual(['model', 2]);
+  });
+
+  it('a driver equal to its model is not held to set semantics the model does not have', () => {
+    // tun, own + broadcast + 7 groups = 9 addresses: the first 8 exact, the 9th hashed, so the
+    // order decides which group is hashed. With model tun the revisit keeps the order.
+    expect(effectiveOrder({ name: 't', model: 'tun', order: 'set' })).toBe('list');
+    expect(effectiveOrder({ name: 't', model: null, order: 'set' })).toBe('set');
   });
 
   it('exact-strict:1 refuses a list of 2: the driver that accepts it breaks the model', () => {
