@@ -1,9 +1,11 @@
 // The real executable: `check --driver`, `replay --driver`, exit codes 0 / 1 / 2 / 3.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectOneLineError, lines, runCli } from '../cli/run.ts';
+import { ROOT, expectOneLineError, lines, runCli } from '../cli/run.ts';
+import { groupMembersRunning } from './procs.ts';
 
 describe('mcast-testbench check/replay --driver', () => {
   it('the three README lines: a correct driver passes, a faulty one fails with a fixture that replay reproduces', async () => {
@@ -34,5 +36,30 @@ describe('mcast-testbench check/replay --driver', () => {
     expectOneLineError(await runCli(['check', '--timeout', '5']), 2, /--timeout: only applies with --driver or --driver-module/);
     expectOneLineError(await runCli(['check', '--driver', 'x', '--timeout', 'soon']), 2, /must be a number of milliseconds/);
     expectOneLineError(await runCli(['check', '--driver-module', 'x.mjs', '--profile', 'tun']), 2, /cannot be used with option '--profile/);
+  });
+});
+
+describe('interrupting the testbench', () => {
+  it('SIGINT to mcast-testbench kills the driver it started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const pidFile = join(dir, 'driver.pid');
+    // $$ of the shell is the driver's process group id (the testbench starts it detached).
+    const command = `echo $$ > ${pidFile}; exec python3 test/driver/drivers/hang_on_rx.py`;
+    const child = spawn(process.execPath, ['bin/mcast-testbench.js', 'check', '--driver', command, '--timeout', '60000', '--fixtures', dir], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((done) => child.once('exit', (code, signal) => done(signal ?? code)));
+    // Wait until the driver runs (it hangs on the first rx), then interrupt the testbench.
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(pidFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
+    const pgid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect(pgid).toBeGreaterThan(1);
+    expect(groupMembersRunning(pgid)).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(groupMembersRunning(pgid)).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 // A driver that crashes, hangs, prints garbage or breaks the protocol is a driver error naming
 // the last request; the testbench never hangs and never leaves the child running.
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDriverContract } from '../../src/driver/contract.ts';
 import { DriverError } from '../../src/driver/protocol.ts';
 import { type DriverSession, startModuleDriver, startProcessDriver } from '../../src/driver/session.ts';
+import { groupMembersRunning } from './procs.ts';
 
 const drivers = fileURLToPath(new URL('./drivers/', import.meta.url));
 const QUIET = { stderr: 'ignore' as const, timeoutMs: 500 };
@@ -15,24 +15,6 @@ afterEach(async () => {
   await session?.close();
   session = null;
 });
-
-/** Processes of process group `pgid` that are not zombies, from /proc/<pid>/stat. */
-function groupMembersRunning(pgid: number): number[] {
-  const running: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // proc(5): pid (comm) state ppid pgrp ...; comm may contain spaces, so split after ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z') running.push(Number(entry));
-  }
-  return running;
-}
 
 function isAlive(pid: number): boolean {
   try {
