@@ -10,6 +10,7 @@ import { saveFixture } from '../scenario/save.ts';
 import type { InterfaceResult, Scenario, SimulateResult } from '../scenario/types.ts';
 import { validateScenario } from '../scenario/validate.ts';
 import { simulate } from '../simulate.ts';
+import { withProbeSends } from './probe-sends.ts';
 import { KernelBench } from './runner.ts';
 
 /** The profile of a veth: no receive filter (drivers/net/veth.c). */
@@ -119,15 +120,17 @@ export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelD
     let runsDone = 0;
     // An environment failure must not be shrunk as if it were a difference: stop and rethrow.
     let envFailure: unknown;
-    const arbitrary = scenarioArbitrary({ profile: KERNEL_DIFF_PROFILE, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
+    const generated = scenarioArbitrary({ profile: KERNEL_DIFF_PROFILE, ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}) });
+    const arbitrary = fc.oneof(generated, generated.map(withProbeSends));
     const details = await fc.check(
       fc.asyncProperty(arbitrary, async (scenario) => {
         // SIGINT/SIGTERM handlers (src/kernel/netns.ts) run here, between two kernel runs.
         await yieldToEventLoop();
         if (envFailure !== undefined) return true;
-        validateScenario(scenario);
         let kernel: SimulateResult;
         try {
+          // A generated scenario that fails validation is a generator bug: stop and report it.
+          validateScenario(scenario);
           kernel = bench.run(scenario);
         } catch (e) {
           envFailure = e;

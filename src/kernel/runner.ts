@@ -16,8 +16,8 @@ import type {
   Step,
   StepResult,
 } from '../scenario/types.ts';
-import { type IpAddr, isMulticastIp, parseIp, parsePrefix } from '../wire/ip.ts';
-import { multicastScope, IPV6_SCOPE_LINKLOCAL, solicitedNode } from '../wire/ipv6.ts';
+import { type IpAddr, parseIp, parsePrefix } from '../wire/ip.ts';
+import { solicitedNode } from '../wire/ipv6.ts';
 import { type Mac, BROADCAST_MAC, compareMac, macBytes, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import {
@@ -292,9 +292,10 @@ export class KernelBench {
         sockets.set(step.socket, { fd: fd.value, family: step.family });
         const reuse = setsockoptInt(fd.value, SOL_SOCKET, SO_REUSEADDR, 1);
         if (!reuse.ok) return reuse.errno;
-        // Link-scoped addresses need a scope id (net/ipv6/af_inet6.c __inet6_bind): the first interface.
-        const scope = addr.family === 'ipv6' && needsScopeId(addr) ? (this.links[0]?.ifindex ?? 0) : 0;
-        return errnoOf(bind(fd.value, sockaddr(addr, step.port, scope)));
+        // No scope id: the scenario names no interface for a bind. A link-scoped IPv6 address then
+        // gives EINVAL (net/ipv6/af_inet6.c __inet6_bind: "Binding to link-local address requires
+        // an interface") and the socket stays open, unbound, as in a program that ignores the error.
+        return errnoOf(bind(fd.value, sockaddr(addr, step.port)));
       }
       case 'join': {
         const s = sockets.get(step.socket);
@@ -429,11 +430,6 @@ function htons(n: number): number {
 
 function errnoOf(r: SysResult<number>): string | null {
   return r.ok ? null : r.errno;
-}
-
-function needsScopeId(addr: IpAddr): boolean {
-  if (isMulticastIp(addr)) return multicastScope(addr) <= IPV6_SCOPE_LINKLOCAL;
-  return addr.value >> 118n === 0x3fan; // fe80::/10
 }
 
 function checkInterfaces(interfaces: readonly InterfaceSpec[]): void {

@@ -1,0 +1,31 @@
+// Generated scenarios rarely send to a group that a socket holds, so most deliveries compare
+// empty socket lists. withProbeSends adds, after each join, a datagram to that group on the
+// joining socket's port: from the first listed source (the source filter decides) or from a
+// source no filter names. Used by `kernel diff` for half of its scenarios.
+import type { Scenario, SocketFamily, Step } from '../scenario/types.ts';
+import { isMulticastIp, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
+
+/** Unicast sources on no generated interface (those use 10.99+I.0.0/24 and 2001:db8:I::/64). */
+const OUTSIDE_SOURCE: Record<SocketFamily, string> = { ipv4: '10.250.0.1', ipv6: '2001:db8:fa::1' };
+
+export function withProbeSends(scenario: Scenario): Scenario {
+  const open = new Map<string, { family: SocketFamily; port: number }>();
+  const steps: Step[] = [];
+  let n = 0;
+  for (const step of scenario.steps) {
+    steps.push(step);
+    if (step.op === 'open') open.set(step.socket, { family: step.family, port: step.port });
+    else if (step.op === 'close') open.delete(step.socket);
+    else if (step.op === 'join') {
+      const s = open.get(step.socket);
+      if (!s || !isMulticastIp(parseIp(step.group))) continue;
+      const spec = scenario.interfaces.find((i) => i.name === step.iface);
+      const own = [...(spec?.ipv4 ?? []), ...(spec?.ipv6 ?? [])].map((a) => parsePrefix(a).addr);
+      const listed = step.sources?.[0];
+      // send.src may not be an address of the receiving interface (docs/semantics.md).
+      const src = listed !== undefined && !own.some((a) => sameIp(a, parseIp(listed))) ? listed : OUTSIDE_SOURCE[s.family];
+      steps.push({ op: 'send', id: `kprobe-${n++}`, iface: step.iface, src, dst: step.group, port: s.port });
+    }
+  }
+  return { ...scenario, steps };
+}
