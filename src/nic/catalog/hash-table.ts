@@ -1,6 +1,6 @@
 // Shared pieces of the catalog profiles: a bit array as NICs hold their multicast hash tables,
 // and the three destination classes every receive filter distinguishes.
-import { type Mac, isBroadcastMac, isMulticastMac, macBytes } from '../../wire/mac.ts';
+import { type Mac, isBroadcastMac, isMulticastMac } from '../../wire/mac.ts';
 
 /** What a receive filter looks at first: the destination class of the frame. */
 export type DestinationClass = 'broadcast' | 'multicast' | 'unicast';
@@ -19,30 +19,14 @@ export class BitTable {
   constructor(readonly bits: number) {
     this.bytes = new Uint8Array(bits >> 3);
   }
-  static from(bytes: ArrayLike<number>): BitTable {
-    const t = new BitTable(bytes.length * 8);
-    t.bytes.set(Array.from(bytes));
-    return t;
-  }
   set(n: number): void {
     this.bytes[n >> 3] = (this.bytes[n >> 3] as number) | (1 << (n & 7));
   }
   test(n: number): boolean {
     return (((this.bytes[n >> 3] as number) >> (n & 7)) & 1) === 1;
   }
-  fill(): void {
-    this.bytes.fill(0xff);
-  }
   clear(): void {
     this.bytes.fill(0);
-  }
-  count(): number {
-    let c = 0;
-    for (let n = 0; n < this.bits; n++) if (this.test(n)) c++;
-    return c;
-  }
-  copy(): BitTable {
-    return BitTable.from(this.bytes);
   }
   /** The 32-bit register i (bits 32i..32i+31) as the driver's u32 array holds it. */
   word(i: number): number {
@@ -71,14 +55,6 @@ export function le32Bytes(v: number): number[] {
 /** include/uapi/linux/swab.h swab32. */
 export function swab32(v: number): number {
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | ((v >>> 24) & 0xff)) >>> 0;
-}
-
-export function sameMac(a: Mac, b: Mac): boolean {
-  return a === b;
-}
-
-export function macHex(mac: Mac): string {
-  return Array.from(macBytes(mac), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
