@@ -87,9 +87,11 @@ describe('process drivers', () => {
   });
 
   it('forgetting to flush stdout times out on hello', async () => {
-    const e = await failure(startProcessDriver(`python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 300 }));
+    // PYTHONUNBUFFERED (set on some CI machines) would hide the mistake. 3 s: far more than
+    // python's start-up, so the timeout comes from the missing flush, not from a slow start.
+    const e = await failure(startProcessDriver(`env -u PYTHONUNBUFFERED python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 3000 }));
     expect(e.kind).toBe('timeout');
-    expect(e.message).toContain('no answer to "hello" within 300 ms; last request: {"op":"hello","protocol":1}');
+    expect(e.message).toContain('no answer to "hello" within 3000 ms; last request: {"op":"hello","protocol":1}');
   });
 
   it('a command that does not exist exits 127 before hello', async () => {
