@@ -304,7 +304,7 @@ export class Host {
     const dport = parsePort(port, `${where}/port`);
     // The sender maps the group with ip_eth_mc_map / ipv6_eth_mc_map: the wire MAC is always right.
     if (!iface.nic.accept(wireMacOf(dst))) return { nic: false, sockets: [] };
-    if (!this.ipLayerAccepts(iface, src, dst)) return { nic: true, sockets: [] };
+    if (this.martianSource(src, dst) || !this.ipLayerAccepts(iface, src, dst)) return { nic: true, sockets: [] };
     const receivers: string[] = [];
     for (const sock of this.sockets.values()) {
       // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
@@ -315,6 +315,23 @@ export class Host {
     }
     receivers.sort();
     return { nic: true, sockets: receivers };
+  }
+
+  /**
+   * Sources the IP layer drops before it looks at the group.
+   * IPv4, net/ipv4/route.c ip_mc_validate_source: limited broadcast, loopback (route_localnet 0),
+   * 0.0.0.0/8 except towards 224.0.0.0/24, and (fib_validate_source) any address of this host.
+   * IPv6, net/ipv6/ip6_input.c ip6_rcv_core: multicast, loopback (::1) and v4-mapped sources.
+   */
+  private martianSource(src: IpAddr, dst: IpAddr): boolean {
+    if (src.family === 'ipv4') {
+      const net8 = src.value >> 24n;
+      if (src.value === 0xffffffffn || net8 === 127n) return true;
+      if (net8 === 0n) return dst.value >> 8n !== 0xe00000n;
+      for (const i of this.interfaces.values()) if (i.ipv4.some((p) => sameIp(p.addr, src))) return true;
+      return false;
+    }
+    return isMulticastIp(src) || src.value === 1n || src.value >> 32n === 0xffffn;
   }
 
   /**
