@@ -22,7 +22,7 @@ function ipBytes(ip: IpAddr): Buffer {
 }
 
 /** RFC 1071 one's-complement sum over the buffers, folded and inverted. */
-function inetChecksum(parts: readonly Buffer[]): number {
+export function inetChecksum(parts: readonly Buffer[]): number {
   let sum = 0;
   for (const p of parts) {
     for (let i = 0; i < p.length; i += 2) sum += ((p[i] as number) << 8) | (i + 1 < p.length ? (p[i + 1] as number) : 0);
