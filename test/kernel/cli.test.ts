@@ -1,0 +1,43 @@
+// `mcast-testbench kernel …` argument and input errors: checked before anything touches the
+// kernel, so these run everywhere (no root).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mcast-testbench kernel (inputs)', () => {
+  it('lists run, diff and tap', () => {
+    const r = run(['kernel', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\brun\b/);
+    expect(r.stdout).toMatch(/\bdiff\b/);
+    expect(r.stdout).toMatch(/\btap\b/);
+  });
+
+  it('a scenario that does not parse: exit 2, one line naming the JSON pointer, no stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-kernel-cli-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ schema: 'mcast-testbench/scenario@1', interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:01' }], steps: [{ op: 'join', socket: 'a', group: '224.1.1', iface: 'eth0' }] }));
+    const r = run(['kernel', 'run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('/steps/0');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad numbers are usage errors (exit 2)', () => {
+    expect(run(['kernel', 'diff', '--runs', '0']).code).toBe(2);
+    expect(run(['kernel', 'diff', '--seed', 'x']).code).toBe(2);
+    expect(run(['kernel', 'tap', '--programs', '-3']).code).toBe(2);
+    expect(run(['kernel', 'diff', '--inject-fault', 'no-such-fault']).code).toBe(2);
+  });
+});
