@@ -260,6 +260,8 @@ function randomMac(multicast: boolean, a: number, b: number, c: number): string 
 interface Membership {
   readonly group: string;
   readonly iface: string;
+  /** The sources of a source-specific join (a datagram from one of them passes an INCLUDE filter). */
+  readonly sources: readonly string[];
 }
 
 /**
@@ -402,20 +404,42 @@ export class StepContext {
       case 'allmulti':
         return [{ op: intent.kind, iface: this.iface(p[0]).spec.name, on: p[1] % 2 === 0 }];
       case 'send': {
+        // Mostly a datagram some socket should get: a live membership's group, on its
+        // interface, to its socket's port, often from one of its listed sources.
+        const live = this.openSockets().flatMap((socket) =>
+          (this.memberships.get(socket) ?? []).filter((m) => isMulticastText(m.group)).map((m) => ({ socket, ...m })),
+        );
+        if (p[2] % 8 < 5 && live.length > 0) {
+          const m = at(live, p[3]);
+          const family = parseIp(m.group).family;
+          const pools = this.pools.find((x) => x.spec.name === m.iface) ?? this.iface(0);
+          const port = p[4] % 4 === 3 ? UNBOUND_PORT : (this.ports.get(m.socket) ?? at(PORTS, p[4]));
+          const src = m.sources.length > 0 && p[5] % 3 !== 2 ? at(m.sources, p[5] >> 2) : at(pools.sources[family], p[5] >> 3);
+          return [{ op: 'send', id: `m${this.nextEvent}`, iface: m.iface, src, dst: m.group, port }];
+        }
         const pools = this.iface(p[0]);
-        const family = this.family(p[1]);
+        // The family of an open socket when there is one, so that the datagram can reach it.
+        const anyOpen = this.openSockets();
+        const family =
+          anyOpen.length > 0 && p[1] % 4 !== 3
+            ? (this.validity.sockets.get(at(anyOpen, p[1] >> 2))?.family ?? 'ipv4')
+            : this.family(p[1]);
         const joined = [...this.memberships.values()]
           .flat()
           .filter((m) => m.iface === pools.spec.name && parseIp(m.group).family === family && isMulticastText(m.group));
-        const r = p[2] % 4;
+        const r = p[2] % 8;
+        // The kernel-held groups reach every wildcard-bound socket of the port (IP_MULTICAST_ALL).
+        const automatic = family === 'ipv4' ? ['224.0.0.1'] : ['ff02::1', ...pools.solicited.filter((g) => g.startsWith('ff02'))];
         const dst =
-          r < 2 && joined.length > 0
+          r < 5 && joined.length > 0
             ? at(joined, p[3]).group
-            : r < 3
-              ? at(this.groupPool(family, pools), p[3])
-              : family === 'ipv4'
-                ? randomIpv4Group(p[3], p[4])
-                : randomIpv6Group(p[3], p[4], p[5]);
+            : r < 6
+              ? at(automatic, p[3])
+              : r < 7
+                ? at(this.groupPool(family, pools), p[3])
+                : family === 'ipv4'
+                  ? randomIpv4Group(p[3], p[4])
+                  : randomIpv6Group(p[3], p[4], p[5]);
         const open = this.openSockets(family);
         const port =
           p[4] % 4 === 3 ? UNBOUND_PORT : open.length > 0 ? (this.ports.get(at(open, p[5])) ?? at(PORTS, p[5])) : at(PORTS, p[5]);
@@ -459,7 +483,7 @@ export class StepContext {
       case 'join': {
         const list = this.memberships.get(step.socket);
         if (list && !list.some((m) => m.group === step.group && m.iface === step.iface)) {
-          list.push({ group: step.group, iface: step.iface });
+          list.push({ group: step.group, iface: step.iface, sources: step.sources ?? [] });
         }
         break;
       }

@@ -16,6 +16,7 @@ import {
   intentArbitrary,
   interfacesArbitrary,
 } from '../../src/check/arbitraries.ts';
+import { Oracle } from '../../src/oracle/index.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
 import { parseIp, parsePrefix } from '../../src/wire/ip.ts';
@@ -131,6 +132,25 @@ describe('scenarioArbitrary', () => {
         return new Set(opened).size < opened.length;
       }),
     ).toBeGreaterThan(0.01);
+  });
+});
+
+describe('deliveries', () => {
+  it('a good share of generated datagrams has receivers (by the oracle), so socket delivery is exercised', () => {
+    const samples = fc.sample(scenarioArbitrary({}), { numRuns: 200, seed: SAMPLE_SEED });
+    let sends = 0;
+    let received = 0;
+    for (const s of samples) {
+      const oracle = new Oracle(s.interfaces);
+      for (const st of s.steps) {
+        const r = oracle.apply(st);
+        if (st.op !== 'send') continue;
+        sends++;
+        if ((r.sockets ?? []).length > 0) received++;
+      }
+    }
+    expect(sends).toBeGreaterThan(200);
+    expect(received / sends).toBeGreaterThan(0.15);
   });
 });
 
