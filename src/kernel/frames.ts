@@ -2,6 +2,7 @@
 // raw probe frames and barrier frames. Built by hand so that the sender needs no routes.
 import type { IpAddr } from '../wire/ip.ts';
 import { type Mac, macBytes } from '../wire/mac.ts';
+import { ipBytes } from './sockaddr.ts';
 
 export const ETH_P_IP = 0x0800; // include/uapi/linux/if_ether.h
 export const ETH_P_IPV6 = 0x86dd; // include/uapi/linux/if_ether.h
@@ -9,17 +10,6 @@ export const ETH_P_IPV6 = 0x86dd; // include/uapi/linux/if_ether.h
 export const ETH_P_802_EX1 = 0x88b5; // include/uapi/linux/if_ether.h
 const IPPROTO_UDP = 17; // include/uapi/linux/in.h
 const SENDER_PORT = 40000;
-
-function ipBytes(ip: IpAddr): Buffer {
-  const len = ip.family === 'ipv4' ? 4 : 16;
-  const b = Buffer.alloc(len);
-  let v = ip.value;
-  for (let i = len - 1; i >= 0; i--) {
-    b[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return b;
-}
 
 /** RFC 1071 one's-complement sum over the buffers, folded and inverted. */
 export function inetChecksum(parts: readonly Buffer[]): number {

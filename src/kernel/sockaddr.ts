@@ -9,7 +9,8 @@ const SOCKADDR_STORAGE_SIZE = 128; // _K_SS_MAXSIZE, include/uapi/linux/socket.h
 // struct group_req / group_source_req: __u32 interface, then 8-byte aligned sockaddr_storage.
 const GROUP_REQ_ADDR_OFFSET = 8;
 
-function ipBytes(ip: IpAddr): Buffer {
+/** The address in network byte order (4 or 16 bytes). */
+export function ipBytes(ip: IpAddr): Buffer {
   const len = ip.family === 'ipv4' ? 4 : 16;
   const b = Buffer.alloc(len);
   let v = ip.value;

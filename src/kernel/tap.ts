@@ -2,9 +2,10 @@
 // programmed with TUNSETTXFILTER, probed by frames sent from the kernel side (an AF_PACKET
 // socket bound to the tap, bypassing the qdisc so tun_net_xmit runs inside sendto), and read
 // back from the tap's file descriptor.
-import { closeSync, constants as fsConstants, openSync } from 'node:fs';
+import { closeSync, constants as fsConstants, openSync, writeFileSync } from 'node:fs';
 import { type Mac, macBytes } from '../wire/mac.ts';
 import {
+  AF_INET,
   AF_PACKET,
   IFF_UP,
   IFNAMSIZ,
@@ -20,13 +21,11 @@ import {
   readNow,
   sendto,
   setsockoptInt,
-  socket,
-  AF_INET,
   SOCK_DGRAM,
+  socket,
 } from './ffi.ts';
 import { rawFrame, rawPayload, sockaddrLl } from './frames.ts';
 import { createNamespace, deleteNamespace, inNamespace } from './netns.ts';
-import { writeFileSync } from 'node:fs';
 
 const IFF_TAP = 0x0002; // include/uapi/linux/if_tun.h
 const IFF_NO_PI = 0x1000; // include/uapi/linux/if_tun.h
@@ -55,6 +54,7 @@ export class TapBench {
   readonly ns: string;
   private readonly tapFd: number;
   private readonly packetFd: number;
+  private readonly ifindex: number;
   private seq = 0;
   private closed = false;
 
@@ -87,8 +87,6 @@ export class TapBench {
     must('bind(AF_PACKET)', bind(this.packetFd, sockaddrLl(this.ifindex, 0)));
     this.drain();
   }
-
-  private readonly ifindex: number;
 
   /** TUNSETTXFILTER; returns the errno name on failure. */
   program(flags: number, addrs: readonly Mac[]): string | null {

@@ -5,11 +5,9 @@ import { renameSync, writeFileSync, existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { InputError } from '../../errors.ts';
-import { FAULTS, type FaultName, type FaultSet, isFaultName } from '../../faults.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
-import { collect, positiveInteger, seedValue } from '../options.ts';
+import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 
 /** Scenarios `kernel diff` runs when --runs is not given. */
 export const DEFAULT_KERNEL_RUNS = 200;
@@ -73,7 +71,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
     .action(async (options: DiffOptions) => {
-      const faults = kernelFaults(options.injectFault);
+      const faults = faultSet(options.injectFault);
       await requireKernelMode();
       const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
@@ -136,13 +134,4 @@ export function registerKernel(program: Command, cli: Cli): void {
       }
       cli.exitCode = tap.mismatches.length > 0 ? EXIT.failure : EXIT.ok;
     });
-}
-
-function kernelFaults(names: readonly string[] | undefined): FaultSet {
-  const set = new Set<FaultName>();
-  for (const name of names ?? []) {
-    if (!isFaultName(name)) throw new InputError('--inject-fault', `unknown fault ${JSON.stringify(name)}; known faults: ${Object.keys(FAULTS).join(', ')}`);
-    set.add(name);
-  }
-  return set;
 }
