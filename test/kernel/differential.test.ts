@@ -88,6 +88,22 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
     expect(r.deliveries['raw']).toEqual({ nic: true, sockets: [] });
   });
 
+  it('60 sends in a row: every joined datagram arrives, no unjoined one does (barriers, not timeouts)', () => {
+    const steps: Step[] = [open4('a'), open4('w'), join('a', '224.1.1.1'), { op: 'open', socket: 'v6', family: 'ipv6', bind: '::', port: 5000 }, { op: 'join', socket: 'v6', group: 'ff05::1:3', iface: 'eth0' }];
+    for (let i = 0; i < 20; i++) {
+      // 225.1.1.1 has 224.1.1.1's MAC (low 23 bits 0x010101) but no member: the IP layer drops it.
+      steps.push({ op: 'send', id: `in-${i}`, iface: 'eth0', src: '10.99.0.1', dst: '224.1.1.1', port: 5000 });
+      steps.push({ op: 'send', id: `out-${i}`, iface: 'eth0', src: '10.99.0.1', dst: '225.1.1.1', port: 5000 });
+      steps.push({ op: 'send', id: `v6-${i}`, iface: 'eth0', src: '2001:db8::aa', dst: 'ff05::1:3', port: 5000 });
+    }
+    const r = bench!.run(scenario(steps));
+    for (let i = 0; i < 20; i++) {
+      expect(r.deliveries[`in-${i}`]?.sockets).toEqual(['a', 'w']);
+      expect(r.deliveries[`out-${i}`]?.sockets).toEqual([]);
+      expect(r.deliveries[`v6-${i}`]?.sockets).toEqual(['v6']);
+    }
+  });
+
   it(`${RUNS} generated scenarios: the model agrees with the kernel (seed ${SEED})`, async () => {
     const report = await runKernelDiff({ runs: RUNS, seed: SEED });
     const d = report.difference;
