@@ -170,9 +170,10 @@ export class Host {
       throw new InputError(`${where}/family`, `family must be "ipv4" or "ipv6", got ${JSON.stringify(family)}`);
     }
     if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
-    const bound = parseFamilyIp(bind, family, `${where}/bind`);
-    this.sockets.set(socketId, new UdpSocket(socketId, family, bound, parsePort(port, `${where}/port`)));
-    return null;
+    const addr = parseFamilyIp(bind, family, `${where}/bind`);
+    const error = bindError(addr);
+    this.sockets.set(socketId, new UdpSocket(socketId, family, addr, parsePort(port, `${where}/port`), error === null));
+    return error;
   }
 
   /**
@@ -308,7 +309,7 @@ export class Host {
     const receivers: string[] = [];
     for (const sock of this.sockets.values()) {
       // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
-      if (sock.family !== dst.family || sock.port !== dport) continue;
+      if (!sock.bound || sock.family !== dst.family || sock.port !== dport) continue;
       if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
       if (!sock.filterAllows(dst, iface, src)) continue;
       receivers.push(sock.id);
@@ -390,4 +391,17 @@ export class Host {
   openSockets(): string[] {
     return Array.from(this.sockets.keys());
   }
+}
+
+/**
+ * net/ipv6/af_inet6.c __inet6_bind: an address that needs a scope id (__ipv6_addr_needs_scope_id:
+ * link-local unicast fe80::/10, multicast of interface-local or link-local scope) cannot be bound
+ * without one: EINVAL. The scenario format has no scope id, so such a bind always fails.
+ */
+function bindError(addr: IpAddr): Errno | null {
+  if (addr.family !== 'ipv6') return null;
+  const linkLocalUnicast = addr.value >> 118n === 0x3fan;
+  const scope = multicastScope(addr);
+  const scopedMulticast = isMulticastIp(addr) && (scope === 1 || scope === 2);
+  return linkLocalUnicast || scopedMulticast ? 'EINVAL' : null;
 }

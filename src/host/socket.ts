@@ -26,6 +26,8 @@ export class UdpSocket {
     readonly family: SocketFamily,
     readonly bind: IpAddr,
     readonly port: number,
+    /** bind() succeeded; an unbound socket stays open (memberships work) but receives nothing. */
+    readonly bound: boolean = true,
   ) {}
 
   /** The membership for (group, iface), as __ip_mc_join_group and ip_mc_source look it up. */

@@ -73,6 +73,8 @@ interface OpenSocket {
   readonly family: SocketFamily;
   readonly bind: bigint;
   readonly port: number;
+  /** false when bind() failed: the descriptor stays open, unbound, and receives nothing. */
+  readonly bound: boolean;
 }
 
 interface InterfaceFacts {
@@ -311,8 +313,13 @@ export class Oracle {
     if (this.sockets.has(id)) throw new InputError('socket', `socket ${JSON.stringify(id)} is already open`);
     const bind = parseAddress(bindText, 'bind');
     if (bind.family !== family) throw new InputError('bind', `${bindText} is not an ${family} address`);
-    this.sockets.set(id, { id, family, bind: bind.value, port });
-    return null;
+    // net/ipv6/af_inet6.c __inet6_bind: a link-local unicast address, or a multicast address of
+    // interface-local (1) or link-local (2) scope, needs a scope id: without one, EINVAL.
+    const needsScopeId =
+      family === 'ipv6' &&
+      (bind.value >> 118n === 0x3fan || (bind.multicast && [1n, 2n].includes((bind.value >> 112n) & 0xfn)));
+    this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId });
+    return needsScopeId ? 'EINVAL' : null;
   }
 
   private groupFor(socket: OpenSocket, text: string): OracleIp {
@@ -514,7 +521,7 @@ export class Oracle {
     if (source !== 0n && !holders.some((h) => admits(h, source))) return [];
     const receivers: string[] = [];
     for (const socket of this.sockets.values()) {
-      if (socket.family !== ref.family || socket.port !== port) continue;
+      if (!socket.bound || socket.family !== ref.family || socket.port !== port) continue;
       if (socket.bind !== 0n && socket.bind !== ref.group) continue;
       const m = this.deliveryFilter(socket, ref, facts.name);
       if (m && !admits(m, source)) continue;
