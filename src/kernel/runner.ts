@@ -428,7 +428,9 @@ function errnoOf(r: SysResult<number>): string | null {
 
 function checkInterfaces(interfaces: readonly InterfaceSpec[]): void {
   interfaces.forEach((spec, i) => {
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(spec.name) || spec.name.startsWith('mtbp')) {
+    // IFNAMSIZ - 1 characters (include/uapi/linux/if.h); `lo` exists in every namespace and
+    // `mtbp*` are the sender's peers.
+    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(spec.name) || spec.name === 'lo' || spec.name.startsWith('mtbp')) {
       throw new InputError(`/interfaces/${i}/name`, `interface name ${JSON.stringify(spec.name)} cannot be created by the kernel runner`);
     }
     parseMac(spec.mac, `/interfaces/${i}/mac`);

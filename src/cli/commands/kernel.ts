@@ -16,6 +16,23 @@ export const DEFAULT_TAP_PROGRAMS = 200;
 /** Vectors kept when `kernel tap --save` writes the known-answer file. */
 const SAVED_VECTORS = 60;
 
+/**
+ * Runs a kernel action; a failure of the environment (an `ip` command, a namespace, a barrier
+ * that never arrived) becomes one line and exit 2, like a missing requirement, not a stack.
+ */
+async function onKernel<T>(action: () => Promise<T>): Promise<T> {
+  const { KernelEnvError } = await import('../../kernel/netns.ts');
+  const { KernelCallError } = await import('../../kernel/ffi.ts');
+  try {
+    return await action();
+  } catch (e) {
+    if (e instanceof KernelEnvError || e instanceof KernelCallError) {
+      throw new CliExit(EXIT.usage, `error: kernel environment: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
 async function requireKernelMode(): Promise<void> {
   const { kernelModeUnavailable } = await import('../../kernel/requirements.ts');
   const reason = kernelModeUnavailable();
@@ -46,7 +63,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       const scenario = loadScenarioFile(file);
       await requireKernelMode();
       const { runOnKernel } = await import('../../kernel/runner.ts');
-      const result = runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {});
+      const result = await onKernel(async () => runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {}));
       cli.out(JSON.stringify(result, null, 2));
       if (options.save !== undefined) {
         const { withoutNic } = await import('../../kernel/diff.ts');
@@ -77,14 +94,14 @@ export function registerKernel(program: Command, cli: Cli): void {
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
       // A faulty model's differences are not evidence about the kernel: saved only on request.
       const fixturesDir = options.fixtures !== undefined ? resolve(options.fixtures) : faults.size > 0 ? undefined : resolve('fixtures/kernel');
-      const report = await runKernelDiff({
+      const report = await onKernel(() => runKernelDiff({
         runs: options.runs,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
         ...(fixturesDir !== undefined ? { fixturesDir } : {}),
         faults,
         log: (l) => cli.err(l),
-      });
+      }));
       cli.out(`kernel ${report.kernelRelease}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       let failed = false;
       const d = report.difference;
@@ -99,7 +116,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out('scenarios: 0 differences');
       }
       if (options.tapPrograms > 0) {
-        const tap = await runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+        const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
         cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
         for (const m of tap.mismatches.slice(0, 10)) {
           failed = true;
@@ -119,7 +136,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .action(async (options: { programs: number; seed?: number; save?: string }) => {
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
-      const tap = await runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
       cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
       for (const m of tap.mismatches.slice(0, 10)) {
         cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);
