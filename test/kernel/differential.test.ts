@@ -123,11 +123,13 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
     expect(report.difference?.differences.some((l) => l.includes('33:33:ff:'))).toBe(true);
   }, 300_000);
 
-  it('SIGTERM in the middle of a run leaves no mtb- namespace behind', async () => {
-    for (const args of [
-      ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written'],
-      ['kernel', 'tap', '--programs', '20000'],
-    ]) {
+  it('SIGTERM or SIGINT in the middle of a run leaves no mtb- namespace behind', async () => {
+    const runs: [NodeJS.Signals, number, string[]][] = [
+      ['SIGTERM', 15, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written']],
+      ['SIGTERM', 15, ['kernel', 'tap', '--programs', '20000']],
+      ['SIGINT', 2, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written']],
+    ];
+    for (const [signal, number, args] of runs) {
       const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
       const pid = child.pid!;
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -135,8 +137,8 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
       while (namespacesOf(pid).length < (args[1] === 'diff' ? 2 : 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(namespacesOf(pid).length).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 500)); // well inside the run
-      child.kill('SIGTERM');
-      expect(await exited).toBe(128 + 15);
+      child.kill(signal);
+      expect(await exited).toBe(128 + number);
       expect(namespacesOf(pid)).toEqual([]);
     }
     const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
