@@ -65,7 +65,9 @@ export function registerCheck(program: Command, cli: Cli): void {
       cli.out(`FAIL: ${outcome.failures.length} propert${outcome.failures.length === 1 ? 'y' : 'ies'} failed`);
       for (const f of outcome.failures) {
         cli.out(`  ${f.profile} ${f.property}: ${f.message}`);
-        if (f.fixture !== undefined) cli.out(`    fixture: ${f.fixture} (mcast-testbench replay ${f.fixture})`);
+        // A fixture found with an injected fault only fails again with that fault injected.
+        const injected = [...faults].map((name) => ` --inject-fault ${name}`).join('');
+        if (f.fixture !== undefined) cli.out(`    fixture: ${f.fixture} (mcast-testbench replay${injected} ${f.fixture})`);
       }
       cli.exitCode = EXIT.failure;
     });
