@@ -8,5 +8,6 @@ export default defineConfig({
     // Two cores on every machine: a fork per core.
     pool: 'forks',
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
