@@ -2,7 +2,7 @@
 // PF that grants N multicast addresses (DTS CVL VF multicast test plan: 16 with trust off, 64
 // with trust on; iavf itself stops at IAVF_NUM_MACADDR_MAX 64). A longer list fails and the VF
 // re-adds its previous list: a refusing exact table of N entries.
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, refusingTableAcceptance } from './spec.ts';
 
 /** drivers/net/iavf/iavf.h IAVF_NUM_MACADDR_MAX. */
 const IAVF_NUM_MACADDR_MAX = 64;
@@ -14,11 +14,6 @@ export const dpdkVfSpec: FilterSpecFamily = {
     name: `dpdk-vf:${n}`,
     source: 'DPDK drivers/net/iavf/iavf_ethdev.c iavf_set_mc_addr_list; DTS CVL VF multicast test plan',
     refusesBeyond: n,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : null,
-      exact: [...station(input), ...input.programmed],
-      hashed: null,
-    }),
+    acceptance: refusingTableAcceptance,
   }),
 };

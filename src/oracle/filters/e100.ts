@@ -4,7 +4,7 @@
 // of a 64-bit table. A multicast MAC in a set bit is `may`.
 import { macOctets } from '../address.ts';
 import { etherCrc } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 /** e100.c: #define E100_MAX_MULTICAST_ADDRS 64. */
 const E100_MAX_MULTICAST_ADDRS = 64;
@@ -18,11 +18,6 @@ export const e100Spec: FilterSpecFamily = {
     name: 'e100',
     source: 'drivers/net/ethernet/intel/e100.c e100_set_multicast_list; qemu hw/net/eepro100.c',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > E100_MAX_MULTICAST_ADDRS ? 'may' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, E100_MAX_MULTICAST_ADDRS),
   }),
 };

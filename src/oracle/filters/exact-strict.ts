@@ -13,7 +13,7 @@
 //   else (no hash, no all-multicast fallback) admits it. Accepting it would mean the model
 //   programmed part of a refused list, which is the bug this profile exists to catch.
 // - ndo_set_rx_mode returns void: a refusal is not an errno of the step that grew the list.
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, refusingTableAcceptance } from './spec.ts';
 
 /** Largest N a profile name may give (mlx5's MLX5_MAX_MC_MAC_ADDRESSES is 128; headroom). */
 const MC_TABLE_SIZE_MAX = 4096;
@@ -25,11 +25,6 @@ export const exactStrictSpec: FilterSpecFamily = {
     name: `exact-strict:${n}`,
     source: 'lib/ethdev/rte_ethdev.c rte_eth_dev_set_mc_addr_list; drivers/net/mlx5/mlx5_mac.c',
     refusesBeyond: n,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : null,
-      exact: [...station(input), ...input.programmed],
-      hashed: null,
-    }),
+    acceptance: refusingTableAcceptance,
   }),
 };

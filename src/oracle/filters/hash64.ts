@@ -4,7 +4,7 @@
 // table (`must` for all multicast); PROMISC accepts everything.
 import { bucket64 } from '../crc.ts';
 import { macOctets } from '../address.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 function bucketOf(mac: string): number {
   return bucket64(macOctets(mac, mac));
@@ -17,11 +17,6 @@ export const hash64Spec: FilterSpecFamily = {
     name: 'hash64',
     source: 'drivers/net/ethernet/realtek/8139too.c __set_rx_mode (ether_crc(addr) >> 26)',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, null),
   }),
 };

@@ -5,7 +5,7 @@
 // ether_crc(addr) >> 26.
 import { macOctets } from '../address.ts';
 import { bucket64 } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 /** r8169_main.c: #define MC_FILTER_LIMIT 32. */
 const MC_FILTER_LIMIT = 32;
@@ -19,11 +19,6 @@ export const r8169Spec: FilterSpecFamily = {
     name: 'r8169',
     source: 'drivers/net/ethernet/realtek/r8169_main.c rtl_set_rx_mode',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > MC_FILTER_LIMIT ? 'may' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, MC_FILTER_LIMIT),
   }),
 };

@@ -4,7 +4,7 @@
 // an empty list clears AcceptMulticast (no bucket, so no multicast beyond `must`).
 import { macOctets } from '../address.ts';
 import { bucket64 } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 /** 8139too.c: static int multicast_filter_limit = 32. */
 const RTL8139_MULTICAST_FILTER_LIMIT = 32;
@@ -18,11 +18,6 @@ export const rtl8139Spec: FilterSpecFamily = {
     name: 'rtl8139',
     source: 'drivers/net/ethernet/realtek/8139too.c __set_rx_mode',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > RTL8139_MULTICAST_FILTER_LIMIT ? 'may' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, RTL8139_MULTICAST_FILTER_LIMIT),
   }),
 };

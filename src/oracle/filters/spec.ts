@@ -62,3 +62,31 @@ export function classifyAcceptance(acceptance: Acceptance, mac: string): FrameVe
   if (acceptance.hashed && acceptance.hashed.buckets.has(acceptance.hashed.bucketOf(mac))) return 'may';
   return 'must-not';
 }
+
+/**
+ * The common shape of a hash filter (8139too, r8169, tulip MC_HASH_ONLY, e100, hash64): the
+ * station and the device list exact, the device list's buckets hashed, PROMISC everything,
+ * ALLMULTI every multicast (`must`), and — where the driver has a count limit — all multicast
+ * (`may`) once the device list holds more than `limit` entries.
+ */
+export function hashFilterAcceptance(bucketOf: (mac: string) => number, limit: number | null) {
+  return (input: FilterInput): Acceptance => ({
+    everything: input.promisc,
+    multicast: input.allmulti ? 'must' : limit !== null && input.deviceList.length > limit ? 'may' : null,
+    exact: [...station(input), ...input.deviceList],
+    hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
+  });
+}
+
+/**
+ * A refusing exact table (DPDK exact-strict, mlx5, iavf VF): only the last list that fit (the
+ * programmed list) is exact; PROMISC and ALLMULTI are separate calls that always take effect.
+ */
+export function refusingTableAcceptance(input: FilterInput): Acceptance {
+  return {
+    everything: input.promisc,
+    multicast: input.allmulti ? 'must' : null,
+    exact: [...station(input), ...input.programmed],
+    hashed: null,
+  };
+}

@@ -2,7 +2,7 @@
 // ether_crc_le(addr) & 0x3f; more than 64 groups -> all multicast (`may`), ALLMULTI `must`.
 import { macOctets } from '../address.ts';
 import { etherCrcLe } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 /** tulip_core.c set_rx_mode, MC_HASH_ONLY: `netdev_mc_count(dev) > 64`. */
 const HASH_ONLY_MAX = 64;
@@ -16,11 +16,6 @@ export const tulipCometSpec: FilterSpecFamily = {
     name: 'tulip-comet',
     source: 'drivers/net/ethernet/dec/tulip/tulip_core.c set_rx_mode (COMET_MAC_ADDR)',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > HASH_ONLY_MAX ? 'may' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, HASH_ONLY_MAX),
   }),
 };

@@ -3,7 +3,7 @@
 // ether_crc(addr) >> 26 (filterbit &= 0x3f).
 import { macOctets } from '../address.ts';
 import { bucket64 } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, hashFilterAcceptance } from './spec.ts';
 
 /** tulip_core.c set_rx_mode, MC_HASH_ONLY: `netdev_mc_count(dev) > 64`. */
 const HASH_ONLY_MAX = 64;
@@ -17,11 +17,6 @@ export const tulipHashOnlySpec: FilterSpecFamily = {
     name: 'tulip-hash-only',
     source: 'drivers/net/ethernet/dec/tulip/tulip_core.c set_rx_mode (MC_HASH_ONLY)',
     refusesBeyond: null,
-    acceptance: (input) => ({
-      everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > HASH_ONLY_MAX ? 'may' : null,
-      exact: [...station(input), ...input.deviceList],
-      hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
-    }),
+    acceptance: hashFilterAcceptance(bucketOf, HASH_ONLY_MAX),
   }),
 };
