@@ -87,9 +87,12 @@ interface Link {
   readonly barrierFd: number;
 }
 
-/** The kernel's state for the `nic` field: veth has no filter; what the stack asked for, in list order. */
-function vethState(ownMac: Mac, promisc: number, allmulti: number, listOrder: readonly string[]): JsonValue {
-  return { filter: 'none', ownMac, requested: { promisc: promisc > 0, allmulti: allmulti > 0, mc: [...listOrder] } };
+/**
+ * The kernel's state for the `nic` field, in the shape of the `accept-all` profile's state()
+ * (src/nic/accept-all.ts): veth has no filter; what the stack asked for, in list order.
+ */
+function vethState(promisc: number, allmulti: number, listOrder: readonly string[]): JsonValue {
+  return { filter: 'none', requested: { promisc: promisc > 0, allmulti: allmulti > 0, mc: [...listOrder] } };
 }
 
 /** The receiver side of /proc/net/dev_mcast: "%-4d %-15s %-5d %-5d %*phN" (net/core/net-procfs.c). */
@@ -412,7 +415,7 @@ export class KernelBench {
       const list = parseDevMcast(devMcast, l.spec.name);
       const c = counters.get(l.spec.name) ?? { promisc: -1, allmulti: -1 };
       const mc: DeviceListEntry[] = [...list].sort((a, b) => compareMac(a.mac, b.mac)).map((e) => ({ mac: e.mac, users: e.users }));
-      out[l.spec.name] = { mc, promisc: c.promisc, allmulti: c.allmulti, nic: vethState(parseMac(l.spec.mac), c.promisc, c.allmulti, list.map((e) => e.mac)) };
+      out[l.spec.name] = { mc, promisc: c.promisc, allmulti: c.allmulti, nic: vethState(c.promisc, c.allmulti, list.map((e) => e.mac)) };
     }
     return out;
   }
