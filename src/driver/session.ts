@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isProfileName } from '../nic/registry.ts';
+import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import {
   type AnswerFor,
   type DriverAnswer,
@@ -17,8 +18,7 @@ import {
   validateAnswer,
 } from './protocol.ts';
 
-/** "A few seconds": long enough for a slow interpreter's first answer, short enough for CI. */
-export const DEFAULT_DRIVER_TIMEOUT_MS = 3000;
+export { DEFAULT_DRIVER_TIMEOUT_MS };
 /** Start-up may take much longer than an answer (an interpreter loading on a busy CI machine). */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** An answer is a short object; a longer line is garbage, not something to buffer forever. */

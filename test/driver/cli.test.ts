@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Cli } from '../../src/cli/cli.ts';
-import { driverSourceFrom, runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
+import { driverSourceFrom } from '../../src/cli/commands/driver-options.ts';
+import { runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
 import { InputError } from '../../src/errors.ts';
 
 const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet, positiveInteger, seedValue } from '../options.ts';
-import { type DriverCliOptions, addDriverOptions, driverSourceFrom, runDriverCheck } from './driver.ts';
+import { type DriverCliOptions, addDriverOptions, driverSourceFrom } from './driver-options.ts';
 
 /** Runs per profile when --runs is not given. */
 export const DEFAULT_RUNS = 200;
@@ -31,7 +31,7 @@ export function registerCheck(program: Command, cli: Cli): void {
   addDriverOptions(check).action(async (options: CheckCommandOptions) => {
       const driver = driverSourceFrom(options);
       if (driver) {
-        cli.exitCode = await runDriverCheck(
+        cli.exitCode = await (await import('./driver.ts')).runDriverCheck(
           driver,
           {
             runs: options.runs,

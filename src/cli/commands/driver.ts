@@ -3,7 +3,6 @@
 // addDriverOptions and hand over to runDriverCheck / runDriverReplay when one is given.
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import { checkDriverContract } from '../../driver/contract.ts';
 import { runScriptOutcome } from '../../driver/contract.ts';
 import { checkDriverEndToEnd } from '../../driver/end-to-end.ts';
@@ -28,49 +27,6 @@ import { type Cli, EXIT } from '../cli.ts';
 
 /** Runs of the driver contract when check --runs is not given: ~100 requests each. */
 export const DEFAULT_DRIVER_RUNS = 100;
-
-export interface DriverCliOptions {
-  driver?: string;
-  driverModule?: string;
-  timeout?: number;
-}
-
-function timeoutValue(value: string): number {
-  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a number of milliseconds >= 1.');
-  return n;
-}
-
-/** Adds --driver, --driver-module and --timeout to a command. */
-export function addDriverOptions(command: Command): Command {
-  // The driver is the NIC: a built-in profile or an injected model fault cannot apply to it.
-  const notWithDriver = ['profile', 'injectFault'];
-  return command
-    .addOption(
-      new Option('--driver <command>', 'check your own NIC driver: a command speaking docs/driver-protocol.md on stdin/stdout').conflicts([
-        'driverModule',
-        ...notWithDriver,
-      ]),
-    )
-    .addOption(
-      new Option('--driver-module <path>', 'check your own NIC driver: an ES module exporting hello, reset, program and rx').conflicts(notWithDriver),
-    )
-    .option('--timeout <ms>', `per-request deadline for the driver (default ${DEFAULT_DRIVER_TIMEOUT_MS})`, timeoutValue);
-}
-
-/** The driver the options name, or null when neither --driver nor --driver-module is given. */
-export function driverSourceFrom(options: DriverCliOptions): DriverSource | null {
-  if (options.driver !== undefined && options.driverModule !== undefined) {
-    throw new InputError('--driver', 'give either --driver or --driver-module, not both');
-  }
-  if (options.driver !== undefined) {
-    if (options.driver.trim() === '') throw new InputError('--driver', 'the driver command is empty');
-    return { command: options.driver };
-  }
-  if (options.driverModule !== undefined) return { module: options.driverModule };
-  if (options.timeout !== undefined) throw new InputError('--timeout', 'only applies with --driver or --driver-module');
-  return null;
-}
 
 function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'driver';

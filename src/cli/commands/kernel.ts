@@ -5,7 +5,6 @@ import { renameSync, writeFileSync, existsSync } from 'node:fs';
 import { release } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { loadScenarioFile } from '../../scenario/load.ts';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 
@@ -60,6 +59,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--verbose', 'one line per step on stderr')
     .option('--save <dir>', 'also save the scenario with the kernel output as `expect` into DIR (never overwrites)')
     .action(async (file: string, options: { verbose?: boolean; save?: string }) => {
+      const { loadScenarioFile } = await import('../../scenario/load.ts');
       const scenario = loadScenarioFile(file);
       await requireKernelMode();
       const { runOnKernel } = await import('../../kernel/runner.ts');

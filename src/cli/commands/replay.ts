@@ -4,7 +4,7 @@ import { InputError } from '../../errors.ts';
 import { findScenarioFiles } from '../../scenario/files.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { collect, faultSet } from '../options.ts';
-import { type DriverCliOptions, addDriverOptions, driverSourceFrom, runDriverReplay } from './driver.ts';
+import { type DriverCliOptions, addDriverOptions, driverSourceFrom } from './driver-options.ts';
 
 /** The worst outcome decides the exit code: internal > usage > failure > ok. */
 function worse(a: number, b: number): number {
@@ -22,7 +22,7 @@ export function registerReplay(program: Command, cli: Cli): void {
       const driver = driverSourceFrom(options);
       if (driver) {
         // Driver transcripts (*.transcript.jsonl) saved by `check --driver`.
-        cli.exitCode = await runDriverReplay(driver, paths, options.timeout !== undefined ? { timeoutMs: options.timeout } : {}, cli);
+        cli.exitCode = await (await import('./driver.ts')).runDriverReplay(driver, paths, options.timeout !== undefined ? { timeoutMs: options.timeout } : {}, cli);
         return;
       }
       const { loadScenarioFile } = await import('../../scenario/load.ts');
