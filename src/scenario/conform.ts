@@ -11,7 +11,15 @@ const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, verbo
 const validate = ajv.compile<Scenario>(scenarioSchema);
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value);
+  // JSON.stringify prints Infinity (a huge literal like 1e999) as "null" and overflows the stack
+  // on deeply nested input: neither may reach the user as a wrong value or an internal error.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested object';
+  }
   if (text === undefined) return String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -138,6 +138,18 @@ describe('parseScenario rejects bad input with the JSON pointer of the bad field
     expect(() => parseScenario('[1, 2]', 'x.json')).toThrow(new InputError('x.json', 'must be an object, got [1,2]'));
   });
 
+  it('names a number too large for a double as Infinity, not null', () => {
+    // 1e999 exceeds Number.MAX_VALUE (about 1.8e308), so JSON.parse gives Infinity.
+    expect(() => parseScenario('1e999', 'x.json')).toThrow(new InputError('x.json', 'must be an object, got Infinity'));
+  });
+
+  it('reports deeply nested input as an input error, not a stack overflow', () => {
+    const depth = 100_000;
+    expect(() => parseScenario('['.repeat(depth) + ']'.repeat(depth), 'x.json')).toThrow(
+      new InputError('x.json', 'must be an object, got a deeply nested array'),
+    );
+  });
+
   it('lets a socket id be reopened after close', () => {
     const doc = base();
     doc.steps.push({ op: 'close', socket: 's1' }, { op: 'open', socket: 's1', family: 'ipv6', bind: '::', port: 5000 });
