@@ -1,11 +1,22 @@
 // The real executable: `check --driver`, `replay --driver`, exit codes 0 / 1 / 2 / 3.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, lines, runCli } from '../cli/run.ts';
 import { groupMembersRunning } from './procs.ts';
+
+// Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
+const scratch: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('mcast-testbench check/replay --driver', () => {
   it('the three README lines: a correct driver passes, a faulty one fails with a fixture that replay reproduces', async () => {
@@ -13,7 +24,7 @@ describe('mcast-testbench check/replay --driver', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(lines(ok.stdout)).toHaveLength(2);
 
-    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const dir = tempDir('driver-bin-');
     const bad = await runCli(['check', '--driver', 'python3 examples/drivers/faults/truncate_silently.py', '--seed', '3', '--fixtures', dir]);
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/^FAIL: truncate-silently: no loss: /);
@@ -24,7 +35,7 @@ describe('mcast-testbench check/replay --driver', () => {
   });
 
   it('a hanging driver: exit 3 within the timeout, one error line naming the last request, no stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const dir = tempDir('driver-bin-');
     const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/hang_on_rx.py', '--timeout', '200', '--fixtures', dir], { timeoutMs: 30_000 });
     expect(r.code, r.stderr).toBe(3);
     expect(lines(r.stderr).at(-1)).toBe('error: driver error (timeout): no answer to "rx" within 200 ms; last request: {"op":"rx","dst":"02:00:00:00:00:02"}');
@@ -41,7 +52,7 @@ describe('mcast-testbench check/replay --driver', () => {
 
 describe('interrupting the testbench', () => {
   it('SIGINT to mcast-testbench kills the driver it started', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driver-bin-'));
+    const dir = tempDir('driver-bin-');
     const pidFile = join(dir, 'driver.pid');
     // $$ of the shell is the driver's process group id (the testbench starts it detached).
     const command = `echo $$ > ${pidFile}; exec python3 test/driver/drivers/hang_on_rx.py`;

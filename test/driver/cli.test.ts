@@ -1,14 +1,25 @@
 // check --driver / replay --driver as the CLI runs them (src/cli/commands/driver.ts): exit codes
 // 0 / 1 / 3, the transcript printed, the fixture saved and replayed.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Cli } from '../../src/cli/cli.ts';
 import { driverSourceFrom } from '../../src/cli/commands/driver-options.ts';
 import { runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
 import { InputError } from '../../src/errors.ts';
+
+// Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
+const scratch: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));
 const drivers = fileURLToPath(new URL('./drivers/', import.meta.url));
@@ -22,7 +33,7 @@ function captureCli(): Cli & { stdout: string[]; stderr: string[] } {
 describe('check --driver', () => {
   it('a correct driver: exit 0, contract and end to end', async () => {
     const cli = captureCli();
-    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const dir = tempDir('driver-cli-');
     const code = await runDriverCheck({ command: `python3 ${examples}tun_filter.py` }, { runs: 30, seed: 5, fixturesDir: dir }, cli);
     expect(cli.stdout.join('\n')).toMatch(/^ok: tun-filter.py keeps the filter contract and equals model tun \(30 runs/m);
     expect(cli.stdout.join('\n')).toMatch(/^ok: end to end, the host model with tun-filter.py as its NIC delivers as the oracle says \(15 scenarios/m);
@@ -32,7 +43,7 @@ describe('check --driver', () => {
 
   it('a violation: exit 1, the exact transcript printed, a fixture that replay reproduces', async () => {
     const cli = captureCli();
-    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const dir = tempDir('driver-cli-');
     const stale = { command: `python3 ${examples}faults/stale_entries.py` };
     const code = await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: dir }, cli);
     expect(code).toBe(1);
@@ -62,7 +73,7 @@ describe('check --driver', () => {
 
   it('a crashing driver: exit 3, a driver error naming the last request', async () => {
     const cli = captureCli();
-    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const dir = tempDir('driver-cli-');
     const code = await runDriverCheck({ command: `python3 ${drivers}crash_on_program.py 2>/dev/null` }, { runs: 5, seed: 5, fixturesDir: dir }, cli);
     expect(code).toBe(3);
     expect(cli.stdout[0]).toMatch(/^DRIVER ERROR: crash-on-program: driver error \(crash\): driver exited with status 139; last request: \{"op":"program"/);
@@ -89,7 +100,7 @@ describe('options and fixtures', () => {
   });
 
   it('a fixture that is not a driver transcript is an InputError naming the line', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'driver-cli-'));
+    const dir = tempDir('driver-cli-');
     const file = join(dir, 'bad.transcript.jsonl');
     writeFileSync(file, '{"schema":"mcast-testbench/driver-transcript@1"}\n{"send":{"op":"rx","dst":"nope"},"got":null}\n');
     await expect(runDriverReplay({ command: 'true' }, [file], {}, captureCli())).rejects.toThrow(`${file}:2#/send: rx needs "dst", a MAC address`);

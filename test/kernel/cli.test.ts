@@ -1,11 +1,22 @@
 // `mcast-testbench kernel …` argument and input errors: checked before anything touches the
 // kernel, so these run everywhere (no root).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
+const scratch: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 
@@ -24,7 +35,7 @@ describe('mcast-testbench kernel (inputs)', () => {
   });
 
   it('a scenario that does not parse: exit 2, one line naming the JSON pointer, no stack', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mtb-kernel-cli-'));
+    const dir = tempDir('mtb-kernel-cli-');
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ schema: 'mcast-testbench/scenario@1', interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:01' }], steps: [{ op: 'join', socket: 'a', group: '224.1.1', iface: 'eth0' }] }));
     const r = run(['kernel', 'run', file]);
