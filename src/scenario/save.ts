@@ -84,9 +84,15 @@ function fsyncDir(dir: string): void {
  * linked into place. Returns the path written.
  */
 export function saveFixture(dir: string, baseName: string, scenario: Scenario): string {
+  return saveNewFile(dir, fileBase(baseName), '.json', formatScenario(scenario));
+}
+
+/**
+ * Saves TEXT as DIR/BASE+SUFFIX (or BASE-2+SUFFIX, ... if taken), creating DIR: atomically and
+ * never over an existing file, as saveFixture does. For other evidence files (driver transcripts).
+ */
+export function saveNewFile(dir: string, base: string, suffix: string, text: string): string {
   mkdirSync(dir, { recursive: true });
-  const base = fileBase(baseName);
-  const text = formatScenario(scenario);
   const tmp = join(dir, `.${base}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
@@ -97,13 +103,13 @@ export function saveFixture(dir: string, baseName: string, scenario: Scenario): 
   }
   try {
     for (let n = 1; n <= MAX_NAME_ATTEMPTS; n++) {
-      const target = join(dir, n === 1 ? `${base}.json` : `${base}-${n}.json`);
+      const target = join(dir, n === 1 ? `${base}${suffix}` : `${base}-${n}${suffix}`);
       if (placeIfAbsent(tmp, target)) {
         fsyncDir(dir);
         return target;
       }
     }
-    throw new Error(`no free name for ${base}.json in ${dir} after ${MAX_NAME_ATTEMPTS} attempts`);
+    throw new Error(`no free name for ${base}${suffix} in ${dir} after ${MAX_NAME_ATTEMPTS} attempts`);
   } finally {
     if (existsSync(tmp)) unlinkSync(tmp);
   }

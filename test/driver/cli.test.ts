@@ -71,6 +71,24 @@ describe('check --driver', () => {
     expect(fixed.stdout).toEqual([`ok ${file}`]);
   });
 
+  it('a second failure with the same name never overwrites the first fixture; an unwritable fixtures dir loses only the file', async () => {
+    const dir = tempDir('driver-cli-');
+    const stale = { command: `python3 ${examples}faults/stale_entries.py` };
+    // Same driver, same seed: the same counterexample and the same base name, twice.
+    expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: dir }, captureCli())).toBe(1);
+    expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: dir }, captureCli())).toBe(1);
+    const files = readdirSync(dir).filter((f) => !f.includes('-2.'));
+    expect(files).toHaveLength(1);
+    expect(readdirSync(dir).sort()).toEqual([files[0]!.replace(/\.transcript\.jsonl$/, '-2.transcript.jsonl'), files[0]]);
+
+    // A regular file where the directory should be: mkdir fails with ENOTDIR.
+    const blocked = join(dir, files[0] as string, 'sub');
+    const cli = captureCli();
+    expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: blocked }, cli)).toBe(1);
+    expect(cli.stdout.join('\n')).toMatch(/^#0+ > \{"op":"reset","mac":"02:00:00:00:00:02"\}$/m);
+    expect(cli.stdout.at(-1)).toMatch(/^\(could not save the fixture: ENOTDIR/);
+  });
+
   it('a crashing driver: exit 3, a driver error naming the last request', async () => {
     const cli = captureCli();
     const dir = tempDir('driver-cli-');

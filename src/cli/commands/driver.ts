@@ -1,8 +1,7 @@
 // `check --driver CMD` / `--driver-module PATH` and `replay --driver CMD FILE`: the driver under
 // test (docs/driver-protocol.md). check.ts and replay.ts add these options with
 // addDriverOptions and hand over to runDriverCheck / runDriverReplay when one is given.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { checkDriverContract } from '../../driver/contract.ts';
 import { runScriptOutcome } from '../../driver/contract.ts';
 import { checkDriverEndToEnd } from '../../driver/end-to-end.ts';
@@ -23,6 +22,7 @@ import {
   serializeDriverFixture,
 } from '../../driver/transcript.ts';
 import { InputError } from '../../errors.ts';
+import { saveNewFile } from '../../scenario/save.ts';
 import { type Cli, EXIT } from '../cli.ts';
 
 /** Runs of the driver contract when check --runs is not given: ~100 requests each. */
@@ -32,16 +32,23 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'driver';
 }
 
-/** Writes the fixture next to the others without overwriting one: name, then name-2, ... */
+/**
+ * Writes the fixture next to the others, atomically and without overwriting one (name, then
+ * name-2, ...: src/scenario/save.ts).
+ */
 export function saveDriverFixture(dir: string, fixture: DriverFixture): string {
-  mkdirSync(dir, { recursive: true });
   const base = `driver-${safeName(fixture.driver.name)}-${safeName(fixture.failure.rule ?? fixture.failure.kind)}-${fixture.seed >>> 0}`;
-  let file = join(dir, `${base}${DRIVER_FIXTURE_SUFFIX}`);
-  for (let n = 2; existsSync(file); n++) file = join(dir, `${base}-${n}${DRIVER_FIXTURE_SUFFIX}`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, serializeDriverFixture(fixture), { flag: 'wx' });
-  renameSync(tmp, file);
-  return file;
+  return saveNewFile(dir, base, DRIVER_FIXTURE_SUFFIX, serializeDriverFixture(fixture));
+}
+
+/** The fixture line to print: its path, or why it could not be saved (the transcript is printed either way). */
+function fixtureLine(dir: string, fixture: DriverFixture, label: string): string {
+  try {
+    const file = saveDriverFixture(dir, fixture);
+    return `fixture: ${file} (mcast-testbench replay ${label} ${file})`;
+  } catch (e) {
+    return `(could not save the fixture: ${(e as Error).message})`;
+  }
 }
 
 function driverErrorExit(cli: Cli, session: DriverSession | null, e: DriverError): number {
@@ -91,11 +98,10 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     }
     const f = result.failure;
     const fixture = fixtureFromFailure(f, hello, session.helloExchange, label);
-    const file = f.transcript.length > 0 ? saveDriverFixture(options.fixturesDir, fixture) : null;
     cli.out(`${f.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'}: ${hello.name}: ${f.message}`);
     cli.out(`transcript (> sent to the driver, < its answer; seed ${f.seed}):`);
     cli.out(formatTranscript(session.helloExchange, f.transcript));
-    if (file) cli.out(`fixture: ${file} (mcast-testbench replay ${label} ${file})`);
+    if (f.transcript.length > 0) cli.out(fixtureLine(options.fixturesDir, fixture, label));
     if (f.kind === 'driver-error') cli.err(`error: ${f.message}`);
     return f.kind === 'violation' ? EXIT.failure : EXIT.driver;
   } catch (e) {
@@ -129,8 +135,7 @@ async function runEndToEndCli(session: DriverSession, label: string, options: Dr
       session.helloExchange,
       label,
     );
-    const file = saveDriverFixture(options.fixturesDir, fixture);
-    cli.out(`fixture: ${file} (mcast-testbench replay ${label} ${file})`);
+    cli.out(fixtureLine(options.fixturesDir, fixture, label));
   }
   if (f.kind === 'driver-error') {
     cli.err(`error: ${f.message}`);
