@@ -35,6 +35,8 @@ export interface KernelDifference {
   /** diffResults(kernel, model): what the model gets wrong, one line each. */
   readonly differences: readonly string[];
   readonly savedTo?: string;
+  /** Why the fixture could not be saved (the difference is still reported). */
+  readonly saveError?: string;
 }
 
 export interface KernelDiffReport {
@@ -149,20 +151,26 @@ export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelD
     const kernel = bench.run(scenario);
     const { model, differences } = compareWithModel(scenario, kernel, options.faults);
     let savedTo: string | undefined;
+    let saveError: string | undefined;
     if (options.fixturesDir && differences.length > 0) {
-      savedTo = saveFixture(options.fixturesDir, `kernel-diff-${seed}`, {
+      try {
+        savedTo = saveFixture(options.fixturesDir, `kernel-diff-${seed}`, {
         ...scenario,
         description: `kernel diff: the model differs from Linux ${kernelRelease}: ${differences[0]}`,
         expect: withoutNic(kernel),
         observed: model,
         meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, seed, faults: [...(options.faults ?? [])], path: details.counterexamplePath, differences },
-      });
+        });
+      } catch (e) {
+        // The shrunk difference took minutes on the kernel: report it even if the file cannot be written.
+        saveError = (e as Error).message;
+      }
     }
     return {
       runs: details.numRuns,
       seed,
       kernelRelease,
-      difference: { scenario, kernel, model, differences, ...(savedTo ? { savedTo } : {}) },
+      difference: { scenario, kernel, model, differences, ...(savedTo ? { savedTo } : {}), ...(saveError ? { saveError } : {}) },
       elapsedMs: Date.now() - started,
     };
   } finally {

@@ -1,7 +1,7 @@
 // `mcast-testbench kernel …` argument and input errors: checked before anything touches the
 // kernel, so these run everywhere (no root).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,16 @@ describe('mcast-testbench kernel (inputs)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('/steps/0');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('tap --save never overwrites known answers, and says so before the run', () => {
+    const file = join(tempDir('mtb-kernel-cli-'), 'vectors.json');
+    writeFileSync(file, 'known answers\n');
+    const r = run(['kernel', 'tap', '--save', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: ${file}: exists, not overwritten\n`);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe('known answers\n');
   });
 
   it('bad numbers are usage errors (exit 2)', () => {

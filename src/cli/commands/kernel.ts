@@ -1,7 +1,7 @@
 // `kernel run FILE`, `kernel diff`, `kernel tap`: the differential mode against the live Linux
 // kernel (src/kernel). Needs root, iproute2 and /dev/net/tun; everything runs in network
 // namespaces the command creates and removes.
-import { renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -68,11 +68,16 @@ export function registerKernel(program: Command, cli: Cli): void {
       if (options.save !== undefined) {
         const { withoutNic } = await import('../../kernel/diff.ts');
         const { saveFixture } = await import('../../scenario/save.ts');
-        const path = saveFixture(resolve(options.save), basename(file, '.json'), {
-          ...scenario,
-          expect: withoutNic(result),
-          meta: { ...(scenario.meta ?? {}), source: 'mcast-testbench kernel run', kernel: release() },
-        });
+        let path: string;
+        try {
+          path = saveFixture(resolve(options.save), basename(file, '.json'), {
+            ...scenario,
+            expect: withoutNic(result),
+            meta: { ...(scenario.meta ?? {}), source: 'mcast-testbench kernel run', kernel: release() },
+          });
+        } catch (e) {
+          throw new CliExit(EXIT.usage, `error: --save ${options.save}: ${(e as Error).message}`);
+        }
         cli.err(`saved: ${path}`);
       }
       cli.exitCode = EXIT.ok;
@@ -112,6 +117,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
         cli.out(sideBySide('kernel', d.kernel, 'model', d.model));
         if (d.savedTo) cli.out(`saved: ${d.savedTo} (mcast-testbench replay ${d.savedTo})`);
+        if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
       } else {
         cli.out('scenarios: 0 differences');
       }
@@ -134,6 +140,10 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--seed <s>', 'fast-check seed', seedValue)
     .option('--save <file>', 'write the observed vectors as known answers (refuses to overwrite)')
     .action(async (options: { programs: number; seed?: number; save?: string }) => {
+      // Refused before the run as well as at the end: known answers are never overwritten.
+      if (options.save !== undefined && existsSync(resolve(options.save))) {
+        throw new CliExit(EXIT.usage, `error: ${options.save}: exists, not overwritten`);
+      }
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
       const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
@@ -143,10 +153,17 @@ export function registerKernel(program: Command, cli: Cli): void {
       }
       if (options.save !== undefined) {
         const target = resolve(options.save);
-        if (existsSync(target)) throw new CliExit(EXIT.usage, `error: ${options.save}: exists, not overwritten`);
         const tmp = `${target}.${process.pid}.tmp`;
-        writeFileSync(tmp, `${JSON.stringify(tunVectorFile(tap, SAVED_VECTORS), null, 2)}\n`, { flag: 'wx' });
-        renameSync(tmp, target);
+        try {
+          writeFileSync(tmp, `${JSON.stringify(tunVectorFile(tap, SAVED_VECTORS), null, 2)}\n`, { flag: 'wx' });
+          // link(2) fails with EEXIST instead of replacing a file that appeared during the run.
+          linkSync(tmp, target);
+        } catch (e) {
+          const exists = (e as NodeJS.ErrnoException).code === 'EEXIST';
+          throw new CliExit(EXIT.usage, `error: ${options.save}: ${exists ? 'exists, not overwritten' : (e as Error).message}`);
+        } finally {
+          rmSync(tmp, { force: true });
+        }
         cli.out(`saved: ${options.save}`);
       }
       cli.exitCode = tap.mismatches.length > 0 ? EXIT.failure : EXIT.ok;
