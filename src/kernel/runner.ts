@@ -236,7 +236,11 @@ export class KernelBench {
         return this.links.filter((l) => !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
       });
       if (pending.length === 0) return;
-      if (Date.now() > deadline) throw new KernelEnvError(`IPv6 setup of ${pending.join(', ')} did not settle in ${SETTLE_TIMEOUT_MS} ms`);
+      if (Date.now() > deadline) {
+        // One readable line even for a scenario with thousands of interfaces.
+        const names = pending.length > 5 ? `${pending.slice(0, 5).join(', ')} and ${pending.length - 5} more` : pending.join(', ');
+        throw new KernelEnvError(`IPv6 setup of ${names} did not settle in ${SETTLE_TIMEOUT_MS} ms`);
+      }
       sleepMs(POLL_MS);
     }
   }

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
@@ -60,5 +61,22 @@ describe('mcast-testbench kernel (inputs)', () => {
     expect(run(['kernel', 'diff', '--seed', 'x']).code).toBe(2);
     expect(run(['kernel', 'tap', '--programs', '-3']).code).toBe(2);
     expect(run(['kernel', 'diff', '--inject-fault', 'no-such-fault']).code).toBe(2);
+  });
+});
+
+const skipReason = kernelModeUnavailable();
+describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, resource limits)', () => {
+  it('more sockets than the fd limit: one line, exit 2, no namespace left', () => {
+    const dir = tempDir('mtb-kernel-cli-');
+    const file = join(dir, 'sockets.json');
+    // 300 sockets under `ulimit -n 200`: the run must run out of descriptors.
+    const steps = Array.from({ length: 300 }, (_, i) => ({ op: 'open', socket: `s${i}`, family: 'ipv4', bind: '0.0.0.0', port: 5000 }));
+    writeFileSync(file, JSON.stringify({ schema: 'mcast-testbench/scenario@1', interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:02' }], steps }));
+    const r = spawnSync('sh', ['-c', 'ulimit -n 200; exec "$0" "$@"', process.execPath, BIN, 'kernel', 'run', file], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^error: kernel environment: EMFILE: .*ulimit -n\)\n$/);
+    // exec: the shell's pid is the testbench's, which names its namespaces mtb-<pid>-<n>.
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(`mtb-${r.pid}-`));
+    expect(left).toEqual([]);
   });
 });

@@ -28,6 +28,11 @@ async function onKernel<T>(action: () => Promise<T>): Promise<T> {
     if (e instanceof KernelEnvError || e instanceof KernelCallError) {
       throw new CliExit(EXIT.usage, `error: kernel environment: ${e.message}`);
     }
+    // A scenario with more sockets than the file descriptor limit (ulimit -n) is too big to run.
+    const code = (e as NodeJS.ErrnoException | null)?.code;
+    if (code === 'EMFILE' || code === 'ENFILE') {
+      throw new CliExit(EXIT.usage, `error: kernel environment: ${(e as Error).message} (the scenario needs more open files than this process may hold: ulimit -n)`);
+    }
     throw e;
   }
 }
