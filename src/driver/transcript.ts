@@ -76,6 +76,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+function declaredSchema(text: string): string | undefined {
+  try {
+    const whole = JSON.parse(text) as unknown;
+    return isRecord(whole) && typeof whole['schema'] === 'string' ? whole['schema'] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a fixture file's text; InputError names the file and line of the first bad value. */
 export function parseDriverFixture(text: string, file: string): DriverFixture {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
@@ -83,6 +92,9 @@ export function parseDriverFixture(text: string, file: string): DriverFixture {
     try {
       return JSON.parse(line) as unknown;
     } catch {
+      // A whole-file JSON document (a scenario) given to replay --driver: say what it is.
+      const declared = i === 0 ? declaredSchema(text) : undefined;
+      if (declared !== undefined) throw new InputError(file, `is a ${JSON.stringify(declared)} file, not a driver transcript (${DRIVER_FIXTURE_SCHEMA} JSON lines)`);
       throw new InputError(`${file}:${i + 1}`, 'not a JSON value');
     }
   });

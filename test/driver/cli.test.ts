@@ -9,6 +9,7 @@ import type { Cli } from '../../src/cli/cli.ts';
 import { driverSourceFrom } from '../../src/cli/commands/driver-options.ts';
 import { runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
 import { InputError } from '../../src/errors.ts';
+import { expectOneLineError, runCli } from '../cli/run.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -115,6 +116,18 @@ describe('options and fixtures', () => {
     expect(() => driverSourceFrom({ timeout: 5 })).toThrow(/--timeout: only applies with --driver/);
     expect(driverSourceFrom({})).toBeNull();
     expect(driverSourceFrom({ driver: './d --fast' })).toEqual({ command: './d --fast' });
+  });
+
+  it('a scenario file given to replay --driver is named as such; replay without --driver names a transcript', async () => {
+    const scenario = fileURLToPath(new URL('../../fixtures/kernel-fact-join-unicast-einval.json', import.meta.url));
+    await expect(runDriverReplay({ command: 'true' }, [scenario], {}, captureCli())).rejects.toThrow(
+      `${scenario}: is a "mcast-testbench/scenario@1" file, not a driver transcript (mcast-testbench/driver-transcript@1 JSON lines)`,
+    );
+    const dir = tempDir('driver-cli-');
+    const transcript = join(dir, 'x.transcript.jsonl');
+    writeFileSync(transcript, '{"schema":"mcast-testbench/driver-transcript@1"}\n');
+    const r = await runCli(['replay', transcript]);
+    expectOneLineError(r, 2, /x\.transcript\.jsonl: JSON lines, not a scenario: a driver transcript is replayed with --driver CMD/);
   });
 
   it('a fixture that is not a driver transcript is an InputError naming the line', async () => {

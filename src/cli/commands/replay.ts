@@ -37,6 +37,8 @@ export function registerReplay(program: Command, cli: Cli): void {
           continue;
         }
         try {
+          // check --driver saves its transcripts as *.transcript.jsonl (src/driver/transcript.ts).
+          if (file.endsWith('.jsonl')) throw new InputError(file, 'JSON lines, not a scenario: a driver transcript is replayed with --driver CMD or --driver-module PATH');
           const problems = replayScenario(loadScenarioFile(file), { faults });
           if (problems.length === 0) {
             cli.out(`ok ${file}`);
