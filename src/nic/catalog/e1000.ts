@@ -24,7 +24,8 @@ export const E1000_RCTL_BAM = 0x00008000;
 /**
  * e1000_hw.c e1000_hash_mc_addr (identical to ixgbe_common.c ixgbe_mta_vector): the 12-bit MTA
  * vector of a multicast address for mc_filter_type 0..3.
- * Published example (e1000_hw.c comment) for 01:AA:00:12:34:56: 0x563, 0xAC6, 0x5D8, 0x634.
+ * e1000_hw.c's comment example 01:AA:00:12:34:56 gives 0x563, 0xAC6, 0x5D8, 0x634; the code gives
+ * 0x58D for type 2 ((0x34 >> 2) | (0x56 << 6) = 0x158D & 0xfff): the comment transposes two digits.
  */
 export function mtaVector(filterType: number, mac: Mac): number {
   const b = macBytes(mac);

@@ -6,7 +6,8 @@
 // (RTL8168/8111, mac_version > VER_06); a driver that forgets the swap programs the wrong bytes
 // and the chip drops joined groups (test/nic/catalog/r8169.test.ts shows it).
 // RTL_GIGA_MAC_VER_35 "includes no multicast hardware filter" (commit 0481776b7a70): the driver
-// always accepts all multicast on it (later also VER_46/VER_48, same branch).
+// always accepts all multicast on it. (VER_46/VER_48 were added to that branch in 2023 and the
+// change was reverted for stable as "a quite big hammer"; this profile models VER_35 only.)
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../scenario/types.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
