@@ -1,7 +1,7 @@
 // Reading scenario files: JSON syntax, then the schema, then static validation. Every failure is
 // an InputError whose one-line message names the file and the JSON pointer of the bad field,
 // e.g. `fixtures/x.json: /steps/3/group: invalid IP address "224.1.1"`.
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { assertScenarioShape } from './conform.ts';
 import { jsonErrorOffset, lineColumn } from './json-position.ts';
@@ -49,12 +49,39 @@ export function parseScenario(text: string, source: string): Scenario {
   }
 }
 
+/**
+ * Largest input file read (scenarios and driver transcripts are kilobytes): a device such as
+ * /dev/zero or a runaway file is an input error, not an endless read.
+ */
+export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Reads a whole file as UTF-8, throwing RangeError past MAX_INPUT_FILE_BYTES. */
+export function readInputFile(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_FILE_BYTES) throw new RangeError(`larger than ${MAX_INPUT_FILE_BYTES} bytes`);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads and parses a scenario file; a missing or unreadable file is one InputError line. */
 export function loadScenarioFile(path: string): Scenario {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path);
   } catch (e) {
+    if (e instanceof RangeError) throw new InputError(path, e.message);
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? String(e)})`;

@@ -207,6 +207,11 @@ describe('loadScenarioFile', () => {
     expect(() => loadScenarioFile(FIXTURES)).toThrow(/is a directory/);
   });
 
+  it('stops reading an endless file (/dev/zero) at the size limit', () => {
+    // 64 MiB = 64 * 1024 * 1024 = 67108864 bytes.
+    expect(() => loadScenarioFile('/dev/zero')).toThrow(new InputError('/dev/zero', 'larger than 67108864 bytes'));
+  });
+
   it('loads every hand-written fixture', () => {
     const files = readdirSync(FIXTURES).filter((f) => f.startsWith('kernel-fact-') && f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(12);

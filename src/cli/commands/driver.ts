@@ -1,7 +1,6 @@
 // `check --driver CMD` / `--driver-module PATH` and `replay --driver CMD FILE`: the driver under
 // test (docs/driver-protocol.md). check.ts and replay.ts add these options with
 // addDriverOptions and hand over to runDriverCheck / runDriverReplay when one is given.
-import { readFileSync } from 'node:fs';
 import { checkDriverContract } from '../../driver/contract.ts';
 import { runScriptOutcome } from '../../driver/contract.ts';
 import { checkDriverEndToEnd } from '../../driver/end-to-end.ts';
@@ -22,6 +21,7 @@ import {
   serializeDriverFixture,
 } from '../../driver/transcript.ts';
 import { InputError } from '../../errors.ts';
+import { readInputFile } from '../../scenario/load.ts';
 import { saveNewFile } from '../../scenario/save.ts';
 import { type Cli, EXIT } from '../cli.ts';
 
@@ -153,9 +153,10 @@ export async function runDriverReplay(source: DriverSource, files: readonly stri
   const fixtures = files.map((file) => {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      throw new InputError(file, 'no such file');
+      text = readInputFile(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(file, e instanceof RangeError ? e.message : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`);
     }
     return { file, fixture: parseDriverFixture(text, file) };
   });
