@@ -107,6 +107,19 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       if (extra.length > 0) parts.push(`model has ${extra.join(', ')} that the oracle does not`);
       if (missing.length > 0) parts.push(`oracle expects ${missing.join(', ')} that the model lacks`);
       out.push({ stepIndex, kind: 'device-list', message: `${name}: device list differs ${where}: ${parts.join('; ')}` });
+    } else {
+      // Same entries: the order must agree too, since ndo_set_rx_mode walks dev->mc in list
+      // order and order-sensitive filters (drivers/net/tun.c: first 8 exact, the rest hashed;
+      // e1000 RAR slots) program different tables from the same set in another order.
+      const modelOrder = modelList.map((e) => e.mac.toLowerCase());
+      const oracleOrder = oracleList.map((e) => e.mac.toLowerCase());
+      if (modelOrder.join(' ') !== oracleOrder.join(' ')) {
+        out.push({
+          stepIndex,
+          kind: 'device-list',
+          message: `${name}: device list order differs ${where}: model [${modelOrder.join(', ')}], oracle [${oracleOrder.join(', ')}]`,
+        });
+      }
     }
 
     const mc = pair.host.counters(name);

@@ -132,6 +132,22 @@ describe('checkStep result checks', () => {
     expect(d[0]?.message).toContain('NIC dropped the frame for 225.1.1.1');
   });
 
+  it("reports the same entries in another order as 'device-list' (tun/e1000 program by position)", () => {
+    // docs/semantics.md "Interfaces": a disableIpv6 interface starts with 33:33:00:00:00:01
+    // (ff02::1, at register) then 01:00:5e:00:00:01 (224.0.0.1, ip_mc_up), one user each.
+    // The stub reports them swapped: same multiset, wrong order.
+    const swapped = [
+      { mac: '01:00:5e:00:00:01', users: 1 },
+      { mac: '33:33:00:00:00:01', users: 1 },
+    ];
+    const pair = stubPair([V4_ONLY], { deviceList: () => swapped });
+    const v = checkStep(pair, { op: 'allmulti', iface: 'eth0', on: false }, 3);
+    const order = v.filter((x) => x.kind === 'device-list');
+    expect(order).toHaveLength(1);
+    expect(order[0]?.message).toContain('order differs');
+    expect(order[0]?.message).toContain('oracle [33:33:00:00:00:01, 01:00:5e:00:00:01]');
+  });
+
   it("reports counter differences as 'counters'", () => {
     const pair = stubPair([V4_ONLY], { counters: () => ({ promisc: 1, allmulti: 0 }) });
     const v = checkStep(pair, { op: 'allmulti', iface: 'eth0', on: true }, 0);
