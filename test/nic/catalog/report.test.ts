@@ -1,6 +1,6 @@
 // The filter-capacity report: analytic model known answers, measurement against the model,
 // the files it writes, one SVG rendered to PNG, and the CLI command.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
@@ -86,11 +86,16 @@ describe('files', () => {
 
 describe('mcast-testbench report', () => {
   it('writes the files to --out and lists them', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'mcast-report-')), 'r');
-    const code = await main(['report', '--profile', 'virtio-qemu', '--probes', '50', '--out', out]);
-    expect(code).toBe(0);
-    for (const f of ['virtio-qemu.svg', 'overview.svg', 'capacity.md', 'capacity.csv']) expect(existsSync(join(out, f))).toBe(true);
-    expect(readFileSync(join(out, 'capacity.csv'), 'utf8')).toContain('virtio-qemu,65,1,1,all-multicast');
+    const scratch = mkdtempSync(join(tmpdir(), 'mcast-report-'));
+    const out = join(scratch, 'r');
+    try {
+      const code = await main(['report', '--profile', 'virtio-qemu', '--probes', '50', '--out', out]);
+      expect(code).toBe(0);
+      for (const f of ['virtio-qemu.svg', 'overview.svg', 'capacity.md', 'capacity.csv']) expect(existsSync(join(out, f))).toBe(true);
+      expect(readFileSync(join(out, 'capacity.csv'), 'utf8')).toContain('virtio-qemu,65,1,1,all-multicast');
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
   it('an unknown profile or a bad --probes is a usage error (exit 2)', async () => {
     expect(await main(['report', '--profile', 'e1000:9', '--out', tmpdir()])).toBe(2);
