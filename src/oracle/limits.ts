@@ -10,6 +10,9 @@ export const IGMP_MAX_MSF = 10;
 /** net/ipv6/mcast.c IPV6_MLD_MAX_MSF: default of sysctl mld_max_msf (sources per IPv6 membership). */
 export const MLD_MAX_MSF = 64;
 
+/** include/net/ipv6.h IPV6_ADDR_SCOPE_NODELOCAL: interface-local multicast scope. */
+export const IPV6_SCOPE_INTERFACE_LOCAL = 1;
+
 /** include/net/ipv6.h IPV6_ADDR_SCOPE_LINKLOCAL: igmp6_group_added skips groups scoped below it. */
 export const IPV6_SCOPE_LINK_LOCAL = 2;
 

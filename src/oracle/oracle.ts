@@ -23,7 +23,7 @@ import {
   classifyAcceptance,
   resolveSpec,
 } from './filters/index.ts';
-import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_SCOPE_LINK_LOCAL, MLD_MAX_MSF } from './limits.ts';
+import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_SCOPE_INTERFACE_LOCAL, IPV6_SCOPE_LINK_LOCAL, MLD_MAX_MSF } from './limits.ts';
 import {
   IPV4_ALL_HOSTS,
   IPV6_ALL_NODES,
@@ -42,6 +42,9 @@ const IPV4_LIMITED_BROADCAST = 0xffffffffn;
 const IPV4_LOOPBACK_NET = 127n;
 /** 224.0.0.0/24 >> 8 (ipv4_is_local_multicast). */
 const IPV4_LOCAL_MULTICAST_NET = 0xe00000n;
+/** fe80::/10 >> 118 (include/net/ipv6.h ipv6_addr_type: IPV6_ADDR_LINKLOCAL unicast). */
+const IPV6_LINK_LOCAL_PREFIX = 0x3fan;
+const IPV6_LINK_LOCAL_PREFIX_SHIFT = 118n;
 /** ::ffff:0:0/96 >> 32 (include/net/ipv6.h ipv6_addr_v4mapped). */
 const IPV6_V4MAPPED_PREFIX = 0xffffn;
 
@@ -315,9 +318,14 @@ export class Oracle {
     if (bind.family !== family) throw new InputError('bind', `${bindText} is not an ${family} address`);
     // net/ipv6/af_inet6.c __inet6_bind: a link-local unicast address, or a multicast address of
     // interface-local (1) or link-local (2) scope, needs a scope id: without one, EINVAL.
+    // (include/net/ipv6.h __ipv6_addr_needs_scope_id: IPV6_ADDR_LINKLOCAL, or multicast with
+    // IPV6_ADDR_LOOPBACK (scope 1) or IPV6_ADDR_LINKLOCAL (scope 2) from ipv6_addr_scope2type.)
     const needsScopeId =
       family === 'ipv6' &&
-      (bind.value >> 118n === 0x3fan || (bind.multicast && [1n, 2n].includes((bind.value >> 112n) & 0xfn)));
+      (bind.value >> IPV6_LINK_LOCAL_PREFIX_SHIFT === IPV6_LINK_LOCAL_PREFIX ||
+        (bind.multicast &&
+          ipv6MulticastScope(bind.value) >= IPV6_SCOPE_INTERFACE_LOCAL &&
+          ipv6MulticastScope(bind.value) <= IPV6_SCOPE_LINK_LOCAL));
     this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId });
     return needsScopeId ? 'EINVAL' : null;
   }
