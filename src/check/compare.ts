@@ -5,6 +5,7 @@ import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import { Host } from '../host/host.ts';
 import { Oracle } from '../oracle/index.ts';
 import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import { etherCrc } from '../wire/crc.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
@@ -36,6 +37,25 @@ export const FIXED_PROBE_MACS = [
   '02:00:00:99:99:99',
   '00:1b:21:0a:0b:0c',
 ] as const;
+
+/** 64-bucket hash filters (drivers/net/tun.c addr_hash_set, 8139too): bucket = ether_crc >> 26. */
+const HASH_BUCKETS = 64;
+const HASH_BUCKET_SHIFT = 26;
+
+/**
+ * One IPv4-mapped multicast MAC per bucket of the 64-bucket hash (the first 01:00:5e:00:xx:yy
+ * in it): a filter that sets a bucket the oracle does not admit leaks at one of these, whichever
+ * bucket it is, instead of only when a fixed probe happens to fall in it.
+ */
+export const BUCKET_PROBE_MACS: readonly string[] = (() => {
+  const byBucket = new Map<number, string>();
+  for (let i = 0; byBucket.size < HASH_BUCKETS && i <= 0xffff; i++) {
+    const octets = [0x01, 0x00, 0x5e, 0x00, i >> 8, i & 0xff];
+    const bucket = etherCrc(octets) >>> HASH_BUCKET_SHIFT;
+    if (!byBucket.has(bucket)) byBucket.set(bucket, octets.map((o) => o.toString(16).padStart(2, '0')).join(':'));
+  }
+  return [...byBucket.values()];
+})();
 
 /**
  * Steps that change neither the device list, nor the flags, nor the NIC: the state checks after
@@ -139,6 +159,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       ...oracleList.map((e) => e.mac.toLowerCase()),
       ...CLASSIC_MACS,
       ...FIXED_PROBE_MACS,
+      ...BUCKET_PROBE_MACS,
     ]);
     for (const mac of probes) {
       const verdict = pair.oracle.classify(name, mac) as Verdict;

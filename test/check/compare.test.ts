@@ -1,7 +1,9 @@
 // checkScenario / checkStep: hand-worked scenarios where the expected violation (or none) is
 // derived from the kernel rules, and stub hosts for the result-level violation kinds.
 import { describe, expect, it } from 'vitest';
-import { type CheckPair, checkScenario, checkStep, createPair } from '../../src/check/compare.ts';
+import { BUCKET_PROBE_MACS, type CheckPair, checkScenario, checkStep, createPair } from '../../src/check/compare.ts';
+import { macOctets } from '../../src/oracle/address.ts';
+import { bucket64 } from '../../src/oracle/crc.ts';
 import type { FaultName } from '../../src/faults.ts';
 import { Oracle } from '../../src/oracle/index.ts';
 import type { InterfaceSpec, Scenario, Step } from '../../src/scenario/types.ts';
@@ -152,5 +154,15 @@ describe('checkStep result checks', () => {
     const pair = stubPair([V4_ONLY], { counters: () => ({ promisc: 1, allmulti: 0 }) });
     const v = checkStep(pair, { op: 'allmulti', iface: 'eth0', on: true }, 0);
     expect(v.find((x) => x.kind === 'counters')?.message).toContain('model promiscuity 1 allmulti 0, oracle promiscuity 0 allmulti 1');
+  });
+});
+
+describe('hash-bucket probes', () => {
+  it('one multicast MAC in each of the 64 buckets (checked with the oracle\'s bitwise CRC, not the table CRC that built them)', () => {
+    // 64 buckets of ether_crc >> 26 (drivers/net/tun.c addr_hash_set): 2^6 = 64.
+    expect(BUCKET_PROBE_MACS).toHaveLength(64);
+    const buckets = new Set(BUCKET_PROBE_MACS.map((m) => bucket64(macOctets(m, m))));
+    expect(buckets.size).toBe(64);
+    for (const m of BUCKET_PROBE_MACS) expect(m.startsWith('01:00:5e:')).toBe(true);
   });
 });
