@@ -320,14 +320,14 @@ export class Host {
 
   /**
    * Sources the IP layer drops before it looks at the group.
-   * IPv4, net/ipv4/route.c ip_mc_validate_source: limited broadcast, loopback (route_localnet 0),
+   * IPv4, net/ipv4/route.c ip_mc_validate_source: multicast, limited broadcast, loopback (route_localnet 0),
    * 0.0.0.0/8 except towards 224.0.0.0/24, and (fib_validate_source) any address of this host.
    * IPv6, net/ipv6/ip6_input.c ip6_rcv_core: multicast, loopback (::1) and v4-mapped sources.
    */
   private martianSource(src: IpAddr, dst: IpAddr): boolean {
     if (src.family === 'ipv4') {
       const net8 = src.value >> 24n;
-      if (src.value === 0xffffffffn || net8 === 127n) return true;
+      if (isMulticastIp(src) || src.value === 0xffffffffn || net8 === 127n) return true;
       if (net8 === 0n) return dst.value >> 8n !== 0xe00000n;
       for (const i of this.interfaces.values()) if (i.ipv4.some((p) => sameIp(p.addr, src))) return true;
       return false;

@@ -22,6 +22,10 @@ describe('martian sources reach no socket', () => {
     expect(deliveredTo('127.0.0.1', '224.1.1.1')).toEqual([]);
     expect(deliveredTo('10.1.0.2', '224.1.1.1')).toEqual([]); // ETH1's address
   });
+  it('an IPv4 multicast source is dropped (ip_mc_validate_source: ipv4_is_multicast(saddr) -> -EINVAL)', () => {
+    expect(deliveredTo('224.5.6.7', '224.1.1.1')).toEqual([]);
+    expect(deliveredTo('239.255.255.255', '224.0.0.251')).toEqual([]);
+  });
   it('0.0.0.0/8 is dropped except towards 224.0.0.0/24', () => {
     expect(deliveredTo('0.1.2.3', '224.1.1.1')).toEqual([]);
     expect(deliveredTo('0.1.2.3', '224.0.0.251')).toEqual(['s']);
