@@ -7,9 +7,6 @@ export function multicastScope(group: IpAddr): number {
   return Number((group.value >> 112n) & 0xfn);
 }
 
-/** Node-local (1) is below link-local (2); include/net/ipv6.h IPV6_ADDR_SCOPE_LINKLOCAL = 0x02. */
-export const IPV6_SCOPE_LINKLOCAL = 2;
-
 const SOLICITED_NODE_PREFIX = 0xff0200000000000000000001ff000000n;
 
 /** ff02::1:ff00:0 | low 24 bits (include/net/addrconf.h addrconf_addr_solict_mult). */
