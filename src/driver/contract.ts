@@ -3,7 +3,8 @@
 //  - after an accepted program: every listed MAC accepted (no loss), PROMISC -> every frame,
 //    ALLMULTI -> every multicast frame (what IFF_PROMISC / IFF_ALLMULTI promise in
 //    include/uapi/linux/if.h and what ndo_set_rx_mode implementations honour);
-//  - a refused program (with unchanged flags) leaves acceptance as it was;
+//  - a refused program leaves acceptance as it was (with other flags: the previous list is still
+//    accepted, whatever the flags did);
 //  - acceptance after program(flags, S) depends only on (flags, set of S) ("list" drivers: on
 //    the sequence S), not on earlier programs: this catches stale entries and sticky
 //    all-multicast without knowing the driver's hash. Refusal too depends only on the request.
@@ -80,7 +81,7 @@ interface ProgrammedState {
   readonly label: string;
   /** Label of the state this one repeats when the same program was sent twice in a row. */
   readonly repeatOf?: string;
-  /** Set when a refused program (same flags) came after the program this state comes from. */
+  /** Set when a refused program came after the program this state comes from. */
   readonly refusedAt?: number;
 }
 
@@ -156,8 +157,17 @@ export class ContractChecker {
       };
     } else if (req.promisc !== this.state.promisc || req.allmulti !== this.state.allmulti) {
       // A refusal with other flags: the flags may or may not have taken effect (DPDK sets them
-      // by separate calls, lib/ethdev/rte_ethdev.c), so acceptance is not constrained here.
-      this.state = { key: `unknown#${at}`, program: null, promisc: req.promisc, allmulti: req.allmulti, label: `refused program #${at}` };
+      // by separate calls, lib/ethdev/rte_ethdev.c), but the list was refused, so the previous
+      // list must still be accepted, and a flag's promise holds only where both requests set it.
+      const kept = this.state.program;
+      this.state = {
+        key: `unknown#${at}`,
+        program: kept === null ? null : { ...kept, promisc: kept.promisc && req.promisc, allmulti: kept.allmulti && req.allmulti },
+        promisc: req.promisc,
+        allmulti: req.allmulti,
+        label: this.state.label,
+        refusedAt: at,
+      };
     } else {
       // A refusal with the same flags keeps the state, so the next answers must match it.
       this.state = { ...this.state, refusedAt: at };

@@ -75,7 +75,7 @@ describe('generic rules', () => {
     ]);
   });
 
-  it('refusal keeps state: same flags, answers must not move; other flags are not constrained', () => {
+  it('refusal keeps state: same flags, answers must not move; other flags leave unlisted MACs free', () => {
     expect(verdict([reset(), program([G1]), rx(G2, false), program([G1, G2, G3], { ok: false, error: 'ENOSPC' }), rx(G2, true)])).toEqual([
       'refusal keeps state',
       4,
@@ -93,6 +93,20 @@ describe('generic rules', () => {
         rx(G2, true),
       ]),
     ).toBeNull();
+  });
+
+  it('refusal keeps state with other flags too: the previous list stays accepted, a flag only where both set it', () => {
+    const refusedAllmulti = program([G1, G2, G3], { ok: false, error: 'ENOSPC' }, { promisc: false, allmulti: true });
+    // The table wiped by a refusal that also asked for ALLMULTI: G1 was listed and accepted.
+    expect(verdict([reset(), program([G1]), refusedAllmulti, rx(G1, false)])).toEqual(['refusal keeps state', 3]);
+    // ALLMULTI before and in the refused request: multicast is still owed.
+    const allmulti = { promisc: false, allmulti: true };
+    const refusedPromisc = program([G1, G2, G3], { ok: false, error: 'ENOSPC' }, { promisc: true, allmulti: true });
+    expect(verdict([reset(), program([G1], { ok: true }, allmulti), refusedPromisc, rx(G3, false)])).toEqual(['allmulti', 3]);
+    // PROMISC only in the refused request: foreign unicast may still be dropped.
+    expect(verdict([reset(), program([G1], { ok: true }, allmulti), refusedPromisc, rx(OTHER, false), rx(G1, true)])).toBeNull();
+    // ALLMULTI only before: the refusal may have dropped it, the listed G1 may not be.
+    expect(verdict([reset(), program([G1], { ok: true }, allmulti), program([G1, G2, G3], { ok: false, error: 'ENOSPC' }), rx(G3, false), rx(G1, true)])).toBeNull();
   });
 
   it('reset: two resets that answer differently', () => {
