@@ -46,6 +46,10 @@ describe('mcast-testbench check/replay --driver', () => {
     expectOneLineError(await runCli(['check', '--driver', 'x', '--driver-module', 'y']), 2, /cannot be used with option/);
     expectOneLineError(await runCli(['check', '--timeout', '5']), 2, /--timeout: only applies with --driver or --driver-module/);
     expectOneLineError(await runCli(['check', '--driver', 'x', '--timeout', 'soon']), 2, /must be a number of milliseconds/);
+    // Past 2^31 - 1 ms a Node timer fires at once: refused, not a timeout on the first request.
+    expectOneLineError(await runCli(['check', '--driver', 'x', '--timeout', '3000000000']), 2, /must be a number of milliseconds from 1 to 2147483647/);
+    expectOneLineError(await runCli(['check', '--driver-module', 'no/such/driver.mjs']), 2, /--driver-module: no\/such\/driver\.mjs: no such file/);
+    expectOneLineError(await runCli(['check', '--driver-module', 'examples']), 2, /--driver-module: examples: not a file/);
     expectOneLineError(await runCli(['check', '--driver-module', 'x.mjs', '--profile', 'tun']), 2, /cannot be used with option '--profile/);
   });
 });

@@ -1,5 +1,6 @@
 // The --driver, --driver-module and --timeout options of `check` and `replay`. Kept apart from
 // driver.ts so that parsing a command line does not load the driver machinery.
+import { statSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from '../../driver/defaults.ts';
 import type { DriverSource } from '../../driver/session.ts';
@@ -11,9 +12,14 @@ export interface DriverCliOptions {
   timeout?: number;
 }
 
+/** The longest delay a Node timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
 function timeoutValue(value: string): number {
   const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a number of milliseconds >= 1.');
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(`must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}.`);
+  }
   return n;
 }
 
@@ -43,7 +49,16 @@ export function driverSourceFrom(options: DriverCliOptions): DriverSource | null
     if (options.driver.trim() === '') throw new InputError('--driver', 'the driver command is empty');
     return { command: options.driver };
   }
-  if (options.driverModule !== undefined) return { module: options.driverModule };
+  if (options.driverModule !== undefined) {
+    let isFile = false;
+    try {
+      isFile = statSync(options.driverModule).isFile();
+    } catch {
+      throw new InputError('--driver-module', `${options.driverModule}: no such file`);
+    }
+    if (!isFile) throw new InputError('--driver-module', `${options.driverModule}: not a file`);
+    return { module: options.driverModule };
+  }
   if (options.timeout !== undefined) throw new InputError('--timeout', 'only applies with --driver or --driver-module');
   return null;
 }
