@@ -1,5 +1,8 @@
 // A driver that crashes, hangs, prints garbage or breaks the protocol is a driver error naming
 // the last request; the testbench never hangs and never leaves the child running.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDriverContract } from '../../src/driver/contract.ts';
@@ -135,6 +138,36 @@ describe('module drivers', () => {
     }));
     expect(e.kind).toBe('crash');
     expect(e.message).toBe('driver error (crash): "reset" threw: no hardware; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
+  });
+
+  it('a synchronous infinite loop times out and the worker running it is stopped', async () => {
+    session = await startModuleDriver(`${drivers}busy_loop.mjs`, QUIET);
+    await session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never });
+    const e = await failure(session.request({ op: 'program', promisc: false, allmulti: false, mc: [] }));
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toBe('driver error (timeout): no answer to "program" within 500 ms; last request: {"op":"program","promisc":false,"allmulti":false,"mc":[]}');
+    // The session is over: the next request is refused at once, not queued behind the loop.
+    const next = await failure(session.request({ op: 'rx', dst: 'ff:ff:ff:ff:ff:ff' as never }));
+    expect(next.kind).toBe('timeout');
+  });
+
+  it('a module is imported as plain node imports it: an ES module .js outside any package', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driver-module-'));
+    try {
+      const file = join(dir, 'my-driver.js');
+      writeFileSync(file, readFileSync(`${drivers}throwing.mjs`, 'utf8'));
+      session = await startModuleDriver(file, QUIET);
+      expect(session.hello.name).toBe('throwing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a module that exits its thread is a crash naming the request', async () => {
+    session = await startModuleDriver(`${drivers}exits.mjs`, QUIET);
+    const e = await failure(session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never }));
+    expect(e.kind).toBe('crash');
+    expect(e.message).toBe('driver error (crash): driver module\'s worker exited with status 7; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
   });
 
   it('an operation that never resolves times out', async () => {
