@@ -234,6 +234,8 @@ export interface ProgramStep {
 }
 
 export interface ContractRun {
+  /** The station MAC the run resets with (absent: DEFAULT_OWN_MAC). */
+  readonly own?: Mac;
   /** Multicast MACs the lists draw from; also probed. */
   readonly pool: readonly Mac[];
   /** More multicast MACs that are probed but never listed. */
@@ -261,6 +263,14 @@ const CANDIDATE_MACS: readonly Mac[] = [
 
 const multicastMacArb: fc.Arbitrary<Mac> = fc.constantFrom(...CANDIDATE_MACS);
 
+/**
+ * Station MACs a run resets with, so a driver that ignores `reset`'s MAC is caught by the
+ * station rule: the default first (what runs shrink to), QEMU's default NIC address
+ * (52:54:00:12:34:56, QEMU net/net.c qemu_macaddr_default_if_unset) and a
+ * globally administered one. None is OTHER_UNICAST_MAC.
+ */
+const STATION_MACS: readonly Mac[] = [DEFAULT_OWN_MAC, parseMac('52:54:00:12:34:56'), parseMac('00:1b:21:0a:0b:0c')];
+
 export const contractRunArb: fc.Arbitrary<ContractRun> = fc
   .record({
     pool: fc.uniqueArray(multicastMacArb, { minLength: 1, maxLength: POOL_MAX }),
@@ -275,8 +285,10 @@ export const contractRunArb: fc.Arbitrary<ContractRun> = fc
       }),
       { minLength: 1, maxLength: STEPS_MAX },
     ),
+    own: fc.constantFrom(...STATION_MACS),
   })
-  .map(({ pool, extraProbes, rawSteps }) => ({
+  .map(({ own, pool, extraProbes, rawSteps }) => ({
+    own,
     pool,
     extraProbes: extraProbes.filter((m) => !pool.includes(m)),
     steps: rawSteps.map((s) => ({
@@ -293,7 +305,8 @@ export const contractRunArb: fc.Arbitrary<ContractRun> = fc
  * different order ("set" drivers) or the same order ("list" drivers), probed again. The second
  * visit must answer like the first: that is the history-independence check.
  */
-export function buildScript(run: ContractRun, order: HelloAnswer['order'], own: Mac = DEFAULT_OWN_MAC): DriverRequest[] {
+export function buildScript(run: ContractRun, order: HelloAnswer['order']): DriverRequest[] {
+  const own = run.own ?? DEFAULT_OWN_MAC;
   const probes: Mac[] = [own, BROADCAST_MAC, OTHER_UNICAST_MAC, ...run.pool, ...run.extraProbes];
   const probe = (): DriverRequest[] => probes.map((dst) => ({ op: 'rx', dst }));
   const script: DriverRequest[] = [{ op: 'reset', mac: own }, ...probe()];

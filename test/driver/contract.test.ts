@@ -158,6 +158,15 @@ describe('buildScript', () => {
     expect(script.slice(1, 6)).toEqual([OWN, BCAST, OTHER, G1, G2].map((dst) => ({ op: 'rx', dst })));
   });
 
+  it('a run resets with its own station MAC and probes that one', () => {
+    const QEMU = parseMac('52:54:00:12:34:56');
+    const script = buildScript({ own: QEMU, pool: [G1], extraProbes: [], steps: [{ promisc: false, allmulti: false, mc: [0], twice: false }] }, 'set');
+    expect(script.filter((r) => r.op === 'reset')).toEqual([{ op: 'reset', mac: QEMU }, { op: 'reset', mac: QEMU }]);
+    expect(script[1]).toEqual({ op: 'rx', dst: QEMU });
+    // A driver that kept 02:00:00:00:00:02 as its address drops its real one: the station rule.
+    expect(verdict([[{ op: 'reset', mac: QEMU }, { ok: true }], rx(QEMU, false)])).toEqual(['station', 1]);
+  });
+
   it('"list" drivers are revisited with the same order', () => {
     const script = buildScript({ pool: [G1, G2], extraProbes: [], steps: [{ promisc: false, allmulti: false, mc: [1, 0], twice: false }] }, 'list');
     expect(script[13]).toEqual({ op: 'program', promisc: false, allmulti: false, mc: [G2, G1] });

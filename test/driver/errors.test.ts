@@ -55,7 +55,10 @@ describe('process drivers', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.failure.kind).toBe('driver-error');
-    expect(result.failure.message).toMatch(/\(timeout\): no answer to "rx" within 300 ms; last request: \{"op":"rx","dst":"02:00:00:00:00:02"\}/);
+    // The first rx of a run probes the station MAC the run reset with.
+    const station = (JSON.parse(result.failure.transcript[0]?.request ?? '{}') as { mac?: string }).mac;
+    expect(station).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect(result.failure.message).toContain(`(timeout): no answer to "rx" within 300 ms; last request: {"op":"rx","dst":"${station}"}`);
     const pid = (session as unknown as { transport: { child: { pid: number } } }).transport.child.pid;
     await session.close();
     session = null;
