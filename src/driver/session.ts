@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isProfileName } from '../nic/registry.ts';
+import { BROADCAST_MAC } from '../wire/mac.ts';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import {
   type AnswerFor,
@@ -125,7 +126,10 @@ class Session implements DriverSession {
     }
     const answer = validateAnswer(req, value);
     if (typeof answer === 'string') {
-      throw this.fail(new DriverError('protocol', line, `${answer}; got ${clip(raw)}`));
+      // Requests are pipelined: one extra line earlier shifts every later answer by one.
+      const shifted = otherOpAnswered(req, value);
+      const hint = shifted ? ` (a valid "${shifted}" answer: the answers may be out of step after an extra line earlier)` : '';
+      throw this.fail(new DriverError('protocol', line, `${answer}; got ${clip(raw)}${hint}`));
     }
     return answer;
   }
@@ -142,6 +146,20 @@ class Session implements DriverSession {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+/** Requests of every op, to ask whether an answer fits another op than the one it answers. */
+const SAMPLE_REQUESTS: readonly DriverRequest[] = [
+  { op: 'hello', protocol: DRIVER_PROTOCOL_VERSION },
+  { op: 'program', promisc: false, allmulti: false, mc: [] },
+  { op: 'rx', dst: BROADCAST_MAC },
+];
+
+/** The op (other than req's) whose answer `value` is, if any; reset and program share {"ok":true}. */
+function otherOpAnswered(req: DriverRequest, value: unknown): DriverRequest['op'] | null {
+  const same = req.op === 'reset' ? 'program' : req.op;
+  const other = SAMPLE_REQUESTS.find((r) => r.op !== same && typeof validateAnswer(r, value) !== 'string');
+  return other?.op ?? null;
 }
 
 function clip(s: string): string {

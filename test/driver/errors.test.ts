@@ -92,6 +92,16 @@ describe('process drivers', () => {
     expect(e.message).toContain('unsolicited output before this request');
   });
 
+  it('an extra answer while requests are in flight: the error says the answers may be out of step', async () => {
+    session = await startProcessDriver(`python3 ${drivers}chatty.py`, QUIET);
+    const reqs = [{ op: 'reset', mac: '02:00:00:00:00:02' }, { op: 'rx', dst: 'ff:ff:ff:ff:ff:ff' }] as never[];
+    const e = await failure(session.requestAll(reqs, () => {}));
+    expect(e.kind).toBe('protocol');
+    expect(e.message).toBe(
+      'driver error (protocol): rx answer must be {"accept":true|false}; got "{\\"ok\\": true}" (a valid "program" answer: the answers may be out of step after an extra line earlier); last request: {"op":"rx","dst":"ff:ff:ff:ff:ff:ff"}',
+    );
+  });
+
   it('forgetting to flush stdout times out on hello', async () => {
     // PYTHONUNBUFFERED (set on some CI machines) would hide the mistake. 3 s: far more than
     // python's start-up, so the timeout comes from the missing flush, not from a slow start.
