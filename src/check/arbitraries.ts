@@ -14,6 +14,7 @@ import { ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
+import { capacityModel } from '../report/capacity.ts';
 import { StepValidity } from './validity.ts';
 
 export interface ScenarioArbitraryOptions {
@@ -193,6 +194,9 @@ function interfacePools(spec: InterfaceSpec, idx: number): InterfacePools {
 
 // ---- intents -----------------------------------------------------------------------------
 
+/** The largest count threshold a fill intent crosses (mlx5-dpdk refuses from 128). */
+const FILL_MAX_LIMIT = 130;
+
 export type IntentKind =
   | 'join'
   | 'open'
@@ -203,7 +207,8 @@ export type IntentKind =
   | 'maddr'
   | 'promisc'
   | 'allmulti'
-  | 'burst';
+  | 'burst'
+  | 'fill';
 
 /** A step before it meets the state: its kind and six small numbers that pick from the pools. */
 export interface Intent {
@@ -227,7 +232,9 @@ export function intentArbitrary(options: { burst?: boolean } = {}): fc.Arbitrary
     { weight: 1, arbitrary: fc.constant('promisc' as const) },
     { weight: 1, arbitrary: fc.constant('allmulti' as const) },
   ];
-  if (options.burst ?? true) kinds.push({ weight: 1, arbitrary: fc.constant('burst' as const) });
+  if (options.burst ?? true) {
+    kinds.push({ weight: 1, arbitrary: fc.constant('burst' as const) }, { weight: 1, arbitrary: fc.constant('fill' as const) });
+  }
   return fc.record({
     kind: fc.oneof(...kinds),
     p: fc.tuple(pick, pick, pick, pick, pick, pick),
@@ -338,7 +345,7 @@ export class StepContext {
     return at(this.pools, p);
   }
 
-  /** The steps an intent becomes in this state (one, except for burst). Does not change the state. */
+  /** The steps an intent becomes in this state (one, except for burst and fill). Does not change the state. */
   stepsFor(intent: Intent): Step[] {
     const { p } = intent;
     switch (intent.kind) {
@@ -371,6 +378,30 @@ export class StepContext {
         for (let i = 0; i < count; i++) {
           const group = ipFromValue('ipv4', BigInt((0xef030000 | ((p[3] & 0xf) << 8) | (i + 1)) >>> 0)).text;
           steps.push({ op: 'join', socket, group, iface: pools.spec.name });
+        }
+        return steps;
+      }
+      case 'fill': {
+        // `ip maddr add` of distinct MACs until the device list passes the interface profile's
+        // count threshold (all-multicast or refusal, src/report/capacity.ts), then, half the
+        // time, 1-3 deletes back across it: bursts of joins stop at 30, and the catalog's
+        // thresholds are 32 to 128.
+        const pools = this.iface(p[0]);
+        const model = pools.spec.nic === undefined ? null : capacityModel(pools.spec.nic);
+        const limit = model === null ? null : (model.allMulticastFrom ?? model.refusedFrom);
+        // Up to mlx5's 128: a fill of tulip's 1000 made one check of tulip take minutes; that
+        // threshold is held by the catalog's own threshold property (test/nic/catalog).
+        if (limit === null || limit <= 0 || limit > FILL_MAX_LIMIT) return [];
+        // The list already holds 3-6 automatic entries: this crosses limit for any of them.
+        const count = Math.max(1, limit + 2 - (p[1] % 6));
+        const base = (p[2] & 0x3f) << 16;
+        const macs = Array.from({ length: count }, (_, i) => {
+          const v = (base + i) & 0x7fffff;
+          return macFromBytes([0x01, 0x00, 0x5e, v >> 16, (v >> 8) & 0xff, v & 0xff]);
+        });
+        const steps: Step[] = macs.map((mac) => ({ op: 'maddr', iface: pools.spec.name, mac, add: true }));
+        if (p[3] % 2 === 0) {
+          for (const mac of macs.slice(-(1 + (p[4] % 3)))) steps.push({ op: 'maddr', iface: pools.spec.name, mac, add: false });
         }
         return steps;
       }

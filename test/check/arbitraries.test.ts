@@ -101,6 +101,32 @@ describe('scenarioArbitrary', () => {
     );
   });
 
+  it.each([
+    ['virtio-qemu', 64],
+    ['e100', 64],
+    ['mlx5-dpdk', 127],
+    ['dpdk-vf:64', 64],
+  ])('%s: a good share of scenarios grows the device list past its threshold of %i and back', (profile, limit) => {
+    const samples = fc.sample(scenarioArbitrary({ profile }), { numRuns: 200, seed: SAMPLE_SEED });
+    // The largest and the final distinct-address count of ip maddr adds on one interface
+    // (the automatic entries come on top, so "limit" adds are past the threshold).
+    const sizes = samples.map((s) => {
+      const live = new Map<string, Set<string>>();
+      let most = 0;
+      for (const st of s.steps) {
+        if (st.op !== 'maddr') continue;
+        const set = live.get(st.iface) ?? new Set<string>();
+        live.set(st.iface, set);
+        if (st.add) set.add(st.mac);
+        else set.delete(st.mac);
+        most = Math.max(most, set.size);
+      }
+      return { most, end: Math.max(0, ...[...live.values()].map((x) => x.size)) };
+    });
+    expect(sizes.filter((x) => x.most >= limit).length / samples.length).toBeGreaterThan(0.1);
+    expect(sizes.filter((x) => x.most >= limit && x.end < x.most).length / samples.length).toBeGreaterThan(0.05);
+  });
+
   it('reaches the interesting cases often enough', () => {
     const samples = fc.sample(scenarioArbitrary({}), { numRuns: 300, seed: SAMPLE_SEED });
     const share = (pred: (s: Scenario) => boolean) => samples.filter(pred).length / samples.length;
