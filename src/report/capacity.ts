@@ -43,8 +43,48 @@ function exactRefusing(limit: number, structure: string): CapacityModel {
   return { fpRate: () => 0, allMulticastFrom: null, refusedFrom: limit + 1, structure };
 }
 
-/** Analytic models of the catalog profiles, from the constants of their driver sources. */
+/** tun: own MAC and broadcast take 2 of the 8 exact slots (src/nic/tun.ts programs them first). */
+const TUN_EXACT_GROUPS = 8 - 2;
+
+/**
+ * Analytic models of the teaching profiles (src/nic/*.ts); `report` draws them when named, its
+ * default is the catalog. null for profiles with no multicast filter to fill (accept-all, ldd3-nf).
+ */
+function teachingCapacityModel(name: string): CapacityModel | null {
+  switch (name) {
+    case 'allmulti-only':
+      return { fpRate: (n) => (n > 0 ? 1 : 0), allMulticastFrom: 1, refusedFrom: null, structure: 'no table: all multicast as soon as one group is joined' };
+    case 'hash64':
+      return { fpRate: (n) => hashFill(HASH64, n), allMulticastFrom: null, refusedFrom: null, structure: '64-bucket hash, never all multicast by count' };
+    case 'tun':
+      return {
+        fpRate: (n) => (n > TUN_EXACT_GROUPS ? hashFill(HASH64, n - TUN_EXACT_GROUPS) : 0),
+        allMulticastFrom: null,
+        refusedFrom: null,
+        structure: '8 exact slots (own MAC, broadcast, 6 groups), then 64-bucket hash',
+      };
+    default:
+      break;
+  }
+  const ff = /^ldd3-ff:([0-9]+)$/.exec(name);
+  if (ff) return exactThenAll(Number(ff[1]), `exact table of ${ff[1]}, all multicast above ${ff[1]}`);
+  const strict = /^exact-strict:([0-9]+)$/.exec(name);
+  if (strict) return exactRefusing(Number(strict[1]), `exact table of ${strict[1]}, longer lists refused`);
+  return null;
+}
+
+/** Whether `report` draws this profile by default: the catalog's, modelled on real drivers. */
+export function isCatalogCapacityProfile(name: string): boolean {
+  return catalogCapacityModel(name) !== null;
+}
+
+/** The analytic model of a profile's filter, from the constants of its source; null: none. */
 export function capacityModel(name: string): CapacityModel | null {
+  return catalogCapacityModel(name) ?? teachingCapacityModel(name);
+}
+
+/** Analytic models of the catalog profiles, from the constants of their driver sources. */
+function catalogCapacityModel(name: string): CapacityModel | null {
   const exactRars = E1000_RAR_ENTRIES - 1;
   switch (name) {
     case 'rtl8139':

@@ -41,9 +41,9 @@ export function registerReport(program: Command, cli: Cli): void {
     .option('--seed <n>', 'seed of the random groups and probes', seedValue, 1)
     .action(async (options: ReportCliOptions) => {
       const { resolveProfile, builtinProfiles } = await import('../../nic/registry.ts');
-      const { capacityModel } = await import('../../report/capacity.ts');
+      const { isCatalogCapacityProfile } = await import('../../report/capacity.ts');
       const { buildReport } = await import('../../report/index.ts');
-      const names = options.profile?.map((n) => checkProfileName(n)) ?? builtinProfiles().map((p) => p.name).filter((n) => capacityModel(n) !== null);
+      const names = options.profile?.map((n) => checkProfileName(n)) ?? builtinProfiles().map((p) => p.name).filter(isCatalogCapacityProfile);
       const profiles = [...new Set(names)].map(resolveProfile);
       const cannotWrite = (e: unknown): InputError =>
         new InputError('--out', `cannot write the report to ${JSON.stringify(options.out)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
