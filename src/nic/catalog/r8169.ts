@@ -31,7 +31,7 @@ export function r8169MarBit(layout: MarLayout, bucket: number): number {
 export interface R8169Driver {
   /** rtl_set_rx_mode's test `tp->mac_version > RTL_GIGA_MAC_VER_06`: does the driver swap? */
   readonly swapsMar: boolean;
-  /** RTL_GIGA_MAC_VER_35 (and 46/48): no multicast hardware filter. */
+  /** RTL_GIGA_MAC_VER_35: no multicast hardware filter (the 46/48 addition was reverted). */
   readonly noMulticastFilter: boolean;
 }
 
