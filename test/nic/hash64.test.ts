@@ -1,4 +1,4 @@
-// hash64 (8139too __set_rx_mode): buckets worked out by the test's own bitwise CRC.
+// hash64 (8139too __set_rx_mode): buckets worked out by the test's own bitwise CRC, and literal register words for the four classics (worked by hand) at the end.
 import { describe, expect, it } from 'vitest';
 import type { Mac } from '../../src/wire/mac.ts';
 import { BROADCAST, CLASSICS, OTHER_UNICAST, OWN, faults, make, mode } from './helpers.ts';
@@ -60,5 +60,29 @@ describe('hash64', () => {
     const nic = make('hash64', faults('ignore-promisc'));
     nic.program(mode([], { promisc: true }));
     expect(nic.accept(OTHER_UNICAST)).toBe(false);
+  });
+});
+
+describe('hash64 and tun: literal register words for the four classics', () => {
+  // Buckets from the zlib CRCs of test/nic/catalog/known-answers.test.ts, by hand:
+  // 01:00:5e:00:00:01 0x7fa32d9b >> 26 = 31, 01:00:5e:7f:ff:fa 0xae3c4afc >> 26 = 43,
+  // 33:33:00:00:00:01 0xf99baaba >> 26 = 62, 33:33:ff:00:00:01 0x76fb0ac1 >> 26 = 29.
+  // Word 0 holds buckets 0-31: bits 31 and 29 = 0xa0000000; word 1 buckets 32-63: bits
+  // 43 - 32 = 11 and 62 - 32 = 30 = 0x40000800.
+  const WORDS = ['0xa0000000', '0x40000800'];
+
+  it('hash64 (8139too mc_filter[0], mc_filter[1])', () => {
+    const nic = make('hash64');
+    nic.program(mode(CLASSICS));
+    expect(mar(nic)).toEqual(WORDS);
+  });
+
+  it('tun (struct tap_filter mask[0], mask[1]): only the addresses past the 8 exact slots are hashed', () => {
+    const nic = make('tun');
+    // Own MAC and broadcast take slots 0 and 1; six link-local groups fill slots 2-7.
+    const fillers = Array.from({ length: 6 }, (_, i) => `01:80:c2:00:00:0${i}` as Mac);
+    nic.program(mode([...fillers, ...CLASSICS]));
+    expect((nic.state() as { count: number; mask: unknown }).count).toBe(8);
+    expect((nic.state() as { mask: unknown }).mask).toEqual(WORDS);
   });
 });
