@@ -59,7 +59,22 @@ const listMac = fc.oneof({ weight: 24, arbitrary: multicastMac }, { weight: 1, a
 /** Lengths spread evenly over 0..38, not biased towards short lists. */
 const deviceList = fc.integer({ min: 0, max: 38 }).chain((n) => fc.array(listMac, { minLength: n, maxLength: n }));
 
-/** Tap programs: device lists of 0 to 38 addresses (requests of 2 to 40), with and without ALLMULTI, rarely PROMISC. */
+/**
+ * The aliasing classics, probed in every program and listed (after the random list, so past the
+ * 8 exact slots when it is long) in one program in four: 224.0.0.1, 239.255.255.250, ff02::1,
+ * ff02::1:ff00:1.
+ */
+const CLASSIC_MACS: readonly Mac[] = [
+  macFromBytes([0x01, 0x00, 0x5e, 0x00, 0x00, 0x01]),
+  macFromBytes([0x01, 0x00, 0x5e, 0x7f, 0xff, 0xfa]),
+  macFromBytes([0x33, 0x33, 0x00, 0x00, 0x00, 0x01]),
+  macFromBytes([0x33, 0x33, 0xff, 0x00, 0x00, 0x01]),
+];
+
+/**
+ * Tap programs: device lists of 0 to 38 random addresses, plus the 4 classics in one in four
+ * (requests of 2 to 44), with and without ALLMULTI, rarely PROMISC.
+ */
 export function tunProgramArbitrary(): fc.Arbitrary<TunProgramCase> {
   return fc
     .record({
@@ -70,11 +85,13 @@ export function tunProgramArbitrary(): fc.Arbitrary<TunProgramCase> {
       mc: deviceList,
       extra: fc.array(anyMac, { minLength: 8, maxLength: 16 }),
       fromList: fc.array(fc.nat(), { maxLength: 8 }),
+      // Last, so the fields above draw the same values for a seed as before it was added.
+      classics: fc.integer({ min: 0, max: 3 }),
     })
-    .map(({ ownMac, pick, allmulti, mc, extra, fromList }) => {
-      const rxMode: RxMode = { promisc: pick === 0, allmulti, mc };
+    .map(({ ownMac, pick, allmulti, mc, extra, fromList, classics }) => {
+      const rxMode: RxMode = { promisc: pick === 0, allmulti, mc: classics === 0 ? [...mc, ...CLASSIC_MACS.filter((c) => !mc.includes(c))] : mc };
       const listed = fromList.map((i) => mc[i % Math.max(1, mc.length)]).filter((m): m is Mac => m !== undefined);
-      const probes = [...new Set<Mac>([ownMac, BROADCAST_MAC, ...listed, ...extra])];
+      const probes = [...new Set<Mac>([ownMac, BROADCAST_MAC, ...listed, ...extra, ...CLASSIC_MACS])];
       return { ownMac, rxMode, probes };
     });
 }

@@ -25,6 +25,15 @@ describe('tun profile against kernel-observed tap TX filter vectors', () => {
     expect(answers).toContain(false);
   });
 
+  it('the aliasing classics are probed in every vector and hashed (past the 8 exact slots) in some', () => {
+    const classics = ['01:00:5e:00:00:01', '01:00:5e:7f:ff:fa', '33:33:00:00:00:01', '33:33:ff:00:00:01'];
+    for (const v of file.vectors) expect(v.probes.map((p) => p.mac)).toEqual(expect.arrayContaining(classics));
+    const hashed = file.vectors.filter((v) => !v.rxMode.promisc && !v.rxMode.allmulti && classics.every((c) => v.request.addr.indexOf(c) >= 8));
+    expect(hashed.length).toBeGreaterThan(0);
+    // A hashed address sets its own bucket: the kernel passed every classic in those programs.
+    for (const v of hashed) for (const c of classics) expect(v.probes.find((p) => p.mac === c)?.accepted).toBe(true);
+  });
+
   it.each(file.vectors.map((v, i) => [i, v] as const))('vector %i: every probe as the kernel answered', (_i, v) => {
     const filter = resolveProfile('tun').create(parseMac(v.ownMac), NO_FAULTS);
     expect(filter.program({ promisc: v.rxMode.promisc, allmulti: v.rxMode.allmulti, mc: v.rxMode.mc.map((m) => parseMac(m)) })).toEqual({ ok: true });
