@@ -1,4 +1,4 @@
-// The in-process form of a driver (`mcast-testbench check --driver-module ./ldd3-ff.mjs`):
+// The module form of a driver, run in a worker thread (`mcast-testbench check --driver-module ./ldd3-ff.mjs`):
 // an ES module exporting hello, reset, program and rx. Each receives the request object the
 // process form would read as a line and returns (or resolves to) the answer object.
 // This one is LDD3 ch. 17.14 ff_set_multicast_list with a 4-entry exact table: PROMISC -> all;
