@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isFaultName, type FaultName } from '../src/faults.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
-import { replayScenario } from '../src/scenario/replay.ts';
+import { replayScenario } from '../src/check/replay.ts';
 import { SCENARIO_SCHEMA_ID } from '../src/scenario/types.ts';
 
 const ROOT = join(import.meta.dirname, '..');

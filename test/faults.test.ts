@@ -9,7 +9,7 @@ import { FAULT_PROFILES, faultCatalog, faultCatalogMarkdown } from '../src/check
 import { runCheck } from '../src/check/runner.ts';
 import { FAULTS, type FaultName, NO_FAULTS } from '../src/faults.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
-import { replayScenario } from '../src/scenario/replay.ts';
+import { replayScenario } from '../src/check/replay.ts';
 
 const SEED = 1;
 const RUNS = 100;

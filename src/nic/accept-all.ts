@@ -1,6 +1,6 @@
 // accept-all: veth. drivers/net/veth.c: veth_set_multicast_list is empty and veth_xmit hands
 // every frame to the peer, so there is no receive filter and every destination is accepted.
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

@@ -4,7 +4,7 @@
 // LDD3 text says): PROMISC -> all packets; ALLMULTI or a non-empty list -> all multicast;
 // an empty list -> own packets (station address and broadcast) only.
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

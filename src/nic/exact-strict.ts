@@ -5,7 +5,7 @@
 // before touching the table. Promiscuous and all-multicast are separate calls
 // (rte_eth_promiscuous_enable, rte_eth_allmulticast_enable) that always succeed.
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

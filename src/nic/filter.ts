@@ -1,7 +1,7 @@
 // The common NIC filter interface: what ndo_set_rx_mode programs and what the hardware accepts.
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 
 /** What ndo_set_rx_mode sees: the flags and the whole device list (dev->mc, in list order). */

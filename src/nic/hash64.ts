@@ -5,7 +5,7 @@
 // destination up with the same hash. 8139too's multicast_filter_limit (32) is not modelled:
 // this profile is the pure hash table.
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import { type Mac, isBroadcastMac, isMulticastMac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

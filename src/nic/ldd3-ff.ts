@@ -5,7 +5,7 @@
 //   mc_count == 0 -> ff_get_only_own_packets();
 //   else ff_clear_mc_list(); store every address; ff_get_packets_in_multicast_list().
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

@@ -3,7 +3,7 @@
 //   if (dev->flags & IFF_PROMISC) nf_get_all_packets(); else nf_get_only_own_packets();
 // "Own packets" are the station address plus broadcast; multicast is never received.
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

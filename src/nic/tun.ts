@@ -4,7 +4,7 @@
 // order; flags TUN_FLT_ALLMULTI when ALLMULTI; under PROMISC a filter of count 0 (disabled).
 // tun_net_mclist itself is empty: the kernel side never programs it, the backend does.
 import type { FaultSet } from '../faults.ts';
-import type { JsonValue } from '../scenario/types.ts';
+import type { JsonValue } from '../json.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';

@@ -94,13 +94,8 @@ export interface Scenario {
   readonly observed?: SimulateResult;
 }
 
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | readonly JsonValue[]
-  | { readonly [k: string]: JsonValue };
+export type { JsonValue } from '../json.ts';
+import type { JsonValue } from '../json.ts';
 
 export interface StepResult {
   readonly op: StepOp;

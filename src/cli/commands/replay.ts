@@ -29,7 +29,7 @@ export function registerReplay(program: Command, cli: Cli): void {
       const faults = faultSet(options.injectFault);
       // Every path must exist before anything runs.
       const files = paths.flatMap(findScenarioFiles);
-      const { replayScenario } = await import('../../scenario/replay.ts');
+      const { replayScenario } = await import('../../check/replay.ts');
       let code: number = EXIT.ok;
       for (const { path: file, skip } of files) {
         if (skip !== undefined) {

@@ -9,7 +9,7 @@
 // always accepts all multicast on it. (VER_46/VER_48 were added to that branch in 2023 and the
 // change was reverted for stable as "a quite big hammer"; this profile models VER_35 only.)
 import type { FaultSet } from '../../faults.ts';
-import type { JsonValue } from '../../scenario/types.ts';
+import type { JsonValue } from '../../json.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';

@@ -4,7 +4,7 @@
 // bit ether_crc(dst) >> 26 is set, bit n being bit (n & 7) of MAR byte (n >> 3): the driver
 // writes mc_filter[0] to MAR0 and mc_filter[1] to MAR4 as little-endian u32 (RTL_W32_F).
 import type { FaultSet } from '../../faults.ts';
-import type { JsonValue } from '../../scenario/types.ts';
+import type { JsonValue } from '../../json.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';

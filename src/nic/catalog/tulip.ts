@@ -9,7 +9,7 @@
 // CSR6 AcceptAllMulticast / AcceptAllPhys override the frame; in those modes the driver queues
 // no new setup frame, so the previous one stays loaded.
 import type { FaultSet } from '../../faults.ts';
-import type { JsonValue } from '../../scenario/types.ts';
+import type { JsonValue } from '../../json.ts';
 import { macEtherCrcLe } from '../../wire/crc.ts';
 import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';

@@ -1,11 +1,11 @@
 // Replaying a scenario: the model's result against the scenario's `expect`, and the step-by-step
 // model-versus-oracle comparison, unless the fixture's meta says `"oracle": false` (a fixture
 // that records a known divergence, e.g. a kernel-version difference the oracle does not model).
-import { checkScenario } from '../check/compare.ts';
 import type { FaultSet } from '../faults.ts';
+import { diffResults } from '../scenario/compare.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
-import { diffResults } from './compare.ts';
-import type { Scenario } from './types.ts';
+import { checkScenario } from './compare.ts';
 
 export interface ReplayOptions {
   /** Overrides the NIC profile of every interface. */

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
-import { replayScenario, usesOracle } from '../../src/scenario/replay.ts';
+import { replayScenario, usesOracle } from '../../src/check/replay.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/kernel-fact-ipv4-mapping-drops-bit-23.json');
