@@ -11,6 +11,14 @@ export const FAULTS = {
   'hash-low-bits': 'hash bucket from the low 6 CRC bits instead of the high 6 (ether_crc >> 26)',
   'refcount-not-decremented': 'leaving a group does not drop its device-list reference',
   'no-solicited-node': 'the solicited-node group of an IPv6 address is not joined',
+  'igmp-msf-11': 'an IPv4 membership takes an 11th source (igmp_max_msf is 10)',
+  'sfcount-exclude-kept': "an EXCLUDE membership that leaves keeps its count in the interface's merged filter, so the mode never switches back to INCLUDE",
+  'delivery-any-iface': "IPv4 delivery uses the socket's newest membership of the group on any interface, not the one of the arrival interface",
+  'e1000-filter-type-1': 'e1000:0 hashes groups into the MTA with mc_filter_type 1 ([46:35]) instead of 0 ([47:36])',
+  'tulip-perfect-15': 'tulip keeps 15 groups in the perfect setup frame (losing its broadcast entry) instead of switching to the hash table',
+  'qemu-table-65': "QEMU virtio-net's MAC table takes 65 entries before multi_overflow (MAC_TABLE_ENTRIES is 64)",
+  'rxconfig-zero-at-open': 'rtl8139 starts with RxConfig 0: broadcast and its own MAC dropped until the first rx-mode call',
+  'group-users-on-eaddrinuse': "a duplicate join (EADDRINUSE) still raises the interface group's users count",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

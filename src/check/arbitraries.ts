@@ -14,7 +14,7 @@ import { ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { capacityModel } from '../report/capacity.ts';
+import { resolveProfile } from '../nic/registry.ts';
 import { StepValidity } from './validity.ts';
 
 export interface ScenarioArbitraryOptions {
@@ -157,11 +157,14 @@ interface InterfacePools {
   readonly ipv4: readonly string[];
   readonly ipv6: readonly string[];
   readonly sources: Readonly<Record<SocketFamily, readonly string[]>>;
+  /** The interface's own addresses: listed as filter sources now and then (datagrams from them are martian). */
+  readonly own: Readonly<Record<SocketFamily, readonly string[]>>;
   /** Solicited-node groups of the interface's addresses and their ff05:: twins (same low 32 bits). */
   readonly solicited: readonly string[];
 }
 
-const SOURCE_HOSTS = [10, 11, 12, 13, 14, 15, 16, 17];
+/** 96 source hosts: a run of up to 66 distinct ones from any of the first 16 reaches a 65th IPv6 source (mld_max_msf 64). */
+const SOURCE_HOSTS = Array.from({ length: 96 }, (_, i) => 10 + i);
 
 /**
  * Datagram and filter sources for interface number `idx`: hosts of its subnets (10.99+I.0.0/24,
@@ -189,12 +192,12 @@ function interfacePools(spec: InterfaceSpec, idx: number): InterfacePools {
       solicited.push(sn.text, ipFromValue('ipv6', (0xff05n << 112n) | (sn.value & 0xffffffffn)).text);
     }
   }
-  return { spec, mac, ipv4, ipv6, sources: { ipv4: v4src, ipv6: v6src }, solicited: [...new Set(solicited)] };
+  return { spec, mac, ipv4, ipv6, sources: { ipv4: v4src, ipv6: v6src }, own: { ipv4, ipv6 }, solicited: [...new Set(solicited)] };
 }
 
 // ---- intents -----------------------------------------------------------------------------
 
-/** The largest count threshold a fill intent crosses (mlx5-dpdk refuses from 128). */
+/** The largest threshold a fill intent crosses (mlx5-dpdk's 127); tulip's 1000 is left to the driver contract. */
 const FILL_MAX_LIMIT = 130;
 
 export type IntentKind =
@@ -208,13 +211,18 @@ export type IntentKind =
   | 'promisc'
   | 'allmulti'
   | 'burst'
-  | 'fill';
+  | 'fill'
+  | 'filter-pair'
+  | 'twin-join';
 
 /** A step before it meets the state: its kind and six small numbers that pick from the pools. */
 export interface Intent {
   readonly kind: IntentKind;
   readonly p: readonly [number, number, number, number, number, number];
-  /** Source picks of a source-specific join (0-12 of them: beyond the IPv4 limit of 10). */
+  /**
+   * Source picks of a source-specific join: 0-12 random ones, or a run of 9-12 or 62-66 distinct
+   * ones, around igmp_max_msf (10) and mld_max_msf (64).
+   */
   readonly sources: readonly number[];
 }
 
@@ -233,14 +241,23 @@ export function intentArbitrary(options: { burst?: boolean } = {}): fc.Arbitrary
     { weight: 1, arbitrary: fc.constant('allmulti' as const) },
   ];
   if (options.burst ?? true) {
-    kinds.push({ weight: 1, arbitrary: fc.constant('burst' as const) }, { weight: 1, arbitrary: fc.constant('fill' as const) });
+    kinds.push(
+      { weight: 1, arbitrary: fc.constant('burst' as const) },
+      { weight: 1, arbitrary: fc.constant('fill' as const) },
+      { weight: 1, arbitrary: fc.constant('filter-pair' as const) },
+      { weight: 1, arbitrary: fc.constant('twin-join' as const) },
+    );
   }
+  const run = (min: number, max: number) =>
+    fc.tuple(fc.integer({ min, max }), fc.nat(15)).map(([n, from]) => Array.from({ length: n }, (_, i) => from + i));
   return fc.record({
     kind: fc.oneof(...kinds),
     p: fc.tuple(pick, pick, pick, pick, pick, pick),
     sources: fc.oneof(
-      { weight: 3, arbitrary: fc.constant([] as number[]) },
-      { weight: 2, arbitrary: fc.array(fc.nat(15), { minLength: 1, maxLength: 12 }) },
+      { weight: 6, arbitrary: fc.constant([] as number[]) },
+      { weight: 4, arbitrary: fc.array(fc.nat(15), { minLength: 1, maxLength: 12 }) },
+      { weight: 1, arbitrary: run(9, 12) },
+      { weight: 1, arbitrary: run(62, 66) },
     ),
   });
 }
@@ -303,7 +320,8 @@ export class StepContext {
 
   private group(family: SocketFamily, pools: InterfacePools, p: Intent['p']): string {
     const r = p[2] % 16;
-    if (r < 12) return at(this.groupPool(family, pools), p[3]);
+    // IPv6: 6 in 16 joins take a random group of a random scope (0 to 15, each ~2% of IPv6 joins).
+    if (r < (family === 'ipv6' ? 9 : 12)) return at(this.groupPool(family, pools), p[3]);
     if (r < 15) return family === 'ipv4' ? randomIpv4Group(p[3], p[4]) : randomIpv6Group(p[3], p[4], p[5]);
     return family === 'ipv4' ? at(IPV4_UNICAST, p[3]) : at(IPV6_UNICAST, p[3]);
   }
@@ -345,6 +363,14 @@ export class StepContext {
     return at(this.pools, p);
   }
 
+  /** Filter sources from picks; one pick in eight lists one of the interface's own addresses. */
+  private sourceList(family: SocketFamily, pools: InterfacePools, picks: readonly number[], p: number): string[] {
+    const sources = picks.map((s) => at(pools.sources[family], s));
+    const own = pools.own[family];
+    if (p % 8 === 0 && own.length > 0 && sources.length > 0) sources[0] = at(own, p >> 3);
+    return sources;
+  }
+
   /** The steps an intent becomes in this state (one, except for burst and fill). Does not change the state. */
   stepsFor(intent: Intent): Step[] {
     const { p } = intent;
@@ -358,9 +384,7 @@ export class StepContext {
         const pools = this.iface(p[1]);
         const group = this.group(family, pools, p);
         if (intent.sources.length === 0) return [{ op: 'join', socket, group, iface: pools.spec.name }];
-        const sources = intent.sources.map((s) => at(pools.sources[family], s));
-        const mode = p[5] % 2 === 0 ? 'include' : 'exclude';
-        return [{ op: 'join', socket, group, iface: pools.spec.name, mode, sources }];
+        return [{ op: 'join', socket, group, iface: pools.spec.name, mode: p[5] % 2 === 0 ? 'include' : 'exclude', sources: this.sourceList(family, pools, intent.sources, p[4]) }];
       }
       case 'burst': {
         // 21-30 joins of distinct groups on one IPv4 socket: past igmp_max_memberships (20).
@@ -381,17 +405,70 @@ export class StepContext {
         }
         return steps;
       }
+      case 'filter-pair': {
+        // Two sockets filter the same group on one interface (RFC 3376 3.2: the interface's
+        // merged filter, ip_mc_add_src / ip_mc_del_src per-mode counts): one INCLUDE {a, b}, the
+        // other plain (EXCLUDE {}) or EXCLUDE {b}; half the time the second leaves again (the
+        // interface's mode switches back to INCLUDE); then a datagram from a, b or another source.
+        const pools = this.iface(p[1]);
+        const family = this.family(p[0]);
+        const steps: Step[] = [];
+        const sockets = this.openSockets(family).slice(0, 2);
+        for (let k = 0; sockets.length < 2; k++) {
+          // New sockets on one port, bound to the wildcard: the one without a membership still
+          // receives what the interface's merged filter lets in (IP_MULTICAST_ALL).
+          const socket = `s${this.socketIds.length + k}`;
+          steps.push({ op: 'open', socket, family, bind: family === 'ipv4' ? '0.0.0.0' : '::', port: at(PORTS, p[5]) });
+          sockets.push(socket);
+        }
+        const [s1, s2] = sockets as [string, string];
+        const group = this.group(family, pools, [p[0], p[1], p[2] % 12, p[3], p[4], p[5]]);
+        const [a, b, c] = [0, 1, 2].map((i) => at(pools.sources[family], p[4] + i)) as [string, string, string];
+        const iface = pools.spec.name;
+        steps.push({ op: 'join', socket: s1, group, iface, mode: 'include', sources: [a, b] });
+        steps.push(p[2] % 2 === 0 ? { op: 'join', socket: s2, group, iface } : { op: 'join', socket: s2, group, iface, mode: 'exclude', sources: [b] });
+        if (p[3] % 2 === 0) steps.push({ op: 'leave', socket: s2, group, iface });
+        const port = this.ports.get(s1) ?? at(PORTS, p[5]);
+        steps.push({ op: 'send', id: `m${this.nextEvent}`, iface, src: at([a, b, c], p[5] >> 2), dst: group, port });
+        return steps;
+      }
+      case 'twin-join': {
+        // One socket joins the same group on two interfaces with different filters, the plain one
+        // first (so the INCLUDE one is the newest): IPv4 delivery must follow the membership of
+        // the arrival interface (ip_mc_sf_allow matches the ifindex); IPv6 takes the newest on
+        // any interface (inet6_mc_check). Then a datagram on each interface.
+        if (this.pools.length < 2) return [];
+        const family = this.family(p[0]);
+        const open = this.openSockets(family);
+        const steps: Step[] = [];
+        let socket: string;
+        if (open.length > 0) socket = at(open, p[1]);
+        else {
+          const o = this.open(p, family);
+          steps.push(o);
+          socket = (o as { socket: string }).socket;
+        }
+        const [first, second] = p[2] % 2 === 0 ? [this.pools[0], this.pools[1]] : [this.pools[1], this.pools[0]];
+        if (!first || !second) return steps;
+        const group = this.group(family, first, [p[0], p[1], p[2] % 12, p[3], p[4], p[5]]);
+        const a = at(first.sources[family], p[4]);
+        steps.push({ op: 'join', socket, group, iface: second.spec.name });
+        steps.push({ op: 'join', socket, group, iface: first.spec.name, mode: 'include', sources: [a] });
+        const port = this.ports.get(socket) ?? at(PORTS, p[5]);
+        for (const pools of [second, first]) {
+          const src = p[5] % 2 === 0 ? at(pools.sources[family], p[4]) : at(pools.sources[family], p[4] + 1);
+          steps.push({ op: 'send', id: `m${this.nextEvent + steps.filter((s) => s.op === 'send').length}`, iface: pools.spec.name, src, dst: group, port });
+        }
+        return steps;
+      }
       case 'fill': {
-        // `ip maddr add` of distinct MACs until the device list passes the interface profile's
-        // count threshold (all-multicast or refusal, src/report/capacity.ts), then, half the
-        // time, 1-3 deletes back across it: bursts of joins stop at 30, and the catalog's
-        // thresholds are 32 to 128.
+        // `ip maddr add` of distinct MACs until the device list passes one of the interface
+        // profile's thresholds (NicProfile.thresholds: table full, hash mode, all-multicast,
+        // refusal), then, half the time, 1-3 deletes back across it: bursts of joins stop at 30.
         const pools = this.iface(p[0]);
-        const model = pools.spec.nic === undefined ? null : capacityModel(pools.spec.nic);
-        const limit = model === null ? null : (model.allMulticastFrom ?? model.refusedFrom);
-        // Up to mlx5's 128: a fill of tulip's 1000 made one check of tulip take minutes; that
-        // threshold is held by the catalog's own threshold property (test/nic/catalog).
-        if (limit === null || limit <= 0 || limit > FILL_MAX_LIMIT) return [];
+        const thresholds = pools.spec.nic === undefined ? [] : resolveProfile(pools.spec.nic).thresholds.filter((t) => t > 0 && t <= FILL_MAX_LIMIT);
+        if (thresholds.length === 0) return [];
+        const limit = at(thresholds, p[5]) + 1;
         // The list already holds 3-6 automatic entries: this crosses limit for any of them.
         const count = Math.max(1, limit + 2 - (p[1] % 6));
         const base = (p[2] & 0x3f) << 16;
@@ -445,7 +522,9 @@ export class StepContext {
           const family = parseIp(m.group).family;
           const pools = this.pools.find((x) => x.spec.name === m.iface) ?? this.iface(0);
           const port = p[4] % 4 === 3 ? UNBOUND_PORT : (this.ports.get(m.socket) ?? at(PORTS, p[4]));
-          const src = m.sources.length > 0 && p[5] % 3 !== 2 ? at(m.sources, p[5] >> 2) : at(pools.sources[family], p[5] >> 3);
+          // A listed own address is never a datagram's source (static validation: martian).
+          const listed = m.sources.filter((s) => !pools.own[family].includes(s));
+          const src = listed.length > 0 && p[5] % 3 !== 2 ? at(listed, p[5] >> 2) : at(pools.sources[family], p[5] >> 3);
           return [{ op: 'send', id: `m${this.nextEvent}`, iface: m.iface, src, dst: m.group, port }];
         }
         const pools = this.iface(p[0]);

@@ -9,7 +9,7 @@ import { etherCrc } from '../wire/crc.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
-export type ViolationKind = 'error' | 'device-list' | 'counters' | 'loss' | 'leak' | 'sockets';
+export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
 
 export interface Violation {
   /** Index of the step after which the invariant broke; -1: right after creating the interfaces. */
@@ -56,6 +56,27 @@ export const BUCKET_PROBE_MACS: readonly string[] = (() => {
   }
   return [...byBucket.values()];
 })();
+
+/** Device-list entries (the newest) whose single-bit neighbours are probed after each change. */
+const NEIGHBOUR_ENTRIES = 2;
+
+/**
+ * The MACs that differ from `mac` in one bit of its last two octets: a filter that hashes the
+ * wrong address bits (e1000's mc_filter_type, a CRC taken over the wrong bits) accepts some
+ * neighbour the right hash rejects, or the other way round, wherever the table is.
+ */
+export function neighbourMacs(mac: string): string[] {
+  const octets = parseMac(mac).split(':').map((h) => Number.parseInt(h, 16));
+  const out: string[] = [];
+  for (let bit = 0; bit < 16; bit++) {
+    const o = octets.slice();
+    const i = bit < 8 ? 4 : 5;
+    o[i] = (o[i] as number) ^ (1 << (bit & 7));
+    const text = o.map((x) => x.toString(16).padStart(2, '0')).join(':');
+    if (text !== BROADCAST_MAC) out.push(text);
+  }
+  return out;
+}
 
 /**
  * Steps that change neither the device list, nor the flags, nor the NIC: the state checks after
@@ -142,6 +163,39 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       }
     }
 
+    const modelGroups = pair.host.groups(name).map((g) => `${g.group} users ${g.users}`);
+    const oracleGroups = pair.oracle.groups(name).map((g) => `${g.group} users ${g.users}`);
+    if (modelGroups.join(', ') !== oracleGroups.join(', ')) {
+      const extra = multisetDiff(modelGroups, oracleGroups);
+      const missing = multisetDiff(oracleGroups, modelGroups);
+      out.push({
+        stepIndex,
+        kind: 'groups',
+        message: `${name}: group records differ ${where} (/proc/net/igmp, igmp6 users): model has ${extra.join(', ') || 'nothing more'}, oracle expects ${missing.join(', ') || 'nothing more'}`,
+      });
+    }
+    const modelGlobal = pair.host.globalMacs(name).join(', ');
+    const oracleGlobal = pair.oracle.globalMacs(name).join(', ');
+    if (modelGlobal !== oracleGlobal) {
+      out.push({
+        stepIndex,
+        kind: 'device-list',
+        message: `${name}: global_use differs ${where} (/proc/net/dev_mcast): model [${modelGlobal}], oracle [${oracleGlobal}]`,
+      });
+    }
+
+    if (stepIndex === -1) {
+      for (const mac of [spec.mac.toLowerCase(), BROADCAST_MAC]) {
+        if (pair.oracle.classifyAtOpen(name, mac) === 'must' && !pair.host.nicAcceptsAtOpen(name, parseMac(mac))) {
+          out.push({
+            stepIndex,
+            kind: 'loss',
+            message: `${name} (${profile}): NIC drops ${mac} at open, before the first rx-mode call; the oracle says it must accept it`,
+          });
+        }
+      }
+    }
+
     const mc = pair.host.counters(name);
     const oc = pair.oracle.counters(name);
     if (mc.promisc !== oc.promisc || mc.allmulti !== oc.allmulti) {
@@ -160,6 +214,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       ...CLASSIC_MACS,
       ...FIXED_PROBE_MACS,
       ...BUCKET_PROBE_MACS,
+      ...modelList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => neighbourMacs(e.mac)),
     ]);
     for (const mac of probes) {
       const verdict = pair.oracle.classify(name, mac) as Verdict;

@@ -16,6 +16,14 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'hash-low-bits': ['hash64', 'tun'],
   'refcount-not-decremented': ['accept-all'],
   'no-solicited-node': ['accept-all'],
+  'igmp-msf-11': ['accept-all'],
+  'sfcount-exclude-kept': ['accept-all'],
+  'delivery-any-iface': ['accept-all'],
+  'e1000-filter-type-1': ['e1000:0'],
+  'tulip-perfect-15': ['tulip'],
+  'qemu-table-65': ['virtio-qemu'],
+  'rxconfig-zero-at-open': ['rtl8139'],
+  'group-users-on-eaddrinuse': ['accept-all'],
 };
 
 /** Where each fault lives, for the table. */
@@ -29,6 +37,14 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile'>> = {
   'hash-low-bits': 'NIC profile',
   'refcount-not-decremented': 'host model',
   'no-solicited-node': 'host model',
+  'igmp-msf-11': 'host model',
+  'sfcount-exclude-kept': 'host model',
+  'delivery-any-iface': 'host model',
+  'e1000-filter-type-1': 'NIC profile',
+  'tulip-perfect-15': 'NIC profile',
+  'qemu-table-65': 'NIC profile',
+  'rxconfig-zero-at-open': 'NIC profile',
+  'group-users-on-eaddrinuse': 'host model',
 };
 
 export interface FaultCatalogRow {

@@ -33,7 +33,10 @@ export interface CheckFailure {
   profile: string;
   property: string;
   message: string;
+  /** The run's seed (--seed); the replay line names it with the profile. */
   seed: number;
+  /** The seed fast-check ran this profile with: profileSeed(seed, profile). */
+  profileSeed: number;
   path: string;
   steps: Step[];
   fixture?: string;
@@ -176,19 +179,20 @@ async function runProperty(
     around,
     ...(replay?.replayPath !== undefined ? { replayPath: replay.replayPath } : {}),
   });
+  const fcSeed = profileSeed(seed, profile);
   const details = fc.check(prop as fc.IProperty<[unknown]>, {
     numRuns: o.runs,
-    seed,
+    seed: fcSeed,
     ...(replay ? { path: replay.fcPath, endOnFailure: true } : {}),
   });
   if (!details.failed) {
-    o.log(`ok   ${profile} ${property} (${details.numRuns} runs, seed ${seed})`);
+    o.log(`ok   ${profile} ${property} (${details.numRuns} runs, seed ${seed}, profile seed ${fcSeed})`);
     return null;
   }
   if (details.counterexample === null || details.counterexamplePath === null) {
     const message = details.interrupted ? 'interrupted before any run completed' : `gave up: ${details.numSkips} skipped runs`;
     o.log(`FAIL ${profile} ${property}: ${message}`);
-    return { profile, property, message, seed, path: '', steps: [] };
+    return { profile, property, message, seed, profileSeed: fcSeed, path: '', steps: [] };
   }
 
   const shrunk = counterexampleScenario(property, details.counterexample[0]);
@@ -214,7 +218,7 @@ async function runProperty(
     steps,
   };
 
-  o.log(`FAIL ${profile} ${property}: ${message}`);
+  o.log(`FAIL ${profile} ${property} (seed ${seed}, profile seed ${fcSeed}): ${message}`);
   o.log(`  interfaces: ${JSON.stringify(interfaces)}`);
   o.log(`  shrunk counterexample (${steps.length} steps, ${details.numShrinks} shrinks):`);
   for (const s of steps) o.log(`  ${JSON.stringify(s)}`);
@@ -240,6 +244,7 @@ async function runProperty(
         profile,
         property,
         seed,
+        profileSeed: fcSeed,
         path,
         faults: [...o.faults],
         violation: message,
@@ -258,7 +263,21 @@ async function runProperty(
   } catch (e) {
     o.log(`  (could not save the fixture: ${errorText(e)})`);
   }
-  return { profile, property, message, seed, path, steps, ...(fixture !== undefined ? { fixture } : {}) };
+  return { profile, property, message, seed, profileSeed: fcSeed, path, steps, ...(fixture !== undefined ? { fixture } : {}) };
+}
+
+/**
+ * The seed one profile runs with, derived from the run's seed and the profile's name (FNV-1a
+ * over both), so that a run over 30 profiles explores 30 different sets of scenarios while
+ * `--seed S --profile P` alone reproduces profile P's part of a run with seed S.
+ */
+export function profileSeed(seed: number, profile: string): number {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}/${profile}`) {
+    h ^= ch.codePointAt(0) as number;
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
 }
 
 export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {

@@ -56,6 +56,8 @@ function record(scenario: Scenario): { logs: NicLog[]; sockets: Map<number, read
     name: 'driver-under-test',
     source: 'docs/driver-protocol.md',
     summary: 'the driver under test, recorded',
+    thresholds: [],
+    sharesUnicast: false,
     create(ownMac: Mac): NicFilter {
       const log: NicLog = { ownMac, requests: [{ op: 'reset', mac: ownMac }], frames: [] };
       logs.push(log);

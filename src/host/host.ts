@@ -225,7 +225,13 @@ export class Host {
   /** __ip_mc_join_group (net/ipv4/igmp.c) / __ipv6_sock_mc_join (net/ipv6/mcast.c). */
   private joinGroup(sock: UdpSocket, group: IpAddr, iface: HostInterface, mode: FilterMode): Errno | null {
     if (!isMulticastIp(group)) return 'EINVAL';
-    if (sock.membership(group, iface)) return 'EADDRINUSE';
+    if (sock.membership(group, iface)) {
+      if (this.faults.has('group-users-on-eaddrinuse')) {
+        const rec = iface.group(group);
+        if (rec) rec.users++;
+      }
+      return 'EADDRINUSE';
+    }
     if (sock.family === 'ipv4' && sock.memberships.length >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
     sock.memberships.unshift({ group, iface, sfmode: mode, sources: null });
     iface.incGroup(group, mode);
@@ -253,7 +259,7 @@ export class Host {
       rec?.delSources(pmc.sfmode, [], false);
       pmc.sfmode = omode;
     }
-    const max = sock.family === 'ipv4' ? IGMP_MAX_MSF : MLD_MAX_MSF;
+    const max = sock.family === 'ipv4' ? IGMP_MAX_MSF + (this.faults.has('igmp-msf-11') ? 1 : 0) : MLD_MAX_MSF;
     if (pmc.sources && pmc.sources.length >= max) return 'ENOBUFS';
     if (!pmc.sources) pmc.sources = [];
     if (pmc.sources.includes(source.text)) return 'EADDRNOTAVAIL';
@@ -282,7 +288,9 @@ export class Host {
 
   /** ip_mc_leave_src + ip_mc_dec_group (ip6_mc_leave_src + __ipv6_dev_mc_dec). */
   private dropMembership(m: Membership): void {
-    m.iface.group(m.group)?.delSources(m.sfmode, m.sources ?? [], false);
+    // delta = true leaves sfcount[mode] as it was: what the 'sfcount-exclude-kept' fault does to EXCLUDE.
+    const keepCount = m.sfmode === 'exclude' && this.faults.has('sfcount-exclude-kept');
+    m.iface.group(m.group)?.delSources(m.sfmode, m.sources ?? [], keepCount);
     m.iface.decGroup(m.group);
   }
 
@@ -311,7 +319,7 @@ export class Host {
       // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
       if (!sock.bound || sock.family !== dst.family || sock.port !== dport) continue;
       if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
-      if (!sock.filterAllows(dst, iface, src)) continue;
+      if (!sock.filterAllows(dst, iface, src, this.faults.has('delivery-any-iface'))) continue;
       receivers.push(sock.id);
     }
     receivers.sort();
@@ -385,6 +393,28 @@ export class Host {
   /** Users of the interface's group record (0 when absent): /proc/net/igmp, /proc/net/igmp6. */
   groupUsers(iface: string, group: string): number {
     return this.iface(iface, iface).group(ipOf(group, 'group'))?.users ?? 0;
+  }
+
+  /** Every group record of the interface with its users, sorted by group text. */
+  groups(iface: string): { group: string; users: number }[] {
+    return this.iface(iface, iface)
+      .groupRecords()
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  }
+
+  /** The device-list entries with global_use set (`ip maddr add`): /proc/net/dev_mcast's 4th column. */
+  globalMacs(iface: string): Mac[] {
+    return this.iface(iface, iface)
+      .deviceList.entriesInOrder()
+      .filter((ha) => ha.globalUse)
+      .map((ha) => ha.addr)
+      .sort();
+  }
+
+  /** A fresh filter of the interface's profile, as the driver leaves it at open before the first rx-mode call. */
+  nicAcceptsAtOpen(iface: string, mac: Mac): boolean {
+    const i = this.iface(iface, iface);
+    return i.profile.create(i.mac, this.faults).accept(mac);
   }
 
   /** Socket ids currently open, in opening order. */

@@ -34,6 +34,7 @@ export class HostInterface {
   readonly deviceList = new DeviceList();
   readonly flags = new DeviceFlags();
   readonly nic: NicFilter;
+  readonly profile: NicProfile;
   /** Group records of both families, keyed by canonical group text (the texts never collide). */
   private readonly groups = new Map<string, GroupRecord>();
   /** What ndo_set_rx_mode saw last; nothing until the device is up. */
@@ -47,6 +48,7 @@ export class HostInterface {
     this.ipv4 = config.ipv4;
     this.ipv6 = config.ipv6;
     this.disableIpv6 = config.disableIpv6;
+    this.profile = config.profile;
     this.nic = config.profile.create(config.mac, faults);
 
     // Register: net/ipv6/addrconf.c ipv6_add_dev joins ff01::1 then ff02::1, also with disable_ipv6.
@@ -91,6 +93,11 @@ export class HostInterface {
 
   group(group: IpAddr): GroupRecord | undefined {
     return this.groups.get(group.text);
+  }
+
+  /** Every group record with its users, in no particular order (/proc/net/igmp, /proc/net/igmp6). */
+  groupRecords(): { group: string; users: number }[] {
+    return Array.from(this.groups.values(), (r) => ({ group: r.key, users: r.users }));
   }
 
   /**

@@ -43,9 +43,10 @@ export class UdpSocket {
    * matches the group alone and takes the first (newest) membership on any interface. Without a
    * membership the socket receives (IP_MULTICAST_ALL / IPV6_MULTICAST_ALL default to 1).
    */
-  filterAllows(group: IpAddr, iface: HostInterface, source: IpAddr): boolean {
+  filterAllows(group: IpAddr, iface: HostInterface, source: IpAddr, anyInterface = false): boolean {
     let m: Membership | undefined;
-    if (this.family === 'ipv4') {
+    // anyInterface: the 'delivery-any-iface' fault gives IPv4 the IPv6 lookup.
+    if (this.family === 'ipv4' && !anyInterface) {
       m = this.membership(group, iface);
     } else {
       m = this.memberships.find((x) => x.group.value === group.value);

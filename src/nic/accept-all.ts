@@ -28,5 +28,6 @@ export const acceptAll = fixedFamily({
   base: 'accept-all',
   source: 'drivers/net/veth.c (veth_set_multicast_list is empty)',
   summary: 'veth: no receive filter, every frame accepted',
+  thresholds: [],
   create: () => new VethFilter(),
 });

@@ -40,5 +40,7 @@ export const allmultiOnly = fixedFamily({
   base: 'allmulti-only',
   source: 'LDD3 ch. 17.14 (class 2: all multicast or none)',
   summary: 'all multicast whenever the device list is non-empty or ALLMULTI; everything with PROMISC',
+  // Empty list: no multicast; one entry: all multicast.
+  thresholds: [0],
   create: (ownMac, faults) => new AllmultiOnlyFilter(ownMac, faults),
 });

@@ -66,5 +66,6 @@ export const exactStrict = parameterisedFamily({
   source: 'drivers/net/mlx5/mlx5_mac.c mlx5_set_mc_addr_list; lib/ethdev/rte_ethdev.c rte_eth_dev_set_mc_addr_list',
   summary: (n) => `DPDK-style exact table of ${n}: a longer list is refused (ENOSPC), the previous list stays`,
   parameter: { meaning: 'exact table entries', min: 0, max: MC_TABLE_SIZE_MAX, default: MC_TABLE_SIZE_DEFAULT },
+  thresholds: (n) => [n],
   create: (n, ownMac, faults) => new ExactStrictFilter(n, ownMac, faults),
 });

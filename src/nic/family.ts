@@ -22,6 +22,12 @@ interface FamilyInfo {
   readonly summary: string;
 }
 
+/** The thresholds of NicProfile, declared by the profile's file. */
+interface ThresholdInfo {
+  readonly thresholds: readonly number[];
+  readonly sharesUnicast?: boolean;
+}
+
 export interface FixedFamily extends FamilyInfo {
   readonly parameter?: undefined;
   readonly profile: () => NicProfile;
@@ -35,14 +41,15 @@ export interface ParameterisedFamily extends FamilyInfo {
 export type ProfileFamily = FixedFamily | ParameterisedFamily;
 
 /** A profile without parameter: its name is `base`. */
-export function fixedFamily(info: {
+export function fixedFamily(info: ThresholdInfo & {
   base: string;
   source: string;
   summary: string;
   create: (ownMac: Mac, faults: FaultSet) => NicFilter;
 }): FixedFamily {
-  const { base, source, summary, create } = info;
-  return { base, source, summary, profile: () => ({ name: base, source, summary, create }) };
+  const { base, source, summary, create, thresholds } = info;
+  const sharesUnicast = info.sharesUnicast ?? false;
+  return { base, source, summary, profile: () => ({ name: base, source, summary, thresholds, sharesUnicast, create }) };
 }
 
 /** A profile family "base:N"; `summary(n)` reads "... N ..." for the family when n is 'N'. */
@@ -51,9 +58,13 @@ export function parameterisedFamily(info: {
   source: string;
   summary: (n: number | 'N') => string;
   parameter: ProfileParameter;
+  /** The thresholds of the profile with parameter n. */
+  thresholds: (n: number) => readonly number[];
+  sharesUnicast?: boolean;
   create: (n: number, ownMac: Mac, faults: FaultSet) => NicFilter;
 }): ParameterisedFamily {
-  const { base, source, summary, parameter, create } = info;
+  const { base, source, summary, parameter, create, thresholds } = info;
+  const sharesUnicast = info.sharesUnicast ?? false;
   return {
     base,
     source,
@@ -63,6 +74,8 @@ export function parameterisedFamily(info: {
       name: `${base}:${n}`,
       source,
       summary: summary(n),
+      thresholds: thresholds(n),
+      sharesUnicast,
       create: (ownMac: Mac, faults: FaultSet) => create(n, ownMac, faults),
     }),
   };

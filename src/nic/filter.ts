@@ -4,11 +4,17 @@ import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 
-/** What ndo_set_rx_mode sees: the flags and the whole device list (dev->mc, in list order). */
+/** What ndo_set_rx_mode sees: the flags and the whole device lists (dev->mc, dev->uc, in list order). */
 export interface RxMode {
   readonly promisc: boolean;
   readonly allmulti: boolean;
   readonly mc: readonly Mac[];
+  /**
+   * Secondary unicast addresses (dev->uc, net/core/dev_addr_lists.c dev_uc_add); absent: none.
+   * Devices that keep them in the same table as the groups (QEMU virtio-net, e1000's RARs) have
+   * fewer entries left for multicast.
+   */
+  readonly uc?: readonly Mac[];
 }
 
 export type ProgramResult = { readonly ok: true } | { readonly ok: false; readonly error: Errno };
@@ -34,6 +40,14 @@ export interface NicProfile {
   readonly source: string;
   /** One line a person reads in `mcast-testbench profiles`. */
   readonly summary: string;
+  /**
+   * Multicast list lengths at which the filter changes behaviour, as data: a list of t entries is
+   * handled one way, t + 1 another (exact table full, hash mode, all-multicast, refusal). The
+   * contract and the scenario generators program lists around each one; [] for none.
+   */
+  readonly thresholds: readonly number[];
+  /** True when secondary unicast addresses (RxMode.uc) take entries of the same table, moving the thresholds down by their count. */
+  readonly sharesUnicast: boolean;
   /** A fresh filter for a device with this station MAC, in its reset state. */
   create(ownMac: Mac, faults: FaultSet): NicFilter;
 }

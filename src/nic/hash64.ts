@@ -82,5 +82,7 @@ export const hash64 = fixedFamily({
   base: 'hash64',
   source: 'drivers/net/ethernet/realtek/8139too.c __set_rx_mode',
   summary: '64-bit multicast hash at ether_crc >> 26 (8139too); ALLMULTI -> all multicast; PROMISC -> all',
+  // A hash never overflows and has no count limit here.
+  thresholds: [],
   create: (ownMac, faults) => new Hash64Filter(ownMac, faults),
 });

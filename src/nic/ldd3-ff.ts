@@ -69,5 +69,6 @@ export const ldd3Ff = parameterisedFamily({
   source: 'LDD3 ch. 17.14 ff_set_multicast_list',
   summary: (n) => `exact table of ${n}; more than ${n} entries or ALLMULTI -> all multicast; PROMISC -> all`,
   parameter: { meaning: 'exact table entries (FF_TABLE_SIZE)', min: 0, max: FF_TABLE_SIZE_MAX, default: FF_TABLE_SIZE_DEFAULT },
+  thresholds: (n) => [n],
   create: (n, ownMac, faults) => new FfFilter(n, ownMac, faults),
 });

@@ -36,5 +36,7 @@ export const ldd3Nf = fixedFamily({
   base: 'ldd3-nf',
   source: 'LDD3 ch. 17.14 nf_set_multicast_list',
   summary: 'no multicast filter: own MAC and broadcast only, everything when PROMISC',
+  // No table at all: the list's length never matters.
+  thresholds: [],
   create: (ownMac, faults) => new NfFilter(ownMac, faults),
 });

@@ -101,5 +101,7 @@ export const tun = fixedFamily({
   base: 'tun',
   source: 'drivers/net/tun.c update_filter / run_filter (TUNSETTXFILTER)',
   summary: 'tap TX filter: own MAC, broadcast and the first 6 groups exact, the rest in a 64-bit hash; PROMISC disables it',
+  // Own MAC and broadcast take 2 of the FLT_EXACT_COUNT exact slots: the 7th group is hashed.
+  thresholds: [FLT_EXACT_COUNT - 2],
   create: (ownMac, faults) => new TapTxFilter(ownMac, faults),
 });

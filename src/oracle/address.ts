@@ -39,6 +39,11 @@ export function parseInterfaceAddress(text: string, where: string): OracleIp {
   return ip;
 }
 
+/** Canonical text of an address (dotted quad, RFC 5952), as /proc and the scenario format show it. */
+export function ipText(family: SocketFamily, value: bigint): string {
+  return family === 'ipv4' ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+}
+
 export function ipKey(ip: OracleIp): string {
   return `${ip.family}/${ip.value.toString(16)}`;
 }

@@ -8,8 +8,10 @@ import { type Errno, InputError } from '../errors.ts';
 import type { DeviceListEntry, InterfaceSpec, SocketFamily, Step } from '../scenario/types.ts';
 import {
   type OracleIp,
+  BROADCAST,
   canonicalMac,
   ipKey,
+  ipText,
   ipv6MulticastScope,
   macOctets,
   parseAddress,
@@ -196,6 +198,30 @@ export class Oracle {
     const ip = parseAddress(group, 'group');
     const ref: GroupRef = { family: ip.family, group: ip.value };
     return this.groupRecords(facts).find((r) => sameGroup(r.ref, ref))?.users ?? 0;
+  }
+
+  /** Every group record of the interface with its users, sorted by group text. */
+  groups(iface: string): { group: string; users: number }[] {
+    return this.groupRecords(this.facts(iface))
+      .map((r) => ({ group: ipText(r.ref.family, r.ref.group), users: r.users }))
+      .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
+  }
+
+  /** Device-list entries `ip maddr add` holds (global_use, /proc/net/dev_mcast's 4th column), sorted. */
+  globalMacs(iface: string): string[] {
+    return [...this.facts(iface).globalMacs].sort();
+  }
+
+  /**
+   * A frame that arrives after open but before the first rx-mode call: every catalog driver
+   * enables broadcast and its station address on open (8139too rtl8139_hw_start, r8169
+   * rtl_hw_start, e1000_setup_rctl BAM, tulip's first setup frame, QEMU's promiscuous reset),
+   * so those two are `must`; anything else depends on the chip (`may`).
+   */
+  classifyAtOpen(iface: string, mac: string): FrameVerdict {
+    const facts = this.facts(iface);
+    const m = canonicalMac(mac, 'mac');
+    return m === facts.ownMac || m === BROADCAST ? 'must' : 'may';
   }
 
   classify(iface: string, mac: string): FrameVerdict {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StepCommand, ViolationError, modelRunSetup, stepsOfCommands } from '../../src/check/commands.ts';
-import { runCheck } from '../../src/check/runner.ts';
+import { profileSeed, runCheck } from '../../src/check/runner.ts';
+import { builtinProfileNames } from '../../src/nic/registry.ts';
 import { StepValidity } from '../../src/check/validity.ts';
 import { InputError } from '../../src/errors.ts';
 import { type FaultName, NO_FAULTS } from '../../src/faults.ts';
@@ -48,6 +49,24 @@ describe('runCheck', () => {
     const outcome = await runCheck({ profiles: ['accept-all'], runs: 20, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'none'), log: (l) => lines.push(l), progress: () => {} });
     expect(outcome).toEqual({ ok: true, failures: [] });
     expect(lines.filter((l) => l.startsWith('ok   accept-all'))).toHaveLength(2);
+  });
+
+  it('derives a distinct seed per profile, and --seed S --profile P alone reproduces P\'s failure of a multi-profile run', async () => {
+    for (const seed of [0, 1, 7, -5, 2147483647]) {
+      const seeds = builtinProfileNames().map((p) => profileSeed(seed, p));
+      expect(new Set(seeds).size).toBe(seeds.length);
+      expect(seeds.every((s) => Number.isSafeInteger(s) && s >= -(2 ** 31) && s < 2 ** 31)).toBe(true);
+    }
+    expect(profileSeed(1, 'tun')).not.toBe(profileSeed(2, 'tun'));
+    const faults = new Set<FaultName>(['ipv4-map-24bit']);
+    const lines: string[] = [];
+    const both = await runCheck({ profiles: ['accept-all', 'hash64'], runs: 100, seed: 11, faults, fixturesDir: join(tmp, 'ps'), log: (l) => lines.push(l), progress: () => {} });
+    const onHash = both.failures.filter((f) => f.profile === 'hash64');
+    expect(onHash.length).toBeGreaterThan(0);
+    expect(onHash[0]?.profileSeed).toBe(profileSeed(11, 'hash64'));
+    expect(lines.join('\n')).toContain(`seed 11, profile seed ${profileSeed(11, 'hash64')}`);
+    const alone = await runCheck({ profiles: ['hash64'], runs: 100, seed: 11, faults, fixturesDir: join(tmp, 'ps1'), log: () => {}, progress: () => {} });
+    expect(alone.failures.map((f) => [f.property, f.steps])).toEqual(onHash.map((f) => [f.property, f.steps]));
   });
 
   it('rejects bad input with InputErrors naming it', async () => {

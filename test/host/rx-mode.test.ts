@@ -12,6 +12,8 @@ function recordingProfile(calls: RxMode[]): NicProfile {
     name: 'recorder',
     source: 'test',
     summary: 'records every program() call',
+    thresholds: [],
+    sharesUnicast: false,
     create: (): NicFilter => ({
       program: (mode) => {
         calls.push({ promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] });

@@ -28,6 +28,8 @@ export const dpdkVf: ParameterisedFamily = {
     name: `dpdk-vf:${n}`,
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [...new Set([n, IAVF_NUM_MACADDR_MAX])],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new DpdkExactTable(ownMac, 'net_iavf', (count) => (count > IAVF_NUM_MACADDR_MAX ? 'EINVAL' : count > n ? 'ENOSPC' : null)),
   }),

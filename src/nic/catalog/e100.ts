@@ -71,6 +71,8 @@ export const e100: FixedFamily = {
     name: 'e100',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [E100_MAX_MULTICAST_ADDRS],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new E100Filter(ownMac),
   }),
 };

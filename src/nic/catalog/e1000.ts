@@ -83,16 +83,23 @@ class E1000Filter implements NicFilter {
 
   program(mode: RxMode): ProgramResult {
     let rctl = this.rctl;
+    const uc = mode.uc ?? [];
+    let useUc = false;
     if (mode.promisc) {
       rctl |= E1000_RCTL_UPE | E1000_RCTL_MPE;
     } else {
       rctl = mode.allmulti ? rctl | E1000_RCTL_MPE : rctl & ~E1000_RCTL_MPE;
-      // No secondary unicast addresses in this model: use_uc, UPE cleared.
+    }
+    // More unicast secondaries than spare RARs: unicast promiscuous; otherwise they go first.
+    if (uc.length > E1000_RAR_ENTRIES - 1) rctl |= E1000_RCTL_UPE;
+    else if (!mode.promisc) {
       rctl &= ~E1000_RCTL_UPE;
+      useUc = true;
     }
     this.rctl = rctl;
     const rar: (Mac | null)[] = [this.ownMac];
     const mta = new MulticastTableArray();
+    if (useUc) rar.push(...uc);
     for (const mac of mode.mc) {
       if (rar.length === E1000_RAR_ENTRIES) mta.setVector(mtaVector(this.filterType, mac));
       else rar.push(mac);
@@ -140,6 +147,10 @@ export const e1000: ParameterisedFamily = {
     name: `e1000:${n}`,
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new E1000Filter(ownMac, n),
+    // RAR1..RAR14 hold unicast secondaries first, then groups; the 15th spare entry is hashed.
+    thresholds: [E1000_RAR_ENTRIES - 1],
+    sharesUnicast: true,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter =>
+      new E1000Filter(ownMac, n === 0 && faults.has('e1000-filter-type-1') ? 1 : n),
   }),
 };

@@ -71,6 +71,8 @@ export const ixgbe: FixedFamily = {
     name: 'ixgbe',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new IxgbeFilter(ownMac),
   }),
 };

@@ -24,6 +24,8 @@ export const mlx5Dpdk: FixedFamily = {
     name: 'mlx5-dpdk',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [MLX5_MC_LIST_CAPACITY],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new DpdkExactTable(ownMac, 'net_mlx5', (n) => (n >= MLX5_MAX_MC_MAC_ADDRESSES ? 'ENOSPC' : null)),
   }),

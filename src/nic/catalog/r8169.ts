@@ -70,6 +70,9 @@ export class R8169Filter implements NicFilter {
     private readonly driver: R8169Driver,
   ) {
     this.chip = new RealtekChip(ownMac, (bucket) => r8169MarBit(layout, bucket));
+    // Open: r8169_main.c rtl_open -> rtl_hw_start ends with rtl_set_rx_mode(tp->dev), which
+    // always sets AcceptBroadcast | AcceptMyPhys; the device list is still empty then.
+    this.program({ promisc: false, allmulti: false, mc: [] });
   }
   program(mode: RxMode): ProgramResult {
     const p = r8169Program(mode, this.driver);
@@ -98,6 +101,8 @@ export const r8169: FixedFamily = {
     name: 'r8169',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [R8169_MC_FILTER_LIMIT],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: false }),
   }),
@@ -111,6 +116,9 @@ export const r8169Ver35: FixedFamily = {
     name: 'r8169-ver35',
     source: SOURCE,
     summary: SUMMARY_35,
+    // Always all multicast: the list's length never matters.
+    thresholds: [],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: true }),
   }),

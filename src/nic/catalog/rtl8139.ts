@@ -88,9 +88,12 @@ export class RealtekChip {
 
 class Rtl8139Filter implements NicFilter {
   private readonly chip: RealtekChip;
-  constructor(ownMac: Mac) {
-    // Reset: RxConfig accept bits clear until rtl8139_hw_start calls __set_rx_mode.
+  constructor(ownMac: Mac, faults: FaultSet) {
     this.chip = new RealtekChip(ownMac, (bucket) => bucket);
+    // Open: 8139too.c rtl8139_hw_start writes RxConfig = rtl8139_rx_config | AcceptBroadcast |
+    // AcceptMyPhys before it calls rtl8139_set_rx_mode, so broadcast and the station address pass
+    // from the start (MAR stays 0: no multicast until the first rx-mode call).
+    this.chip.rxConfig = faults.has('rxconfig-zero-at-open') ? 0 : RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS;
   }
   program(mode: RxMode): ProgramResult {
     const p = rtl8139Program(mode);
@@ -115,6 +118,8 @@ export const rtl8139: FixedFamily = {
     name: 'rtl8139',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac),
+    thresholds: [RTL8139_MULTICAST_FILTER_LIMIT],
+    sharesUnicast: false,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac, faults),
   }),
 };

@@ -5,7 +5,7 @@ import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile } from '../filter.ts';
-import { TulipHashOnlyFilter } from './tulip-hash-only.ts';
+import { TULIP_HASH_ONLY_LIMIT, TulipHashOnlyFilter } from './tulip-hash-only.ts';
 
 const SOURCE = 'drivers/net/ethernet/dec/tulip/tulip_core.c (set_rx_mode, COMET_MAC_ADDR)';
 const SUMMARY = 'ADMtek Comet: 64-bit hash (ether_crc_le & 0x3f); > 64 groups or ALLMULTI: all multicast';
@@ -18,6 +18,8 @@ export const tulipComet: FixedFamily = {
     name: 'tulip-comet',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [TULIP_HASH_ONLY_LIMIT],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'comet'),
   }),
 };

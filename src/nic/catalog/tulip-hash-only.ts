@@ -79,6 +79,8 @@ export const tulipHashOnly: FixedFamily = {
     name: 'tulip-hash-only',
     source: SOURCE,
     summary: SUMMARY,
+    thresholds: [TULIP_HASH_ONLY_LIMIT],
+    sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'asix'),
   }),
 };

@@ -56,8 +56,13 @@ class TulipFilter implements NicFilter {
   private csr6 = 0;
   // Reset: tulip_up queues a setup frame with no group (set_rx_mode before the first program).
   private frame: SetupFrame;
-  constructor(private readonly ownMac: Mac) {
+  private readonly perfectLimit: number;
+  constructor(
+    private readonly ownMac: Mac,
+    faults: FaultSet,
+  ) {
     this.frame = perfectFrame([], ownMac);
+    this.perfectLimit = TULIP_PERFECT_LIMIT + (faults.has('tulip-perfect-15') ? 1 : 0);
   }
 
   program(mode: RxMode): ProgramResult {
@@ -66,7 +71,7 @@ class TulipFilter implements NicFilter {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS;
     } else if (mode.mc.length > TULIP_ALLMULTI_LIMIT || mode.allmulti) {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST;
-    } else if (mode.mc.length > TULIP_PERFECT_LIMIT) {
+    } else if (mode.mc.length > this.perfectLimit) {
       this.frame = hashFrame(mode.mc, this.ownMac);
     } else {
       this.frame = perfectFrame(mode.mc, this.ownMac);
@@ -111,6 +116,8 @@ export const tulip: FixedFamily = {
     name: 'tulip',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipFilter(ownMac),
+    thresholds: [TULIP_PERFECT_LIMIT, TULIP_ALLMULTI_LIMIT],
+    sharesUnicast: false,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new TulipFilter(ownMac, faults),
   }),
 };

@@ -28,14 +28,14 @@ interface MacTable {
 }
 
 /** virtio_net_handle_mac, VIRTIO_NET_CTRL_MAC_TABLE_SET, with an empty unicast list. */
-export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[]): MacTable {
+export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[], entries = MAC_TABLE_ENTRIES): MacTable {
   const macs: Mac[] = [];
   let uniOverflow = false;
   let multiOverflow = false;
-  if (unicast.length <= MAC_TABLE_ENTRIES) macs.push(...unicast);
+  if (unicast.length <= entries) macs.push(...unicast);
   else uniOverflow = true;
   const firstMulti = macs.length;
-  if (multicast.length <= MAC_TABLE_ENTRIES - macs.length) macs.push(...multicast);
+  if (multicast.length <= entries - macs.length) macs.push(...multicast);
   else multiOverflow = true;
   return { macs, firstMulti, uniOverflow, multiOverflow };
 }
@@ -48,12 +48,19 @@ class VirtioQemuFilter implements NicFilter {
   private readonly nomulti = false;
   private table: MacTable = { macs: [], firstMulti: 0, uniOverflow: false, multiOverflow: false };
   private programmed = false;
-  constructor(private readonly ownMac: Mac) {}
+  private readonly entries: number;
+  constructor(
+    private readonly ownMac: Mac,
+    faults: FaultSet,
+  ) {
+    this.entries = MAC_TABLE_ENTRIES + (faults.has('qemu-table-65') ? 1 : 0);
+  }
 
   program(mode: RxMode): ProgramResult {
     this.promisc = mode.promisc;
     this.allmulti = mode.allmulti;
-    this.table = macTableSet([], mode.mc);
+    // virtnet_set_rx_mode sends dev->uc then dev->mc in one VIRTIO_NET_CTRL_MAC_TABLE_SET.
+    this.table = macTableSet(mode.uc ?? [], mode.mc, this.entries);
     this.programmed = true;
     return { ok: true };
   }
@@ -96,6 +103,8 @@ export const virtioQemu: FixedFamily = {
     name: 'virtio-qemu',
     source: SOURCE,
     summary: SUMMARY,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new VirtioQemuFilter(ownMac),
+    thresholds: [MAC_TABLE_ENTRIES],
+    sharesUnicast: true,
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new VirtioQemuFilter(ownMac, faults),
   }),
 };

@@ -1,6 +1,8 @@
 // virtio-qemu: drivers/net/virtio_net.c virtnet_set_rx_mode with QEMU hw/net/virtio-net.c
 // (virtio_net_handle_mac, receive_filter). The 64-entry table (MAC_TABLE_ENTRIES) holds the whole
-// list exactly; a longer list sets multi_overflow: all multicast (`may`). ALLMULTI `must`,
+// list exactly; a longer list sets multi_overflow, and receive_filter then returns 1 for every
+// multicast frame: a device flag with one meaning, not a hash approximation, so `must` (a table
+// that kept 65 entries would be another device). ALLMULTI `must`,
 // PROMISC everything. QEMU's reset state is promiscuous; the host programs the rx mode when the
 // interface comes up (dev_open), before any frame, so the spec starts from the first program.
 import { type FilterSpecFamily, station } from './spec.ts';
@@ -17,7 +19,7 @@ export const virtioQemuSpec: FilterSpecFamily = {
     refusesBeyond: null,
     acceptance: (input) => ({
       everything: input.promisc,
-      multicast: input.allmulti ? 'must' : input.deviceList.length > MAC_TABLE_ENTRIES ? 'may' : null,
+      multicast: input.allmulti || input.deviceList.length > MAC_TABLE_ENTRIES ? 'must' : null,
       exact: [...station(input), ...input.deviceList],
       hashed: null,
     }),
