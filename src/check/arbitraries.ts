@@ -26,6 +26,8 @@ export interface ScenarioArbitraryOptions {
   readonly interfaces?: 1 | 2;
   /** false: no IPv6 addresses, sockets or datagrams. Default true. */
   readonly ipv6?: boolean;
+  /** Thresholds a fill intent crosses on an interface without `nic` (a driver under test's). */
+  readonly fillThresholds?: readonly number[];
 }
 
 // ---- pools -------------------------------------------------------------------------------
@@ -305,6 +307,8 @@ export class StepContext {
   constructor(
     readonly interfaces: readonly InterfaceSpec[],
     readonly ipv6 = true,
+    /** Thresholds for fills on interfaces without `nic`; with one, its profile's. */
+    readonly fillThresholds: readonly number[] = [],
   ) {
     this.pools = interfaces.map((s, i) => interfacePools(s, i));
   }
@@ -466,7 +470,9 @@ export class StepContext {
         // profile's thresholds (NicProfile.thresholds: table full, hash mode, all-multicast,
         // refusal), then, half the time, 1-3 deletes back across it: bursts of joins stop at 30.
         const pools = this.iface(p[0]);
-        const thresholds = pools.spec.nic === undefined ? [] : resolveProfile(pools.spec.nic).thresholds.filter((t) => t > 0 && t <= FILL_MAX_LIMIT);
+        const thresholds = (pools.spec.nic === undefined ? this.fillThresholds : resolveProfile(pools.spec.nic).thresholds).filter(
+          (t) => t > 0 && t <= FILL_MAX_LIMIT,
+        );
         if (thresholds.length === 0) return [];
         const limit = at(thresholds, p[5]) + 1;
         // The list already holds 3-6 automatic entries: this crosses limit for any of them.
@@ -633,8 +639,9 @@ export function stepsFromIntents(
   interfaces: readonly InterfaceSpec[],
   intents: readonly Intent[],
   ipv6 = true,
+  fillThresholds: readonly number[] = [],
 ): Step[] {
-  const ctx = new StepContext(interfaces, ipv6);
+  const ctx = new StepContext(interfaces, ipv6, fillThresholds);
   const steps: Step[] = [];
   for (const intent of intents) {
     for (const step of ctx.stepsFor(intent)) {
@@ -661,6 +668,6 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
     .map(([interfaces, intents]) => ({
       schema: SCENARIO_SCHEMA_ID,
       interfaces,
-      steps: stepsFromIntents(interfaces, intents, ipv6),
+      steps: stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? []),
     }));
 }

@@ -6,7 +6,7 @@ import { Host } from '../host/host.ts';
 import { Oracle } from '../oracle/index.ts';
 import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { etherCrc } from '../wire/crc.ts';
-import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
+import { BROADCAST_MAC, bitNeighbours, parseMac } from '../wire/mac.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
@@ -59,24 +59,6 @@ export const BUCKET_PROBE_MACS: readonly string[] = (() => {
 
 /** Device-list entries (the newest) whose single-bit neighbours are probed after each change. */
 const NEIGHBOUR_ENTRIES = 2;
-
-/**
- * The MACs that differ from `mac` in one bit of its last two octets: a filter that hashes the
- * wrong address bits (e1000's mc_filter_type, a CRC taken over the wrong bits) accepts some
- * neighbour the right hash rejects, or the other way round, wherever the table is.
- */
-export function neighbourMacs(mac: string): string[] {
-  const octets = parseMac(mac).split(':').map((h) => Number.parseInt(h, 16));
-  const out: string[] = [];
-  for (let bit = 0; bit < 16; bit++) {
-    const o = octets.slice();
-    const i = bit < 8 ? 4 : 5;
-    o[i] = (o[i] as number) ^ (1 << (bit & 7));
-    const text = o.map((x) => x.toString(16).padStart(2, '0')).join(':');
-    if (text !== BROADCAST_MAC) out.push(text);
-  }
-  return out;
-}
 
 /**
  * Steps that change neither the device list, nor the flags, nor the NIC: the state checks after
@@ -214,7 +196,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       ...CLASSIC_MACS,
       ...FIXED_PROBE_MACS,
       ...BUCKET_PROBE_MACS,
-      ...modelList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => neighbourMacs(e.mac)),
+      ...modelList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => bitNeighbours(parseMac(e.mac))),
     ]);
     for (const mac of probes) {
       const verdict = pair.oracle.classify(name, mac) as Verdict;

@@ -15,7 +15,8 @@ import fc from 'fast-check';
 import { NO_FAULTS } from '../faults.ts';
 import type { NicFilter } from '../nic/filter.ts';
 import { resolveProfile } from '../nic/registry.ts';
-import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes, parseMac } from '../wire/mac.ts';
+import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
+import { DEFAULT_OWN_MAC, buildScript, contractRunArb, effectiveOrder, programKey, runTargets } from './contract-runs.ts';
 import {
   DriverError,
   type DriverRequest,
@@ -23,12 +24,17 @@ import {
   type ProgramRequest,
   encodeRequest,
 } from './protocol.ts';
-import type { DriverSession, Exchange } from './session.ts';
 
-/** A locally administered unicast station address (bit 1 of the first octet set, bit 0 clear). */
-export const DEFAULT_OWN_MAC = parseMac('02:00:00:00:00:02');
-/** Another station's unicast address: only PROMISC may accept it. */
-export const OTHER_UNICAST_MAC = parseMac('02:00:00:00:00:03');
+export {
+  type ContractRun,
+  DEFAULT_OWN_MAC,
+  OTHER_UNICAST_MAC,
+  type ProgramStep,
+  buildScript,
+  contractRunArb,
+  effectiveOrder,
+} from './contract-runs.ts';
+import type { DriverSession, Exchange } from './session.ts';
 
 /** One broken rule, at the index of the request whose answer broke it. */
 export interface ContractViolation {
@@ -55,20 +61,6 @@ function describe(state: ProgrammedState): string {
 function flagsText(p: { promisc: boolean; allmulti: boolean }): string {
   const flags = [p.promisc ? 'PROMISC' : '', p.allmulti ? 'ALLMULTI' : ''].filter(Boolean);
   return flags.length ? flags.join('|') : 'no flags';
-}
-
-/**
- * What acceptance may depend on besides the flags: the set of addresses, or (declared "list",
- * or a named model, which then decides exactly, order included) the list in its order.
- */
-export function effectiveOrder(hello: HelloAnswer): HelloAnswer['order'] {
-  return hello.model !== null ? 'list' : hello.order;
-}
-
-/** The identity of a filter state the contract says acceptance may depend on. */
-function programKey(own: Mac, p: ProgramRequest, order: HelloAnswer['order']): StateKey {
-  const list = order === 'set' ? [...new Set(p.mc)].sort() : p.mc;
-  return JSON.stringify([own, p.promisc, p.allmulti, list]);
 }
 
 interface ProgrammedState {
@@ -135,7 +127,7 @@ export class ContractChecker {
     }
     if (!seen) this.programOutcome.set(key, { ok: answer.ok, at });
     if (this.model) {
-      const expected = this.model.program({ promisc: req.promisc, allmulti: req.allmulti, mc: req.mc });
+      const expected = this.model.program({ promisc: req.promisc, allmulti: req.allmulti, mc: req.mc, ...(req.uc ? { uc: req.uc } : {}) });
       if (expected.ok !== answer.ok) {
         this.fail(
           'model',
@@ -184,8 +176,9 @@ export class ContractChecker {
     if (p && !accept) {
       if (p.promisc) this.fail('promisc', at, `${dst} dropped under PROMISC (${describe(state)})`);
       if (p.allmulti && isMulticastMac(dst)) this.fail('allmulti', at, `multicast ${dst} dropped under ALLMULTI (${describe(state)})`);
-      if (p.mc.includes(dst)) {
-        this.fail(state.refusedAt === undefined ? 'no loss' : 'refusal keeps state', at, `${dst} is in the programmed list of ${p.mc.length} (${describe(state)}, accepted by the driver) but was dropped`);
+      if (p.mc.includes(dst) || (p.uc ?? []).includes(dst)) {
+        const list = p.mc.includes(dst) ? `list of ${p.mc.length}` : `unicast list of ${p.uc?.length ?? 0}`;
+        this.fail(state.refusedAt === undefined ? 'no loss' : 'refusal keeps state', at, `${dst} is in the programmed ${list} (${describe(state)}, accepted by the driver) but was dropped`);
       }
     }
     if (this.model && this.model.accept(dst) !== accept) {
@@ -221,112 +214,6 @@ export class ContractChecker {
 export async function runScript(session: DriverSession, script: readonly DriverRequest[]): Promise<void> {
   const checker = new ContractChecker(session.hello);
   await session.requestAll(script, (i, answer) => checker.observe(i, script[i] as DriverRequest, answer));
-}
-
-/** One program step of a generated run. */
-export interface ProgramStep {
-  readonly promisc: boolean;
-  readonly allmulti: boolean;
-  /** Indexes into the pool, distinct, in list order. */
-  readonly mc: readonly number[];
-  /** Send the same program twice (determinism). */
-  readonly twice: boolean;
-}
-
-export interface ContractRun {
-  /** The station MAC the run resets with (absent: DEFAULT_OWN_MAC). */
-  readonly own?: Mac;
-  /** Multicast MACs the lists draw from; also probed. */
-  readonly pool: readonly Mac[];
-  /** More multicast MACs that are probed but never listed. */
-  readonly extraProbes: readonly Mac[];
-  readonly steps: readonly ProgramStep[];
-}
-
-/** Limits of generated runs: lists up to 12 exceed a 4- or 8-entry exact table and tun's 8 slots. */
-const POOL_MAX = 12;
-const STEPS_MAX = 6;
-const EXTRA_PROBES_MAX = 3;
-
-/**
- * Candidate group MACs: IPv4-mapped (01:00:5e + 23 bits, net/ipv4/arp.c ip_eth_mc_map),
- * IPv6-mapped (33:33 + 32 bits, include/net/if_inet6.h ipv6_eth_mc_map) and other multicast
- * MACs. A fixed list shrinks in a few steps to the first entries and reads well in transcripts;
- * 48 addresses spread over a 64-bucket hash are enough to reach collisions and overflow.
- */
-const CANDIDATE_MACS: readonly Mac[] = [
-  ...Array.from({ length: 16 }, (_, i) => macFromBytes([0x01, 0x00, 0x5e, 0x00, 0x00, i + 1])),
-  ...Array.from({ length: 16 }, (_, i) => macFromBytes([0x33, 0x33, 0x00, 0x00, 0x00, i + 1])),
-  ...Array.from({ length: 8 }, (_, i) => macFromBytes([0x01, 0x00, 0x5e, 0x7f, 0xff, 0xf0 + i])),
-  ...Array.from({ length: 8 }, (_, i) => macFromBytes([0x01, 0x80, 0xc2, 0x00, 0x00, i])),
-];
-
-const multicastMacArb: fc.Arbitrary<Mac> = fc.constantFrom(...CANDIDATE_MACS);
-
-/**
- * Station MACs a run resets with, so a driver that ignores `reset`'s MAC is caught by the
- * station rule: the default first (what runs shrink to), QEMU's default NIC address
- * (52:54:00:12:34:56, QEMU net/net.c qemu_macaddr_default_if_unset) and a
- * globally administered one. None is OTHER_UNICAST_MAC.
- */
-const STATION_MACS: readonly Mac[] = [DEFAULT_OWN_MAC, parseMac('52:54:00:12:34:56'), parseMac('00:1b:21:0a:0b:0c')];
-
-export const contractRunArb: fc.Arbitrary<ContractRun> = fc
-  .record({
-    pool: fc.uniqueArray(multicastMacArb, { minLength: 1, maxLength: POOL_MAX }),
-    extraProbes: fc.uniqueArray(multicastMacArb, { maxLength: EXTRA_PROBES_MAX }),
-    rawSteps: fc.array(
-      fc.record({
-        // PROMISC accepts everything and hides other faults: rarer, and shrinks to off.
-        promisc: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
-        allmulti: fc.boolean(),
-        picks: fc.array(fc.integer({ min: 0, max: POOL_MAX - 1 }), { maxLength: POOL_MAX }),
-        twice: fc.boolean(),
-      }),
-      { minLength: 1, maxLength: STEPS_MAX },
-    ),
-    own: fc.constantFrom(...STATION_MACS),
-  })
-  .map(({ own, pool, extraProbes, rawSteps }) => ({
-    own,
-    pool,
-    extraProbes: extraProbes.filter((m) => !pool.includes(m)),
-    steps: rawSteps.map((s) => ({
-      promisc: s.promisc,
-      allmulti: s.allmulti,
-      mc: [...new Set(s.picks.map((i) => i % pool.length))],
-      twice: s.twice,
-    })),
-  }));
-
-/**
- * The requests of one run: reset and probe; each program followed by probes (twice when asked);
- * then, for each distinct program (latest first), a fresh reset and the same flags with the list in a
- * different order ("set" drivers) or the same order ("list" drivers), probed again. The second
- * visit must answer like the first: that is the history-independence check.
- */
-export function buildScript(run: ContractRun, order: HelloAnswer['order']): DriverRequest[] {
-  const own = run.own ?? DEFAULT_OWN_MAC;
-  const probes: Mac[] = [own, BROADCAST_MAC, OTHER_UNICAST_MAC, ...run.pool, ...run.extraProbes];
-  const probe = (): DriverRequest[] => probes.map((dst) => ({ op: 'rx', dst }));
-  const script: DriverRequest[] = [{ op: 'reset', mac: own }, ...probe()];
-  const programs: ProgramRequest[] = [];
-  for (const s of run.steps) {
-    const p: ProgramRequest = { op: 'program', promisc: s.promisc, allmulti: s.allmulti, mc: s.mc.map((i) => run.pool[i] as Mac) };
-    programs.push(p);
-    script.push(p, ...probe());
-    if (s.twice) script.push(p, ...probe());
-  }
-  const revisited = new Set<string>();
-  // Latest first: a stale or sticky state is most likely right after the last program.
-  for (const p of [...programs].reverse()) {
-    const key = programKey(own, p, order);
-    if (revisited.has(key)) continue;
-    revisited.add(key);
-    const mc = order === 'set' ? [...p.mc].reverse() : p.mc;
-    script.push({ op: 'reset', mac: own }, { ...p, mc }, ...probe());
-  }
-  return script;
 }
 
 /** A failure of the contract or of the protocol, with the exchanges that led to it. */
@@ -377,7 +264,7 @@ export async function checkDriverContract(session: DriverSession, options: Drive
   let requests = 0;
   let driverError: DriverError | null = null;
   let lastScript: readonly DriverRequest[] = [];
-  const property = fc.asyncProperty(contractRunArb, async (run) => {
+  const property = fc.asyncProperty(contractRunArb(runTargets(session.hello)), async (run) => {
     if (driverError) throw driverError;
     const script = buildScript(run, effectiveOrder(session.hello));
     lastScript = script;

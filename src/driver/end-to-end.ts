@@ -12,10 +12,14 @@ import { Host } from '../host/host.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../nic/filter.ts';
 import { Oracle, hasOracleSpec } from '../oracle/index.ts';
 import type { JsonValue, Scenario, Step } from '../scenario/types.ts';
-import type { Mac } from '../wire/mac.ts';
+import { BROADCAST_MAC, type Mac, bitNeighbours } from '../wire/mac.ts';
+import { runTargets } from './contract-runs.ts';
 import { ContractChecker, ContractError } from './contract.ts';
 import { DriverError, type DriverRequest } from './protocol.ts';
 import type { DriverSession, Exchange } from './session.ts';
+
+/** Newest list entries probed (with their neighbours) after a program at a threshold's edge. */
+const THRESHOLD_PROBE_ENTRIES = 2;
 
 /** One NIC's calls as the host made them. `step` is the scenario step that caused the call. */
 interface NicLog {
@@ -25,15 +29,27 @@ interface NicLog {
   readonly frames: { readonly request: number; readonly step: number }[];
 }
 
-/** A NicFilter that records and accepts everything, so the host computes every delivery. */
+/**
+ * A NicFilter that records and accepts everything, so the host computes every delivery. A
+ * program whose list is within one of a threshold is followed by probes of its own (station,
+ * broadcast, the list's newest entries and their one-bit neighbours), so the driver's table is
+ * looked at on both sides of every edge, not only where a datagram happens to arrive.
+ */
 class RecordingNic implements NicFilter {
   constructor(
     private readonly log: NicLog,
     private readonly currentStep: () => number,
+    private readonly thresholds: readonly number[],
   ) {}
 
   program(mode: RxMode): ProgramResult {
     this.log.requests.push({ op: 'program', promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] });
+    const n = mode.mc.length;
+    if (this.thresholds.some((t) => Math.abs(n - t) <= 1)) {
+      const newest = mode.mc.slice(-THRESHOLD_PROBE_ENTRIES);
+      const probes = new Set<Mac>([this.log.ownMac, BROADCAST_MAC, ...newest, ...newest.flatMap(bitNeighbours)]);
+      for (const dst of probes) this.log.requests.push({ op: 'rx', dst });
+    }
     return { ok: true };
   }
 
@@ -49,7 +65,7 @@ class RecordingNic implements NicFilter {
 }
 
 /** Runs the scenario on the host with recording NICs, in interface order. */
-function record(scenario: Scenario): { logs: NicLog[]; sockets: Map<number, readonly string[]> } {
+function record(scenario: Scenario, thresholds: readonly number[]): { logs: NicLog[]; sockets: Map<number, readonly string[]> } {
   const logs: NicLog[] = [];
   let step = -1;
   const profile: NicProfile = {
@@ -61,7 +77,7 @@ function record(scenario: Scenario): { logs: NicLog[]; sockets: Map<number, read
     create(ownMac: Mac): NicFilter {
       const log: NicLog = { ownMac, requests: [{ op: 'reset', mac: ownMac }], frames: [] };
       logs.push(log);
-      return new RecordingNic(log, () => step);
+      return new RecordingNic(log, () => step, thresholds);
     },
   };
   const host = new Host(scenario.interfaces, { nicProfile: profile, faults: NO_FAULTS });
@@ -89,7 +105,7 @@ export interface EndToEndFailure {
  * keeps the contract on what the host programmed.
  */
 export async function runEndToEnd(session: DriverSession, scenario: Scenario): Promise<EndToEndFailure | null> {
-  const { logs, sockets } = record(scenario);
+  const { logs, sockets } = record(scenario, runTargets(session.hello).thresholds);
   // The step -> driver verdict for every frame the host received.
   const verdicts = new Map<number, boolean>();
   for (const log of logs) {
@@ -160,7 +176,8 @@ export async function checkDriverEndToEnd(session: DriverSession, options: EndTo
   const numRuns = options.numRuns ?? 50;
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
   let driverError: EndToEndFailure | null = null;
-  const property = fc.asyncProperty(scenarioArbitrary({ maxSteps: options.maxSteps ?? 20 }), async (scenario) => {
+  const arb = scenarioArbitrary({ maxSteps: options.maxSteps ?? 20, fillThresholds: runTargets(session.hello).thresholds });
+  const property = fc.asyncProperty(arb, async (scenario) => {
     if (driverError) throw new Error(driverError.message);
     const failure = await runEndToEnd(session, scenario);
     if (failure?.kind === 'driver-error') driverError = failure;

@@ -19,6 +19,11 @@ export interface ProgramRequest {
   readonly promisc: boolean;
   readonly allmulti: boolean;
   readonly mc: readonly Mac[];
+  /**
+   * Secondary unicast addresses (dev->uc), sent only when non-empty: only to drivers whose model
+   * keeps them in the multicast table (virtio-qemu, e1000:N), so older drivers never see the key.
+   */
+  readonly uc?: readonly Mac[];
 }
 export interface RxRequest {
   readonly op: 'rx';
@@ -86,7 +91,11 @@ export function encodeRequest(req: DriverRequest): string {
     case 'reset':
       return JSON.stringify({ op: 'reset', mac: req.mac });
     case 'program':
-      return JSON.stringify({ op: 'program', promisc: req.promisc, allmulti: req.allmulti, mc: req.mc });
+      return JSON.stringify(
+        req.uc !== undefined && req.uc.length > 0
+          ? { op: 'program', promisc: req.promisc, allmulti: req.allmulti, mc: req.mc, uc: req.uc }
+          : { op: 'program', promisc: req.promisc, allmulti: req.allmulti, mc: req.mc },
+      );
     case 'rx':
       return JSON.stringify({ op: 'rx', dst: req.dst });
   }
@@ -110,12 +119,13 @@ export function parseRequest(value: unknown): DriverRequest | string {
         ? { op: 'reset', mac: parseMac(value['mac']) }
         : 'reset needs "mac", a MAC address';
     case 'program': {
-      const { promisc, allmulti, mc } = value;
+      const { promisc, allmulti, mc, uc } = value;
       if (typeof promisc !== 'boolean' || typeof allmulti !== 'boolean') return 'program needs boolean "promisc" and "allmulti"';
-      if (!Array.isArray(mc) || !mc.every((m): m is string => typeof m === 'string' && isMac(m))) {
-        return 'program needs "mc", an array of MAC addresses';
-      }
-      return { op: 'program', promisc, allmulti, mc: mc.map((m) => parseMac(m)) };
+      const macs = (v: unknown): v is string[] => Array.isArray(v) && v.every((m): m is string => typeof m === 'string' && isMac(m));
+      if (!macs(mc)) return 'program needs "mc", an array of MAC addresses';
+      if (uc !== undefined && !macs(uc)) return 'program\'s optional "uc" must be an array of MAC addresses';
+      const base = { op: 'program' as const, promisc, allmulti, mc: mc.map((m) => parseMac(m)) };
+      return uc !== undefined && uc.length > 0 ? { ...base, uc: uc.map((m) => parseMac(m)) } : base;
     }
     case 'rx':
       return typeof value['dst'] === 'string' && isMac(value['dst'])

@@ -30,6 +30,23 @@ export function macBytes(mac: Mac): Uint8Array {
   return Uint8Array.from(mac.split(':'), (h) => parseInt(h, 16));
 }
 
+/**
+ * The MACs that differ from `mac` in one bit of its last two octets, broadcast left out. Hash
+ * filters read those bits (e1000's MTA vector, the CRC buckets): a filter hashing the wrong bits
+ * disagrees with the right one on some neighbour of a hashed entry, wherever the table is.
+ */
+export function bitNeighbours(mac: Mac): Mac[] {
+  const out: Mac[] = [];
+  for (let bit = 0; bit < 16; bit++) {
+    const b = macBytes(mac);
+    const i = bit < 8 ? 4 : 5;
+    b[i] = (b[i] as number) ^ (1 << (bit & 7));
+    const m = macFromBytes(b);
+    if (m !== BROADCAST_MAC) out.push(m);
+  }
+  return out;
+}
+
 /** The group bit: the least significant bit of the first octet (include/linux/etherdevice.h is_multicast_ether_addr). */
 export function isMulticastMac(mac: Mac): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;

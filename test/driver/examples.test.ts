@@ -3,7 +3,9 @@
 // transcript naming the rule it breaks.
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDriverContract } from '../../src/driver/contract.ts';
+import { checkDriverContract, runScript } from '../../src/driver/contract.ts';
+import { type ContractRun, buildScript, longLengths, runTargets } from '../../src/driver/contract-runs.ts';
+import { resolveProfile } from '../../src/nic/registry.ts';
 import { type DriverSession, startModuleDriver, startProcessDriver } from '../../src/driver/session.ts';
 
 const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));
@@ -61,5 +63,31 @@ describe('every fault-catalog driver is caught', () => {
     expect(programs.length).toBeLessThanOrEqual(3);
     // The transcript ends at the answer that broke the rule.
     expect(result.failure.transcript.at(-1)?.request).toMatch(/^\{"op":"rx"/);
+  });
+});
+
+describe('correct example drivers take lists past their thresholds', () => {
+  // Every length around each of the model's thresholds (t - 1, t, t + 1, 2t) and 1,001 groups,
+  // one program request each, with and without ALLMULTI, each probed: no loss, the model's answers.
+  it.each([
+    ['process', 'tun_filter.py'],
+    ['process', 'exact_strict.py'],
+    ['module', 'module/ldd3-ff.mjs'],
+  ] as const)('%s %s', async (form, file) => {
+    session = form === 'module' ? await startModuleDriver(`${examples}${file}`) : await startProcessDriver(`python3 ${examples}${file}`);
+    const model = session.hello.model as string;
+    const thresholds = resolveProfile(model).thresholds;
+    expect(thresholds.length).toBeGreaterThan(0);
+    const lengths = [...new Set([...thresholds.flatMap((t) => [t - 1, t, t + 1, 2 * t]), ...longLengths(runTargets(session.hello).thresholds)])];
+    expect(Math.max(...lengths)).toBeGreaterThanOrEqual(1001);
+    const run: ContractRun = {
+      pool: [],
+      extraProbes: [],
+      steps: lengths.flatMap((n) => [false, true].map((allmulti) => ({ promisc: false, allmulti, mc: [], twice: false, long: n }))),
+    };
+    const script = buildScript(run, 'list');
+    await expect(runScript(session, script)).resolves.toBeUndefined();
+    const programmed = script.filter((r) => r.op === 'program').map((r) => (r.op === 'program' ? r.mc.length : 0));
+    for (const t of thresholds) expect(programmed).toContain(t + 1);
   });
 });
