@@ -7,7 +7,7 @@ export const RELAY_TRUNCATES_LIST = 'relay-truncates-list';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]:
-    'kni-mc: a device-list change made while a SET_MC_LIST request is in flight is not marked dirty, so the PMD keeps the older list',
+    'kni-mc: a device-list change made while a request is on the KNI rings is not marked dirty, so the PMD keeps the older list',
   [RELAY_TRUNCATES_LIST]:
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
 } as const;
