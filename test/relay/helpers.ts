@@ -6,6 +6,7 @@ import type { RxMode } from '../../src/nic/filter.ts';
 import { resolveProfile } from '../../src/nic/registry.ts';
 import type { RelayDevice, RelayKind, RelayOptions } from '../../src/relay/device.ts';
 import { createRelay } from '../../src/relay/relay-filter.ts';
+import { KNI_WAIT_RESPONSE_TICKS } from '../../src/relay/request-channel.ts';
 import { type Mac, parseMac } from '../../src/wire/mac.ts';
 
 export const OWN = parseMac('02:00:00:00:00:01');
@@ -58,7 +59,13 @@ export function eventArb(pool: readonly Mac[]): fc.Arbitrary<Event> {
     { arbitrary: set, weight: 3 },
     { arbitrary: fc.constant({ op: 'kpoll' as const }), weight: 3 },
     { arbitrary: fc.constant({ op: 'upoll' as const }), weight: 3 },
-    { arbitrary: fc.integer({ min: 1, max: 400 }).map((n) => ({ op: 'ticks' as const, n })), weight: 1 },
+    // A few jiffies, or about the 3 s a request waits (KNI_WAIT_RESPONSE_TICKS) so that some time out.
+    {
+      arbitrary: fc
+        .oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: KNI_WAIT_RESPONSE_TICKS - 5, max: KNI_WAIT_RESPONSE_TICKS + 5 }))
+        .map((n) => ({ op: 'ticks' as const, n })),
+      weight: 2,
+    },
   );
 }
 

@@ -64,3 +64,28 @@ describe('every relay kind keeps at most one request in flight and settles', () 
     });
   }
 });
+
+describe('the generated interleavings reach what the properties are about', () => {
+  for (const profile of Object.keys(EXACT_CAPACITY)) {
+    it(`over ${profile}: lists over the table, timeouts and late answers all occur`, () => {
+      const pool = poolFor(profile);
+      const capacity = EXACT_CAPACITY[profile]!;
+      const seen = { overTable: 0, timeouts: 0, stale: 0 };
+      fc.assert(
+        fc.property(fc.array(eventArb(pool), { maxLength: 30 }), (events) => {
+          const dev = relay('kni-mc', profile);
+          const last = play(dev, events);
+          dev.settle();
+          if (last.mc.length > capacity) seen.overTable++;
+          const counters = (dev.state() as { channel: { counters: { timeouts: number; staleResponses: number } } }).channel.counters;
+          if (counters.timeouts > 0) seen.timeouts++;
+          if (counters.staleResponses > 0) seen.stale++;
+        }),
+        { numRuns: RUNS, seed: 2026 },
+      );
+      expect(seen.overTable).toBeGreaterThan(0);
+      expect(seen.timeouts).toBeGreaterThan(0);
+      expect(seen.stale).toBeGreaterThan(0);
+    });
+  }
+});
