@@ -4,12 +4,16 @@
 
 export const RELAY_DROPS_LAST_UPDATE = 'relay-drops-last-update';
 export const RELAY_TRUNCATES_LIST = 'relay-truncates-list';
+export const UNSYNC_REMOVES_USED = 'unsync-removes-used';
+export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]:
     'kni-mc: a device-list change made while a request is on the KNI rings is not marked dirty, so the PMD keeps the older list',
   [RELAY_TRUNCATES_LIST]:
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
+  [UNSYNC_REMOVES_USED]: "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
+  [MACVLAN_ALLMULTI_WHILE_DOWN]: "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;

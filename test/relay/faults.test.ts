@@ -15,8 +15,13 @@ function failingCounterexample(property: fc.IProperty<[unknown]>): unknown[] {
 }
 
 describe('relay faults', () => {
-  it('names exactly the two relay faults', () => {
-    expect(Object.keys(RELAY_FAULTS).sort()).toEqual(['relay-drops-last-update', 'relay-truncates-list']);
+  it('names exactly the relay and stacked-device faults', () => {
+    expect(Object.keys(RELAY_FAULTS).sort()).toEqual([
+      'macvlan-allmulti-while-down',
+      'relay-drops-last-update',
+      'relay-truncates-list',
+      'unsync-removes-used',
+    ]);
     expect(isRelayFaultName('relay-truncates-list')).toBe(true);
     expect(isRelayFaultName('sticky-allmulti')).toBe(false);
   });
