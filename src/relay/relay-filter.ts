@@ -44,6 +44,6 @@ export function relayProfile(kind: RelayKind, physical: NicProfile, options: Omi
     source: `${physical.source}; relayed by src/relay (${kind})`,
     summary: `${kind} exception-path device over ${physical.name}`,
     create: (ownMac: Mac, faults: FaultSet) =>
-      relayFilter(kind, physical.create(ownMac, faults), { ...options, faults: faults as ReadonlySet<string> }),
+      relayFilter(kind, physical.create(ownMac, faults), { ...options, faults }),
   };
 }

@@ -50,7 +50,8 @@ export function eventArb(pool: readonly Mac[]): fc.Arbitrary<Event> {
   // PROMISC rarely (it hides everything else), ALLMULTI sometimes.
   const set = fc
     .record({
-      mc: fc.subarray([...pool]),
+      // Any subset, or one near the pool's size so that lists cross the table's capacity.
+      mc: fc.oneof(fc.subarray([...pool]), fc.subarray([...pool], { minLength: Math.max(0, pool.length - 6) })),
       promisc: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
       allmulti: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
     })
