@@ -19,6 +19,10 @@ export const FAULTS = {
   'qemu-table-65': "QEMU virtio-net's MAC table takes 65 entries before multi_overflow (MAC_TABLE_ENTRIES is 64)",
   'rxconfig-zero-at-open': 'rtl8139 starts with RxConfig 0: broadcast and its own MAC dropped until the first rx-mode call',
   'group-users-on-eaddrinuse': "a duplicate join (EADDRINUSE) still raises the interface group's users count",
+  'relay-drops-last-update':
+    'kni-mc: a device-list change made while a request is on the KNI rings is not marked dirty, so the PMD keeps the older list',
+  'relay-truncates-list':
+    'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

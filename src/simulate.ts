@@ -42,6 +42,8 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
       promisc: counters.promisc,
       allmulti: counters.allmulti,
       nic: host.nicState(name),
+      global: host.globalMacs(name),
+      groups: host.groups(name),
     });
   }
   return { steps, interfaces, deliveries };

@@ -24,10 +24,12 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'qemu-table-65': ['virtio-qemu'],
   'rxconfig-zero-at-open': ['rtl8139'],
   'group-users-on-eaddrinuse': ['accept-all'],
+  'relay-drops-last-update': ['kni-mc+exact-strict:4'],
+  'relay-truncates-list': ['kni-mc+exact-strict:4', 'tap-relay+exact-strict:4'],
 };
 
 /** Where each fault lives, for the table. */
-const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile'>> = {
+const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay'>> = {
   'ipv4-map-24bit': 'host model',
   'ipv6-map-24bit': 'host model',
   'shared-mac-removed': 'host model',
@@ -45,6 +47,8 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile'>> = {
   'qemu-table-65': 'NIC profile',
   'rxconfig-zero-at-open': 'NIC profile',
   'group-users-on-eaddrinuse': 'host model',
+  'relay-drops-last-update': 'relay',
+  'relay-truncates-list': 'relay',
 };
 
 export interface FaultCatalogRow {

@@ -11,6 +11,10 @@ import { ipv4GroupMac, ipv6GroupMac } from '../wire/mapping.ts';
 import { interfacesArbitrary, scenarioArbitrary } from './arbitraries.ts';
 import { type CheckModel, type CheckReal, ViolationError, modelRunSetup, stepCommandArbitraries } from './commands.ts';
 import { checkScenario } from './compare.ts';
+import { InputError } from '../errors.ts';
+import { resolveProfile } from '../nic/registry.ts';
+import { isRelayKind } from '../relay/device.ts';
+import { type RelayEvent, relayInterleavingProperty } from '../relay/interleavings.ts';
 
 export interface ProfilePropertyOptions {
   readonly profile: string;
@@ -65,10 +69,31 @@ export function scenarioProperty(o: ProfilePropertyOptions): fc.IPropertyWithHoo
   });
 }
 
+/**
+ * (c) Relay profiles only ("kni-mc+LOWER", src/relay): interleavings of the host's rx-mode
+ * changes, the KNI kernel thread, the application and jiffies (src/relay/interleavings.ts).
+ * The model and scenario properties see the relay settled after every change; this one sees
+ * the orders in between.
+ */
+export function relayProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<[RelayEvent[]]> {
+  const profile = resolveProfile(o.profile);
+  const kind = profile.stacked?.kind;
+  if (!profile.stacked || kind === undefined || !isRelayKind(kind)) {
+    throw new InputError(o.profile, `the relay property needs a relay profile (kni-mc+LOWER, tap-relay+LOWER, ...), got ${o.profile}`);
+  }
+  return relayInterleavingProperty(kind, profile.stacked.lower, { ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
+}
+
 export const PROFILE_PROPERTIES = {
   model: modelProperty,
   scenario: scenarioProperty,
+  relay: relayProperty,
 } as const;
+
+/** The properties `check` runs on a profile: model and scenario, and relay for relay profiles. */
+export function propertiesFor(profile: string): ProfilePropertyName[] {
+  return resolveProfile(profile).stacked ? ['model', 'scenario', 'relay'] : ['model', 'scenario'];
+}
 
 export type ProfilePropertyName = keyof typeof PROFILE_PROPERTIES;
 

@@ -10,7 +10,7 @@ import { saveFixture } from '../scenario/save.ts';
 import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
-import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName } from './properties.ts';
+import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName, propertiesFor } from './properties.ts';
 import { stepsOfCommands } from './commands.ts';
 import { type Violation, checkScenario } from './compare.ts';
 import { oracleExpectation } from './expectation.ts';
@@ -195,6 +195,17 @@ async function runProperty(
     return { profile, property, message, seed, profileSeed: fcSeed, path: '', steps: [] };
   }
 
+  if (property === 'relay') {
+    // Interleavings of the relay's actors, not host steps: no scenario to save.
+    const path = [property, details.counterexamplePath].join(PATH_SEPARATOR);
+    const events = details.counterexample[0] as unknown[];
+    const message = errorText(details.errorInstance);
+    o.log(`FAIL ${profile} ${property} (seed ${seed}, profile seed ${fcSeed}): ${message}`);
+    o.log(`  shrunk interleaving (${events.length} events, ${details.numShrinks} shrinks):`);
+    for (const e of events) o.log(`  ${JSON.stringify(e)}`);
+    o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
+    return { profile, property, message, seed, profileSeed: fcSeed, path, steps: [] };
+  }
   const shrunk = counterexampleScenario(property, details.counterexample[0]);
   const checkOptions = { profile, faults: o.faults };
   const cx = { ...shrunk, interfaces: withoutIdleInterfaces(shrunk, checkOptions) };
@@ -288,11 +299,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   if (replay && options.seed === undefined) throw new InputError(options.path ?? '', '--path needs the --seed it was printed with');
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const profiles = resolveProfiles(options.profiles, options.log);
-  const properties: ProfilePropertyName[] = replay ? [replay.property] : ['model', 'scenario'];
+  const propertiesOf = (profile: string): ProfilePropertyName[] => (replay ? [replay.property] : propertiesFor(profile));
   const failures: CheckFailure[] = [];
   options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
   for (const profile of profiles) {
-    for (const property of properties) {
+    for (const property of propertiesOf(profile)) {
       const failure = await runProperty(profile, property, options, seed, replay);
       if (failure) failures.push(failure);
     }

@@ -15,8 +15,9 @@ import type {
   SimulateResult,
   Step,
   StepResult,
+  GroupUsers,
 } from '../scenario/types.ts';
-import { type IpAddr, parseIp, parsePrefix } from '../wire/ip.ts';
+import { type IpAddr, ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { solicitedNode } from '../wire/ipv6.ts';
 import { type Mac, BROADCAST_MAC, compareMac, macBytes, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
@@ -95,14 +96,49 @@ function vethState(promisc: number, allmulti: number, listOrder: readonly string
   return { filter: 'none', requested: { promisc: promisc > 0, allmulti: allmulti > 0, mc: [...listOrder] } };
 }
 
-/** The receiver side of /proc/net/dev_mcast: "%-4d %-15s %-5d %-5d %*phN" (net/core/net-procfs.c). */
-export function parseDevMcast(text: string, iface: string): { mac: Mac; users: number }[] {
-  const out: { mac: Mac; users: number }[] = [];
+/** The receiver side of /proc/net/dev_mcast: "%-4d %-15s %-5d %-5d %*phN" (net/core/net-procfs.c): users, global use. */
+export function parseDevMcast(text: string, iface: string): { mac: Mac; users: number; global: boolean }[] {
+  const out: { mac: Mac; users: number; global: boolean }[] = [];
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
     if (f.length < 5 || f[1] !== iface) continue;
     const hex = f[4] as string;
-    out.push({ mac: parseMac(hex.match(/../g)!.join(':')), users: Number(f[2]) });
+    out.push({ mac: parseMac(hex.match(/../g)!.join(':')), users: Number(f[2]), global: Number(f[3]) > 0 });
+  }
+  return out;
+}
+
+/**
+ * /proc/net/igmp (net/ipv4/igmp.c igmp_mc_seq_show): a device line "%d\t%-10s: %5d %7s", then one
+ * "\t\t\t\t%08X %5d %d:%08lX\t\t%d" line per group: im->multiaddr, a network-order word printed
+ * as a host integer (224.0.0.1 reads 010000E0 on little-endian machines), and its users.
+ */
+export function parseProcIgmp(text: string, iface: string): GroupUsers[] {
+  const out: GroupUsers[] = [];
+  let current: string | null = null;
+  for (const line of text.split('\n').slice(1)) {
+    const device = /^\d+\s+(\S+)\s*:/.exec(line);
+    if (device) {
+      current = device[1] as string;
+      continue;
+    }
+    const group = /^\s+([0-9A-Fa-f]{8})\s+(\d+)/.exec(line);
+    if (!group || current !== iface) continue;
+    const word = Number.parseInt(group[1] as string, 16);
+    const bytes = Buffer.alloc(4);
+    bytes.writeUInt32LE(word >>> 0);
+    out.push({ group: ipFromValue('ipv4', BigInt(bytes.readUInt32BE(0))).text, users: Number(group[2]) });
+  }
+  return out;
+}
+
+/** /proc/net/igmp6 (net/ipv6/mcast.c igmp6_mc_seq_show): "%-4d %-15s %pi6 %5d %08X %ld": group as 32 hex digits, users. */
+export function parseProcIgmp6(text: string, iface: string): GroupUsers[] {
+  const out: GroupUsers[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 4 || f[1] !== iface || !/^[0-9a-f]{32}$/i.test(f[2] as string)) continue;
+    out.push({ group: ipFromValue('ipv6', BigInt(`0x${f[2] as string}`)).text, users: Number(f[3]) });
   }
   return out;
 }
@@ -412,14 +448,26 @@ export class KernelBench {
   }
 
   private readInterfaces(): Record<string, InterfaceResult> {
-    const devMcast = inNamespace(this.rxNs, () => readFileSync('/proc/thread-self/net/dev_mcast', 'utf8'));
+    const [devMcast, igmp, igmp6] = inNamespace(this.rxNs, () =>
+      ['dev_mcast', 'igmp', 'igmp6'].map((f) => readFileSync(`/proc/thread-self/net/${f}`, 'utf8')),
+    ) as [string, string, string];
     const counters = linkCounters(this.rxNs);
     const out: Record<string, InterfaceResult> = {};
     for (const l of this.links) {
       const list = parseDevMcast(devMcast, l.spec.name);
       const c = counters.get(l.spec.name) ?? { promisc: -1, allmulti: -1 };
       const mc: DeviceListEntry[] = [...list].sort((a, b) => compareMac(a.mac, b.mac)).map((e) => ({ mac: e.mac, users: e.users }));
-      out[l.spec.name] = { mc, promisc: c.promisc, allmulti: c.allmulti, nic: vethState(c.promisc, c.allmulti, list.map((e) => e.mac)) };
+      const groups = [...parseProcIgmp(igmp, l.spec.name), ...parseProcIgmp6(igmp6, l.spec.name)].sort((a, b) =>
+        a.group < b.group ? -1 : a.group > b.group ? 1 : 0,
+      );
+      out[l.spec.name] = {
+        mc,
+        promisc: c.promisc,
+        allmulti: c.allmulti,
+        nic: vethState(c.promisc, c.allmulti, list.map((e) => e.mac)),
+        global: list.filter((e) => e.global).map((e) => e.mac).sort(),
+        groups,
+      };
     }
     return out;
   }

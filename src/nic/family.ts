@@ -38,7 +38,18 @@ export interface ParameterisedFamily extends FamilyInfo {
   readonly profile: (n: number) => NicProfile;
 }
 
-export type ProfileFamily = FixedFamily | ParameterisedFamily;
+/**
+ * A virtual device over a physical profile, named "base+LOWER" ("kni-mc+mlx5-dpdk"); the bare
+ * base means base+defaultLower. `inDefaultCheck` false: the device loses groups by design (the
+ * broken exception paths), so `check` names it only when asked.
+ */
+export interface StackedFamily extends FamilyInfo {
+  readonly parameter?: undefined;
+  readonly stacked: { readonly defaultLower: string; readonly inDefaultCheck: boolean };
+  readonly over: (lower: NicProfile) => NicProfile;
+}
+
+export type ProfileFamily = FixedFamily | ParameterisedFamily | StackedFamily;
 
 /** A profile without parameter: its name is `base`. */
 export function fixedFamily(info: ThresholdInfo & {
@@ -83,6 +94,7 @@ export function parameterisedFamily(info: {
 
 /** "ldd3-ff:N" for a parameterised family, "tun" for a fixed one. */
 export function familyPattern(family: ProfileFamily): string {
+  if ('stacked' in family) return `${family.base}[+LOWER]`;
   return family.parameter ? `${family.base}:N` : family.base;
 }
 

@@ -48,6 +48,8 @@ export interface NicProfile {
   readonly thresholds: readonly number[];
   /** True when secondary unicast addresses (RxMode.uc) take entries of the same table, moving the thresholds down by their count. */
   readonly sharesUnicast: boolean;
+  /** A virtual device stacked on a physical profile (src/relay: "kni-mc+mlx5-dpdk"): its kind and the lower profile. */
+  readonly stacked?: { readonly kind: string; readonly lower: NicProfile };
   /** A fresh filter for a device with this station MAC, in its reset state. */
   create(ownMac: Mac, faults: FaultSet): NicFilter;
 }

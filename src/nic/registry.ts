@@ -19,6 +19,7 @@ import { tulip } from './catalog/tulip.ts';
 import { tulipComet } from './catalog/tulip-comet.ts';
 import { tulipHashOnly } from './catalog/tulip-hash-only.ts';
 import { virtioQemu } from './catalog/virtio-qemu.ts';
+import { RELAY_FAMILIES } from '../relay/families.ts';
 import { type ProfileFamily, familyPattern, parseParameter } from './family.ts';
 import type { NicProfile } from './filter.ts';
 
@@ -43,6 +44,9 @@ const FAMILIES: readonly ProfileFamily[] = [
   virtioQemu,
   mlx5Dpdk,
   dpdkVf,
+  // Exception-path devices over a physical profile ("kni-mc+mlx5-dpdk", src/relay): the one
+  // table of names, so the registry lists them though they sit above src/nic.
+  ...RELAY_FAMILIES,
 ];
 
 /** One row of `mcast-testbench profiles`. */
@@ -53,6 +57,8 @@ export interface ProfileFamilyInfo {
   readonly summary: string;
   /** Parameterised families: what N means, its range and the default `check` uses. */
   readonly parameter?: { readonly meaning: string; readonly min: number; readonly max: number; readonly default: number };
+  /** Stacked families: the lower profile a bare name stands on, and whether `check` runs it by default. */
+  readonly stacked?: { readonly defaultLower: string; readonly inDefaultCheck: boolean };
 }
 
 export function profileFamilies(): ProfileFamilyInfo[] {
@@ -61,12 +67,16 @@ export function profileFamilies(): ProfileFamilyInfo[] {
     source: f.source,
     summary: f.summary,
     ...(f.parameter ? { parameter: { ...f.parameter } } : {}),
+    ...('stacked' in f ? { stacked: { ...f.stacked } } : {}),
   }));
 }
 
 /** The profiles `check` runs by default; parameterised families with their default parameter. */
 export function builtinProfiles(): NicProfile[] {
-  return FAMILIES.map((f) => (f.parameter ? f.profile(f.parameter.default) : f.profile()));
+  return FAMILIES.flatMap((f) => {
+    if ('stacked' in f) return f.stacked.inDefaultCheck ? [f.over(resolveProfile(f.stacked.defaultLower))] : [];
+    return [f.parameter ? f.profile(f.parameter.default) : f.profile()];
+  });
 }
 
 /** The names of builtinProfiles(), e.g. ["accept-all", "ldd3-ff:4", ...]. */
@@ -86,12 +96,21 @@ export function resolveProfile(name: string): NicProfile {
   if (typeof name !== 'string') {
     throw new InputError('', `profile name must be a string, got ${JSON.stringify(name)}`);
   }
+  const plus = name.indexOf('+');
   const colon = name.indexOf(':');
-  const base = colon < 0 ? name : name.slice(0, colon);
+  const base = plus >= 0 ? name.slice(0, plus) : colon < 0 ? name : name.slice(0, colon);
   const family = FAMILIES.find((f) => f.base === base);
   if (!family) {
     throw new InputError(name, `unknown NIC profile ${JSON.stringify(name)}; known profiles: ${knownNames()}`);
   }
+  if ('stacked' in family) {
+    const lowerName = plus >= 0 ? name.slice(plus + 1) : family.stacked.defaultLower;
+    if (plus < 0 && colon >= 0) throw new InputError(name, `profile ${family.base} takes a lower profile after '+', e.g. ${family.base}+${family.stacked.defaultLower}`);
+    const lower = resolveProfile(lowerName);
+    if (lower.stacked) throw new InputError(name, `profile ${family.base} stacks on a physical profile, not on ${lower.name}`);
+    return family.over(lower);
+  }
+  if (plus >= 0) throw new InputError(name, `profile ${family.base} is not a stacked device: '+' is for ${RELAY_FAMILIES.map((f) => f.base).join(', ')}`);
   if (!family.parameter) {
     if (colon >= 0) {
       throw new InputError(name, `profile ${family.base} takes no parameter; known profiles: ${knownNames()}`);

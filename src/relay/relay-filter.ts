@@ -43,6 +43,9 @@ export function relayProfile(kind: RelayKind, physical: NicProfile, options: Omi
     name: `${kind}+${physical.name}`,
     source: `${physical.source}; relayed by src/relay (${kind})`,
     summary: `${kind} exception-path device over ${physical.name}`,
+    // The relay adds no table of its own: the physical port's edges are the device's.
+    thresholds: physical.thresholds,
+    sharesUnicast: physical.sharesUnicast,
     create: (ownMac: Mac, faults: FaultSet) =>
       relayFilter(kind, physical.create(ownMac, faults), { ...options, faults }),
   };

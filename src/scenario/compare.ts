@@ -1,7 +1,7 @@
 // Differences between an expected and an actual simulate result, as lines a person reads.
 // The expectation may be partial: `nic` state is compared only where expected names it, and
 // only the interfaces and delivery ids it lists are compared.
-import type { DeviceListEntry, Delivery, InterfaceResult, JsonValue, SimulateResult } from './types.ts';
+import type { DeviceListEntry, Delivery, GroupUsers, InterfaceResult, JsonValue, SimulateResult } from './types.ts';
 
 /** JSON text with object keys sorted, so key order never counts as a difference. */
 function canonical(value: JsonValue | undefined): string {
@@ -59,6 +59,16 @@ function diffInterface(name: string, e: InterfaceResult, a: InterfaceResult | un
   diffDeviceList(`interface ${name}`, e.mc, a.mc, out);
   if (e.promisc !== a.promisc) out.push(`interface ${name}: expected promiscuity ${e.promisc}, got ${a.promisc}`);
   if (e.allmulti !== a.allmulti) out.push(`interface ${name}: expected allmulti ${e.allmulti}, got ${a.allmulti}`);
+  if (e.global !== undefined) {
+    const want = [...e.global].map((m) => m.toLowerCase()).sort().join(', ');
+    const got = [...(a.global ?? [])].map((m) => m.toLowerCase()).sort().join(', ');
+    if (want !== got) out.push(`interface ${name}: expected global_use on [${want}], got [${got}]`);
+  }
+  if (e.groups !== undefined) {
+    const text = (gs: readonly GroupUsers[] | undefined): string =>
+      [...(gs ?? [])].map((g) => `${g.group} users ${g.users}`).sort().join(', ');
+    if (text(e.groups) !== text(a.groups)) out.push(`interface ${name}: expected groups [${text(e.groups)}], got [${text(a.groups)}]`);
+  }
   if (e.nic !== undefined && canonical(e.nic) !== canonical(a.nic)) {
     out.push(`interface ${name}: nic state expected ${canonical(e.nic)}, got ${canonical(a.nic)}`);
   }

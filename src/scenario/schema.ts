@@ -103,7 +103,14 @@ const stepSchema: JsonSchema = {
 const deviceListEntry = object({ mac: str, users: { type: 'integer', minimum: 1 } }, ['mac', 'users']);
 const interfaceResult = object(
   // `nic` may be left out of an expectation: replay then compares only the rest.
-  { mc: { type: 'array', items: deviceListEntry }, promisc: counter, allmulti: counter, nic: {} },
+  {
+    mc: { type: 'array', items: deviceListEntry },
+    promisc: counter,
+    allmulti: counter,
+    nic: {},
+    global: { type: 'array', items: str },
+    groups: { type: 'array', items: object({ group: str, users: { type: 'integer', minimum: 1 } }, ['group', 'users']) },
+  },
   ['mc', 'promisc', 'allmulti'],
 );
 const stepResult = object({ op: { enum: STEP_OPS }, error: { enum: [...ERRNO_NAMES, null] } }, ['op', 'error']);

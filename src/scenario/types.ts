@@ -117,6 +117,15 @@ export interface InterfaceResult {
   readonly allmulti: number;
   /** The NIC profile's programmed state (profile-specific, JSON). */
   readonly nic: JsonValue;
+  /** Device-list MACs with global_use set (`ip maddr add`; /proc/net/dev_mcast's 4th column), sorted. Compared only where expected lists it. */
+  readonly global?: readonly string[];
+  /** Group records and their users (/proc/net/igmp, /proc/net/igmp6), sorted by group. Compared only where expected lists them. */
+  readonly groups?: readonly GroupUsers[];
+}
+
+export interface GroupUsers {
+  readonly group: string;
+  readonly users: number;
 }
 
 export interface Delivery {

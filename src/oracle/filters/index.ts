@@ -19,6 +19,7 @@ import { tulipSpec } from './tulip.ts';
 import { tulipCometSpec } from './tulip-comet.ts';
 import { tulipHashOnlySpec } from './tulip-hash-only.ts';
 import { virtioQemuSpec } from './virtio-qemu.ts';
+import { RELAY_SPEC_KINDS, relaySpec } from './relay.ts';
 import type { FilterSpec, FilterSpecFamily } from './spec.ts';
 import { tunSpec } from './tun.ts';
 
@@ -49,12 +50,22 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** "tun" for a fixed spec, "ldd3-ff:N" for a parameterised one. */
 export function oracleProfileNames(): string[] {
-  return SPEC_FAMILIES.map((f) => (f.parameter ? `${f.base}:N` : f.base));
+  return [...SPEC_FAMILIES.map((f) => (f.parameter ? `${f.base}:N` : f.base)), ...RELAY_SPEC_KINDS.map((k) => `${k}+LOWER`)];
 }
+
+/** The lower profile a bare relay name stands on (src/relay/families.ts RELAY_DEFAULT_LOWER, written out again). */
+const RELAY_SPEC_DEFAULT_LOWER = 'exact-strict:4';
 
 /** The spec for a full profile name ("tun", "ldd3-ff:4"); throws InputError naming it. */
 export function resolveSpec(name: string): FilterSpec {
   if (typeof name !== 'string') throw new InputError('', `profile name must be a string, got ${JSON.stringify(name)}`);
+  const plus = name.indexOf('+');
+  const kind = plus < 0 ? name : name.slice(0, plus);
+  if ((RELAY_SPEC_KINDS as readonly string[]).includes(kind)) {
+    const lower = resolveSpec(plus < 0 ? RELAY_SPEC_DEFAULT_LOWER : name.slice(plus + 1));
+    if (lower.name.includes('+')) throw new InputError(name, `a relay stacks on a physical profile, not on ${lower.name}`);
+    return relaySpec(kind, lower);
+  }
   const colon = name.indexOf(':');
   const base = colon < 0 ? name : name.slice(0, colon);
   const family = SPEC_FAMILIES.find((f) => f.base === base);
