@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/kernel/frames.ts';
 import { withProbeSends } from '../../src/kernel/probe-sends.ts';
-import { parseDevMcast } from '../../src/kernel/runner.ts';
+import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/runner.ts';
 import { groupReq, groupSourceReq, sockaddr } from '../../src/kernel/sockaddr.ts';
 import { tunFilter } from '../../src/kernel/tap.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
@@ -90,7 +90,7 @@ describe('frames', () => {
 });
 
 describe('/proc/net/dev_mcast ("%-4d %-15s %-5d %-5d %*phN", net/core/net-procfs.c)', () => {
-  it('keeps the interface\'s lines in order with their refcount', () => {
+  it('keeps the interface\'s lines in order with their refcount and global use', () => {
     const text = [
       '1    lo              1     0     01005e000001',
       '2    eth0            1     0     333300000001',
@@ -98,8 +98,36 @@ describe('/proc/net/dev_mcast ("%-4d %-15s %-5d %-5d %*phN", net/core/net-procfs
       '3    eth1            1     0     01005e000001',
     ].join('\n');
     expect(parseDevMcast(text, 'eth0')).toEqual([
-      { mac: '33:33:00:00:00:01', users: 1 },
-      { mac: '01:00:5e:01:01:01', users: 2 },
+      { mac: '33:33:00:00:00:01', users: 1, global: false },
+      { mac: '01:00:5e:01:01:01', users: 2, global: true },
+    ]);
+  });
+});
+
+describe('/proc/net/igmp and /proc/net/igmp6 (net/ipv4/igmp.c igmp_mc_seq_show, net/ipv6/mcast.c igmp6_mc_seq_show)', () => {
+  it('reads the groups of one device with their users; IPv4 groups are the raw network-order word as a host integer', () => {
+    // Written as the kernel prints them on little-endian x86: 224.0.0.1 -> 010000E0,
+    // 239.1.1.1 (EF 01 01 01) -> 010101EF.
+    const igmp = [
+      'Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter',
+      '1\tlo        :     1      V3',
+      '\t\t\t\t010000E0     1 0:00000000\t\t0',
+      '2\teth0      :     2      V3',
+      '\t\t\t\t010101EF     2 0:00000000\t\t0',
+      '\t\t\t\t010000E0     1 0:00000000\t\t0',
+    ].join('\n');
+    expect(parseProcIgmp(igmp, 'eth0')).toEqual([
+      { group: '239.1.1.1', users: 2 },
+      { group: '224.0.0.1', users: 1 },
+    ]);
+    const igmp6 = [
+      '1    lo              ff020000000000000000000000000001     1 0000000C 0',
+      '2    eth0            ff0200000000000000000001ff000001     2 00000004 0',
+      '2    eth0            ff010000000000000000000000000001     1 00000008 0',
+    ].join('\n');
+    expect(parseProcIgmp6(igmp6, 'eth0')).toEqual([
+      { group: 'ff02::1:ff00:1', users: 2 },
+      { group: 'ff01::1', users: 1 },
     ]);
   });
 });
