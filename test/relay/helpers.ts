@@ -6,7 +6,7 @@ import type { RxMode } from '../../src/nic/filter.ts';
 import { resolveProfile } from '../../src/nic/registry.ts';
 import type { RelayDevice, RelayKind, RelayOptions } from '../../src/relay/device.ts';
 import { createRelay } from '../../src/relay/relay-filter.ts';
-import { KNI_WAIT_RESPONSE_TICKS } from '../../src/relay/request-channel.ts';
+import { type RelayEvent, relayEventArb } from '../../src/relay/interleavings.ts';
 import { type Mac, parseMac } from '../../src/wire/mac.ts';
 
 export const OWN = parseMac('02:00:00:00:00:01');
@@ -40,34 +40,11 @@ export function relay(kind: RelayKind, profile: string, options: RelayOptions = 
 export const EXACT_CAPACITY: Readonly<Record<string, number>> = { 'exact-strict:4': 4, 'mlx5-dpdk': 127, 'dpdk-vf:16': 16 };
 export const HASH_PROFILES = ['ixgbe', 'hash64'] as const;
 
-export type Event =
-  | { readonly op: 'set'; readonly mode: RxMode }
-  | { readonly op: 'kpoll' }
-  | { readonly op: 'upoll' }
-  | { readonly op: 'ticks'; readonly n: number };
+export type Event = RelayEvent;
 
+/** The generated events of src/relay/interleavings.ts (what `check` runs), over this pool. */
 export function eventArb(pool: readonly Mac[]): fc.Arbitrary<Event> {
-  // PROMISC rarely (it hides everything else), ALLMULTI sometimes.
-  const set = fc
-    .record({
-      // Any subset, or one near the pool's size so that lists cross the table's capacity.
-      mc: fc.oneof(fc.subarray([...pool]), fc.subarray([...pool], { minLength: Math.max(0, pool.length - 6) })),
-      promisc: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
-      allmulti: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
-    })
-    .map((m) => ({ op: 'set' as const, mode: m }));
-  return fc.oneof(
-    { arbitrary: set, weight: 3 },
-    { arbitrary: fc.constant({ op: 'kpoll' as const }), weight: 3 },
-    { arbitrary: fc.constant({ op: 'upoll' as const }), weight: 3 },
-    // A few jiffies, or about the 3 s a request waits (KNI_WAIT_RESPONSE_TICKS) so that some time out.
-    {
-      arbitrary: fc
-        .oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: KNI_WAIT_RESPONSE_TICKS - 5, max: KNI_WAIT_RESPONSE_TICKS + 5 }))
-        .map((n) => ({ op: 'ticks' as const, n })),
-      weight: 2,
-    },
-  );
+  return relayEventArb(pool);
 }
 
 /** Applies the events; at every point at most one request is on the KNI rings. */
