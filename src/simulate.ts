@@ -3,13 +3,15 @@
 import { InputError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
 import { Host } from './host/host.ts';
-import type { Delivery, InterfaceResult, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
+import type { Delivery, InterfaceResult, JsonValue, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
 import { compareMac, type Mac } from './wire/mac.ts';
 
 export interface SimulateOptions {
   /** Overrides every interface's `nic`. */
   readonly profile?: string;
   readonly faults?: FaultSet;
+  /** Adds each interface's NIC state after every step (StepResult.nic). */
+  readonly trace?: boolean;
 }
 
 /** Defines an own property, so that ids such as "__proto__" stay plain keys. */
@@ -26,7 +28,11 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   scenario.steps.forEach((step, i) => {
     const where = `/steps/${i}`;
     const result = host.apply(step, where);
-    steps.push({ op: step.op, error: result.error });
+    if (options.trace) {
+      const nic: Record<string, JsonValue> = {};
+      for (const name of host.interfaceNames()) setOwn(nic, name, host.nicState(name));
+      steps.push({ op: step.op, error: result.error, nic });
+    } else steps.push({ op: step.op, error: result.error });
     if (result.delivery) {
       const id = (step as { id?: unknown }).id;
       if (typeof id !== 'string') throw new InputError(`${where}/id`, 'send and frame steps need a string id');

@@ -113,7 +113,7 @@ const interfaceResult = object(
   },
   ['mc', 'promisc', 'allmulti'],
 );
-const stepResult = object({ op: { enum: STEP_OPS }, error: { enum: [...ERRNO_NAMES, null] } }, ['op', 'error']);
+const stepResult = object({ op: { enum: STEP_OPS }, error: { enum: [...ERRNO_NAMES, null] }, nic: { type: 'object' } }, ['op', 'error']);
 const delivery = object({ nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty } }, ['nic', 'sockets']);
 export const simulateResultSchema: JsonSchema = object(
   {

@@ -100,6 +100,8 @@ import type { JsonValue } from '../json.ts';
 export interface StepResult {
   readonly op: StepOp;
   readonly error: Errno | null;
+  /** `simulate --trace`: every interface's NIC state after the step (a relay's request-FIFO traffic and sync area included). Never compared. */
+  readonly nic?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface DeviceListEntry {
