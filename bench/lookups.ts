@@ -1,0 +1,96 @@
+// Benchmark 1: filter lookups. Frames per second of each profile's accept() over the same
+// 1,000,000 destination MACs with the same programmed lists (1, 64, 4,096 groups) as the C
+// reference (bench/c/lookups.c, built with cc -O2 when a compiler is present). TS/C compares a
+// profile with the C lookup of its structure, measured in the same run.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NO_FAULTS } from '../src/faults.ts';
+import { builtinProfiles } from '../src/nic/registry.ts';
+import { parseMac } from '../src/wire/mac.ts';
+import { destinations, groupList, median, seconds } from './data.ts';
+
+export const LIST_SIZES = [1, 64, 4096] as const;
+type Structure = 'exact' | 'hash64-table' | 'mta';
+
+/** The C lookup each profile's structure is compared with (null: no table to look up). */
+const STRUCTURE: Readonly<Record<string, Structure | null>> = {
+  'accept-all': null,
+  'ldd3-nf': null,
+  'allmulti-only': null,
+  'r8169-ver35': null,
+  'ldd3-ff:4': 'exact',
+  'exact-strict:4': 'exact',
+  'mlx5-dpdk': 'exact',
+  'dpdk-vf:16': 'exact',
+  'virtio-qemu': 'exact',
+  tulip: 'exact',
+  hash64: 'hash64-table',
+  tun: 'hash64-table',
+  rtl8139: 'hash64-table',
+  r8169: 'hash64-table',
+  'tulip-hash-only': 'hash64-table',
+  'tulip-comet': 'hash64-table',
+  e100: 'hash64-table',
+  'e1000:0': 'mta',
+  ixgbe: 'mta',
+};
+
+export interface LookupRow {
+  readonly profile: string;
+  readonly groups: number;
+  readonly programmed: string;
+  readonly framesPerSecond: number;
+  readonly structure: Structure | null;
+  readonly cFramesPerSecond: number | null;
+}
+
+function cReference(frames: number): Map<string, number> | string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcast-bench-'));
+  try {
+    const exe = join(dir, 'lookups');
+    try {
+      execFileSync('cc', ['-O2', '-o', exe, join(import.meta.dirname, 'c', 'lookups.c')], { stdio: 'pipe' });
+    } catch (e) {
+      return `no C compiler (cc -O2 failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})`;
+    }
+    // Median of three runs of the whole reference.
+    const runs = [0, 1, 2].map(() => execFileSync(exe, [String(frames)], { encoding: 'utf8' }));
+    const out = new Map<string, number>();
+    const keys = runs[0]?.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' ')) ?? [];
+    for (const k of keys) {
+      out.set(k, median(runs.map((r) => Number(r.split('\n').find((l) => l.startsWith(`${k} `))?.split(' ')[2]))));
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function runLookups(frames: number, log: (l: string) => void): { rows: LookupRow[]; cNote: string | null } {
+  const c = cReference(frames);
+  const cNote = typeof c === 'string' ? c : null;
+  if (cNote) log(`SKIP C reference: ${cNote}`);
+  const rows: LookupRow[] = [];
+  const own = parseMac('02:00:00:00:00:02');
+  for (const profile of builtinProfiles().filter((p) => !p.stacked)) {
+    for (const n of LIST_SIZES) {
+      const list = groupList(n);
+      const dst = destinations(frames, list);
+      const filter = profile.create(own, NO_FAULTS);
+      const r = filter.program({ promisc: false, allmulti: false, mc: list });
+      // Warm-up on a tenth, then one timed pass over all frames.
+      let hits = 0;
+      for (let i = 0; i < frames / 10; i++) if (filter.accept(dst[i] as never)) hits++;
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < frames; i++) if (filter.accept(dst[i] as never)) hits++;
+      const fps = frames / seconds(t0);
+      const structure = STRUCTURE[profile.name] ?? null;
+      const cFps = typeof c === 'string' || structure === null ? null : (c.get(`${structure} ${n}`) ?? null);
+      rows.push({ profile: profile.name, groups: n, programmed: r.ok ? 'ok' : r.error, framesPerSecond: fps, structure, cFramesPerSecond: cFps });
+      log(`lookups ${profile.name} ${n} groups: ${Math.round(fps)} frames/s${cFps ? `, C ${structure} ${Math.round(cFps)}: TS/C 1/${(cFps / fps).toFixed(1)}` : ''} (${hits} accepted)`);
+    }
+  }
+  return { rows, cNote };
+}

@@ -1,0 +1,80 @@
+// Benchmark 2: scale. n joins then n leaves on one interface, IPv4 and IPv6 mixed (IPv4 sockets
+// hold at most 20 memberships each: igmp_max_memberships), with rx-mode programming after each
+// change as the host does it; the same with n `ip maddr add` then del; the oracle on the same
+// steps. Linear cost means 10x the work within ~11x the time.
+import { Host } from '../src/host/host.ts';
+import { Oracle } from '../src/oracle/index.ts';
+import type { InterfaceSpec, Step } from '../src/scenario/types.ts';
+import { ipFromValue } from '../src/wire/ip.ts';
+import { seconds } from './data.ts';
+
+export const SCALE_SIZES = [1000, 10000, 100000] as const;
+const IFACE: InterfaceSpec = { name: 'eth0', mac: '02:00:00:00:00:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'], nic: 'hash64' };
+/** A case whose smaller size took longer than this is not run at the next size (quadratic growth). */
+const SKIP_AFTER_SECONDS = 30;
+
+export interface ScaleRow {
+  readonly workload: string;
+  readonly n: number;
+  readonly modelSeconds: number | null;
+  readonly oracleSeconds: number | null;
+  readonly maxRssMiB: number;
+  readonly note: string;
+}
+
+function joinSteps(n: number): Step[] {
+  const steps: Step[] = [];
+  const v4 = Math.ceil(n / 2);
+  const v6 = n - v4;
+  const v4Sockets = Math.ceil(v4 / 20);
+  for (let s = 0; s < v4Sockets; s++) steps.push({ op: 'open', socket: `a${s}`, family: 'ipv4', bind: '0.0.0.0', port: 5000 });
+  steps.push({ op: 'open', socket: 'b0', family: 'ipv6', bind: '::', port: 5000 });
+  const groups: [string, string][] = [];
+  for (let i = 0; i < v4; i++) groups.push([`a${Math.floor(i / 20)}`, ipFromValue('ipv4', BigInt(0xe8000000 + i + 1)).text]);
+  for (let i = 0; i < v6; i++) groups.push(['b0', ipFromValue('ipv6', (0xff0en << 112n) | BigInt(i + 1)).text]);
+  for (const [socket, group] of groups) steps.push({ op: 'join', socket, group, iface: 'eth0' });
+  for (const [socket, group] of groups) steps.push({ op: 'leave', socket, group, iface: 'eth0' });
+  return steps;
+}
+
+function maddrSteps(n: number): Step[] {
+  const macs = Array.from({ length: n }, (_, i) => `01:00:5e:${((i >> 16) & 0x7f).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`);
+  return [...macs.map((mac): Step => ({ op: 'maddr', iface: 'eth0', mac, add: true })), ...macs.map((mac): Step => ({ op: 'maddr', iface: 'eth0', mac, add: false }))];
+}
+
+function time(run: (steps: readonly Step[]) => void, steps: readonly Step[]): number {
+  const t0 = process.hrtime.bigint();
+  run(steps);
+  return seconds(t0);
+}
+
+const model = (steps: readonly Step[]) => {
+  const h = new Host([IFACE]);
+  for (const s of steps) h.apply(s);
+};
+const oracle = (steps: readonly Step[]) => {
+  const o = new Oracle([IFACE]);
+  for (const s of steps) o.apply(s);
+};
+
+export function runScale(log: (l: string) => void, sizes: readonly number[] = SCALE_SIZES): ScaleRow[] {
+  const rows: ScaleRow[] = [];
+  for (const [workload, make] of [['joins+leaves', joinSteps], ['maddr add+del', maddrSteps]] as const) {
+    let last: { model: number | null; oracle: number | null } = { model: 0, oracle: 0 };
+    for (const n of sizes) {
+      const steps = make(n);
+      const skipModel = last.model === null || last.model > SKIP_AFTER_SECONDS;
+      const skipOracle = last.oracle === null || last.oracle > SKIP_AFTER_SECONDS;
+      const m = skipModel ? null : time(model, steps);
+      const o = skipOracle ? null : time(oracle, steps);
+      const note = [skipModel ? `model skipped: the previous size took over ${SKIP_AFTER_SECONDS} s` : '', skipOracle ? `oracle skipped: the previous size took over ${SKIP_AFTER_SECONDS} s` : '']
+        .filter(Boolean)
+        .join('; ');
+      const row = { workload, n, modelSeconds: m, oracleSeconds: o, maxRssMiB: process.resourceUsage().maxRSS / 1024, note };
+      rows.push(row);
+      log(`scale ${workload} n=${n}: model ${m === null ? '-' : m.toFixed(2)} s, oracle ${o === null ? '-' : o.toFixed(2)} s, max RSS ${row.maxRssMiB.toFixed(0)} MiB${note ? ` (${note})` : ''}`);
+      last = { model: m, oracle: o };
+    }
+  }
+  return rows;
+}
