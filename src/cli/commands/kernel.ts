@@ -66,6 +66,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .action(async (file: string, options: { verbose?: boolean; save?: string }) => {
       const { loadScenarioFile } = await import('../../scenario/load.ts');
       const scenario = loadScenarioFile(file);
+      if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.save, '--save');
       await requireKernelMode();
       const { runOnKernel } = await import('../../kernel/runner.ts');
       const result = await onKernel(async () => runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {}));
@@ -99,6 +100,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
     .action(async (options: DiffOptions) => {
       const faults = faultSet(options.injectFault);
+      if (options.fixtures !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.fixtures, '--fixtures');
       await requireKernelMode();
       const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
