@@ -92,6 +92,13 @@ export function expectError(r: Run, code: number, pattern: RegExp): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 
+/** A driver error after hello: exit 3, the last stderr line matches (progress lines come first). */
+export function expectDriverError(r: Run, pattern: RegExp): void {
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
+  expect(r.stderr.trimEnd().split('\n').at(-1), r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
 function namespacesOf(pid: number): string[] {
   if (!existsSync('/run/netns')) return [];
   return readdirSync('/run/netns').filter((n) => n.startsWith(`mtb-${pid}-`));
@@ -110,7 +117,10 @@ function strayTempFiles(dir: string): string[] {
  * removed.
  */
 export function checkLeftoversAfterAll(): void {
+  const fixturesBefore = new Set(readdirSync(join(ROOT, 'fixtures'), { recursive: true, encoding: 'utf8' }));
   afterAll(() => {
+    const fixturesAfter = readdirSync(join(ROOT, 'fixtures'), { recursive: true, encoding: 'utf8' });
+    expect(fixturesAfter.filter((f) => !fixturesBefore.has(f)), 'files left in fixtures/').toEqual([]);
     for (const dir of scratch) {
       expect(strayTempFiles(dir), `temp files left in ${dir}`).toEqual([]);
       rmSync(dir, { recursive: true, force: true });
