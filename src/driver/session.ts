@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isProfileName } from '../nic/registry.ts';
+import { onShutdown } from '../shutdown.ts';
 import { BROADCAST_MAC } from '../wire/mac.ts';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import {
@@ -186,32 +187,12 @@ async function start(transport: Transport, options: DriverOptions): Promise<Driv
   return session;
 }
 
-// Children still running when the testbench exits (normally, by an uncaught error or by a
-// signal) are killed with their process group, so no driver outlives a run.
-const liveChildren = new Set<ChildProcess>();
-let exitHooksInstalled = false;
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     process.kill(-child.pid, signal);
   } catch {
     // ESRCH: the group is gone already
-  }
-}
-
-function installExitHooks(): void {
-  if (exitHooksInstalled) return;
-  exitHooksInstalled = true;
-  process.on('exit', () => {
-    for (const child of liveChildren) killGroup(child, 'SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const child of liveChildren) killGroup(child, 'SIGKILL');
-      liveChildren.clear();
-      process.kill(process.pid, signal);
-    });
   }
 }
 
@@ -249,12 +230,15 @@ class ProcessTransport implements Transport {
   /** The error that ended the conversation while the driver still ran (timeout, garbage). */
   private failure: DriverError | null = null;
   private readonly exitPromise: Promise<void>;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly child: ChildProcess,
     command: string,
   ) {
-    liveChildren.add(child);
+    // A driver still running when the testbench exits (normally, by an uncaught error or by a
+    // signal: src/shutdown.ts) is killed with its process group, so no driver outlives a run.
+    this.unregister = onShutdown(() => killGroup(child, 'SIGKILL'));
     this.exitPromise = new Promise((done) => {
       child.once('exit', () => done());
       child.once('error', () => done());
@@ -420,7 +404,7 @@ class ProcessTransport implements Transport {
       this.child.stderr?.destroy();
       this.child.stdin?.destroy();
     }
-    liveChildren.delete(this.child);
+    this.unregister();
   }
 }
 
@@ -429,7 +413,6 @@ class ProcessTransport implements Transport {
  * DriverError when it cannot be started or does not answer hello properly.
  */
 export async function startProcessDriver(command: string, options: DriverOptions = {}): Promise<DriverSession> {
-  installExitHooks();
   const child = spawn(command, {
     shell: true,
     detached: true,

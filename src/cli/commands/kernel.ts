@@ -129,7 +129,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out('scenarios: 0 differences');
       }
       if (options.tapPrograms > 0) {
-        const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
+        const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
         cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
         for (const m of tap.mismatches.slice(0, 10)) {
           failed = true;
@@ -153,7 +153,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       }
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
-      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
+      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
       cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
       for (const m of tap.mismatches.slice(0, 10)) {
         cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);

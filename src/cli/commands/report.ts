@@ -1,6 +1,6 @@
 // `report [--profile NAME]... [--out DIR]`: the filter-capacity report (src/report): one SVG per
 // profile, overview.svg, capacity.md and capacity.csv in DIR (default report/).
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
@@ -43,8 +43,12 @@ export function registerReport(program: Command, cli: Cli): void {
         for (const f of files) {
           const path = join(options.out, f.name);
           const tmp = `${path}.tmp-${process.pid}`;
-          writeFileSync(tmp, f.content);
-          renameSync(tmp, path);
+          try {
+            writeFileSync(tmp, f.content);
+            renameSync(tmp, path);
+          } finally {
+            rmSync(tmp, { force: true });
+          }
         }
       } catch (e) {
         throw cannotWrite(e);
