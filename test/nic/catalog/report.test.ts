@@ -95,7 +95,9 @@ describe('files', () => {
     expect(png.width).toBeGreaterThan(600);
     const bytes = png.asPng();
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    writeFileSync(join(tmpdir(), 'mcast-testbench-overview.png'), bytes);
+    // To look at it: MTB_REPORT_PNG=/some/where.png (no fixed-name file is left in /tmp).
+    const keep = process.env['MTB_REPORT_PNG'];
+    if (keep) writeFileSync(keep, bytes);
     const md = files.find((f) => f.name === 'capacity.md')?.content ?? '';
     expect(md).toContain('| rtl8139 | 64-bucket hash, all multicast above 32 | 33 | – |');
     expect(md).toMatch(/\| mlx5-dpdk \|[^\n]*\| refused \|/);
