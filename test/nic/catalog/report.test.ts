@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { resolveProfile } from '../../../src/nic/registry.ts';
 import { capacityModel, groupGrid, hashFill, isCatalogCapacityProfile, measureCapacity } from '../../../src/report/capacity.ts';
@@ -108,6 +108,17 @@ describe('files', () => {
 });
 
 describe('mcast-testbench report', () => {
+  // main() writes to this process's stdout and stderr: captured, so a passing test prints nothing.
+  let written: { out: string; err: string };
+  beforeEach(() => {
+    written = { out: '', err: '' };
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((written.out += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((written.err += String(chunk)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('writes the files to --out and lists them', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'mcast-report-'));
     const out = join(scratch, 'r');
@@ -116,6 +127,7 @@ describe('mcast-testbench report', () => {
       expect(code).toBe(0);
       for (const f of ['virtio-qemu.svg', 'overview.svg', 'capacity.md', 'capacity.csv']) expect(existsSync(join(out, f))).toBe(true);
       expect(readFileSync(join(out, 'capacity.csv'), 'utf8')).toContain('virtio-qemu,65,1,1,all-multicast');
+      expect(written.out.split('\n')).toContain(join(out, 'capacity.csv'));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -123,5 +135,6 @@ describe('mcast-testbench report', () => {
   it('an unknown profile or a bad --probes is a usage error (exit 2)', async () => {
     expect(await main(['report', '--profile', 'e1000:9', '--out', tmpdir()])).toBe(2);
     expect(await main(['report', '--probes', '0', '--out', tmpdir()])).toBe(2);
+    expect(written.err).toMatch(/^error: --profile: profile e1000:N needs N .* got "9"\nerror: option '--probes <n>' argument '0' is invalid/);
   });
 });
