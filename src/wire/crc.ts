@@ -52,10 +52,18 @@ const CRC_CACHE_LIMIT = 1 << 16;
 const crcCache = new Map<Mac, number>();
 const crcLeCache = new Map<Mac, number>();
 
+let computed = 0;
+
+/** How many MAC CRCs were computed (not found remembered) so far: linear in the distinct MACs. */
+export function macCrcsComputed(): number {
+  return computed;
+}
+
 function cached(cache: Map<Mac, number>, mac: Mac, compute: (bytes: Uint8Array) => number): number {
   let crc = cache.get(mac);
   if (crc === undefined) {
     if (cache.size >= CRC_CACHE_LIMIT) cache.clear();
+    computed++;
     crc = compute(macBytes(mac));
     cache.set(mac, crc);
   }
