@@ -31,3 +31,39 @@ describe('case 8: maddr steps on hash filters', () => {
     expect(computed).toBeLessThanOrEqual(n + 16);
   });
 });
+
+describe('case 8: AppendFold (the tun hash loop, extended when addresses were only appended)', () => {
+  it('always equals the plain fold, whatever the sequence of lists', async () => {
+    const fc = (await import('fast-check')).default;
+    const { AppendFold } = await import('../../src/nic/append-fold.ts');
+    const pool = ['a', 'b', 'c', 'd', 'e'];
+    const step = (acc: string, x: string): string => `${acc}${x}`;
+    // Each next list: the previous with items appended (the common case), or anything else.
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), items: fc.array(fc.constantFrom(...pool), { maxLength: 3 }) }),
+      fc.record({ kind: fc.constant('other' as const), items: fc.array(fc.constantFrom(...pool), { maxLength: 8 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(change, fc.nat({ max: 4 })), { maxLength: 30 }), (changes) => {
+        const f = new AppendFold<string, string>('', step);
+        let list: string[] = [];
+        for (const [c, from] of changes) {
+          list = c.kind === 'append' ? [...list, ...c.items] : [...c.items];
+          expect(f.fold(list, from)).toBe(list.slice(from).reduce(step, ''));
+        }
+      }),
+    );
+  });
+
+  it('folds only the appended items when the list grows by one', async () => {
+    const { AppendFold } = await import('../../src/nic/append-fold.ts');
+    let steps = 0;
+    const f = new AppendFold<number, number>(0, (acc, x) => (steps++, acc + x));
+    const list: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      list.push(i);
+      f.fold([...list], 2);
+    }
+    expect(steps).toBe(998);
+  });
+});
