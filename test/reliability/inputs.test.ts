@@ -43,6 +43,11 @@ describe('case 3: an output folder that cannot be created is refused before any 
     expectError(f, 2, /^error: --fixtures: cannot create directory "README.md\/x": ENOTDIR/);
   });
 
+  it('kernel tap --save into a folder under /proc', async () => {
+    const r = await run(['kernel', 'tap', '--programs', '1', '--save', '/proc/mtb/vectors.json']);
+    expectError(r, 2, /^error: --save: cannot create directory "\/proc\/mtb": ENOENT/);
+  });
+
   it('a folder that can be created is not created by the check itself', async () => {
     const dir = join(scratchDir(), 'new', 'deeper');
     const r = await run(['check', '--profile', 'tun', '--runs', '1', '--seed', '1', '--fixtures', dir]);

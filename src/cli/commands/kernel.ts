@@ -3,7 +3,7 @@
 // namespaces the command creates and removes.
 import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
@@ -151,6 +151,8 @@ export function registerKernel(program: Command, cli: Cli): void {
       if (options.save !== undefined && existsSync(resolve(options.save))) {
         throw new CliExit(EXIT.usage, `error: ${options.save}: exists, not overwritten`);
       }
+      // Its folder too: a run must not find out at its end that it cannot write.
+      if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(dirname(resolve(options.save)), '--save');
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
       const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
