@@ -61,15 +61,25 @@ interface ParsedPath {
   readonly replayPath?: string;
 }
 
+/** fast-check's fc.commands replay path: base-64 run counts, ':', base-64 change bits. */
+const COMMANDS_REPLAY_PATH = /^[A-Za-z0-9+/]+:[A-Za-z0-9+/]*$/;
+
 function parsePath(path: string): ParsedPath {
-  const [property, fcPath, replayPath] = path.split(PATH_SEPARATOR);
-  if (!property || !(property in PROFILE_PROPERTIES) || !fcPath || !/^\d+(:\d+)*$/.test(fcPath)) {
+  const bad = (why: string): never => {
     throw new InputError(
-      path,
-      `--path must be a path printed by a failing check, e.g. model${PATH_SEPARATOR}3:0:1 (property ${Object.keys(PROFILE_PROPERTIES).join(' or ')})`,
+      '--path',
+      `${JSON.stringify(path)}: ${why}; give a path printed by a failing check, e.g. model${PATH_SEPARATOR}3:0:1 (property ${Object.keys(PROFILE_PROPERTIES).join(' or ')}, then the run path, then for model an optional command replay path)`,
     );
+  };
+  const parts = path.split(PATH_SEPARATOR);
+  const [property, fcPath, replayPath] = parts;
+  if (!property || !(property in PROFILE_PROPERTIES)) bad(`unknown property ${JSON.stringify(property ?? '')}`);
+  if (!fcPath || !/^\d+(:\d+)*$/.test(fcPath)) bad(`invalid run path ${JSON.stringify(fcPath ?? '')} (numbers separated by ":")`);
+  if (parts.length > 3) bad(`too many "${PATH_SEPARATOR}" parts`);
+  if (replayPath !== undefined && (property !== 'model' || !COMMANDS_REPLAY_PATH.test(replayPath))) {
+    bad(property !== 'model' ? `property ${property} takes no command replay path` : `invalid command replay path ${JSON.stringify(replayPath)}`);
   }
-  return { property: property as ProfilePropertyName, fcPath, ...(replayPath ? { replayPath } : {}) };
+  return { property: property as ProfilePropertyName, fcPath: fcPath as string, ...(replayPath ? { replayPath } : {}) };
 }
 
 function resolveProfiles(requested: readonly string[], log: (l: string) => void): string[] {
@@ -157,7 +167,12 @@ async function runProperty(
       // Past the budget every candidate "passes": fast-check keeps the smallest failure so far.
       if (now - state.failedAt > SHRINK_BUDGET_MS) return;
       state.shrinks++;
-    } else state.runs++;
+    } else {
+      // A path selects one case; fast-check runs the rest of a shrink path's stream after it
+      // (and ignores numRuns there): those pass without running.
+      if (replay && state.runs >= 1) return;
+      state.runs++;
+    }
     if (now - state.lastProgress >= PROGRESS_INTERVAL_MS) {
       state.lastProgress = now;
       o.progress(
@@ -181,12 +196,17 @@ async function runProperty(
   });
   const fcSeed = profileSeed(seed, profile);
   const details = fc.check(prop as fc.IProperty<[unknown]>, {
-    numRuns: o.runs,
+    // A path selects one case: replay exactly that one, not the runs that follow it.
+    numRuns: replay ? 1 : o.runs,
     seed: fcSeed,
     ...(replay ? { path: replay.fcPath, endOnFailure: true } : {}),
   });
+  if (replay && state.runs === 0 && !details.failed) {
+    // fast-check ran nothing: a path beyond the runs asked for is no replay, and no success.
+    throw new InputError('--path', `${JSON.stringify(o.path ?? '')}: selects no case with --seed ${seed} (a shrink step beyond the last); give the --path and --seed printed with a failure`);
+  }
   if (!details.failed) {
-    o.log(`ok   ${profile} ${property} (${details.numRuns} runs, seed ${seed}, profile seed ${fcSeed})`);
+    o.log(`ok   ${profile} ${property} (${replay ? state.runs : details.numRuns} runs, seed ${seed}, profile seed ${fcSeed})`);
     return null;
   }
   if (details.counterexample === null || details.counterexamplePath === null) {
@@ -296,7 +316,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
     throw new InputError(String(options.runs), '--runs must be a positive integer');
   }
   const replay = options.path !== undefined ? parsePath(options.path) : null;
-  if (replay && options.seed === undefined) throw new InputError(options.path ?? '', '--path needs the --seed it was printed with');
+  if (replay && options.seed === undefined) throw new InputError('--path', `${JSON.stringify(options.path ?? '')}: needs the --seed it was printed with`);
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const profiles = resolveProfiles(options.profiles, options.log);
   const propertiesOf = (profile: string): ProfilePropertyName[] => (replay ? [replay.property] : propertiesFor(profile));

@@ -4,10 +4,12 @@
 // Every request is answered before the next is sent; each answer has a deadline; the child is
 // killed (its whole process group) when the session closes or the testbench exits.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { isProfileName } from '../nic/registry.ts';
+import { onShutdown } from '../shutdown.ts';
 import { BROADCAST_MAC } from '../wire/mac.ts';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import {
@@ -25,7 +27,7 @@ export { DEFAULT_DRIVER_TIMEOUT_MS };
 /** Start-up may take much longer than an answer (an interpreter loading on a busy CI machine). */
 export const DEFAULT_STARTUP_TIMEOUT_MS = 10_000;
 /** An answer is a short object; a longer line is garbage, not something to buffer forever. */
-const MAX_ANSWER_LINE_CHARS = 64 * 1024;
+const MAX_ANSWER_LINE_BYTES = 64 * 1024;
 /** How long a child may take to go after SIGTERM before it gets SIGKILL. */
 const KILL_GRACE_MS = 200;
 
@@ -185,11 +187,6 @@ async function start(transport: Transport, options: DriverOptions): Promise<Driv
   return session;
 }
 
-// Children still running when the testbench exits (normally, by an uncaught error or by a
-// signal) are killed with their process group, so no driver outlives a run.
-const liveChildren = new Set<ChildProcess>();
-let exitHooksInstalled = false;
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -199,73 +196,129 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function installExitHooks(): void {
-  if (exitHooksInstalled) return;
-  exitHooksInstalled = true;
-  process.on('exit', () => {
-    for (const child of liveChildren) killGroup(child, 'SIGKILL');
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      for (const child of liveChildren) killGroup(child, 'SIGKILL');
-      liveChildren.clear();
-      process.kill(process.pid, signal);
-    });
-  }
-}
-
 interface Pending {
   readonly line: string;
+  readonly op: DriverRequest['op'];
+  readonly timeoutMs: number;
   readonly resolve: (answer: string) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Armed when the request is the oldest unanswered one: the deadline is per answer. */
+  timer: NodeJS.Timeout | null;
+}
+
+/** How long answers printed just before an exit may take to arrive through the pipe. */
+const EXIT_DRAIN_MS = 300;
+/** The longest close() waits for the child to go after SIGKILL (it cannot ignore it). */
+const CLOSE_WAIT_MS = 2_000;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function hexBytes(bytes: Buffer): string {
+  const shown = [...bytes.subarray(0, 24)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  return bytes.length > 24 ? `${shown} ...` : shown;
 }
 
 class ProcessTransport implements Transport {
-  private buffer = '';
+  /** Bytes after the last newline (an answer line in the making). */
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
   /** Requests written and not answered yet, oldest first: answers come back in request order. */
   private readonly pending: Pending[] = [];
   /** A line that arrived while no request was pending. */
   private unsolicited: string | null = null;
   private exited: string | null = null;
+  /** The error that ended the conversation while the driver still ran (timeout, garbage). */
+  private failure: DriverError | null = null;
   private readonly exitPromise: Promise<void>;
+  private readonly unregister: () => void;
 
   constructor(
     private readonly child: ChildProcess,
     command: string,
   ) {
-    liveChildren.add(child);
+    // A driver still running when the testbench exits (normally, by an uncaught error or by a
+    // signal: src/shutdown.ts) is killed with its process group, so no driver outlives a run.
+    this.unregister = onShutdown(() => killGroup(child, 'SIGKILL'));
     this.exitPromise = new Promise((done) => {
-      child.once('close', () => done());
+      child.once('exit', () => done());
       child.once('error', () => done());
     });
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => this.onData(chunk));
-    child.stdin?.on('error', () => {
-      // EPIPE when the child is gone: reported through 'exit' below.
+    child.stdout?.on('data', (chunk: Buffer) => this.onData(chunk));
+    child.stdin?.on('error', (e: NodeJS.ErrnoException) => {
+      // EPIPE: the driver closed its stdin, or it is gone (then 'exit' below says so first).
+      setTimeout(() => {
+        if (this.exited === null && child.exitCode === null && child.signalCode === null) {
+          this.fail(new DriverError('protocol', this.pending[0]?.line ?? null, `the driver closed its stdin while still running (${e.code ?? e.message} writing a request): a driver reads requests until end of file`));
+        }
+      }, EXIT_DRAIN_MS).unref();
     });
     child.once('error', (e) => this.onGone(`could not start ${JSON.stringify(command)}: ${e.message}`));
     child.once('exit', (code, signal) => {
-      // Answers printed just before exiting are still in the pipe: read them first.
-      child.stdout?.once('end', () => this.onGone(signal ? `driver killed by ${signal}` : `driver exited with status ${code}`));
-      if (child.stdout === null || child.stdout.readableEnded) {
-        this.onGone(signal ? `driver killed by ${signal}` : `driver exited with status ${code}`);
-      }
+      const status = signal ? `driver killed by ${signal}` : `driver exited with status ${code}`;
+      // Answers printed just before exiting are still in the pipe: read them first, but never
+      // wait for the pipe's end without a bound (a process the driver started may hold it).
+      let drained = false;
+      const drain = setTimeout(() => {
+        drained = true;
+        this.onGone(`${status}${this.leftover()}; a process it started still holds its stdout open (killed with the driver's process group)`);
+      }, EXIT_DRAIN_MS);
+      const ended = (): void => {
+        clearTimeout(drain);
+        if (!drained) this.onGone(`${status}${this.leftover()}`);
+      };
+      if (child.stdout === null || child.stdout.readableEnded) ended();
+      else child.stdout.once('end', ended);
     });
   }
 
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl).replace(/\r$/, '');
-      this.buffer = this.buffer.slice(nl + 1);
-      if (line.trim() !== '') this.onLine(line);
+  /**
+   * Whether the driver process no longer holds its stdin (proc(5) /proc/PID/fd/0): a request
+   * written before it closed it raised no EPIPE, so this tells a hang from a closed stdin.
+   */
+  private stdinClosedByDriver(): boolean {
+    if (this.child.pid === undefined || this.child.exitCode !== null) return false;
+    try {
+      readlinkSync(`/proc/${this.child.pid}/fd/0`);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOENT';
     }
-    if (this.buffer.length > MAX_ANSWER_LINE_CHARS) {
-      const line = this.buffer;
-      this.buffer = '';
-      this.onLine(line);
+  }
+
+  /** What the driver printed without a final newline, for the exit message. */
+  private leftover(): string {
+    if (this.partialBytes === 0) return '';
+    const bytes = Buffer.concat(this.partial);
+    return ` after printing ${clip(bytes.toString('utf8'))} without a newline (every answer ends with one)`;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.exited !== null && this.pending.length === 0) return;
+    let from = 0;
+    let nl: number;
+    while ((nl = chunk.indexOf(0x0a, from)) >= 0) {
+      const bytes = Buffer.concat([...this.partial, chunk.subarray(from, nl)]);
+      this.partial = [];
+      this.partialBytes = 0;
+      from = nl + 1;
+      let line: string;
+      try {
+        line = utf8.decode(bytes).replace(/\r$/, '');
+      } catch {
+        this.fail(new DriverError('garbage', this.pending[0]?.line ?? null, `answer is not valid UTF-8: bytes ${hexBytes(bytes)}`));
+        return;
+      }
+      if (line.trim() !== '') this.onLine(line);
+      if (this.exited !== null) return;
+    }
+    const rest = chunk.subarray(from);
+    if (rest.length > 0) {
+      this.partial.push(rest);
+      this.partialBytes += rest.length;
+    }
+    if (this.partialBytes > MAX_ANSWER_LINE_BYTES) {
+      const start = Buffer.concat(this.partial).subarray(0, 200).toString('utf8');
+      this.fail(new DriverError('garbage', this.pending[0]?.line ?? null, `answer line longer than ${MAX_ANSWER_LINE_BYTES} bytes (no newline after ${this.partialBytes} bytes): ${clip(start)}`));
     }
   }
 
@@ -275,15 +328,46 @@ class ProcessTransport implements Transport {
       this.unsolicited ??= line;
       return;
     }
-    clearTimeout(p.timer);
+    if (p.timer) clearTimeout(p.timer);
+    const next = this.pending[0];
+    if (next) this.arm(next);
     p.resolve(line);
+  }
+
+  /** Starts the deadline of the oldest unanswered request. */
+  private arm(p: Pending): void {
+    if (p.timer !== null) return;
+    p.timer = setTimeout(() => {
+      // Later answers would be out of step with their requests: the session is over.
+      if (this.stdinClosedByDriver()) {
+        this.fail(new DriverError('protocol', p.line, `the driver closed its stdin while still running (no answer to "${p.op}" within ${p.timeoutMs} ms): a driver reads requests until end of file`));
+      } else {
+        this.fail(new DriverError('timeout', p.line, `no answer to "${p.op}" within ${p.timeoutMs} ms`));
+      }
+    }, p.timeoutMs);
+  }
+
+  /** Ends the conversation: every unanswered request gets `error`; later requests too. */
+  private fail(error: DriverError): void {
+    if (this.exited !== null) return;
+    this.exited = error.message;
+    this.partial = [];
+    this.partialBytes = 0;
+    // Stop reading: what else the driver prints (100 MB of it, say) is not buffered.
+    this.child.stdout?.destroy();
+    this.failure = error;
+    // The oldest request is the one the error names; the later ones are abandoned with it.
+    for (const p of this.pending.splice(0)) {
+      if (p.timer) clearTimeout(p.timer);
+      p.reject(error);
+    }
   }
 
   private onGone(why: string): void {
     if (this.exited !== null) return;
     this.exited = why;
     for (const p of this.pending.splice(0)) {
-      clearTimeout(p.timer);
+      if (p.timer) clearTimeout(p.timer);
       p.reject(new DriverError('crash', p.line, why));
     }
   }
@@ -294,15 +378,12 @@ class ProcessTransport implements Transport {
       this.unsolicited = null;
       return Promise.reject(new DriverError('protocol', line, `unsolicited output before this request: ${clip(extra)}`));
     }
+    if (this.failure !== null) return Promise.reject(this.failure);
     if (this.exited !== null) return Promise.reject(new DriverError('crash', line, this.exited));
     return new Promise<string>((resolveLine, reject) => {
-      const timer = setTimeout(() => {
-        const i = this.pending.findIndex((p) => p.timer === timer);
-        // Later answers would be out of step with their requests: the session is over.
-        if (i >= 0) this.pending.splice(i);
-        reject(new DriverError('timeout', line, `no answer to "${req.op}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.push({ line, resolve: resolveLine, reject, timer });
+      const p: Pending = { line, op: req.op, timeoutMs, resolve: resolveLine, reject, timer: null };
+      this.pending.push(p);
+      if (this.pending.length === 1) this.arm(p);
       this.child.stdin?.write(`${line}\n`);
     });
   }
@@ -313,11 +394,17 @@ class ProcessTransport implements Transport {
       // The whole group, even when the shell itself is gone: what it started may still run.
       killGroup(this.child, 'SIGTERM');
       const grace = setTimeout(() => killGroup(this.child, 'SIGKILL'), KILL_GRACE_MS);
-      await this.exitPromise;
+      let bound: NodeJS.Timeout | undefined;
+      // Bounded: the exit, not the pipes' end (a process that left the group may hold them).
+      await Promise.race([this.exitPromise, new Promise<void>((done) => (bound = setTimeout(done, CLOSE_WAIT_MS)))]);
       clearTimeout(grace);
+      clearTimeout(bound);
       killGroup(this.child, 'SIGKILL');
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+      this.child.stdin?.destroy();
     }
-    liveChildren.delete(this.child);
+    this.unregister();
   }
 }
 
@@ -326,7 +413,6 @@ class ProcessTransport implements Transport {
  * DriverError when it cannot be started or does not answer hello properly.
  */
 export async function startProcessDriver(command: string, options: DriverOptions = {}): Promise<DriverSession> {
-  installExitHooks();
   const child = spawn(command, {
     shell: true,
     detached: true,
@@ -383,9 +469,11 @@ type WorkerReply =
 interface PendingCall {
   readonly line: string;
   readonly op: DriverRequest['op'];
+  readonly timeoutMs: number;
   readonly resolve: (answer: string) => void;
   readonly reject: (e: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  /** Armed when the call is the oldest unanswered one: the deadline is per answer. */
+  timer: NodeJS.Timeout | null;
 }
 
 class ModuleTransport implements Transport {
@@ -430,7 +518,10 @@ class ModuleTransport implements Transport {
     const call = this.pending.get(reply.id);
     if (!call) return; // answered after its deadline: the session is over already
     this.pending.delete(reply.id);
-    clearTimeout(call.timer);
+    if (call.timer) clearTimeout(call.timer);
+    // Requests are answered in order: the next one's deadline starts now.
+    const [nextId, next] = this.pending.entries().next().value ?? [];
+    if (nextId !== undefined && next) this.arm(nextId, next);
     if (reply.kind === 'answer') call.resolve(reply.text);
     else if (reply.kind === 'undefined') call.reject(new DriverError('protocol', call.line, `"${call.op}" returned ${reply.shown}`));
     else call.reject(new DriverError('crash', call.line, `"${call.op}" threw: ${reply.message}`));
@@ -440,7 +531,7 @@ class ModuleTransport implements Transport {
     if (this.gone !== null) return;
     this.gone = why;
     for (const call of this.pending.values()) {
-      clearTimeout(call.timer);
+      if (call.timer) clearTimeout(call.timer);
       call.reject(new DriverError('crash', call.line, why));
     }
     this.pending.clear();
@@ -450,17 +541,24 @@ class ModuleTransport implements Transport {
     if (this.gone !== null) return Promise.reject(new DriverError('crash', line, this.gone));
     const id = this.nextId++;
     return new Promise<string>((resolveLine, reject) => {
-      const timer = setTimeout(() => {
-        // A module that does not answer may be stuck in a loop: stop it, the session is over.
-        this.pending.delete(id);
-        this.onGone(`no answer to an earlier request ("${req.op}")`);
-        reject(new DriverError('timeout', line, `no answer to "${req.op}" within ${timeoutMs} ms`));
-        void this.worker.terminate();
-      }, timeoutMs);
-      this.pending.set(id, { line, op: req.op, resolve: resolveLine, reject, timer });
+      const call: PendingCall = { line, op: req.op, timeoutMs, resolve: resolveLine, reject, timer: null };
+      // A Map iterates in insertion order: the first entry is the oldest call.
+      this.pending.set(id, call);
+      if (this.pending.size === 1) this.arm(id, call);
       // The module sees exactly what a process would read: the request line, parsed.
       this.worker.postMessage({ id, op: req.op, line });
     });
+  }
+
+  private arm(id: number, call: PendingCall): void {
+    if (call.timer !== null) return;
+    call.timer = setTimeout(() => {
+      // A module that does not answer may be stuck in a loop: stop it, the session is over.
+      this.pending.delete(id);
+      this.onGone(`no answer to an earlier request ("${call.op}")`);
+      call.reject(new DriverError('timeout', call.line, `no answer to "${call.op}" within ${call.timeoutMs} ms`));
+      void this.worker.terminate();
+    }, call.timeoutMs);
   }
 
   async close(): Promise<void> {

@@ -119,6 +119,8 @@ export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelD
   const started = Date.now();
   const bench = new KernelBench();
   try {
+    // The namespaces exist now: a caller (or a test about to signal the run) can rely on it.
+    log(`kernel diff: namespaces ready, running ${options.runs} scenarios (seed ${seed})`);
     let runsDone = 0;
     // An environment failure must not be shrunk as if it were a difference: stop and rethrow.
     let envFailure: unknown;
@@ -126,7 +128,7 @@ export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelD
     const arbitrary = fc.oneof(generated, generated.map(withProbeSends));
     const details = await fc.check(
       fc.asyncProperty(arbitrary, async (scenario) => {
-        // SIGINT/SIGTERM handlers (src/kernel/netns.ts) run here, between two kernel runs.
+        // SIGINT/SIGTERM/SIGHUP handlers (src/shutdown.ts) run here, between two kernel runs.
         await yieldToEventLoop();
         if (envFailure !== undefined) return true;
         let kernel: SimulateResult;

@@ -1,7 +1,8 @@
 // Network namespaces owned by one run: unique names (mtb-<pid>-<n>), entered by setns on the
-// calling thread only for the one call that needs it, and removed on exit, SIGINT and SIGTERM.
+// calling thread only for the one call that needs it, and removed on exit, SIGINT, SIGTERM and SIGHUP (src/shutdown.ts).
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
+import { onShutdown } from '../shutdown.ts';
 import { CLONE_NEWNET, KernelCallError, setns } from './ffi.ts';
 
 export const NETNS_PREFIX = 'mtb-';
@@ -37,14 +38,8 @@ function removeAllOwned(): void {
 function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  process.on('exit', removeAllOwned);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(sig, () => {
-      removeAllOwned();
-      // Conventional exit status of a process killed by the signal.
-      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
-    });
-  }
+  // Removed on exit and on SIGINT/SIGTERM/SIGHUP (src/shutdown.ts exits 128 + N after).
+  onShutdown(removeAllOwned);
 }
 
 /** Creates a fresh namespace mtb-<pid>-<n> (loopback up) and registers it for removal. */

@@ -113,38 +113,54 @@ export interface TapDiffReport {
 }
 
 /** Programs `programs` random filters into a live tap and compares every probe with the model. */
-export async function runTapDiff(options: { programs: number; seed?: number }): Promise<TapDiffReport> {
+export async function runTapDiff(options: { programs: number; seed?: number; log?: (line: string) => void }): Promise<TapDiffReport> {
   const seed = options.seed ?? Date.now() % 0x7fffffff;
-  const cases = fc.sample(tunProgramArbitrary(), { numRuns: options.programs, seed });
   const tap = new TapBench();
+  options.log?.(`kernel tap: tap ready, running ${options.programs} filter programs (seed ${seed})`);
   const vectors: TunVector[] = [];
   const mismatches: TapDiffReport['mismatches'][number][] = [];
   let probes = 0;
+  let programs = 0;
+  let failure: unknown;
   try {
-    for (const c of cases) {
-      // Signal handlers (src/kernel/netns.ts) run between two programs.
-      await new Promise((resolve) => setImmediate(resolve));
-      const request = tunRequest(c.ownMac, c.rxMode);
-      const err = tap.program(request.flags, request.addr);
-      if (err) throw new Error(`TUNSETTXFILTER with ${request.addr.length} addresses failed: ${err}`);
-      const model = modelAnswers(c);
-      const answers = c.probes.map((p) => tap.probe(p));
-      probes += answers.length;
-      const vector: TunVector = {
-        ownMac: c.ownMac,
-        rxMode: { promisc: c.rxMode.promisc, allmulti: c.rxMode.allmulti, mc: [...c.rxMode.mc] },
-        request,
-        probes: c.probes.map((mac, i) => ({ mac, accepted: answers[i] as boolean })),
-      };
-      vectors.push(vector);
-      answers.forEach((k, i) => {
-        if (k !== model[i]) mismatches.push({ vector, mac: c.probes[i] as string, kernel: k, model: model[i] as boolean });
-      });
-    }
+    // Programs are generated one at a time (the same values fc.sample gives for the seed), so a
+    // signal is seen between two programs, not after generating all of them.
+    await fc.check(
+      fc.asyncProperty(tunProgramArbitrary(), async (c) => {
+        // Signal handlers (src/shutdown.ts) run between two programs.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (failure !== undefined) return true;
+        try {
+          const request = tunRequest(c.ownMac, c.rxMode);
+          const err = tap.program(request.flags, request.addr);
+          if (err) throw new Error(`TUNSETTXFILTER with ${request.addr.length} addresses failed: ${err}`);
+          const model = modelAnswers(c);
+          const answers = c.probes.map((p) => tap.probe(p));
+          probes += answers.length;
+          programs++;
+          const vector: TunVector = {
+            ownMac: c.ownMac,
+            rxMode: { promisc: c.rxMode.promisc, allmulti: c.rxMode.allmulti, mc: [...c.rxMode.mc] },
+            request,
+            probes: c.probes.map((mac, i) => ({ mac, accepted: answers[i] as boolean })),
+          };
+          vectors.push(vector);
+          answers.forEach((k, i) => {
+            if (k !== model[i]) mismatches.push({ vector, mac: c.probes[i] as string, kernel: k, model: model[i] as boolean });
+          });
+        } catch (e) {
+          // Not a property failure to shrink: stop and rethrow below.
+          failure = e;
+        }
+        return true;
+      }),
+      { numRuns: options.programs, seed },
+    );
+    if (failure !== undefined) throw failure;
   } finally {
     tap.dispose();
   }
-  return { programs: cases.length, probes, seed, vectors, mismatches };
+  return { programs, probes, seed, vectors, mismatches };
 }
 
 export function tunVectorFile(report: TapDiffReport, keep: number): TunVectorFile {

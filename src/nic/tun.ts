@@ -6,6 +6,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
+import { AppendFold } from './append-fold.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
 import {
@@ -43,18 +44,21 @@ interface TunFilterRequest {
  * exact slots written, the mask rebuilt; a unicast address past the exact slots returns with
  * count still 0 (filter disabled); TUN_FLT_ALLMULTI overrides the mask; count = nexact.
  */
-function updateFilter(old: TapFilter, uf: TunFilterRequest, faults: FaultSet): TapFilter {
+function updateFilter(old: TapFilter, uf: TunFilterRequest, hashed: AppendFold<Mac, HashedTail>): TapFilter {
   if (uf.addr.length === 0) return { ...old, count: 0 };
   const nexact = Math.min(uf.addr.length, FLT_EXACT_COUNT);
   const addr = [...uf.addr.slice(0, nexact), ...old.addr.slice(nexact)];
-  let mask: HashMask64 = EMPTY_MASK64;
-  for (const a of uf.addr.slice(nexact)) {
-    // "Remaining multicast addresses are hashed, unicast will leave the filter disabled."
-    if (!isMulticastMac(a)) return { count: 0, mask, addr };
-    mask = setBucket64(mask, programmedBucket64(a, faults));
-  }
-  if (uf.flags & TUN_FLT_ALLMULTI) mask = FULL_MASK64;
+  // "Remaining multicast addresses are hashed, unicast will leave the filter disabled."
+  const tail = hashed.fold(uf.addr, nexact);
+  if (tail.unicast) return { count: 0, mask: tail.mask, addr };
+  const mask = uf.flags & TUN_FLT_ALLMULTI ? FULL_MASK64 : tail.mask;
   return { count: nexact, mask, addr };
+}
+
+/** The hash of the addresses past the exact slots, up to the first unicast one. */
+interface HashedTail {
+  readonly mask: HashMask64;
+  readonly unicast: boolean;
 }
 
 class TapTxFilter implements NicFilter {
@@ -62,17 +66,24 @@ class TapTxFilter implements NicFilter {
   private filter: TapFilter = { count: 0, mask: EMPTY_MASK64, addr: [] };
   private flags = 0;
 
+  /** update_filter's hash loop, extended instead of redone when addresses were only appended. */
+  private readonly hashed: AppendFold<Mac, HashedTail>;
+
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    this.hashed = new AppendFold<Mac, HashedTail>({ mask: EMPTY_MASK64, unicast: false }, (acc, a) =>
+      acc.unicast ? acc : isMulticastMac(a) ? { mask: setBucket64(acc.mask, programmedBucket64(a, faults)), unicast: false } : { mask: acc.mask, unicast: true },
+    );
+  }
 
   program(rx: RxMode): ProgramResult {
     const uf: TunFilterRequest = promiscSeen(rx, this.faults)
       ? { flags: 0, addr: [] }
       : { flags: rx.allmulti ? TUN_FLT_ALLMULTI : 0, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] };
     this.flags = uf.flags;
-    this.filter = updateFilter(this.filter, uf, this.faults);
+    this.filter = updateFilter(this.filter, uf, this.hashed);
     return { ok: true };
   }
 

@@ -1,7 +1,7 @@
 // Reading scenario files: JSON syntax, then the schema, then static validation. Every failure is
 // an InputError whose one-line message names the file and the JSON pointer of the bad field,
 // e.g. `fixtures/x.json: /steps/3/group: invalid IP address "224.1.1"`.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { type Stats, closeSync, constants, fstatSync, lstatSync, openSync, readSync, readlinkSync, statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { assertScenarioShape } from './conform.ts';
 import { jsonErrorOffset, lineColumn } from './json-position.ts';
@@ -55,18 +55,66 @@ export function parseScenario(text: string, source: string): Scenario {
  */
 export const MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024;
 
-/** Reads a whole file as UTF-8, throwing RangeError past MAX_INPUT_FILE_BYTES. */
+/** What a non-regular file is, for the error line. */
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'is a directory';
+  if (st.isFIFO()) return 'not a regular file (a FIFO)';
+  if (st.isCharacterDevice()) return 'not a regular file (a character device)';
+  if (st.isBlockDevice()) return 'not a regular file (a block device)';
+  if (st.isSocket()) return 'not a regular file (a socket)';
+  return 'not a regular file';
+}
+
+function cannotRead(path: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  const why =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied (EACCES)' : `cannot read (${code ?? String(e)})`;
+  return new InputError(path, why);
+}
+
+/**
+ * Reads a whole regular file as UTF-8. Anything else (a FIFO, a device, a socket, a directory)
+ * is refused before a byte is read: a FIFO would block open(2) and read(2) forever and a device
+ * may never end. Reads at most MAX_INPUT_FILE_BYTES. Every failure is an InputError naming the
+ * path.
+ */
 export function readInputFile(path: string): string {
-  const fd = openSync(path, 'r');
+  let st: Stats;
   try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // stat follows links: a link whose target is missing (lstat finds the link itself).
+    if (code === 'ENOENT' && lstatOrNull(path)?.isSymbolicLink()) {
+      throw new InputError(path, `a broken symbolic link (to ${JSON.stringify(readlinkOrEmpty(path))}, which does not exist); give a scenario file`);
+    }
+    throw cannotRead(path, e);
+  }
+  const notRegular = (s: Stats): InputError => new InputError(path, `${fileKind(s)}; give a scenario file (a regular file of JSON, at most ${MAX_INPUT_FILE_BYTES} bytes)`);
+  if (!st.isFile()) throw notRegular(st);
+  let fd: number;
+  try {
+    // O_NONBLOCK: if the path was swapped for a FIFO since the stat, open(2) does not wait for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw cannotRead(path, e);
+  }
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) throw notRegular(now);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.alloc(1 << 20);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        throw cannotRead(path, e);
+      }
       if (n === 0) break;
       total += n;
-      if (total > MAX_INPUT_FILE_BYTES) throw new RangeError(`larger than ${MAX_INPUT_FILE_BYTES} bytes`);
+      if (total > MAX_INPUT_FILE_BYTES) throw new InputError(path, `larger than ${MAX_INPUT_FILE_BYTES} bytes`);
       chunks.push(chunk.subarray(0, n));
     }
     return Buffer.concat(chunks).toString('utf8');
@@ -75,18 +123,25 @@ export function readInputFile(path: string): string {
   }
 }
 
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function readlinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
+}
+
 /** Reads and parses a scenario file; a missing or unreadable file is one InputError line. */
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readInputFile(path);
-  } catch (e) {
-    if (e instanceof RangeError) throw new InputError(path, e.message);
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? String(e)})`;
-    throw new InputError(path, why);
-  }
+  const text = readInputFile(path);
   // A UTF-8 byte order mark is not JSON but editors write it.
   return parseScenario(text.startsWith('\uFEFF') ? text.slice(1) : text, path);
 }

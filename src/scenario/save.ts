@@ -1,7 +1,8 @@
 // Writing scenarios: stable pretty JSON with keys in schema order, saved atomically and never
 // over an existing file (a fixture is evidence: a second failure gets name-2.json).
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
 import { type JsonSchema, scenarioSchema, stepSchemaFor } from './schema.ts';
 import type { Scenario } from './types.ts';
 
@@ -92,7 +93,7 @@ export function saveFixture(dir: string, baseName: string, scenario: Scenario): 
  * never over an existing file, as saveFixture does. For other evidence files (driver transcripts).
  */
 export function saveNewFile(dir: string, base: string, suffix: string, text: string): string {
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const tmp = join(dir, `.${base}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
@@ -113,4 +114,64 @@ export function saveNewFile(dir: string, base: string, suffix: string, text: str
   } finally {
     if (existsSync(tmp)) unlinkSync(tmp);
   }
+}
+
+/** The errno name of a failed fs call, or the error's text when it has none. */
+function errnoOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * mkdir -p one level at a time. Node 20's mkdirSync(dir, { recursive: true }) never returns for
+ * a path under /proc (mkdir(2) answers ENOENT for a parent that exists, and Node retries the
+ * parent forever at 100% CPU, deaf to signals): bad input must fail at once instead.
+ */
+export function makeDirectory(dir: string): void {
+  const path = resolve(dir);
+  try {
+    if (statSync(path).isDirectory()) return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (dirname(path) !== path) makeDirectory(dirname(path));
+    mkdirSync(path);
+    return;
+  }
+  mkdirSync(path); // exists but is not a directory: EEXIST
+}
+
+/**
+ * Checks, before any work starts, that `dir` (given by `option`) is a directory or can be
+ * created, without creating it: a run must not find out at its end that it cannot save its
+ * evidence. Throws InputError naming the option, the path and the errno.
+ */
+export function checkOutputDirectory(dir: string, option: string): void {
+  const path = resolve(dir);
+  const refuse = (at: string, errno: string): never => {
+    const where = at === path ? '' : ` (at ${JSON.stringify(at)})`;
+    throw new InputError(option, `cannot create directory ${JSON.stringify(dir)}${where}: ${errno}; give a directory that exists or can be created`);
+  };
+  // The nearest ancestor that exists, and the first missing component below it.
+  let existing = path;
+  let missing: string | null = null;
+  for (;;) {
+    try {
+      if (!statSync(existing).isDirectory()) refuse(existing, 'ENOTDIR');
+      break;
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      const code = errnoOf(e);
+      if (code !== 'ENOENT' || dirname(existing) === existing) refuse(existing, code);
+      missing = existing;
+      existing = dirname(existing);
+    }
+  }
+  if (missing === null) return;
+  // The one test that tells exactly: create the first missing level and remove it again.
+  try {
+    mkdirSync(missing);
+  } catch (e) {
+    refuse(missing, errnoOf(e));
+  }
+  rmdirSync(missing);
 }

@@ -40,6 +40,12 @@ function validateInterfaces(interfaces: readonly InterfaceSpec[]): Map<string, D
       (spec[family] ?? []).map((text, j) => {
         const where = `${at}/${family}/${j}`;
         const { addr } = parsePrefix(text, where);
+        // One spelling of a prefix length, as every consumer (the oracle, `ip addr add` in
+        // kernel mode) reads it: decimal without leading zeros.
+        const length = text.slice(text.lastIndexOf('/') + 1);
+        if (!/^(0|[1-9][0-9]*)$/.test(length)) {
+          fail(where, `invalid prefix length ${JSON.stringify(length)} in ${JSON.stringify(text)}: write it in decimal without leading zeros (0 to ${family === 'ipv4' ? 32 : 128})`);
+        }
         if (addr.family !== family) fail(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address/prefix`);
         // net/ipv6/addrconf.c inet6_addr_add refuses multicast addresses; the wildcard is no address.
         if (isMulticastIp(addr) || isWildcard(addr)) fail(where, `${JSON.stringify(text)} is not a unicast address`);

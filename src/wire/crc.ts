@@ -42,10 +42,38 @@ export function etherCrc(bytes: ArrayLike<number>): number {
   return bitrev32(crc32Le(0xffffffff, bytes));
 }
 
+/**
+ * CRCs of MACs already seen. A NIC is programmed with the whole device list on every change
+ * (ndo_set_rx_mode), so a hash filter hashes the same addresses again and again: remembering
+ * them keeps a long run of `maddr` steps from spending its time in the CRC. Bounded: cleared
+ * when full.
+ */
+const CRC_CACHE_LIMIT = 1 << 16;
+const crcCache = new Map<Mac, number>();
+const crcLeCache = new Map<Mac, number>();
+
+let computed = 0;
+
+/** How many MAC CRCs were computed (not found remembered) so far: linear in the distinct MACs. */
+export function macCrcsComputed(): number {
+  return computed;
+}
+
+function cached(cache: Map<Mac, number>, mac: Mac, compute: (bytes: Uint8Array) => number): number {
+  let crc = cache.get(mac);
+  if (crc === undefined) {
+    if (cache.size >= CRC_CACHE_LIMIT) cache.clear();
+    computed++;
+    crc = compute(macBytes(mac));
+    cache.set(mac, crc);
+  }
+  return crc;
+}
+
 export function macEtherCrc(mac: Mac): number {
-  return etherCrc(macBytes(mac));
+  return cached(crcCache, mac, etherCrc);
 }
 
 export function macEtherCrcLe(mac: Mac): number {
-  return etherCrcLe(macBytes(mac));
+  return cached(crcLeCache, mac, etherCrcLe);
 }

@@ -26,8 +26,17 @@ export function macFromBytes(bytes: ArrayLike<number>): Mac {
   return Array.from(bytes, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(':') as Mac;
 }
 
+/** The value of one lowercase hex digit by its char code ('0'..'9' 48..57, 'a'..'f' 97..102). */
+function hexDigit(c: number): number {
+  return c >= 97 ? c - 87 : c - 48;
+}
+
 export function macBytes(mac: Mac): Uint8Array {
-  return Uint8Array.from(mac.split(':'), (h) => parseInt(h, 16));
+  // Read digit by digit (no split, no parseInt): NIC profiles call this for every address of
+  // the device list on every program.
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) out[i] = (hexDigit(mac.charCodeAt(3 * i)) << 4) | hexDigit(mac.charCodeAt(3 * i + 1));
+  return out;
 }
 
 /**
@@ -49,7 +58,10 @@ export function bitNeighbours(mac: Mac): Mac[] {
 
 /** The group bit: the least significant bit of the first octet (include/linux/etherdevice.h is_multicast_ether_addr). */
 export function isMulticastMac(mac: Mac): boolean {
-  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+  // The low bit of the second hex digit, without parsing (a NIC walks the device list with this
+  // on every program): '0'..'9' are 48..57, 'a'..'f' 97..102 (a Mac is lowercase).
+  const c = mac.charCodeAt(1);
+  return ((c >= 97 ? c - 87 : c - 48) & 1) === 1;
 }
 
 export function isBroadcastMac(mac: Mac): boolean {

@@ -72,7 +72,7 @@ describe('runCheck', () => {
   it('rejects bad input with InputErrors naming it', async () => {
     const base = { runs: 10, seed: 1, faults: NO_FAULTS, fixturesDir: join(tmp, 'x'), log: () => {}, progress: () => {} };
     await expect(runCheck({ ...base, profiles: ['e9999'] })).rejects.toBeInstanceOf(InputError);
-    await expect(runCheck({ ...base, profiles: [], path: 'nonsense' })).rejects.toThrow(/nonsense: --path must be/);
+    await expect(runCheck({ ...base, profiles: [], path: 'nonsense' })).rejects.toThrow(/^--path: "nonsense": unknown property/);
     await expect(runCheck({ ...base, profiles: [], path: 'model~1:2', seed: undefined })).rejects.toThrow(/--seed/);
     await expect(runCheck({ ...base, profiles: [], runs: 0 })).rejects.toBeInstanceOf(InputError);
   });

@@ -124,19 +124,26 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
   }, 300_000);
 
   it('SIGTERM or SIGINT in the middle of a run leaves no mtb- namespace behind', async () => {
-    const runs: [NodeJS.Signals, number, string[]][] = [
-      ['SIGTERM', 15, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written']],
-      ['SIGTERM', 15, ['kernel', 'tap', '--programs', '20000']],
-      ['SIGINT', 2, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written']],
+    const runs: [NodeJS.Signals, number, string[], RegExp][] = [
+      ['SIGTERM', 15, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written'], /^kernel diff: namespaces ready/m],
+      ['SIGTERM', 15, ['kernel', 'tap', '--programs', '20000'], /^kernel tap: tap ready/m],
+      ['SIGINT', 2, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written'], /^kernel diff: namespaces ready/m],
     ];
-    for (const [signal, number, args] of runs) {
-      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'ignore'] });
+    for (const [signal, number, args, ready] of runs) {
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
       const pid = child.pid!;
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const deadline = Date.now() + 30_000;
-      while (namespacesOf(pid).length < (args[1] === 'diff' ? 2 : 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      // Waits for the line the run prints once its namespaces exist (no fixed time: on two busy
+      // cores setting up may take long; the test's own timeout bounds it).
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          if (ready.test(stderr)) resolve();
+        });
+        void exited.then((code) => reject(new Error(`exited ${code} before ${ready}: ${stderr}`)));
+      });
       expect(namespacesOf(pid).length).toBeGreaterThan(0);
-      await new Promise((r) => setTimeout(r, 500)); // well inside the run
       child.kill(signal);
       expect(await exited).toBe(128 + number);
       expect(namespacesOf(pid)).toEqual([]);

@@ -1,6 +1,7 @@
 // parseScenario / loadScenarioFile: every class of bad input is an InputError whose single-line
 // message names the file and the JSON pointer of the offending field.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
@@ -207,9 +208,20 @@ describe('loadScenarioFile', () => {
     expect(() => loadScenarioFile(FIXTURES)).toThrow(/is a directory/);
   });
 
-  it('stops reading an endless file (/dev/zero) at the size limit', () => {
-    // 64 MiB = 64 * 1024 * 1024 = 67108864 bytes.
-    expect(() => loadScenarioFile('/dev/zero')).toThrow(new InputError('/dev/zero', 'larger than 67108864 bytes'));
+  it('refuses a device (/dev/zero) before reading it', () => {
+    expect(() => loadScenarioFile('/dev/zero')).toThrow(/^\/dev\/zero: not a regular file \(a character device\)/);
+  });
+
+  it('stops reading a file at the size limit', () => {
+    // 64 MiB = 64 * 1024 * 1024 = 67108864 bytes; a sparse file takes no space.
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-load-'));
+    try {
+      const big = join(dir, 'big.json');
+      truncateSync((writeFileSync(big, ''), big), 67108864 + 1);
+      expect(() => loadScenarioFile(big)).toThrow(new InputError(big, 'larger than 67108864 bytes'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('loads every hand-written fixture', () => {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet, positiveInteger, seedValue } from '../options.ts';
+import { checkOutputDirectory } from '../../scenario/save.ts';
 import { type DriverCliOptions, addDriverOptions, driverSourceFrom } from './driver-options.ts';
 
 /** Runs per profile when --runs is not given. */
@@ -30,6 +31,8 @@ export function registerCheck(program: Command, cli: Cli): void {
     .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp());
   addDriverOptions(check).action(async (options: CheckCommandOptions) => {
       const driver = driverSourceFrom(options);
+      // Where a failure is saved: refused now, not after minutes of checking.
+      checkOutputDirectory(options.fixtures ?? 'fixtures', '--fixtures');
       if (driver) {
         cli.exitCode = await (await import('./driver.ts')).runDriverCheck(
           driver,
@@ -58,7 +61,8 @@ export function registerCheck(program: Command, cli: Cli): void {
         progress: (line) => cli.err(line),
       });
       if (outcome.ok) {
-        cli.out(`ok: every property holds (${profiles.length > 0 ? profiles.join(', ') : 'every builtin profile'}, ${options.runs} runs each)`);
+        const which = profiles.length > 0 ? profiles.join(', ') : 'every builtin profile';
+        cli.out(options.path !== undefined ? `ok: the case at --path ${options.path} holds (${which})` : `ok: every property holds (${which}, ${options.runs} runs each)`);
         cli.exitCode = EXIT.ok;
         return;
       }

@@ -37,7 +37,7 @@ export function addDriverOptions(command: Command): Command {
     .addOption(
       new Option('--driver-module <path>', 'check your own NIC driver: an ES module exporting hello, reset, program and rx').conflicts(notWithDriver),
     )
-    .option('--timeout <ms>', `per-request deadline for the driver (default ${DEFAULT_DRIVER_TIMEOUT_MS})`, timeoutValue);
+    .option('--timeout <ms>', `deadline of each driver answer, from the previous answer (default ${DEFAULT_DRIVER_TIMEOUT_MS}; hello gets at least 10000)`, timeoutValue);
 }
 
 /** The driver the options name, or null when neither --driver nor --driver-module is given. */

@@ -151,13 +151,7 @@ async function runEndToEndCli(session: DriverSession, label: string, options: Dr
 export async function runDriverReplay(source: DriverSource, files: readonly string[], options: { timeoutMs?: number }, cli: Cli): Promise<number> {
   // Every file must parse before the driver starts.
   const fixtures = files.map((file) => {
-    let text: string;
-    try {
-      text = readInputFile(file);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(file, e instanceof RangeError ? e.message : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`);
-    }
+    const text = readInputFile(file);
     return { file, fixture: parseDriverFixture(text, file) };
   });
   let code: number = EXIT.ok;

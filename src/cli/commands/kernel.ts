@@ -3,7 +3,7 @@
 // namespaces the command creates and removes.
 import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
@@ -66,6 +66,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .action(async (file: string, options: { verbose?: boolean; save?: string }) => {
       const { loadScenarioFile } = await import('../../scenario/load.ts');
       const scenario = loadScenarioFile(file);
+      if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.save, '--save');
       await requireKernelMode();
       const { runOnKernel } = await import('../../kernel/runner.ts');
       const result = await onKernel(async () => runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {}));
@@ -99,6 +100,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
     .action(async (options: DiffOptions) => {
       const faults = faultSet(options.injectFault);
+      if (options.fixtures !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.fixtures, '--fixtures');
       await requireKernelMode();
       const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
@@ -127,7 +129,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out('scenarios: 0 differences');
       }
       if (options.tapPrograms > 0) {
-        const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
+        const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
         cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
         for (const m of tap.mismatches.slice(0, 10)) {
           failed = true;
@@ -149,9 +151,11 @@ export function registerKernel(program: Command, cli: Cli): void {
       if (options.save !== undefined && existsSync(resolve(options.save))) {
         throw new CliExit(EXIT.usage, `error: ${options.save}: exists, not overwritten`);
       }
+      // Its folder too: a run must not find out at its end that it cannot write.
+      if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(dirname(resolve(options.save)), '--save');
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
-      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}) }));
+      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
       cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
       for (const m of tap.mismatches.slice(0, 10)) {
         cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);

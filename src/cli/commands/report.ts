@@ -1,9 +1,10 @@
 // `report [--profile NAME]... [--out DIR]`: the filter-capacity report (src/report): one SVG per
 // profile, overview.svg, capacity.md and capacity.csv in DIR (default report/).
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.ts';
+import { makeDirectory } from '../../scenario/save.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, positiveInteger, seedValue } from '../options.ts';
 
@@ -12,23 +13,6 @@ interface ReportCliOptions {
   out: string;
   probes: number;
   seed: number;
-}
-
-/**
- * mkdir -p one level at a time: Node's mkdirSync(dir, { recursive: true }) never returns for a
- * path under /proc (observed on Node 20), and bad input must not hang.
- */
-function makeDirectory(dir: string): void {
-  const path = resolve(dir);
-  try {
-    if (statSync(path).isDirectory()) return;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    if (dirname(path) !== path) makeDirectory(dirname(path));
-    mkdirSync(path);
-    return;
-  }
-  mkdirSync(path); // exists but is not a directory: EEXIST
 }
 
 export function registerReport(program: Command, cli: Cli): void {
@@ -40,6 +24,8 @@ export function registerReport(program: Command, cli: Cli): void {
     .option('--probes <n>', 'non-joined multicast probe frames per point', positiveInteger, 4000)
     .option('--seed <n>', 'seed of the random groups and probes', seedValue, 1)
     .action(async (options: ReportCliOptions) => {
+      // An empty name is no directory (mkdir(2) says ENOENT); "." says the current one.
+      if (options.out.trim() === '') throw new InputError('--out', 'an empty directory name; give a directory, e.g. --out report (or --out . for the current one)');
       const { resolveProfile, builtinProfiles } = await import('../../nic/registry.ts');
       const { isCatalogCapacityProfile } = await import('../../report/capacity.ts');
       const { buildReport } = await import('../../report/index.ts');
@@ -57,8 +43,12 @@ export function registerReport(program: Command, cli: Cli): void {
         for (const f of files) {
           const path = join(options.out, f.name);
           const tmp = `${path}.tmp-${process.pid}`;
-          writeFileSync(tmp, f.content);
-          renameSync(tmp, path);
+          try {
+            writeFileSync(tmp, f.content);
+            renameSync(tmp, path);
+          } finally {
+            rmSync(tmp, { force: true });
+          }
         }
       } catch (e) {
         throw cannotWrite(e);

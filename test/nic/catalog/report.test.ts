@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import { resolveProfile } from '../../../src/nic/registry.ts';
 import { capacityModel, groupGrid, hashFill, isCatalogCapacityProfile, measureCapacity } from '../../../src/report/capacity.ts';
@@ -95,7 +95,9 @@ describe('files', () => {
     expect(png.width).toBeGreaterThan(600);
     const bytes = png.asPng();
     expect(Array.from(bytes.subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    writeFileSync(join(tmpdir(), 'mcast-testbench-overview.png'), bytes);
+    // To look at it: MTB_REPORT_PNG=/some/where.png (no fixed-name file is left in /tmp).
+    const keep = process.env['MTB_REPORT_PNG'];
+    if (keep) writeFileSync(keep, bytes);
     const md = files.find((f) => f.name === 'capacity.md')?.content ?? '';
     expect(md).toContain('| rtl8139 | 64-bucket hash, all multicast above 32 | 33 | – |');
     expect(md).toMatch(/\| mlx5-dpdk \|[^\n]*\| refused \|/);
@@ -106,6 +108,17 @@ describe('files', () => {
 });
 
 describe('mcast-testbench report', () => {
+  // main() writes to this process's stdout and stderr: captured, so a passing test prints nothing.
+  let written: { out: string; err: string };
+  beforeEach(() => {
+    written = { out: '', err: '' };
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((written.out += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((written.err += String(chunk)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('writes the files to --out and lists them', async () => {
     const scratch = mkdtempSync(join(tmpdir(), 'mcast-report-'));
     const out = join(scratch, 'r');
@@ -114,6 +127,7 @@ describe('mcast-testbench report', () => {
       expect(code).toBe(0);
       for (const f of ['virtio-qemu.svg', 'overview.svg', 'capacity.md', 'capacity.csv']) expect(existsSync(join(out, f))).toBe(true);
       expect(readFileSync(join(out, 'capacity.csv'), 'utf8')).toContain('virtio-qemu,65,1,1,all-multicast');
+      expect(written.out.split('\n')).toContain(join(out, 'capacity.csv'));
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -121,5 +135,6 @@ describe('mcast-testbench report', () => {
   it('an unknown profile or a bad --probes is a usage error (exit 2)', async () => {
     expect(await main(['report', '--profile', 'e1000:9', '--out', tmpdir()])).toBe(2);
     expect(await main(['report', '--probes', '0', '--out', tmpdir()])).toBe(2);
+    expect(written.err).toMatch(/^error: --profile: profile e1000:N needs N .* got "9"\nerror: option '--probes <n>' argument '0' is invalid/);
   });
 });

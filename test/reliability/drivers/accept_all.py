@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+# A correct driver (model accept-all: every frame accepted, every program taken) that takes
+# DELAY seconds (argv[1], default 0) per answer.
+import json, sys, time
+
+delay = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0
+for line in sys.stdin:
+    req = json.loads(line)
+    time.sleep(delay)
+    op = req["op"]
+    if op == "hello":
+        answer = {"name": "accept-all", "model": "accept-all"}
+    elif op == "rx":
+        answer = {"accept": True}
+    else:
+        answer = {"ok": True}
+    print(json.dumps(answer), flush=True)

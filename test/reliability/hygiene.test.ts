@@ -1,0 +1,48 @@
+// Nothing the README's demo commands or the tests write is left in the working tree unignored or
+// under a fixed name in /tmp (issue 11, case 11).
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, checkLeftoversAfterAll } from './helpers.ts';
+
+checkLeftoversAfterAll();
+
+function ignored(path: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', path], { cwd: ROOT, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function testSources(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+}
+
+describe('case 11: hygiene', () => {
+  it('every README demo that injects a fault saves its counterexample outside the working tree', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const demos = readme.split('\n').filter((l) => /npx mcast-testbench check .*--inject-fault/.test(l));
+    expect(demos.length).toBeGreaterThan(0);
+    for (const line of demos) expect(line, line).toMatch(/--fixtures "\$\(mktemp -d\)"/);
+  });
+
+  it("what the other README demos write by default is ignored by git (report/, driver transcripts)", () => {
+    expect(ignored('report/overview.svg')).toBe(true);
+    expect(ignored('fixtures/driver-sticky-allmulti-history-independence-1.transcript.jsonl')).toBe(true);
+    // Scenario fixtures saved by a real failure are evidence to commit: not ignored.
+    expect(ignored('fixtures/check-tun-model.json')).toBe(false);
+  });
+
+  it('no test writes a fixed-name file into the temp folder', () => {
+    const fixedName = /join\(tmpdir\(\), '[^']*\.[A-Za-z0-9]+'\)|['"`]\/tmp\/[A-Za-z0-9._-]+\.[A-Za-z0-9]+['"`]/;
+    const offenders = [...testSources(join(ROOT, 'test')), ...testSources(join(ROOT, 'properties'))]
+      .filter((f) => !f.endsWith('hygiene.test.ts'))
+      .filter((f) => fixedName.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
