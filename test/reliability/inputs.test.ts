@@ -100,7 +100,7 @@ describe('case 6: check --path', () => {
   it('a path replays exactly the one case it selects, and says so', async () => {
     const r = await run(['check', '--profile', 'tun', '--seed', '1', '--runs', '2', '--path', 'scenario~3:5']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ok {3}tun scenario \(1 runs, seed 1\)$/m);
+    expect(r.stdout).toMatch(/^ok {3}tun scenario \(1 runs, seed 1, profile seed -?\d+\)$/m);
     expect(r.stdout).toMatch(/^ok: the case at --path scenario~3:5 holds \(tun\)$/m);
   });
 });
