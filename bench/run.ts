@@ -1,0 +1,103 @@
+// `npm run bench`: the four benchmarks of issue 14, results printed and written into
+// BENCHMARKS.md between its markers (the analysis around them is written by hand).
+// Options: --frames N (lookups, default 1,000,000), --seeds N (time to catch, default 20),
+// --quick (200,000 frames, scale up to 10,000, 3 seeds).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import { type CatchRow, runCatch } from './catch.ts';
+import { LIST_SIZES, type LookupRow, runLookups } from './lookups.ts';
+import { SCALE_SIZES, type ScaleRow, runScale } from './scale.ts';
+import { type ThroughputRow, runThroughput } from './throughput.ts';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isSafeInteger(v) || v < 1) {
+    console.error(`error: ${name} needs a positive integer, got ${JSON.stringify(process.argv[i + 1])}`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const quick = process.argv.includes('--quick');
+const frames = option('--frames', quick ? 200_000 : 1_000_000);
+const seeds = option('--seeds', quick ? 3 : 20);
+const log = (l: string) => console.log(l);
+const fmt = (n: number | null, digits = 0) => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+const started = new Date();
+const lookups = runLookups(frames, log);
+const scale = runScale(log, quick ? SCALE_SIZES.slice(0, 2) : SCALE_SIZES);
+const throughput = runThroughput(quick ? 30 : 100, 'tun', log);
+const caught = await runCatch(seeds, log);
+
+function lookupTable(rows: readonly LookupRow[]): string[] {
+  const out = ['| profile | ' + LIST_SIZES.map((n) => `${n} groups: frames/s (TS/C)`).join(' | ') + ' |', '| --- |' + LIST_SIZES.map(() => ' --- |').join('')];
+  for (const profile of [...new Set(rows.map((r) => r.profile))]) {
+    const cells = LIST_SIZES.map((n) => {
+      const r = rows.find((x) => x.profile === profile && x.groups === n);
+      if (!r) return '-';
+      const ratio = r.cFramesPerSecond ? ` (1/${fmt(r.cFramesPerSecond / r.framesPerSecond, 1)} of C ${r.structure})` : '';
+      return `${fmt(r.framesPerSecond)}${ratio}${r.programmed !== 'ok' ? ` [list ${r.programmed}]` : ''}`;
+    });
+    out.push(`| \`${profile}\` | ${cells.join(' | ')} |`);
+  }
+  return out;
+}
+
+function scaleTable(rows: readonly ScaleRow[]): string[] {
+  const out = ['| workload | n | model s | oracle s | oracle/model | max RSS MiB | note |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const ratio = r.modelSeconds && r.oracleSeconds ? fmt(r.oracleSeconds / r.modelSeconds, 1) : '-';
+    out.push(`| ${r.workload} | ${fmt(r.n)} | ${fmt(r.modelSeconds, 2)} | ${fmt(r.oracleSeconds, 2)} | ${ratio} | ${fmt(r.maxRssMiB)} | ${r.note} |`);
+  }
+  return out;
+}
+
+function throughputTable(rows: readonly ThroughputRow[]): string[] {
+  return ['| what | steps | s | steps/s |', '| --- | --- | --- | --- |', ...rows.map((r) => `| ${r.what} | ${fmt(r.steps)} | ${fmt(r.seconds, 2)} | ${fmt(r.stepsPerSecond)} |`)];
+}
+
+function catchTable(rows: readonly CatchRow[]): string[] {
+  return [
+    '| fault | profile | caught | median s (find + shrink) | median shrunk steps |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| \`${r.fault}\` | \`${r.profile}\` | ${r.caught}/${r.seeds} | ${fmt(r.medianSeconds, 2)} | ${r.medianSteps ?? '-'} |`),
+  ];
+}
+
+const ceiling = throughput[0]?.stepsPerSecond ?? 0;
+const model = throughput[1]?.stepsPerSecond ?? 0;
+const section = [
+  `Run ${started.toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Linux ${release()}, Node ${process.version}: \`npm run bench${quick ? ' -- --quick' : ''}\` (${fmt(frames)} frames, ${seeds} seeds).`,
+  '',
+  `### 1. Filter lookups (target: TS at least 1/3 of C)${lookups.cNote ? `\n\nSKIP C reference: ${lookups.cNote}` : ''}`,
+  '',
+  ...lookupTable(lookups.rows),
+  '',
+  '### 2. Scale (target: 100,000 + 100,000 under 1 s for the model, the oracle within 5x, 10x the work within 11x the time)',
+  '',
+  ...scaleTable(scale),
+  '',
+  `### 3. Suite throughput (target: at least 1/5 of fast-check's ceiling): model ${fmt(model)} steps/s = 1/${fmt(ceiling / Math.max(model, 1e-9), 0)} of the ceiling`,
+  '',
+  ...throughputTable(throughput),
+  '',
+  '### 4. Time to catch (target: every fault caught, median under 2 s, at most 4 steps where the fault allows)',
+  '',
+  ...catchTable(caught),
+].join('\n');
+
+const file = join(import.meta.dirname, '..', 'BENCHMARKS.md');
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+const text = readFileSync(file, 'utf8');
+const a = text.indexOf(START);
+const b = text.indexOf(END);
+if (a < 0 || b < a) {
+  console.error(`error: ${file}: the markers ${START} and ${END} are missing`);
+  process.exit(2);
+}
+writeFileSync(file, `${text.slice(0, a + START.length)}\n${section}\n${text.slice(b)}`);
+console.log(`results written to ${file}`);
