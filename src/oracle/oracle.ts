@@ -279,14 +279,17 @@ export class Oracle {
 
   /** Every group record of the interface with its users (kernel joins + memberships). */
   private groupRecords(facts: InterfaceFacts): { ref: GroupRef; users: number }[] {
-    const records: { ref: GroupRef; users: number }[] = [];
+    // Keyed by family and group, in order of first holder (a linear scan per holder was
+    // quadratic in the number of memberships).
+    const records = new Map<string, { ref: GroupRef; users: number }>();
     const holders: GroupRef[] = [...facts.kernelGroups, ...this.memberships.filter((m) => m.iface === facts.name)];
     for (const ref of holders) {
-      const record = records.find((r) => sameGroup(r.ref, ref));
+      const key = `${ref.family}/${ref.group.toString(16)}`;
+      const record = records.get(key);
       if (record) record.users++;
-      else records.push({ ref: { family: ref.family, group: ref.group }, users: 1 });
+      else records.set(key, { ref: { family: ref.family, group: ref.group }, users: 1 });
     }
-    return records;
+    return [...records.values()];
   }
 
   /**
