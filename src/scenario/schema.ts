@@ -19,6 +19,10 @@ export const ERRNO_NAMES = [
   'ENOSPC',
   'EEXIST',
   'EAFNOSUPPORT',
+  'EOPNOTSUPP',
+  'EACCES',
+  'ENOPROTOOPT',
+  'ENFILE',
 ] as const satisfies readonly Errno[];
 type MissingErrno = Exclude<Errno, (typeof ERRNO_NAMES)[number]>;
 const everyErrnoListed: MissingErrno extends never ? true : MissingErrno = true;
