@@ -6,7 +6,7 @@
 import { InputError } from '../errors.ts';
 import { procAddr, procHexWord } from './address.ts';
 import { TTL_NOT_OUTPUT } from './limits.ts';
-import type { MrTable } from './table.ts';
+import type { MfcEntry, MrTable } from './table.ts';
 import type { RouteFamily } from './types.ts';
 
 export const IP_MR_VIF_HEADER = 'Interface      BytesIn  PktsIn  BytesOut PktsOut Flags Local    Remote';
@@ -55,15 +55,26 @@ export function vifRows(t: Readonly<MrTable>): ProcVifRow[] {
   return rows;
 }
 
+/** The Oifs column: outputs between minvif and maxvif whose vif exists now. */
+export function entryOifs(t: Readonly<MrTable>, c: Readonly<MfcEntry>): { vif: number; ttl: number }[] {
+  const oifs: { vif: number; ttl: number }[] = [];
+  for (let n = c.minvif; n < c.maxvif; n++) {
+    const ttl = c.ttls[n] ?? TTL_NOT_OUTPUT;
+    if (t.vifExists(n) && ttl < TTL_NOT_OUTPUT) oifs.push({ vif: n, ttl });
+  }
+  return oifs;
+}
+
 export function cacheRows(t: Readonly<MrTable>): ProcCacheRow[] {
-  const rows: ProcCacheRow[] = t.mfc.map((c) => {
-    const oifs: { vif: number; ttl: number }[] = [];
-    for (let n = c.minvif; n < c.maxvif; n++) {
-      const ttl = c.ttls[n] ?? TTL_NOT_OUTPUT;
-      if (t.vifExists(n) && ttl < TTL_NOT_OUTPUT) oifs.push({ vif: n, ttl });
-    }
-    return { group: procAddr(t.family, c.group), origin: procAddr(t.family, c.origin), iif: c.parent, pkt: c.pkt, bytes: c.bytes, wrong: c.wrongIf, oifs };
-  });
+  const rows: ProcCacheRow[] = t.mfc.map((c) => ({
+    group: procAddr(t.family, c.group),
+    origin: procAddr(t.family, c.origin),
+    iif: c.parent,
+    pkt: c.pkt,
+    bytes: c.bytes,
+    wrong: c.wrongIf,
+    oifs: entryOifs(t, c),
+  }));
   for (const u of t.unres) {
     rows.push({ group: procAddr(t.family, u.group), origin: procAddr(t.family, u.origin), iif: -1, pkt: 0, bytes: 0, wrong: 0, oifs: [] });
   }

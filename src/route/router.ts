@@ -173,7 +173,7 @@ export class MulticastRouter {
   /** MRT_DEL_VIF (IPv4: >= 32 -> ENFILE first) / MRT6_DEL_MIF (straight to mif6_delete). */
   vifDel(id: string, vif: number): RouteOpResult {
     return this.withSocket(id, (t) =>
-      t.family === 'ipv4' && vif >= MAXVIFS ? { error: 'ENFILE' } : { error: vif_delete(t, vif, this.deviceOps(t.family), this.faults) },
+      t.family === 'ipv4' && (vif < 0 || vif >= MAXVIFS) ? { error: 'ENFILE' } : { error: vif_delete(t, vif, this.deviceOps(t.family), this.faults) },
     );
   }
 
