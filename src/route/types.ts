@@ -98,3 +98,16 @@ export interface RouteOpResult {
   readonly error: Errno | null;
   readonly replayed?: readonly ReplayedDatagram[];
 }
+
+/** One routing operation, as scenarios, properties and the kernel differential drive them. */
+export type RouteOp =
+  | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto; readonly optlen?: number }
+  | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
+  | { readonly op: 'mrt-done'; readonly socket: string }
+  | { readonly op: 'close'; readonly socket: string }
+  | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
+  | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
+  | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)
+  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  | { readonly op: 'tick'; readonly ms: number }
+  | ({ readonly op: 'send' } & RoutedDatagram);

@@ -2,7 +2,7 @@
 // oracle's terms, so the two can be compared field by field.
 import type { OracleForwarding, OracleOutcome, RouteOracleOp } from '../../src/oracle/route/types.ts';
 import { MulticastRouter, type RouteFaultSet, type RouteInputResult } from '../../src/route/index.ts';
-import { DEVICES } from './arbitraries.ts';
+import { DEVICES } from '../../src/route/arbitraries.ts';
 
 export function newRouter(faults?: RouteFaultSet): MulticastRouter {
   return new MulticastRouter(DEVICES, { faults });

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RouteOracleOp } from '../../src/oracle/route/types.ts';
 import { ROUTE_FAULTS, type RouteFaultName, isRouteFaultName } from '../../src/route/index.ts';
-import { ROUTER_SETUP } from './arbitraries.ts';
+import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
 import { countersProperty, oracleProperty, queueProperty } from './properties.ts';
 
 const CATCHERS: Record<RouteFaultName, (f: ReadonlySet<string>) => fc.IPropertyWithHooks<[RouteOracleOp[]]>> = {

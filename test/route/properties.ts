@@ -16,7 +16,7 @@ import {
   type RouteFaultSet,
   vifRows,
 } from '../../src/route/index.ts';
-import { IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from './arbitraries.ts';
+import { IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from '../../src/route/arbitraries.ts';
 import { applyToModel, newRouter } from './drive.ts';
 
 const FAMILIES = ['ipv4', 'ipv6'] as const;

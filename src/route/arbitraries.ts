@@ -1,7 +1,10 @@
-// Random routing worlds: three interfaces, a few sockets per family, small vif numbers with the
-// edges (31, 32), TTLs at the thresholds' edges (0, 1, 254, 255), ticks around 3 s and 10 s.
+// Random routing worlds for the properties (test/route) and the kernel differential
+// (src/kernel/route-diff.ts): three interfaces, a few sockets per family, small vif numbers with
+// the edges (31, 32), TTLs at the thresholds' edges (0, 1, 254, 255), ticks around 3 s and 10 s.
 import fc from 'fast-check';
-import type { RouteOracleOp } from '../../src/oracle/route/types.ts';
+import type { RouteOp } from './types.ts';
+
+type RouteOracleOp = RouteOp;
 
 export const IFACES = ['eth0', 'eth1', 'eth2'] as const;
 export const DEVICES = IFACES.map((name, i) => ({ name, ifindex: i + 2 }));
