@@ -3,7 +3,7 @@
 import { InputError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
 import { Host } from './host/host.ts';
-import type { Delivery, InterfaceResult, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
+import type { AnyStep, Delivery, InterfaceResult, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
 import { compareMac, type Mac } from './wire/mac.ts';
 
 export interface SimulateOptions {
@@ -17,7 +17,8 @@ function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateResult {
+/** Runs a scenario; its steps may include the routing steps (src/scenario/types.ts RouteStep). */
+export function simulate(scenario: Scenario | (Omit<Scenario, 'steps'> & { readonly steps: readonly AnyStep[] }), options: SimulateOptions = {}): SimulateResult {
   if (typeof scenario !== 'object' || scenario === null) throw new InputError('', 'a scenario must be an object');
   if (!Array.isArray(scenario.steps)) throw new InputError('/steps', 'must be an array');
   const host = new Host(scenario.interfaces, options);
@@ -26,7 +27,12 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   scenario.steps.forEach((step, i) => {
     const where = `/steps/${i}`;
     const result = host.apply(step, where);
-    steps.push({ op: step.op, error: result.error });
+    if (!host.routingActive) steps.push({ op: step.op, error: result.error });
+    else {
+      // Scenarios with route steps also show what each mfc-add replayed and the /proc views.
+      const replayed = result.replayed ? { replayed: result.replayed } : {};
+      steps.push({ op: step.op, error: result.error, ...replayed, proc: host.routing.proc() });
+    }
     if (result.delivery) {
       const id = (step as { id?: unknown }).id;
       if (typeof id !== 'string') throw new InputError(`${where}/id`, 'send and frame steps need a string id');
