@@ -130,7 +130,14 @@ export const queueBurst: fc.Arbitrary<RouteOracleOp[]> = fc
       ...sends.slice(0, half),
       ...ticks.map((ms): RouteOracleOp => ({ op: 'tick', ms })),
       ...sends.slice(half),
-      { op: 'mfc-add', socket, origin: a.sources[0]!, group: a.groups[0]!, parent: IFACES.indexOf(iface), ttls: [1, 1, 1], oifs: [0, 1, 2] },
+      {
+        op: 'mfc-add',
+        socket,
+        origin: a.sources[0]!,
+        group: a.groups[0]!,
+        parent: IFACES.indexOf(iface),
+        ...(family === 'ipv4' ? { ttls: [1, 1, 1] } : { oifs: [0, 1, 2] }),
+      },
     ];
   });
 
@@ -149,7 +156,7 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     const socket = family === 'ipv4' ? 'r4' : 'r6';
     const origin = star ? a.origins[3]! : a.sources[0]!;
     return [
-      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ttls, oifs },
+      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls } : { oifs }) },
       ...sends.map((s, i): RouteOracleOp => ({ op: 'send', id: `d${i}`, iface: s.iface, src: a.sources[0]!, group: a.groups[0]!, ttl: s.ttl, length: 33 })),
     ];
   });

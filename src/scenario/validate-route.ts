@@ -2,7 +2,7 @@
 // see. Sockets opened by mrt-init have a family; entries must use addresses of that family, IPv4
 // entries give per-vif TTLs and IPv6 entries an interface set. Errnos stay results.
 import { InputError } from '../errors.ts';
-import { isMulticastIp, isWildcard, parseIp } from '../wire/ip.ts';
+import { isMulticastIp, parseIp } from '../wire/ip.ts';
 import type { RouteStep, SendStep, SocketFamily } from './types.ts';
 
 function fail(where: string, message: string): never {
@@ -33,7 +33,6 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
       if (origin.family !== group.family) fail(`${at}/group`, `${JSON.stringify(step.group)} is not of the family of ${JSON.stringify(step.origin)}`);
       if (family !== undefined && group.family !== family) fail(`${at}/group`, `routing socket ${JSON.stringify(step.socket)} is ${family}`);
       if (isMulticastIp(origin)) fail(`${at}/origin`, `${JSON.stringify(step.origin)} is not a unicast address or the wildcard`);
-      if (!isWildcard(origin) && isWildcard(group)) fail(`${at}/group`, 'an (S,*) entry does not exist: the group may be the wildcard only with the wildcard origin');
       if (step.op === 'mfc-add') {
         if (group.family === 'ipv4' && step.oifs !== undefined) fail(`${at}/oifs`, 'IPv4 entries give per-vif TTLs (ttls), not an interface set');
         if (group.family === 'ipv6' && step.ttls !== undefined) fail(`${at}/ttls`, 'IPv6 entries give an interface set (oifs), not TTLs');
