@@ -22,7 +22,8 @@ import {
   setsockopt,
   socket,
 } from './ffi.ts';
-import { ETH_P_IP, ETH_P_IPV6, sockaddrLl } from './frames.ts';
+import { sockaddrLl } from './frames.ts';
+import { ROUTE_DIFF_PORT, mfcctl, parseCopy, vifctl } from './route-structs.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
 import { sockaddr } from './sockaddr.ts';
 import { parseIp } from '../wire/index.ts';
@@ -30,7 +31,6 @@ import type { RouteFamily, RouteOp } from '../route/types.ts';
 
 const IPPROTO_IGMP = 2; // include/uapi/linux/in.h
 const IPPROTO_ICMPV6 = 58; // include/uapi/linux/in6.h
-const IPPROTO_UDP = 17; // include/uapi/linux/in.h
 const ETH_P_ALL = 0x0003; // include/uapi/linux/if_ether.h
 const ETH_P_ALL_BE = 0x0300; // htons(ETH_P_ALL) on a little-endian host, as socket(2) wants it
 const MRT_INIT = 200; // include/uapi/linux/mroute.h (MRT6_INIT in mroute6.h has the same value)
@@ -42,16 +42,12 @@ const MRT_DEL_MFC = 205;
 const MRT_ASSERT = 207;
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
-const VIFF_REGISTER = 0x4;
-const VIFF_USE_IFINDEX = 0x8;
-const MIFF_REGISTER = 0x1;
 const IP_MULTICAST_IF = 32; // include/uapi/linux/in.h
 const IP_MULTICAST_TTL = 33;
 const IP_MULTICAST_LOOP = 34;
 const IPV6_MULTICAST_IF = 17; // include/uapi/linux/in6.h
 const IPV6_MULTICAST_HOPS = 18;
 const IPV6_MULTICAST_LOOP = 19;
-export const ROUTE_DIFF_PORT = 5000;
 const MROUTE_WAIT_MS = 5_000;
 /** The router's interfaces; the host side of each pair is h<N>. */
 export const ROUTER_IFACES = ['eth0', 'eth1', 'eth2'] as const;
@@ -160,7 +156,8 @@ export class RouteBench {
   apply(op: RouteOp): KernelOpResult {
     let error: string | null = null;
     if (op.op === 'send') this.send(op);
-    else if (op.op !== 'tick') error = inNamespace(this.routerNs, () => this.sockopt(op));
+    else if (op.op === 'tick') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, op.ms);
+    else error = inNamespace(this.routerNs, () => this.sockopt(op));
     return { error, copies: this.drainCopies(), upcalls: this.drainUpcalls() };
   }
 
@@ -197,36 +194,11 @@ export class RouteBench {
         return null;
       case 'vif-add':
       case 'vif-del':
-        return call(op.op === 'vif-add' ? MRT_ADD_VIF : MRT_DEL_VIF, this.vifctl(family, op));
+        return call(op.op === 'vif-add' ? MRT_ADD_VIF : MRT_DEL_VIF, vifctl(family, op, (name) => this.ifindex.get(name)));
       case 'mfc-add':
       case 'mfc-del':
         return call(op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
     }
-  }
-
-  /** struct vifctl (16 bytes, VIFF_USE_IFINDEX) / struct mif6ctl (12 bytes); MRT6_DEL_MIF takes a mifi_t. */
-  private vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add' | 'vif-del' }>): Buffer {
-    const register = op.op === 'vif-add' && op.register === true;
-    const ifindex = op.op === 'vif-add' && !register ? (this.ifindex.get(op.iface ?? '') ?? 999) : 0;
-    if (family === 'ipv6' && op.op === 'vif-del') {
-      const b = Buffer.alloc(2);
-      b.writeUInt16LE(op.vif & 0xffff);
-      return b;
-    }
-    if (family === 'ipv4') {
-      const b = Buffer.alloc(16);
-      b.writeUInt16LE(op.vif & 0xffff, 0);
-      b[2] = register ? VIFF_REGISTER : VIFF_USE_IFINDEX;
-      b[3] = 1; // threshold
-      b.writeInt32LE(ifindex, 8);
-      return b;
-    }
-    const b = Buffer.alloc(12);
-    b.writeUInt16LE(op.vif & 0xffff, 0);
-    b[2] = register ? MIFF_REGISTER : 0;
-    b[3] = 1;
-    b.writeUInt16LE(ifindex, 4);
-    return b;
   }
 
   /** A UDP datagram from the host namespace: bound to `src`, out of h<N> with the TTL, payload = id. */
@@ -327,50 +299,4 @@ function sysctl(ns: string, settings: readonly string[]): void {
       writeFileSync(`/proc/sys/${key.replaceAll('.', '/')}`, value);
     }
   });
-}
-
-/** struct mfcctl (60 bytes) / struct mf6cctl (92 bytes: two sockaddr_in6, mifi_t, if_set). */
-function mfcctl(family: RouteFamily, op: Extract<RouteOp, { op: 'mfc-add' | 'mfc-del' }>): Buffer {
-  const origin = parseIp(op.origin);
-  const group = parseIp(op.group);
-  const parent = op.op === 'mfc-add' ? op.parent & 0xffff : 0;
-  if (family === 'ipv4') {
-    const b = Buffer.alloc(60);
-    b.writeUInt32BE(Number(origin.value), 0);
-    b.writeUInt32BE(Number(group.value), 4);
-    b.writeUInt16LE(parent, 8);
-    if (op.op === 'mfc-add') (op.ttls ?? []).slice(0, 32).forEach((t, v) => (b[10 + v] = t & 0xff));
-    return b;
-  }
-  const b = Buffer.alloc(92);
-  sockaddr(origin, 0).copy(b, 0);
-  sockaddr(group, 0).copy(b, 28);
-  b.writeUInt16LE(parent, 56);
-  if (op.op === 'mfc-add') {
-    for (const v of op.oifs ?? []) if (v >= 0 && v < 256) b.writeUInt32LE((b.readUInt32LE(60 + 4 * (v >> 5)) | (1 << (v & 31))) >>> 0, 60 + 4 * (v >> 5));
-  }
-  return b;
-}
-
-/** A captured frame the router forwarded: its id (payload up to the first NUL) and TTL / hop limit. */
-function parseCopy(f: Buffer, routerMac: string): { id: string; ttl: number } | null {
-  if (f.length < 14) return null;
-  const src = [...f.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join(':');
-  if (src !== routerMac) return null;
-  const type = f.readUInt16BE(12);
-  let ttl: number;
-  let udp: number;
-  if (type === ETH_P_IP) {
-    if (f[23] !== IPPROTO_UDP) return null;
-    ttl = f[22] ?? -1;
-    udp = 14 + ((f[14] ?? 0x45) & 0xf) * 4;
-  } else if (type === ETH_P_IPV6) {
-    if (f[20] !== IPPROTO_UDP) return null;
-    ttl = f[21] ?? -1;
-    udp = 54;
-  } else return null;
-  if (f.length < udp + 8 || f.readUInt16BE(udp + 2) !== ROUTE_DIFF_PORT) return null;
-  const payload = f.subarray(udp + 8);
-  const end = payload.indexOf(0);
-  return { id: payload.subarray(0, end < 0 ? payload.length : end).toString('latin1'), ttl };
 }

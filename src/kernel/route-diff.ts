@@ -27,10 +27,21 @@ export interface RouteDifference {
   readonly kernel: unknown;
 }
 
-/** The scenario as the kernel can run it: no ticks, TTL 0 sent as 1, real datagram lengths. */
-export function forKernel(ops: readonly RouteOp[]): RouteOp[] {
+/**
+ * Real-time ticks are multiples of 700 ms, so every sum of them stays at least 200 ms away from the
+ * 3 s assert interval and the 10 s expiry (2800 / 3500, 9800 / 10500): jitter cannot cross a boundary.
+ */
+export function realTick(ms: number): number {
+  return ms < 2_000 ? 700 : ms < 7_000 ? 3_500 : 10_500;
+}
+
+/**
+ * The scenario as the kernel can run it: TTL 0 sent as 1, real datagram lengths; ticks dropped, or
+ * with `realTicks` kept as real sleeps of realTick(ms).
+ */
+export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[] {
   return ops.flatMap((o): RouteOp[] => {
-    if (o.op === 'tick') return [];
+    if (o.op === 'tick') return realTicks ? [{ op: 'tick', ms: realTick(o.ms) }] : [];
     if (o.op !== 'send') return [o];
     const header = o.group.includes(':') ? 48 : 28;
     return [{ ...o, ttl: Math.max(o.ttl, 1), length: o.length >= LONG_DATAGRAM ? LONG_DATAGRAM : header + SHORT_PAYLOAD }];
@@ -146,8 +157,8 @@ function byteDifference(model: readonly Upcall[], kernel: KernelOpResult): strin
 }
 
 /** Runs one scenario on both sides (after adapting it with forKernel); null when they agree. */
-export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet): RouteDifference | null {
-  const ops = forKernel(scenario);
+export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet, realTicks = false): RouteDifference | null {
+  const ops = forKernel(scenario, realTicks);
   const model = new MulticastRouter(
     ROUTER_IFACES.map((name) => ({ name, ifindex: bench.ifindex.get(name) ?? -1 })),
     { faults },
@@ -192,6 +203,8 @@ export interface RouteDiffOptions {
   readonly seed?: number;
   readonly maxOps?: number;
   readonly faults?: RouteFaultSet;
+  /** Run ticks as real sleeps (slow: seconds per scenario) instead of dropping them. */
+  readonly realTicks?: boolean;
 }
 
 export interface RouteDiffReport {
@@ -215,7 +228,7 @@ export function routeDiff(bench: RouteBench, options: RouteDiffOptions): RouteDi
   try {
     const details = fc.check(
       fc.property(arb, (scenario) => {
-        const d = diffRouteScenario(bench, scenario, options.faults);
+        const d = diffRouteScenario(bench, scenario, options.faults, options.realTicks);
         if (d) last = d;
         return d === null;
       }),
