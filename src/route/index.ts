@@ -6,3 +6,4 @@ export { MulticastRouter, familyOf, type RouterOptions } from './router.ts';
 export { makeUpcall, parseUpcall } from './upcall.ts';
 export * from './proc.ts';
 export { neverRouted, procHexIpv4, procIpv6 } from './address.ts';
+export { parseIgmp, parseIgmp6, type ProcGroupRow } from './proc-groups.ts';
