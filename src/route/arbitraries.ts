@@ -141,7 +141,10 @@ export const queueBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     ];
   });
 
-/** An entry then datagrams of its (S,G) (or its group from elsewhere) at TTLs around its thresholds. */
+/**
+ * An entry then datagrams of its (S,G) (or its group from elsewhere) at TTLs around its thresholds;
+ * sometimes with asserts on (WRONGVIF upcalls) and a register vif 3 among the outputs (WHOLEPKT).
+ */
 export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
   .record({
     family: fc.constantFrom('ipv4' as const, 'ipv6' as const),
@@ -149,14 +152,24 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     ttls: fc.array(ttlEdge, { minLength: 1, maxLength: 4 }),
     oifs: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
     star: fc.boolean(),
+    assert: fc.boolean(),
+    register: fc.boolean(),
     sends: fc.array(fc.record({ iface: fc.constantFrom(...IFACES), ttl: recvTtl }), { minLength: 1, maxLength: 5 }),
+    tick: fc.option(tickMs, { nil: undefined }),
   })
-  .map(({ family, parent, ttls, oifs, star, sends }): RouteOracleOp[] => {
+  .map(({ family, parent, ttls, oifs, star, assert, register, sends, tick }): RouteOracleOp[] => {
     const a = family === 'ipv4' ? V4 : V6;
     const socket = family === 'ipv4' ? 'r4' : 'r6';
     const origin = star ? a.origins[3]! : a.sources[0]!;
+    const outputs = register ? { ttls: [...ttls, 1, 1, 1, 1].slice(0, 3).concat([1]), oifs: [...oifs, 3] } : { ttls, oifs };
+    const datagrams = sends.map((s, i): RouteOracleOp => ({ op: 'send', id: `d${i}`, iface: s.iface, src: a.sources[0]!, group: a.groups[0]!, ttl: s.ttl, length: 33 }));
+    const half = Math.ceil(datagrams.length / 2);
     return [
-      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls } : { oifs }) },
-      ...sends.map((s, i): RouteOracleOp => ({ op: 'send', id: `d${i}`, iface: s.iface, src: a.sources[0]!, group: a.groups[0]!, ttl: s.ttl, length: 33 })),
+      ...(assert ? [{ op: 'mrt-assert', socket, on: true } as const] : []),
+      ...(register ? [{ op: 'vif-add', socket, vif: 3, register: true } as const] : []),
+      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls: outputs.ttls } : { oifs: outputs.oifs }) },
+      ...datagrams.slice(0, half),
+      ...(tick === undefined ? [] : [{ op: 'tick', ms: tick } as const]),
+      ...datagrams.slice(half),
     ];
   });
