@@ -11,7 +11,12 @@ export type Errno =
   | 'ENOENT'
   | 'ENOSPC'
   | 'EEXIST'
-  | 'EAFNOSUPPORT';
+  | 'EAFNOSUPPORT'
+  // multicast routing (net/ipv4/ipmr.c, net/ipv6/ip6mr.c)
+  | 'EOPNOTSUPP'
+  | 'EACCES'
+  | 'ENOPROTOOPT'
+  | 'ENFILE';
 
 /** Bad user input (a value that cannot be parsed, an unknown name). Exit code 2 in the CLI. */
 export class InputError extends Error {

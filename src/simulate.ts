@@ -3,7 +3,7 @@
 import { InputError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
 import { Host } from './host/host.ts';
-import type { Delivery, InterfaceResult, JsonValue, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
+import type { AnyStep, Delivery, InterfaceResult, JsonValue, Scenario, SimulateResult, StepResult } from './scenario/types.ts';
 import { compareMac, type Mac } from './wire/mac.ts';
 
 export interface SimulateOptions {
@@ -19,7 +19,8 @@ function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-export function simulate(scenario: Scenario, options: SimulateOptions = {}): SimulateResult {
+/** Runs a scenario; its steps may include the routing steps (src/scenario/types.ts RouteStep). */
+export function simulate(scenario: Scenario | (Omit<Scenario, 'steps'> & { readonly steps: readonly AnyStep[] }), options: SimulateOptions = {}): SimulateResult {
   if (typeof scenario !== 'object' || scenario === null) throw new InputError('', 'a scenario must be an object');
   if (!Array.isArray(scenario.steps)) throw new InputError('/steps', 'must be an array');
   const host = new Host(scenario.interfaces, options);
@@ -28,11 +29,18 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Sim
   scenario.steps.forEach((step, i) => {
     const where = `/steps/${i}`;
     const result = host.apply(step, where);
+    const trace: Partial<StepResult> = {};
     if (options.trace) {
       const nic: Record<string, JsonValue> = {};
       for (const name of host.interfaceNames()) setOwn(nic, name, host.nicState(name));
-      steps.push({ op: step.op, error: result.error, nic });
-    } else steps.push({ op: step.op, error: result.error });
+      Object.assign(trace, { nic });
+    }
+    if (!host.routingActive) steps.push({ op: step.op, error: result.error, ...trace });
+    else {
+      // Scenarios with route steps also show what each mfc-add replayed and the /proc views.
+      const replayed = result.replayed ? { replayed: result.replayed } : {};
+      steps.push({ op: step.op, error: result.error, ...replayed, proc: host.routing.proc(), ...trace });
+    }
     if (result.delivery) {
       const id = (step as { id?: unknown }).id;
       if (typeof id !== 'string') throw new InputError(`${where}/id`, 'send and frame steps need a string id');

@@ -34,4 +34,9 @@ export class DeviceFlags {
     this.allmulti += on ? 1 : -1;
     return true;
   }
+
+  /** dev_set_allmulti(dev, inc) from inside the kernel (a multicast-routing vif, net/ipv4/ipmr.c vif_add): no user flag involved. */
+  changeAllmulti(inc: number): void {
+    this.allmulti += inc;
+  }
 }

@@ -10,9 +10,12 @@ import type {
   InterfaceSpec,
   JoinStep,
   JsonValue,
+  RoutedReplay,
   SocketFamily,
   Step,
 } from '../scenario/types.ts';
+import { type AnyStep, isRouteStep } from '../scenario/types.ts';
+import { DEFAULT_MULTICAST_TTL, HostRouting } from './routing.ts';
 import { type IpAddr, type IpPrefix, isMulticastIp, isWildcard, sameIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
@@ -34,6 +37,8 @@ export interface ApplyResult {
   readonly error: Errno | null;
   /** For `send` and `frame` steps. */
   readonly delivery?: Delivery;
+  /** For `mfc-add`: the queued datagrams it resolved (src/host/routing.ts). */
+  readonly replayed?: RoutedReplay[];
 }
 
 const DEFAULT_PROFILE = 'accept-all';
@@ -86,6 +91,18 @@ export class Host {
   private readonly interfaces = new Map<string, HostInterface>();
   private readonly sockets = new Map<string, UdpSocket>();
   private readonly faults: FaultSet;
+  private routingState: HostRouting | undefined;
+
+  /** True once a route step ran: deliveries and step results then carry routing fields. */
+  get routingActive(): boolean {
+    return this.routingState?.active === true;
+  }
+
+  /** Multicast routing (created on first use, so hosts that never route carry none). */
+  get routing(): HostRouting {
+    this.routingState ??= new HostRouting(this.interfaces, this.faults);
+    return this.routingState;
+  }
 
   constructor(interfaces: readonly InterfaceSpec[], options: HostOptions = {}) {
     this.faults = options.faults ?? NO_FAULTS;
@@ -124,8 +141,9 @@ export class Host {
   }
 
   /** Applies one step. `where` is the step's JSON pointer, used in InputError messages. */
-  apply(step: Step, where = ''): ApplyResult {
+  apply(step: AnyStep, where = ''): ApplyResult {
     if (!isObject(step)) throw new InputError(where, 'a step must be an object');
+    if (isRouteStep(step)) return this.routing.apply(step);
     switch (step.op) {
       case 'open':
         return { error: this.open(step.socket, step.family, step.bind, step.port, where) };
@@ -147,7 +165,7 @@ export class Host {
         this.iface(step.iface, `${where}/iface`).setAllmulti(requireBoolean(step.on, `${where}/on`));
         return { error: null };
       case 'send':
-        return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where) };
+        return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where, step.id, step.ttl ?? step.hopLimit) };
       case 'frame': {
         const iface = this.iface(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
@@ -305,7 +323,20 @@ export class Host {
     return null;
   }
 
-  private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string): Delivery {
+  private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string, id = '', ttl?: number): Delivery {
+    const local = this.deliverLocally(ifaceName, srcText, dstText, port, where);
+    if (!this.routingState?.active || !local.nic) return local;
+    // ip_route_input_mc hands the datagram to ip_mr_input after ip_mc_validate_source, whether or
+    // not the host joined the group (net/ipv4/route.c; net/ipv6/ip6_input.c ip6_mc_input).
+    const src = ipOf(srcText, `${where}/src`);
+    const dst = ipOf(dstText, `${where}/dst`);
+    const iface = this.iface(ifaceName, `${where}/iface`);
+    const dropped = dst.family === 'ipv6' && (iface.disableIpv6 || multicastScope(dst) < IPV6_ADDR_SCOPE_LINKLOCAL);
+    if (dropped || this.martianSource(src, dst)) return { ...local, route: 'not-routed', forwarded: [], upcalls: [] };
+    return { ...local, ...this.routingState.input(id, String(ifaceName), src.text, dst.text, ttl ?? DEFAULT_MULTICAST_TTL) };
+  }
+
+  private deliverLocally(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string): Delivery {
     const iface = this.iface(ifaceName, `${where}/iface`);
     const dst = ipOf(dstText, `${where}/dst`);
     if (!isMulticastIp(dst)) throw new InputError(`${where}/dst`, `${JSON.stringify(dstText)} is not a multicast address`);

@@ -184,6 +184,12 @@ export class HostInterface {
     this.programRxMode();
   }
 
+  /** dev_set_allmulti(dev, ±1) (net/core/dev.c): moves the count, then dev_set_rx_mode, as a vif does. */
+  changeAllmulti(inc: number): void {
+    this.flags.changeAllmulti(inc);
+    this.programRxMode();
+  }
+
   /** __dev_set_rx_mode → ndo_set_rx_mode with the flags and the whole list, in list order. */
   programRxMode(): void {
     if (!this.up) return;

@@ -5,7 +5,9 @@
 // question. The one thing that cannot be derived is device-list order, so it remembers when
 // each MAC entry was last created; and for refusing tables, the list last programmed.
 import { type Errno, InputError } from '../errors.ts';
-import type { DeviceListEntry, InterfaceSpec, SocketFamily, Step } from '../scenario/types.ts';
+import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep, SocketFamily } from '../scenario/types.ts';
+import { RouteOracle } from './route/oracle.ts';
+import type { OracleForwarding, RouteOracleOp } from './route/types.ts';
 import {
   type OracleIp,
   BROADCAST,
@@ -56,6 +58,10 @@ export interface OracleStepResult {
   readonly verdict?: FrameVerdict;
   /** send/frame: the sockets that receive the datagram if the NIC accepts it, sorted ([] for frames). */
   readonly sockets?: string[];
+  /** Once a route step ran: what multicast routing does with the datagram if the NIC accepts it (./route). */
+  readonly routed?: OracleForwarding;
+  /** mfc-add: the queued datagrams it resolves, in replay order. */
+  readonly replayed?: readonly OracleForwarding[];
 }
 
 type FilterMode = 'include' | 'exclude';
@@ -122,7 +128,7 @@ function admits(record: { mode: FilterMode; sources: readonly bigint[] }, source
  * The field types the oracle relies on. Scenario validation (src/scenario/validate.ts) checks
  * far more; this only keeps a malformed step from becoming a TypeError.
  */
-function checkStepShape(step: Step): void {
+function checkStepShape(step: AnyStep): void {
   if (typeof step !== 'object' || step === null) throw new InputError('', 'a step must be an object');
   const fields = step as unknown as Record<string, unknown>;
   const need = (field: string, ok: (v: unknown) => boolean, what: string): void => {
@@ -143,15 +149,25 @@ export class Oracle {
   private readonly sockets = new Map<string, OpenSocket>();
   private memberships: Membership[] = [];
   private clock = 0;
+  /** Multicast routing, from the first route step on. */
+  private route: RouteOracle | null = null;
 
   constructor(interfaces: readonly InterfaceSpec[], options: { profile?: string } = {}) {
     interfaces.forEach((spec, i) => this.addInterface(spec, `/interfaces/${i}`, options.profile));
   }
 
   /** The expected outcome of one step; bad step fields are InputErrors naming the field. */
-  apply(step: Step): OracleStepResult {
+  apply(step: AnyStep): OracleStepResult {
     checkStepShape(step);
     switch (step.op) {
+      case 'mrt-init':
+      case 'mrt-done':
+      case 'vif-add':
+      case 'vif-del':
+      case 'mfc-add':
+      case 'mfc-del':
+      case 'tick':
+        return this.routeStep(step);
       case 'open':
         return { error: this.open(step.socket, step.family, step.bind, step.port) };
       case 'join':
@@ -166,8 +182,11 @@ export class Oracle {
       case 'allmulti':
         this.setFlag(step.iface, step.op, step.on);
         return { error: null };
-      case 'send':
-        return this.send(step.iface, step.src, step.dst, step.port);
+      case 'send': {
+        const local = this.send(step.iface, step.src, step.dst, step.port);
+        if (!this.route || local.verdict === 'must-not') return local;
+        return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit) };
+      }
       case 'frame': {
         const facts = this.facts(step.iface);
         return { error: null, verdict: this.classifyOn(facts, canonicalMac(step.dst, 'dst')), sockets: [] };
@@ -186,10 +205,45 @@ export class Oracle {
     return this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
   }
 
-  /** dev->promiscuity and dev->allmulti: each user flag holds exactly one count. */
+  /** dev->promiscuity and dev->allmulti: each user flag holds exactly one count; each routing vif one allmulti count. */
   counters(iface: string): { promisc: number; allmulti: number } {
     const facts = this.facts(iface);
-    return { promisc: facts.promisc ? 1 : 0, allmulti: facts.allmulti ? 1 : 0 };
+    return { promisc: facts.promisc ? 1 : 0, allmulti: (facts.allmulti ? 1 : 0) + this.vifCount(facts.name) };
+  }
+
+  private vifCount(iface: string): number {
+    return this.route?.allmulti(iface) ?? 0;
+  }
+
+  /** A route step (./route/oracle.ts); vifs change the allmulti of their interfaces. */
+  private routeStep(step: RouteStep): OracleStepResult {
+    this.route ??= new RouteOracle([...this.interfaces.keys()]);
+    const ops: RouteOracleOp[] =
+      step.op === 'mrt-init'
+        ? [step, ...(step.assert === true ? [{ op: 'mrt-assert' as const, socket: step.socket, on: true }] : [])]
+        : step.op === 'mrt-done'
+          ? [step.close === true ? { op: 'close', socket: step.socket } : step]
+          : [step];
+    let out = this.route.apply(ops[0] as RouteOracleOp);
+    if (out.error === null && ops[1]) out = this.route.apply(ops[1]);
+    for (const facts of this.interfaces.values()) facts.acceptance = null;
+    return step.op === 'mfc-add' && out.error === null ? { error: null, replayed: out.datagrams } : { error: out.error };
+  }
+
+  /**
+   * What routing does with a datagram the NIC passed up: not for martian sources, IPv6 groups of
+   * scope 0 or 1, or an interface without IPv6 (ip_mc_validate_source, ip6_rcv_core). The datagram
+   * is 16 bytes of UDP payload (src/kernel/route-bench.ts), sent with TTL 1 unless the step says.
+   */
+  private routedSend(id: string, iface: string, srcText: string, dstText: string, ttl: number | undefined): OracleForwarding {
+    const src = parseAddress(srcText, 'src');
+    const dst = parseAddress(dstText, 'dst');
+    const facts = this.facts(iface);
+    const v6dropped = dst.family === 'ipv6' && (facts.disableIpv6 || ipv6MulticastScope(dst.value) < IPV6_SCOPE_LINK_LOCAL);
+    if (v6dropped || this.martianSource(src, dst)) return { id, verdict: 'not-routed', forwarded: [], upcalls: [] };
+    const length = 16 + (dst.family === 'ipv4' ? 28 : 48);
+    const out = (this.route as RouteOracle).apply({ op: 'send', id, iface, src: srcText, group: dstText, ttl: ttl ?? 1, length });
+    return out.datagrams[0] as OracleForwarding;
   }
 
   /** Users of the interface's group record, 0 when absent (/proc/net/igmp, /proc/net/igmp6). */
@@ -330,7 +384,7 @@ export class Oracle {
       const input: FilterInput = {
         ownMac: facts.ownMac,
         promisc: facts.promisc,
-        allmulti: facts.allmulti,
+        allmulti: facts.allmulti || this.vifCount(facts.name) > 0,
         deviceList: this.orderedMacs(facts),
         programmed: facts.programmed,
       };

@@ -87,12 +87,34 @@ function diffDelivery(id: string, e: Delivery, a: Delivery | undefined, out: str
   const want = socketsText(e.sockets);
   const got = socketsText(a.sockets);
   if (want !== got) out.push(`delivery ${id}: expected sockets ${want}, got ${got}`);
+  // Routing fields (scenarios with route steps), compared where the expectation names them.
+  for (const field of ['route', 'forwarded', 'upcalls'] as const) {
+    if (e[field] === undefined) continue;
+    const w = canonical(e[field] as JsonValue);
+    const g = canonical(a[field] as JsonValue | undefined);
+    if (w !== g) out.push(`delivery ${id}: expected ${field} ${w}, got ${g}`);
+  }
+}
+
+/** mfc-add replays and /proc views (scenarios with route steps), where the expectation names them. */
+function diffRouteSteps(expected: SimulateResult, actual: SimulateResult, out: string[]): void {
+  expected.steps.forEach((e, i) => {
+    const a = actual.steps[i];
+    if (!a || a.op !== e.op) return;
+    for (const field of ['replayed', 'proc'] as const) {
+      if (e[field] === undefined) continue;
+      const w = canonical(e[field] as unknown as JsonValue);
+      const g = canonical(a[field] as unknown as JsonValue | undefined);
+      if (w !== g) out.push(`step ${i} (${e.op}): expected ${field} ${w}, got ${g}`);
+    }
+  });
 }
 
 /** Human-readable differences; [] when `actual` meets every part of `expected`. */
 export function diffResults(expected: SimulateResult, actual: SimulateResult): string[] {
   const out: string[] = [];
   diffSteps(expected, actual, out);
+  diffRouteSteps(expected, actual, out);
   for (const [name, e] of Object.entries(expected.interfaces)) diffInterface(name, e, actual.interfaces[name], out);
   for (const [id, e] of Object.entries(expected.deliveries)) diffDelivery(id, e, actual.deliveries[id], out);
   return out;

@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -19,6 +19,10 @@ export const ERRNO_NAMES = [
   'ENOSPC',
   'EEXIST',
   'EAFNOSUPPORT',
+  'EOPNOTSUPP',
+  'EACCES',
+  'ENOPROTOOPT',
+  'ENFILE',
 ] as const satisfies readonly Errno[];
 type MissingErrno = Exclude<Errno, (typeof ERRNO_NAMES)[number]>;
 const everyErrnoListed: MissingErrno extends never ? true : MissingErrno = true;
@@ -86,9 +90,40 @@ const stepSchemas: readonly JsonSchema[] = [
   step('close', { socket: nonEmpty }, ['socket']),
   step('maddr', { iface: ifname, mac: str, add: { type: 'boolean' } }, ['iface', 'mac', 'add']),
   step(['promisc', 'allmulti'], { iface: ifname, on: { type: 'boolean' } }, ['iface', 'on']),
-  step('send', { id: nonEmpty, iface: ifname, src: str, dst: str, port }, ['id', 'iface', 'src', 'dst', 'port']),
+  step(
+    'send',
+    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 } },
+    ['id', 'iface', 'src', 'dst', 'port'],
+  ),
   step('frame', { id: nonEmpty, iface: ifname, dst: str }, ['id', 'iface', 'dst']),
+  ...routeStepSchemas(),
 ];
+
+/** The routing steps (src/scenario/types.ts RouteStep; net/ipv4/ipmr.c, net/ipv6/ip6mr.c). */
+function routeStepSchemas(): JsonSchema[] {
+  const rs = (op: RouteStepOp, rest: Record<string, JsonSchema>, required: readonly string[]): JsonSchema =>
+    object({ op: { const: op }, ...rest }, ['op', ...required]);
+  // vifi_t / mifi_t are unsigned short; the kernel answers numbers >= 32 with ENFILE / EADDRNOTAVAIL.
+  const vif: JsonSchema = { type: 'integer', minimum: 0, maximum: 65535 };
+  const byte: JsonSchema = { type: 'integer', minimum: 0, maximum: 255 };
+  return [
+    rs(
+      'mrt-init',
+      { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] }, optlen: { type: 'integer', minimum: 0 }, assert: { type: 'boolean' } },
+      ['socket', 'family'],
+    ),
+    rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
+    rs('vif-add', { socket: nonEmpty, vif, iface: ifname, register: { type: 'boolean' } }, ['socket', 'vif']),
+    rs('vif-del', { socket: nonEmpty, vif }, ['socket', 'vif']),
+    rs(
+      'mfc-add',
+      { socket: nonEmpty, origin: str, group: str, parent: vif, ttls: { type: 'array', items: byte, maxItems: 32 }, oifs: { type: 'array', items: vif } },
+      ['socket', 'origin', 'group', 'parent'],
+    ),
+    rs('mfc-del', { socket: nonEmpty, origin: str, group: str }, ['socket', 'origin', 'group']),
+    rs('tick', { ms: { type: 'integer', minimum: 0 } }, ['ms']),
+  ];
+}
 
 /** Step schema chosen by `op` (ajv's discriminator: an unknown op is one error naming /op). */
 const stepSchema: JsonSchema = {
@@ -113,8 +148,18 @@ const interfaceResult = object(
   },
   ['mc', 'promisc', 'allmulti'],
 );
-const stepResult = object({ op: { enum: STEP_OPS }, error: { enum: [...ERRNO_NAMES, null] }, nic: { type: 'object' } }, ['op', 'error']);
-const delivery = object({ nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty } }, ['nic', 'sockets']);
+const copyResult = object({ iface: ifname, ttl: { type: 'integer', minimum: 0, maximum: 255 } }, ['iface', 'ttl']);
+const upcallResult = object({ type: { enum: ['NOCACHE', 'WRONGVIF', 'WHOLEPKT'] }, vif: counter, src: str, group: str }, ['type', 'vif', 'src', 'group']);
+const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
+const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
+const stepResult = object(
+  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, proc: procTexts, nic: { type: 'object' } },
+  ['op', 'error'],
+);
+const delivery = object(
+  { nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty }, route: str, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } },
+  ['nic', 'sockets'],
+);
 export const simulateResultSchema: JsonSchema = object(
   {
     steps: { type: 'array', items: stepResult },

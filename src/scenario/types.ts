@@ -61,6 +61,10 @@ export interface SendStep {
   readonly src: string;
   readonly dst: string;
   readonly port: number;
+  /** TTL (IPv4) / hop limit (IPv6) the datagram arrives with; default 1, as a Linux sender's multicast default. */
+  readonly ttl?: number;
+  /** Alias of `ttl` for IPv6 datagrams. */
+  readonly hopLimit?: number;
 }
 export interface FrameStep {
   readonly op: 'frame';
@@ -68,6 +72,74 @@ export interface FrameStep {
   readonly iface: string;
   readonly dst: string;
 }
+
+// Multicast routing (issue 13; net/ipv4/ipmr.c, net/ipv6/ip6mr.c): the mroute socket's options.
+/** Opens routing socket `socket` (raw IGMP / raw ICMPv6 unless `proto` says otherwise) if new, then MRT_INIT. */
+export interface MrtInitStep {
+  readonly op: 'mrt-init';
+  readonly socket: string;
+  readonly family: SocketFamily;
+  readonly proto?: 'igmp' | 'icmpv6' | 'udp';
+  /** MRT_INIT's optlen; default 4 (sizeof(int)). */
+  readonly optlen?: number;
+  /** Also MRT_ASSERT 1 (WRONGVIF upcalls). */
+  readonly assert?: boolean;
+}
+/** MRT_DONE (`close: true`: close(2) the socket instead). */
+export interface MrtDoneStep {
+  readonly op: 'mrt-done';
+  readonly socket: string;
+  readonly close?: boolean;
+}
+/** MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX), or the register vif. */
+export interface VifAddStep {
+  readonly op: 'vif-add';
+  readonly socket: string;
+  readonly vif: number;
+  readonly iface?: string;
+  readonly register?: boolean;
+}
+export interface VifDelStep {
+  readonly op: 'vif-del';
+  readonly socket: string;
+  readonly vif: number;
+}
+/** MRT_ADD_MFC: IPv4 `ttls[vif]` (mfcc_ttls, missing = 0); IPv6 `oifs` (the interface set). */
+export interface MfcAddStep {
+  readonly op: 'mfc-add';
+  readonly socket: string;
+  readonly origin: string;
+  readonly group: string;
+  readonly parent: number;
+  readonly ttls?: readonly number[];
+  readonly oifs?: readonly number[];
+}
+export interface MfcDelStep {
+  readonly op: 'mfc-del';
+  readonly socket: string;
+  readonly origin: string;
+  readonly group: string;
+}
+/** Scenario time passes (unresolved entries expire after 10 s, asserts are 3 s apart). */
+export interface TickStep {
+  readonly op: 'tick';
+  readonly ms: number;
+}
+export type RouteStep = MrtInitStep | MrtDoneStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStepOp = RouteStep['op'];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+
+export function isRouteStep(step: unknown): step is RouteStep {
+  const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;
+  return typeof op === 'string' && (ROUTE_STEP_OPS as readonly string[]).includes(op);
+}
+
+/**
+ * The steps `simulate` runs: the receive-path steps and the routing steps. Route steps are kept out
+ * of `Step` until the kernel runner and the generators handle them (Scenario.steps stays Step[];
+ * a scenario file may hold route steps, which schema, validateScenario and simulate accept).
+ */
+export type AnyStep = Step | RouteStep;
 
 export type Step =
   | OpenStep
@@ -98,10 +170,34 @@ export type { JsonValue } from '../json.ts';
 import type { JsonValue } from '../json.ts';
 
 export interface StepResult {
-  readonly op: StepOp;
+  readonly op: StepOp | RouteStepOp;
   readonly error: Errno | null;
   /** `simulate --trace`: every interface's NIC state after the step (a relay's request-FIFO traffic and sync area included). Never compared. */
   readonly nic?: Readonly<Record<string, JsonValue>>;
+  /** mfc-add: the queued datagrams the new entry resolved, in replay order, with what each did. */
+  readonly replayed?: readonly RoutedReplay[];
+  /** Scenarios with route steps: /proc/net/ip_mr_vif, ip_mr_cache, ip6_mr_vif, ip6_mr_cache after the step. */
+  readonly proc?: Readonly<Record<'ip_mr_vif' | 'ip_mr_cache' | 'ip6_mr_vif' | 'ip6_mr_cache', string>>;
+}
+
+/** A copy multicast routing sent out: the interface and the TTL / hop limit it left with. */
+export interface ForwardedCopyResult {
+  readonly iface: string;
+  readonly ttl: number;
+}
+
+/** An upcall on the mroute socket (struct igmpmsg / mrt6msg): type, vif, source and group. */
+export interface UpcallResult {
+  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT';
+  readonly vif: number;
+  readonly src: string;
+  readonly group: string;
+}
+
+export interface RoutedReplay {
+  readonly id: string;
+  readonly forwarded: readonly ForwardedCopyResult[];
+  readonly upcalls: readonly UpcallResult[];
 }
 
 export interface DeviceListEntry {
@@ -135,6 +231,12 @@ export interface Delivery {
   readonly nic: boolean;
   /** Sockets that received the datagram, sorted (always [] for `frame` steps). */
   readonly sockets: readonly string[];
+  /** Scenarios with route steps: what multicast routing did with the datagram (src/route RouteVerdict). */
+  readonly route?: string;
+  /** Scenarios with route steps: the copies routing sent, highest vif first. */
+  readonly forwarded?: readonly ForwardedCopyResult[];
+  /** Scenarios with route steps: upcalls the datagram caused. */
+  readonly upcalls?: readonly UpcallResult[];
 }
 
 export interface SimulateResult {

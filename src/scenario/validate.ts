@@ -6,7 +6,8 @@ import { resolveProfile } from '../nic/registry.ts';
 import { type Family, type IpAddr, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
 import { isMulticastMac, type Mac, parseMac } from '../wire/mac.ts';
 import { pointerToken } from './pointer.ts';
-import type { InterfaceSpec, Scenario, SimulateResult, Step } from './types.ts';
+import { type AnyStep, type InterfaceSpec, isRouteStep, type Scenario, type SimulateResult } from './types.ts';
+import { type RouteSockets, validateRouteStep, validateSendTtl } from './validate-route.ts';
 
 /** include/linux/etherdevice.h is_valid_ether_addr: neither multicast nor 00:00:00:00:00:00. */
 function isValidStationMac(mac: Mac): boolean {
@@ -74,16 +75,18 @@ export function bareMessage(e: InputError): string {
   return e.where && e.message.startsWith(`${e.where}: `) ? e.message.slice(e.where.length + 2) : e.message;
 }
 
-function validateSteps(steps: readonly Step[], declared: Map<string, DeclaredInterface>): void {
+function validateSteps(steps: readonly AnyStep[], declared: Map<string, DeclaredInterface>): void {
   // Socket id -> family of its most recent open; `open` marks whether it is open now.
   const sockets = new Map<string, { family: Family; open: boolean }>();
   const ids = new Set<string>();
+  const routeSockets: RouteSockets = new Map();
   const iface = (name: string, where: string): DeclaredInterface =>
     declared.get(name) ?? fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
 
   steps.forEach((step, i) => {
     const at = `/steps/${i}`;
-    if ('iface' in step) iface(step.iface, `${at}/iface`);
+    if ('iface' in step && step.iface !== undefined) iface(step.iface, `${at}/iface`);
+    if (isRouteStep(step)) return validateRouteStep(step, at, routeSockets);
     switch (step.op) {
       case 'open': {
         const prior = sockets.get(step.socket);
@@ -130,6 +133,7 @@ function validateSteps(steps: readonly Step[], declared: Map<string, DeclaredInt
         if (!isMulticastIp(dst)) fail(`${at}/dst`, `${JSON.stringify(step.dst)} is not a multicast address`);
         const src = parseOfFamily(step.src, dst.family, `${at}/src`);
         if (isMulticastIp(src) || isWildcard(src)) fail(`${at}/src`, `${JSON.stringify(step.src)} is not a unicast address`);
+        validateSendTtl(step, at);
         if (iface(step.iface, `${at}/iface`)[src.family].some((a) => sameIp(a, src))) {
           fail(`${at}/src`, `${JSON.stringify(step.src)} is an address of the receiving interface ${JSON.stringify(step.iface)}`);
         }

@@ -1,0 +1,87 @@
+// The structures the routing differential hands to the kernel and reads back: struct vifctl /
+// mif6ctl, struct mfcctl / mf6cctl (include/uapi/linux/mroute.h, mroute6.h) and the forwarded
+// copies captured on the host side.
+import { ETH_P_IP, ETH_P_IPV6 } from './frames.ts';
+import { sockaddr } from './sockaddr.ts';
+import { parseIp } from '../wire/index.ts';
+import type { RouteFamily, RouteOp } from '../route/types.ts';
+
+const IPPROTO_UDP = 17; // include/uapi/linux/in.h
+const VIFF_REGISTER = 0x4; // include/uapi/linux/mroute.h
+const VIFF_USE_IFINDEX = 0x8; // include/uapi/linux/mroute.h
+const MIFF_REGISTER = 0x1; // include/uapi/linux/mroute6.h
+/** An ifindex no device has: MRT_ADD_VIF answers EADDRNOTAVAIL (vif_add dev_get_by_index). */
+const NO_SUCH_IFINDEX = 999;
+export const ROUTE_DIFF_PORT = 5000;
+
+/** struct vifctl (16 bytes, VIFF_USE_IFINDEX) / struct mif6ctl (12 bytes); MRT6_DEL_MIF takes a mifi_t. */
+export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add' | 'vif-del' }>, ifindexOf: (name: string) => number | undefined): Buffer {
+  const register = op.op === 'vif-add' && op.register === true;
+  const ifindex = op.op === 'vif-add' && !register ? (ifindexOf(op.iface ?? '') ?? NO_SUCH_IFINDEX) : 0;
+  if (family === 'ipv6' && op.op === 'vif-del') {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(op.vif & 0xffff);
+    return b;
+  }
+  if (family === 'ipv4') {
+    const b = Buffer.alloc(16);
+    b.writeUInt16LE(op.vif & 0xffff, 0);
+    b[2] = register ? VIFF_REGISTER : VIFF_USE_IFINDEX;
+    b[3] = 1; // threshold
+    b.writeInt32LE(ifindex, 8);
+    return b;
+  }
+  const b = Buffer.alloc(12);
+  b.writeUInt16LE(op.vif & 0xffff, 0);
+  b[2] = register ? MIFF_REGISTER : 0;
+  b[3] = 1;
+  b.writeUInt16LE(ifindex, 4);
+  return b;
+}
+
+
+/** struct mfcctl (60 bytes) / struct mf6cctl (92 bytes: two sockaddr_in6, mifi_t, if_set). */
+export function mfcctl(family: RouteFamily, op: Extract<RouteOp, { op: 'mfc-add' | 'mfc-del' }>): Buffer {
+  const origin = parseIp(op.origin);
+  const group = parseIp(op.group);
+  const parent = op.op === 'mfc-add' ? op.parent & 0xffff : 0;
+  if (family === 'ipv4') {
+    const b = Buffer.alloc(60);
+    b.writeUInt32BE(Number(origin.value), 0);
+    b.writeUInt32BE(Number(group.value), 4);
+    b.writeUInt16LE(parent, 8);
+    if (op.op === 'mfc-add') (op.ttls ?? []).slice(0, 32).forEach((t, v) => (b[10 + v] = t & 0xff));
+    return b;
+  }
+  const b = Buffer.alloc(92);
+  sockaddr(origin, 0).copy(b, 0);
+  sockaddr(group, 0).copy(b, 28);
+  b.writeUInt16LE(parent, 56);
+  if (op.op === 'mfc-add') {
+    for (const v of op.oifs ?? []) if (v >= 0 && v < 256) b.writeUInt32LE((b.readUInt32LE(60 + 4 * (v >> 5)) | (1 << (v & 31))) >>> 0, 60 + 4 * (v >> 5));
+  }
+  return b;
+}
+
+/** A captured frame the router forwarded: its id (payload up to the first NUL) and TTL / hop limit. */
+export function parseCopy(f: Buffer, routerMac: string): { id: string; ttl: number } | null {
+  if (f.length < 14) return null;
+  const src = [...f.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  if (src !== routerMac) return null;
+  const type = f.readUInt16BE(12);
+  let ttl: number;
+  let udp: number;
+  if (type === ETH_P_IP) {
+    if (f[23] !== IPPROTO_UDP) return null;
+    ttl = f[22] ?? -1;
+    udp = 14 + ((f[14] ?? 0x45) & 0xf) * 4;
+  } else if (type === ETH_P_IPV6) {
+    if (f[20] !== IPPROTO_UDP) return null;
+    ttl = f[21] ?? -1;
+    udp = 54;
+  } else return null;
+  if (f.length < udp + 8 || f.readUInt16BE(udp + 2) !== ROUTE_DIFF_PORT) return null;
+  const payload = f.subarray(udp + 8);
+  const end = payload.indexOf(0);
+  return { id: payload.subarray(0, end < 0 ? payload.length : end).toString('latin1'), ttl };
+}

@@ -1,0 +1,243 @@
+// The routing oracle: what Linux multicast routing must do, restated from the rules (linux-facts.md
+// "Multicast routing", net/ipv4/ipmr.c, net/ipv6/ip6mr.c) without the model's structures. Entries
+// keep the TTLs they were given and the vifs that existed when they were given; every decision is
+// recomputed from those at send time.
+import type { Errno } from '../../errors.ts';
+import { addrValue, isLinkScopeGroup, isMulticastGroup } from './address.ts';
+import type { OracleCopy, OracleForwarding, OracleOutcome, OracleUpcall, RouteOracleFamily, RouteOracleOp } from './types.ts';
+
+const VIF_SLOTS = 32; // MAXVIFS / MAXMIFS
+const QUEUE_MAX = 4; // an unresolved entry keeps at most four datagrams
+const UNRESOLVED_LIFETIME = 10_000; // ms
+const ASSERT_GAP = 3_000; // ms between two WRONGVIF upcalls of one entry
+
+interface OVif { readonly iface: string; readonly register: boolean; readonly isStatic: boolean; pin: number; bin: number; pout: number; bout: number }
+interface OEntry {
+  readonly origin: bigint;
+  readonly group: bigint;
+  parent: number;
+  /** vif -> threshold, only for vifs that are outputs (fixed when the entry is added or replaced). */
+  outputs: Map<number, number>;
+  isStatic: boolean;
+  pkt: number;
+  bytes: number;
+  wrong: number;
+  lastAssert: number | null;
+}
+type Send = Extract<RouteOracleOp, { op: 'send' }>;
+interface OUnres { readonly origin: bigint; readonly group: bigint; readonly born: number; readonly queue: Send[] }
+interface OTable { router: string | null; assert: boolean; vifs: Map<number, OVif>; entries: OEntry[]; unresolved: OUnres[] }
+
+export class RouteOracle {
+  private readonly sockets = new Map<string, { family: RouteOracleFamily; routing: boolean }>();
+  private readonly tables: Record<RouteOracleFamily, OTable> = { ipv4: newTable(), ipv6: newTable() };
+  private clock = 0;
+
+  constructor(private readonly ifaces: readonly string[]) {}
+
+  apply(op: RouteOracleOp): OracleOutcome {
+    const none = (error: Errno | null): OracleOutcome => ({ error, datagrams: [] });
+    if (op.op === 'tick') {
+      this.clock += op.ms;
+      for (const t of Object.values(this.tables)) t.unresolved = t.unresolved.filter((u) => this.clock < u.born + UNRESOLVED_LIFETIME);
+      return none(null);
+    }
+    if (op.op === 'send') return { error: null, datagrams: [this.send(op)] };
+    if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
+      const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
+      this.sockets.set(op.socket, { family: op.family, routing: proto === (op.family === 'ipv4' ? 'igmp' : 'icmpv6') });
+    }
+    const s = this.sockets.get(op.socket);
+    if (!s) return none('EBADF');
+    const t = this.tables[s.family];
+    if (op.op === 'close') {
+      if (t.router === op.socket) this.teardown(t);
+      this.sockets.delete(op.socket);
+      return none(null);
+    }
+    if (!s.routing) return none('EOPNOTSUPP');
+    switch (op.op) {
+      case 'mrt-init': {
+        const len = op.optlen ?? 4;
+        if (s.family === 'ipv4' ? len !== 4 : len < 4) return none('EINVAL');
+        if (t.router !== null) return none('EADDRINUSE');
+        t.router = op.socket;
+        return none(null);
+      }
+      case 'mrt-assert':
+        t.assert = op.on;
+        return none(null);
+      case 'mrt-done':
+        if (t.router !== op.socket) return none('EACCES');
+        this.teardown(t);
+        return none(null);
+      case 'vif-add': {
+        if (op.vif < 0 || op.vif >= VIF_SLOTS) return none('ENFILE');
+        if (t.vifs.has(op.vif)) return none('EADDRINUSE');
+        if (op.register && [...t.vifs.values()].some((v) => v.register)) return none('EADDRINUSE');
+        if (!op.register && (op.iface === undefined || !this.ifaces.includes(op.iface))) return none('EADDRNOTAVAIL');
+        const iface = op.register ? (s.family === 'ipv4' ? 'pimreg' : 'pim6reg') : (op.iface as string);
+        t.vifs.set(op.vif, { iface, register: op.register === true, isStatic: t.router !== op.socket, pin: 0, bin: 0, pout: 0, bout: 0 });
+        return none(null);
+      }
+      case 'vif-del':
+        if (s.family === 'ipv4' && (op.vif < 0 || op.vif >= VIF_SLOTS)) return none('ENFILE');
+        if (!t.vifs.delete(op.vif)) return none('EADDRNOTAVAIL');
+        return none(null);
+      case 'mfc-add':
+        return this.mfcAdd(t, s.family, op, t.router === op.socket);
+      case 'mfc-del': {
+        const i = t.entries.findIndex((e) => e.origin === addrValue(op.origin) && e.group === addrValue(op.group));
+        if (i < 0) return none('ENOENT');
+        t.entries.splice(i, 1);
+        return none(null);
+      }
+    }
+  }
+
+  private teardown(t: OTable): void {
+    t.router = null;
+    for (const [n, v] of [...t.vifs]) if (!v.isStatic) t.vifs.delete(n);
+    t.entries = t.entries.filter((e) => e.isStatic);
+    t.unresolved = [];
+  }
+
+  private mfcAdd(t: OTable, family: RouteOracleFamily, op: Extract<RouteOracleOp, { op: 'mfc-add' }>, byRouter: boolean): OracleOutcome {
+    if (op.parent < 0 || op.parent >= VIF_SLOTS) return { error: 'ENFILE', datagrams: [] };
+    // The outputs: existing vifs asked for a TTL of 1..254 (IPv6: members of the set, threshold 1).
+    const outputs = new Map<number, number>();
+    for (const n of t.vifs.keys()) {
+      const want = family === 'ipv4' ? (op.ttls?.[n] ?? 0) : (op.oifs ?? []).includes(n) ? 1 : 0;
+      if (want >= 1 && want <= 254) outputs.set(n, want);
+    }
+    const origin = addrValue(op.origin);
+    const group = addrValue(op.group);
+    const old = t.entries.find((e) => e.origin === origin && e.group === group);
+    if (old) {
+      old.parent = op.parent;
+      old.outputs = outputs;
+      old.isStatic ||= !byRouter;
+      return { error: null, datagrams: [] };
+    }
+    if (group !== 0n && !isMulticastGroup(op.group)) return { error: 'EINVAL', datagrams: [] };
+    const entry: OEntry = { origin, group, parent: op.parent, outputs, isStatic: !byRouter, pkt: 0, bytes: 0, wrong: 0, lastAssert: null };
+    t.entries.push(entry);
+    const waiting = t.unresolved.find((u) => u.origin === origin && u.group === group);
+    if (!waiting) return { error: null, datagrams: [] };
+    t.unresolved = t.unresolved.filter((u) => u !== waiting);
+    return { error: null, datagrams: waiting.queue.map((d) => this.through(t, entry, d)) };
+  }
+
+  private send(d: Send): OracleForwarding {
+    const family: RouteOracleFamily = d.group.includes(':') ? 'ipv6' : 'ipv4';
+    const t = this.tables[family];
+    const skip = (verdict: OracleForwarding['verdict']): OracleForwarding => ({ id: d.id, verdict, forwarded: [], upcalls: [] });
+    const arrivalVifs = [...t.vifs].filter(([, v]) => v.iface === d.iface).map(([n]) => n);
+    // The gate: a routing socket (all.mc_forwarding); IPv4 also a vif on the device.
+    if (t.router === null || (family === 'ipv4' && arrivalVifs.length === 0)) return skip('not-routed');
+    if (isLinkScopeGroup(d.group)) return skip('not-routed');
+    const arrival = arrivalVifs.length ? Math.max(...arrivalVifs) : -1;
+    const src = addrValue(d.src);
+    const group = addrValue(d.group);
+    const exact = t.entries.find((e) => e.origin === src && e.group === group);
+    const entry = exact ?? (arrival >= 0 ? this.wildcardEntry(t, group, arrival) : undefined);
+    if (entry) return this.through(t, entry, d);
+    if (arrival < 0) return skip('not-routed');
+    let u = t.unresolved.find((x) => x.origin === src && x.group === group);
+    const upcalls: OracleUpcall[] = [];
+    if (!u) {
+      u = { origin: src, group, born: this.clock, queue: [] };
+      t.unresolved.push(u);
+      upcalls.push({ type: 'NOCACHE', vif: arrival, src: d.src, group: d.group });
+    }
+    if (u.queue.length >= QUEUE_MAX) return { id: d.id, verdict: 'queue-full', forwarded: [], upcalls };
+    u.queue.push(d);
+    return { id: d.id, verdict: 'queued', forwarded: [], upcalls };
+  }
+
+  /** The (*,*) entry that lists vif `n` as an output. */
+  private starStar(t: OTable, n: number): OEntry | undefined {
+    return t.entries.find((e) => e.origin === 0n && e.group === 0n && e.outputs.has(n));
+  }
+
+  /** (*,G) if the arrival vif is its output or an output of its parent's (*,*) entry; else (*,*). */
+  private wildcardEntry(t: OTable, group: bigint, arrival: number): OEntry | undefined {
+    const starG = t.entries.find((e) => e.origin === 0n && e.group === group);
+    if (starG && (starG.outputs.has(arrival) || this.starStar(t, starG.parent)?.outputs.has(arrival))) return starG;
+    return this.starStar(t, arrival);
+  }
+
+  private through(t: OTable, e: OEntry, d: Send): OracleForwarding {
+    const arrivalVifs = [...t.vifs].filter(([, v]) => v.iface === d.iface).map(([n]) => n);
+    const arrival = arrivalVifs.length ? Math.max(...arrivalVifs) : -1;
+    e.pkt += 1;
+    e.bytes += d.length;
+    const upcalls: OracleUpcall[] = [];
+    const inTree = e.origin === 0n && arrival >= 0 && this.starStar(t, e.parent)?.outputs.has(arrival) === true;
+    if (!inTree && t.vifs.get(e.parent)?.iface !== d.iface) {
+      e.wrong += 1;
+      const due = e.lastAssert === null || this.clock - e.lastAssert > ASSERT_GAP;
+      if (arrival >= 0 && t.assert && e.outputs.has(arrival) && due) {
+        e.lastAssert = this.clock;
+        upcalls.push({ type: 'WRONGVIF', vif: arrival, src: d.src, group: d.group });
+      }
+      return { id: d.id, verdict: 'wrong-vif', forwarded: [], upcalls };
+    }
+    const up = t.vifs.get(e.parent);
+    if (up) {
+      up.pin += 1;
+      up.bin += d.length;
+    }
+    let targets: number[];
+    if (e.origin === 0n && e.group === 0n) {
+      const th = e.outputs.get(e.parent);
+      targets = arrival >= 0 && arrival !== e.parent && th !== undefined && d.ttl > th ? [e.parent] : [];
+    } else {
+      targets = [...e.outputs]
+        .filter(([n, th]) => d.ttl > th && !(e.origin === 0n && n === arrival))
+        .map(([n]) => n)
+        .sort((a, b) => b - a);
+    }
+    const forwarded: OracleCopy[] = [];
+    for (const n of targets) {
+      const v = t.vifs.get(n);
+      if (!v) continue;
+      v.pout += 1;
+      v.bout += d.length;
+      if (v.register) upcalls.push({ type: 'WHOLEPKT', vif: n, src: d.src, group: d.group });
+      else forwarded.push({ vif: n, iface: v.iface, ttl: d.ttl - 1 });
+    }
+    return { id: d.id, verdict: 'forwarded', forwarded, upcalls };
+  }
+
+  // Views.
+
+  /** Allmulti counts routing holds on `iface`: one per vif on it. */
+  allmulti(iface: string): number {
+    return Object.values(this.tables).reduce((n, t) => n + [...t.vifs.values()].filter((v) => v.iface === iface).length, 0);
+  }
+  vifCounters(family: RouteOracleFamily): { vif: number; iface: string; pktIn: number; bytesIn: number; pktOut: number; bytesOut: number }[] {
+    return [...this.tables[family].vifs]
+      .sort(([a], [b]) => a - b)
+      .map(([vif, v]) => ({ vif, iface: v.iface, pktIn: v.pin, bytesIn: v.bin, pktOut: v.pout, bytesOut: v.bout }));
+  }
+  entryCounters(family: RouteOracleFamily): { origin: bigint; group: bigint; parent: number; pkt: number; bytes: number; wrong: number; oifs: [number, number][] }[] {
+    return this.tables[family].entries.map((e) => ({
+      origin: e.origin,
+      group: e.group,
+      parent: e.parent,
+      pkt: e.pkt,
+      bytes: e.bytes,
+      wrong: e.wrong,
+      oifs: [...e.outputs].filter(([n]) => this.tables[family].vifs.has(n)).sort(([a], [b]) => a - b),
+    }));
+  }
+  /** Queued datagram ids per unresolved (S,G), in arrival order. */
+  queued(family: RouteOracleFamily): { origin: bigint; group: bigint; ids: string[] }[] {
+    return this.tables[family].unresolved.map((u) => ({ origin: u.origin, group: u.group, ids: u.queue.map((d) => d.id) }));
+  }
+}
+
+function newTable(): OTable {
+  return { router: null, assert: false, vifs: new Map(), entries: [], unresolved: [] };
+}

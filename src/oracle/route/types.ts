@@ -1,0 +1,59 @@
+// What the routing oracle reads and answers. Its own types: the oracle imports nothing from
+// src/route (test/route/oracle-boundary.test.ts), so these mirror the scenario's route steps.
+import type { Errno } from '../../errors.ts';
+
+export type RouteOracleFamily = 'ipv4' | 'ipv6';
+
+export type RouteOracleOp =
+  | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteOracleFamily; readonly proto?: 'igmp' | 'icmpv6' | 'udp'; readonly optlen?: number }
+  | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
+  | { readonly op: 'mrt-done'; readonly socket: string }
+  | { readonly op: 'close'; readonly socket: string }
+  | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
+  | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
+  | {
+      readonly op: 'mfc-add';
+      readonly socket: string;
+      readonly origin: string;
+      readonly group: string;
+      readonly parent: number;
+      readonly ttls?: readonly number[];
+      readonly oifs?: readonly number[];
+    }
+  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  | { readonly op: 'tick'; readonly ms: number }
+  | {
+      readonly op: 'send';
+      readonly id: string;
+      readonly iface: string;
+      readonly src: string;
+      readonly group: string;
+      readonly ttl: number;
+      readonly length: number;
+    };
+
+export interface OracleCopy {
+  readonly vif: number;
+  readonly iface: string;
+  readonly ttl: number;
+}
+
+export interface OracleUpcall {
+  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT';
+  readonly vif: number;
+  readonly src: string;
+  readonly group: string;
+}
+
+export interface OracleForwarding {
+  readonly id: string;
+  readonly verdict: 'not-routed' | 'forwarded' | 'wrong-vif' | 'queued' | 'queue-full' | 'no-socket';
+  readonly forwarded: readonly OracleCopy[];
+  readonly upcalls: readonly OracleUpcall[];
+}
+
+export interface OracleOutcome {
+  readonly error: Errno | null;
+  /** For send: the datagram itself; for mfc-add: each replayed datagram in replay order. */
+  readonly datagrams: readonly OracleForwarding[];
+}

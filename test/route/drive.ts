@@ -1,0 +1,44 @@
+// Runs oracle-shaped operations through the model (src/route) and describes its answers in the
+// oracle's terms, so the two can be compared field by field.
+import type { OracleForwarding, OracleOutcome, RouteOracleOp } from '../../src/oracle/route/types.ts';
+import { MulticastRouter, type RouteFaultSet, type RouteInputResult } from '../../src/route/index.ts';
+import { DEVICES } from '../../src/route/arbitraries.ts';
+
+export function newRouter(faults?: RouteFaultSet): MulticastRouter {
+  return new MulticastRouter(DEVICES, { faults });
+}
+
+const describe = (id: string, r: RouteInputResult): OracleForwarding => ({
+  id,
+  verdict: r.verdict,
+  forwarded: r.forwarded.map((c) => ({ vif: c.vif, iface: c.iface, ttl: c.ttl })),
+  upcalls: r.upcalls.map((u) => ({ type: u.type, vif: u.vif, src: u.src, group: u.group })),
+});
+
+export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutcome {
+  switch (op.op) {
+    case 'mrt-init':
+      return { error: r.mrtInit(op.socket, op.family, op.proto, op.optlen).error, datagrams: [] };
+    case 'mrt-assert':
+      return { error: r.mrtAssert(op.socket, op.on).error, datagrams: [] };
+    case 'mrt-done':
+      return { error: r.mrtDone(op.socket).error, datagrams: [] };
+    case 'close':
+      return { error: r.close(op.socket).error, datagrams: [] };
+    case 'vif-add':
+      return { error: r.vifAdd(op.socket, { vif: op.vif, iface: op.iface, register: op.register }).error, datagrams: [] };
+    case 'vif-del':
+      return { error: r.vifDel(op.socket, op.vif).error, datagrams: [] };
+    case 'mfc-add': {
+      const res = r.mfcAdd(op.socket, op);
+      return { error: res.error, datagrams: (res.replayed ?? []).map((x) => describe(x.datagram.id, x.result)) };
+    }
+    case 'mfc-del':
+      return { error: r.mfcDel(op.socket, op.origin, op.group).error, datagrams: [] };
+    case 'tick':
+      r.tick(op.ms);
+      return { error: null, datagrams: [] };
+    case 'send':
+      return { error: null, datagrams: [describe(op.id, r.input(op))] };
+  }
+}
