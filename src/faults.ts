@@ -21,6 +21,12 @@ export const FAULTS = {
   'group-users-on-eaddrinuse': "a duplicate join (EADDRINUSE) still raises the interface group's users count",
   'relay-drops-last-update':
     'kni-mc: a device-list change made while a request is on the KNI rings is not marked dirty, so the PMD keeps the older list',
+  'ttl-threshold-ge': 'ip_mr_forward sends on a vif when the TTL is >= its threshold instead of > (a TTL equal to the threshold leaks)',
+  'ttl-255-forwarded': 'ipmr_update_thresholds keeps a vif given TTL 255 as an output (threshold 254) instead of "not an output"',
+  'unres-fifth-queued': 'ipmr_cache_unresolved queues a fifth datagram on an unresolved entry (qlen > 4 instead of qlen > 3)',
+  'unres-forward-after-expiry': 'unresolved entries never expire: datagrams older than 10 s are still forwarded when the entry is added',
+  'unres-replay-reordered': 'ipmr_cache_resolve replays the queued datagrams newest first instead of in arrival order',
+  'vif-no-allmulti': "vif_add does not raise the device's allmulti count (and vif_delete does not lower it)",
   'relay-truncates-list':
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
 } as const;

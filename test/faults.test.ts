@@ -10,6 +10,7 @@ import { runCheck } from '../src/check/runner.ts';
 import { FAULTS, type FaultName, NO_FAULTS } from '../src/faults.ts';
 import { loadScenarioFile } from '../src/scenario/load.ts';
 import { replayScenario } from '../src/check/replay.ts';
+import { ROUTER_SETUP } from '../src/route/arbitraries.ts';
 
 const SEED = 1;
 const RUNS = 100;
@@ -46,6 +47,14 @@ describe('fault catalog: check catches every fault', () => {
     for (const f of outcome.failures) {
       expect(f.profile).toBe(profile);
       expect(f.seed).toBe(SEED);
+      if (f.property === 'route') {
+        // A routing scenario: the fixed router setup (ROUTER_SETUP's mrt-inits and vifs) plus a few steps, printed, not saved.
+        expect(f.steps.length).toBeLessThanOrEqual(ROUTER_SETUP.length + MAX_COUNTEREXAMPLE_STEPS);
+        expect(f.path).toMatch(/^route~/);
+        expect(lines.join('\n')).toContain('shrunk routing scenario');
+        expect(f.fixture).toBeUndefined();
+        continue;
+      }
       if (f.property === 'relay') {
         // An interleaving of the relay's actors: printed, replayable by path, no scenario to save.
         const m = /shrunk interleaving \((\d+) events/.exec(lines.join('\n'));

@@ -24,12 +24,18 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'qemu-table-65': ['virtio-qemu'],
   'rxconfig-zero-at-open': ['rtl8139'],
   'group-users-on-eaddrinuse': ['accept-all'],
+  'ttl-threshold-ge': ['accept-all'],
+  'ttl-255-forwarded': ['accept-all'],
+  'unres-fifth-queued': ['accept-all'],
+  'unres-forward-after-expiry': ['accept-all'],
+  'unres-replay-reordered': ['accept-all'],
+  'vif-no-allmulti': ['accept-all'],
   'relay-drops-last-update': ['kni-mc+exact-strict:4'],
   'relay-truncates-list': ['kni-mc+exact-strict:4', 'tap-relay+exact-strict:4'],
 };
 
 /** Where each fault lives, for the table. */
-const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay'>> = {
+const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing'>> = {
   'ipv4-map-24bit': 'host model',
   'ipv6-map-24bit': 'host model',
   'shared-mac-removed': 'host model',
@@ -47,6 +53,12 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'qemu-table-65': 'NIC profile',
   'rxconfig-zero-at-open': 'NIC profile',
   'group-users-on-eaddrinuse': 'host model',
+  'ttl-threshold-ge': 'routing',
+  'ttl-255-forwarded': 'routing',
+  'unres-fifth-queued': 'routing',
+  'unres-forward-after-expiry': 'routing',
+  'unres-replay-reordered': 'routing',
+  'vif-no-allmulti': 'routing',
   'relay-drops-last-update': 'relay',
   'relay-truncates-list': 'relay',
 };

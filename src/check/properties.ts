@@ -15,6 +15,8 @@ import { InputError } from '../errors.ts';
 import { resolveProfile } from '../nic/registry.ts';
 import { isRelayKind } from '../relay/device.ts';
 import { type RelayEvent, relayInterleavingProperty } from '../relay/interleavings.ts';
+import type { RouteOp } from '../route/types.ts';
+import { routeScenarioProperty } from './route-property.ts';
 
 export interface ProfilePropertyOptions {
   readonly profile: string;
@@ -84,15 +86,21 @@ export function relayProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<
   return relayInterleavingProperty(kind, profile.stacked.lower, { ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
 }
 
+/** (d) Multicast routing scenarios on this profile's NICs against the oracle (src/check/route-property.ts). */
+export function routeProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<[RouteOp[]]> {
+  return routeScenarioProperty({ profile: o.profile, ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
+}
+
 export const PROFILE_PROPERTIES = {
   model: modelProperty,
   scenario: scenarioProperty,
   relay: relayProperty,
+  route: routeProperty,
 } as const;
 
-/** The properties `check` runs on a profile: model and scenario, and relay for relay profiles. */
+/** The properties `check` runs on a profile: model, scenario and route, and relay for relay profiles. */
 export function propertiesFor(profile: string): ProfilePropertyName[] {
-  return resolveProfile(profile).stacked ? ['model', 'scenario', 'relay'] : ['model', 'scenario'];
+  return resolveProfile(profile).stacked ? ['model', 'scenario', 'route', 'relay'] : ['model', 'scenario', 'route'];
 }
 
 export type ProfilePropertyName = keyof typeof PROFILE_PROPERTIES;

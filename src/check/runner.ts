@@ -11,6 +11,8 @@ import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName, propertiesFor } from './properties.ts';
+import { routeScenario } from './route-property.ts';
+import type { RouteOp } from '../route/types.ts';
 import { stepsOfCommands } from './commands.ts';
 import { type Violation, checkScenario } from './compare.ts';
 import { oracleExpectation } from './expectation.ts';
@@ -215,6 +217,19 @@ async function runProperty(
     return { profile, property, message, seed, profileSeed: fcSeed, path: '', steps: [] };
   }
 
+  if (property === 'route') {
+    // A routing scenario: printed step by step with the first disagreement; not saved (replay
+    // compares with the oracle step by step, and it does not look at forwarding).
+    const path = [property, details.counterexamplePath].join(PATH_SEPARATOR);
+    const scenario = routeScenario(details.counterexample[0] as RouteOp[], profile);
+    const message = errorText(details.errorInstance);
+    o.log(`FAIL ${profile} ${property} (seed ${seed}, profile seed ${fcSeed}): ${message}`);
+    o.log(`  interfaces: ${JSON.stringify(scenario.interfaces)}`);
+    o.log(`  shrunk routing scenario (${scenario.steps.length} steps, ${details.numShrinks} shrinks):`);
+    for (const s of scenario.steps) o.log(`  ${JSON.stringify(s)}`);
+    o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
+    return { profile, property, message, seed, profileSeed: fcSeed, path, steps: [...scenario.steps] };
+  }
   if (property === 'relay') {
     // Interleavings of the relay's actors, not host steps: no scenario to save.
     const path = [property, details.counterexamplePath].join(PATH_SEPARATOR);

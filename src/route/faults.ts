@@ -1,6 +1,7 @@
-// Faults of the multicast-routing model (issue 13), named like src/faults.ts names the model's
-// faults. The lead adds them to that catalog when routing joins the scenarios; each lives at one
-// place in src/route and is caught by a property in test/route (test/route/faults.test.ts).
+// Faults of the multicast-routing model (issue 13), in the catalog of src/faults.ts (check's
+// `route` property catches each); each lives at one place in src/route and is also caught by a
+// property of its own in test/route (test/route/faults.test.ts).
+import { FAULTS } from '../faults.ts';
 
 export const TTL_THRESHOLD_GE = 'ttl-threshold-ge';
 export const TTL_255_FORWARDED = 'ttl-255-forwarded';
@@ -10,12 +11,12 @@ export const UNRES_REPLAY_REORDERED = 'unres-replay-reordered';
 export const VIF_NO_ALLMULTI = 'vif-no-allmulti';
 
 export const ROUTE_FAULTS = {
-  [TTL_THRESHOLD_GE]: "ip_mr_forward sends on a vif when the TTL is >= its threshold instead of > (a TTL equal to the threshold leaks)",
-  [TTL_255_FORWARDED]: 'ipmr_update_thresholds keeps a vif given TTL 255 as an output (threshold 254) instead of "not an output"',
-  [UNRES_FIFTH_QUEUED]: 'ipmr_cache_unresolved queues a fifth datagram on an unresolved entry (qlen > 4 instead of qlen > 3)',
-  [UNRES_FORWARD_AFTER_EXPIRY]: 'unresolved entries never expire: datagrams older than 10 s are still forwarded when the entry is added',
-  [UNRES_REPLAY_REORDERED]: 'ipmr_cache_resolve replays the queued datagrams newest first instead of in arrival order',
-  [VIF_NO_ALLMULTI]: "vif_add does not raise the device's allmulti count (and vif_delete does not lower it)",
+  [TTL_THRESHOLD_GE]: FAULTS[TTL_THRESHOLD_GE],
+  [TTL_255_FORWARDED]: FAULTS[TTL_255_FORWARDED],
+  [UNRES_FIFTH_QUEUED]: FAULTS[UNRES_FIFTH_QUEUED],
+  [UNRES_FORWARD_AFTER_EXPIRY]: FAULTS[UNRES_FORWARD_AFTER_EXPIRY],
+  [UNRES_REPLAY_REORDERED]: FAULTS[UNRES_REPLAY_REORDERED],
+  [VIF_NO_ALLMULTI]: FAULTS[VIF_NO_ALLMULTI],
 } as const;
 
 export type RouteFaultName = keyof typeof ROUTE_FAULTS;

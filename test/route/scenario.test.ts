@@ -4,10 +4,9 @@
 // holds on its device. Plus one hand-written scenario whose expectations are derived by hand.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Oracle } from '../../src/oracle/index.ts';
-import { IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from '../../src/route/arbitraries.ts';
-import type { RouteOp } from '../../src/route/types.ts';
-import type { AnyStep, InterfaceSpec, Scenario, Step } from '../../src/scenario/types.ts';
+import { routeProblem, routeScenario, routeScenarioOps } from '../../src/check/route-property.ts';
+import { IFACES } from '../../src/route/arbitraries.ts';
+import type { InterfaceSpec, Step } from '../../src/scenario/types.ts';
 import { validateScenario } from '../../src/scenario/validate.ts';
 import { simulate } from '../../src/simulate.ts';
 
@@ -18,69 +17,15 @@ const INTERFACES: InterfaceSpec[] = IFACES.map((name, i) => ({
   ipv6: [`2001:db8:${i}::1/64`],
 }));
 
-/** RouteOp -> scenario step (MRT_ASSERT rides on mrt-init; close is mrt-done with close). */
-function toStep(op: RouteOp): AnyStep | null {
-  switch (op.op) {
-    case 'mrt-assert':
-      return null;
-    case 'close':
-      return { op: 'mrt-done', socket: op.socket, close: true };
-    case 'vif-add':
-      return op.register ? { op: 'vif-add', socket: op.socket, vif: op.vif, register: true } : op.iface === 'nosuch' ? null : { ...op };
-    case 'send':
-      return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl };
-    default:
-      return { ...op } as AnyStep;
-  }
-}
-
-function scenarioOf(ops: readonly RouteOp[], nic: string): Scenario {
-  const steps = ops.flatMap((o) => {
-    const s = toStep(o);
-    return s ? [s] : [];
-  });
-  return { schema: 'mcast-testbench/scenario@1', interfaces: INTERFACES.map((i) => ({ ...i, nic })), steps: steps as Step[] };
-}
-
-const scenarios = fc.oneof(
-  routeOps(30),
-  routeOps(30).map((o) => [...ROUTER_SETUP, ...o]),
-  queueBurst.map((o) => [...ROUTER_SETUP, ...o]),
-  forwardBurst.map((o) => [...ROUTER_SETUP, ...o]),
-);
-
 describe('routing in scenarios: simulate against the oracle', () => {
+  // The property `check` runs on every profile (src/check/route-property.ts).
   for (const nic of ['accept-all', 'ldd3-ff:4', 'rtl8139']) {
     it(`${nic}: errors, routed datagrams, replays and allmulti agree`, () => {
       fc.assert(
-        fc.property(scenarios, (ops) => {
-          const scenario = scenarioOf(ops, nic);
+        fc.property(routeScenarioOps, (ops) => {
+          const scenario = routeScenario(ops, nic);
           validateScenario(scenario);
-          const out = simulate(scenario);
-          const oracle = new Oracle(scenario.interfaces);
-          scenario.steps.forEach((step, i) => {
-            const where = `step ${i} ${JSON.stringify(step)}`;
-            const want = oracle.apply(step);
-            const got = out.steps[i]!;
-            expect(got.error, where).toBe(want.error);
-            if (step.op === 'send') {
-              const d = out.deliveries[step.id]!;
-              if (want.verdict === 'must') expect(d.nic, where).toBe(true);
-              if (d.nic && want.routed) {
-                expect({ route: d.route, forwarded: d.forwarded, upcalls: d.upcalls }, where).toEqual({
-                  route: want.routed.verdict,
-                  forwarded: want.routed.forwarded.map((c) => ({ iface: c.iface, ttl: c.ttl })),
-                  upcalls: want.routed.upcalls,
-                });
-              }
-            }
-            if ((step as AnyStep).op === 'mfc-add' && want.error === null) {
-              expect(got.replayed, where).toEqual(
-                (want.replayed ?? []).map((r) => ({ id: r.id, forwarded: r.forwarded.map((c) => ({ iface: c.iface, ttl: c.ttl })), upcalls: r.upcalls })),
-              );
-            }
-          });
-          for (const iface of IFACES) expect(out.interfaces[iface]!.allmulti, iface).toBe(oracle.counters(iface).allmulti);
+          expect(routeProblem(scenario)).toBeNull();
         }),
         { numRuns: 150 },
       );
