@@ -11,10 +11,19 @@ import { seconds } from './data.ts';
 export const SCALE_SIZES = [1000, 10000, 100000] as const;
 const IFACE: InterfaceSpec = { name: 'eth0', mac: '02:00:00:00:00:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'], nic: 'hash64' };
 /**
- * A case whose previous size took longer than this is not run at the next (10x) size: even
- * linear growth would take over a minute, and the growth is measured to be worse.
+ * The next size is not run when the growth measured so far (the exponent between the last two
+ * sizes, or linear from the first) predicts more than this: a quadratic case at 100,000 would
+ * take hours. The prediction is reported instead.
  */
-const SKIP_AFTER_SECONDS = 6;
+const PREDICTED_LIMIT_SECONDS = 60;
+
+function predict(times: readonly { n: number; t: number }[], n: number): number {
+  const last = times.at(-1);
+  if (!last) return 0;
+  const prev = times.at(-2);
+  const exponent = prev && prev.t > 0 && last.t > 0 ? Math.max(1, Math.log(last.t / prev.t) / Math.log(last.n / prev.n)) : 1;
+  return last.t * (n / last.n) ** exponent;
+}
 
 export interface ScaleRow {
   readonly workload: string;
@@ -63,20 +72,29 @@ const oracle = (steps: readonly Step[]) => {
 export function runScale(log: (l: string) => void, sizes: readonly number[] = SCALE_SIZES): ScaleRow[] {
   const rows: ScaleRow[] = [];
   for (const [workload, make] of [['joins+leaves', joinSteps], ['maddr add+del', maddrSteps]] as const) {
-    let last: { model: number | null; oracle: number | null } = { model: 0, oracle: 0 };
+    const modelTimes: { n: number; t: number }[] = [];
+    const oracleTimes: { n: number; t: number }[] = [];
+    let skippedModel = false;
+    let skippedOracle = false;
     for (const n of sizes) {
       const steps = make(n);
-      const skipModel = last.model === null || last.model > SKIP_AFTER_SECONDS;
-      const skipOracle = last.oracle === null || last.oracle > SKIP_AFTER_SECONDS;
-      const m = skipModel ? null : time(model, steps);
-      const o = skipOracle ? null : time(oracle, steps);
-      const note = [skipModel ? `model skipped: the previous size took over ${SKIP_AFTER_SECONDS} s` : '', skipOracle ? `oracle skipped: the previous size took over ${SKIP_AFTER_SECONDS} s` : '']
+      const pm = predict(modelTimes, n);
+      const po = predict(oracleTimes, n);
+      skippedModel ||= pm > PREDICTED_LIMIT_SECONDS;
+      skippedOracle ||= po > PREDICTED_LIMIT_SECONDS;
+      const m = skippedModel ? null : time(model, steps);
+      const o = skippedOracle ? null : time(oracle, steps);
+      if (m !== null) modelTimes.push({ n, t: m });
+      if (o !== null) oracleTimes.push({ n, t: o });
+      const note = [
+        skippedModel ? `model not run: the growth so far predicts ${pm > 1e5 ? 'over a day' : `${Math.round(pm)} s`}` : '',
+        skippedOracle ? `oracle not run: the growth so far predicts ${po > 1e5 ? 'over a day' : `${Math.round(po)} s`}` : '',
+      ]
         .filter(Boolean)
         .join('; ');
       const row = { workload, n, modelSeconds: m, oracleSeconds: o, maxRssMiB: process.resourceUsage().maxRSS / 1024, note };
       rows.push(row);
       log(`scale ${workload} n=${n}: model ${m === null ? '-' : m.toFixed(2)} s, oracle ${o === null ? '-' : o.toFixed(2)} s, max RSS ${row.maxRssMiB.toFixed(0)} MiB${note ? ` (${note})` : ''}`);
-      last = { model: m, oracle: o };
     }
   }
   return rows;
