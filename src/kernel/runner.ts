@@ -403,6 +403,8 @@ export class KernelBench {
         deliveries[step.id] = { nic: true, sockets: [...(received.get(step.id) ?? [])].sort() };
         return null;
       }
+      case 'link':
+        throw new InputError(`${where}/op`, 'the kernel runner does not run link steps yet');
       case 'frame': {
         const l = this.link(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
