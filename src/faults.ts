@@ -23,6 +23,8 @@ export const FAULTS = {
     'kni-mc: a device-list change made while a request is on the KNI rings is not marked dirty, so the PMD keeps the older list',
   'relay-truncates-list':
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
+  'unsync-removes-used': "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
+  'macvlan-allmulti-while-down': "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;
