@@ -196,9 +196,20 @@ export class Host {
     }
     if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
     const addr = parseFamilyIp(bind, family, `${where}/bind`);
-    const error = bindError(addr);
+    const error = bindError(addr) ?? this.bindAddressError(addr);
     this.sockets.set(socketId, new UdpSocket(socketId, family, addr, parsePort(port, `${where}/port`), error === null));
     return error;
+  }
+
+  /**
+   * net/ipv6/af_inet6.c __inet6_bind: a unicast address the host does not hold (ipv6_chk_addr)
+   * is EADDRNOTAVAIL; static validation allows only the interfaces' addresses, and a macvlan's
+   * are deleted by `link down`. IPv4 addresses survive a down (net/ipv4/devinet.c).
+   */
+  private bindAddressError(addr: IpAddr): Errno | null {
+    if (addr.family !== 'ipv6' || isWildcard(addr) || isMulticastIp(addr)) return null;
+    for (const i of this.interfaces.values()) if (i.holdsIpv6(addr)) return null;
+    return 'EADDRNOTAVAIL';
   }
 
   /**

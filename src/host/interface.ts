@@ -55,7 +55,9 @@ export class HostInterface {
   private ucPromisc = false;
   /** Solicited-node groups the interface's IPv6 addresses joined, one per address (addrconf_join_solict). */
   private addressGroups: IpAddr[] = [];
-  /** While an `up` re-loads the group records (loadUnloaded), groupAdded does not load them one by one. */
+  /** net/ipv6/addrconf.c addrconf_ifdown deleted the configured IPv6 addresses (keep_addr_on_down 0). */
+  private ipv6Deleted = false;
+  /** While an `up` re-loads the group records (linkUp), groupAdded does not load them one by one. */
   private deferLoad = false;
 
   constructor(config: InterfaceConfig, private readonly faults: FaultSet) {
@@ -161,6 +163,12 @@ export class HostInterface {
     this.decGroup(IGMP_ALL_HOSTS);
     for (const group of this.addressGroups) this.decGroup(group);
     this.addressGroups = [];
+    this.ipv6Deleted = true;
+  }
+
+  /** Whether the interface holds `addr` as one of its configured IPv6 addresses now (a `link down` deletes them). */
+  holdsIpv6(addr: IpAddr): boolean {
+    return !this.ipv6Deleted && this.ipv6.some((p) => p.addr.value === addr.value);
   }
 
   /**

@@ -90,6 +90,8 @@ interface InterfaceFacts {
   readonly disableIpv6: boolean;
   /** The interface's IPv4 addresses (values), for the local-source check. */
   readonly ipv4: readonly bigint[];
+  /** Its configured IPv6 addresses (values) while it holds them: a macvlan's `link down` deletes them. */
+  ipv6: readonly bigint[];
   /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
   readonly kernelGroups: GroupRef[];
   /** MACs added with dev_mc_add_global (global_use set). */
@@ -285,6 +287,7 @@ export class Oracle {
       spec: resolveSpec(profile),
       disableIpv6: spec.disableIpv6 === true,
       ipv4: (spec.ipv4 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`).value),
+      ipv6: spec.disableIpv6 === true ? [] : (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),
       kernelGroups: [],
       globalMacs: new Set(),
       promisc: false,
@@ -422,8 +425,16 @@ export class Oracle {
         (bind.multicast &&
           ipv6MulticastScope(bind.value) >= IPV6_SCOPE_INTERFACE_LOCAL &&
           ipv6MulticastScope(bind.value) <= IPV6_SCOPE_LINK_LOCAL));
-    this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId });
-    return needsScopeId ? 'EINVAL' : null;
+    // __inet6_bind then asks ipv6_chk_addr: a unicast address no interface holds is EADDRNOTAVAIL
+    // (a macvlan's IPv6 addresses are gone after `link down`; IPv4 ones stay).
+    const absent =
+      !needsScopeId &&
+      family === 'ipv6' &&
+      !bind.multicast &&
+      bind.value !== 0n &&
+      ![...this.interfaces.values()].some((f) => f.ipv6.includes(bind.value));
+    this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId && !absent });
+    return needsScopeId ? 'EINVAL' : absent ? 'EADDRNOTAVAIL' : null;
   }
 
   private groupFor(socket: OpenSocket, text: string): OracleIp {
@@ -577,6 +588,7 @@ export class Oracle {
     const kept = (k: GroupRef): boolean => k.family === 'ipv6' && (k.group === IPV6_ALL_NODES || k.group === IPV6_NODE_LOCAL_ALL_NODES);
     if (!up) {
       for (const r of this.groupRecords(facts)) facts.unloaded.add(groupKey(r.ref));
+      facts.ipv6 = [];
       const keep = facts.kernelGroups.filter(kept);
       facts.kernelGroups.length = 0;
       facts.kernelGroups.push(...keep);
