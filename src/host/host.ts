@@ -203,13 +203,14 @@ export class Host {
 
   /**
    * net/ipv6/af_inet6.c __inet6_bind: a unicast address the host does not hold (ipv6_chk_addr)
-   * is EADDRNOTAVAIL; static validation allows only the interfaces' addresses, and a macvlan's
-   * are deleted by `link down`. IPv4 addresses survive a down (net/ipv4/devinet.c).
+   * is EADDRNOTAVAIL. Static validation allows only the interfaces' addresses, so this is an
+   * address a macvlan's `link down` deleted. IPv4 addresses survive a down (net/ipv4/devinet.c).
    */
   private bindAddressError(addr: IpAddr): Errno | null {
     if (addr.family !== 'ipv6' || isWildcard(addr) || isMulticastIp(addr)) return null;
-    for (const i of this.interfaces.values()) if (i.holdsIpv6(addr)) return null;
-    return 'EADDRNOTAVAIL';
+    const all = [...this.interfaces.values()];
+    const deleted = all.some((i) => i.ipv6.some((p) => p.addr.value === addr.value)) && !all.some((i) => i.holdsIpv6(addr));
+    return deleted ? 'EADDRNOTAVAIL' : null;
   }
 
   /**

@@ -90,7 +90,9 @@ interface InterfaceFacts {
   readonly disableIpv6: boolean;
   /** The interface's IPv4 addresses (values), for the local-source check. */
   readonly ipv4: readonly bigint[];
-  /** Its configured IPv6 addresses (values) while it holds them: a macvlan's `link down` deletes them. */
+  /** Its configured IPv6 addresses (values). */
+  readonly declaredIpv6: readonly bigint[];
+  /** Those it holds now: a macvlan's `link down` deletes them all. */
   ipv6: readonly bigint[];
   /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
   readonly kernelGroups: GroupRef[];
@@ -287,6 +289,7 @@ export class Oracle {
       spec: resolveSpec(profile),
       disableIpv6: spec.disableIpv6 === true,
       ipv4: (spec.ipv4 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`).value),
+      declaredIpv6: (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),
       ipv6: spec.disableIpv6 === true ? [] : (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),
       kernelGroups: [],
       globalMacs: new Set(),
@@ -425,14 +428,16 @@ export class Oracle {
         (bind.multicast &&
           ipv6MulticastScope(bind.value) >= IPV6_SCOPE_INTERFACE_LOCAL &&
           ipv6MulticastScope(bind.value) <= IPV6_SCOPE_LINK_LOCAL));
-    // __inet6_bind then asks ipv6_chk_addr: a unicast address no interface holds is EADDRNOTAVAIL
-    // (a macvlan's IPv6 addresses are gone after `link down`; IPv4 ones stay).
+    // __inet6_bind then asks ipv6_chk_addr: a unicast address no interface holds is EADDRNOTAVAIL.
+    // Validated scenarios bind only declared addresses: this is one a macvlan's `link down`
+    // deleted (IPv4 addresses stay).
+    const all = [...this.interfaces.values()];
     const absent =
       !needsScopeId &&
       family === 'ipv6' &&
       !bind.multicast &&
-      bind.value !== 0n &&
-      ![...this.interfaces.values()].some((f) => f.ipv6.includes(bind.value));
+      all.some((f) => f.declaredIpv6.includes(bind.value)) &&
+      !all.some((f) => f.ipv6.includes(bind.value));
     this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId && !absent });
     return needsScopeId ? 'EINVAL' : absent ? 'EADDRNOTAVAIL' : null;
   }
