@@ -28,7 +28,7 @@ export interface ScenarioArbitraryOptions {
   readonly ipv6?: boolean;
   /** Thresholds a fill intent crosses on an interface without `nic` (a driver under test's). */
   readonly fillThresholds?: readonly number[];
-  /** false: never a macvlan. Default true: one run in four stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
+  /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
   readonly macvlan?: boolean;
 }
 
@@ -156,7 +156,7 @@ function buildMacvlan(idx: number, c: InterfaceChoice): InterfaceSpec {
 
 /**
  * One or two interfaces eth0/eth1 with unicast MACs 02:00:00:0I:xx:xx, 10.99+I.0.0/24 and
- * 2001:db8:I::/64, and (unless options.macvlan is false) in one run of four a macvlan mv0 on eth0.
+ * 2001:db8:I::/64, and (unless options.macvlan is false) in one run of two a macvlan mv0 on eth0.
  */
 export function interfacesArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<InterfaceSpec[]> {
   const ipv6 = options.ipv6 ?? true;
@@ -169,7 +169,7 @@ export function interfacesArbitrary(options: ScenarioArbitraryOptions = {}): fc.
   // An exact interface count is a count of plain interfaces: no macvlan then.
   if (options.macvlan === false || options.interfaces !== undefined) return plain;
   return fc
-    .tuple(plain, fc.option(interfaceChoiceArbitrary(ipv6), { freq: 4, nil: null }))
+    .tuple(plain, fc.option(interfaceChoiceArbitrary(ipv6), { freq: 2, nil: null }))
     .map(([ifs, mv]) => (mv === null ? ifs : [...ifs, buildMacvlan(ifs.length, mv)]));
 }
 

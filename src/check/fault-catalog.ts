@@ -26,7 +26,7 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'group-users-on-eaddrinuse': ['accept-all'],
   'relay-drops-last-update': ['kni-mc+exact-strict:4'],
   'relay-truncates-list': ['kni-mc+exact-strict:4', 'tap-relay+exact-strict:4'],
-  // Generated interfaces include a macvlan on eth0 now and then, with link up/down steps.
+  // Half the generated runs stack a macvlan on eth0, with link up/down steps.
   'unsync-removes-used': ['accept-all'],
   'macvlan-allmulti-while-down': ['accept-all'],
 };
