@@ -485,9 +485,14 @@ export class KernelBench {
     const wire = l.lower ?? l;
     const waiting = [wire, ...this.links.filter((m) => m.lower === wire && m.up)];
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    for (const w of waiting) {
+    for (const [k, w] of waiting.entries()) {
       while (!this.sawBarrier(w, tag)) {
-        if (Date.now() > deadline) throw new KernelEnvError(`barrier frame on ${w.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms`);
+        if (Date.now() > deadline) {
+          const seen = waiting.slice(0, k).map((x) => x.spec.name);
+          throw new KernelEnvError(
+            `barrier frame on ${w.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms${seen.length > 0 ? ` (seen on ${seen.join(', ')})` : ''}`,
+          );
+        }
         sleepMs(POLL_MS);
       }
     }
