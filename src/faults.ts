@@ -29,6 +29,8 @@ export const FAULTS = {
   'vif-no-allmulti': "vif_add does not raise the device's allmulti count (and vif_delete does not lower it)",
   'relay-truncates-list':
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
+  'unsync-removes-used': "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
+  'macvlan-allmulti-while-down': "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

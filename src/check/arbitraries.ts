@@ -28,6 +28,8 @@ export interface ScenarioArbitraryOptions {
   readonly ipv6?: boolean;
   /** Thresholds a fill intent crosses on an interface without `nic` (a driver under test's). */
   readonly fillThresholds?: readonly number[];
+  /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
+  readonly macvlan?: boolean;
 }
 
 // ---- pools -------------------------------------------------------------------------------
@@ -140,15 +142,35 @@ function interfaceChoiceArbitrary(ipv6: boolean): fc.Arbitrary<InterfaceChoice> 
   });
 }
 
-/** One or two interfaces eth0/eth1 with unicast MACs 02:00:00:0I:xx:xx, 10.99+I.0.0/24 and 2001:db8:I::/64. */
+/** The name generated macvlans take (one, on eth0). */
+export const MACVLAN_NAME = 'mv0';
+
+/**
+ * A macvlan on eth0, numbered after the plain interfaces (MAC 02:00:00:0I:xx:xx, 10.99+I.0.0/24,
+ * 2001:db8:I::/64): no `nic` (frames meet eth0's) and IPv6 never disabled (validate.ts).
+ */
+function buildMacvlan(idx: number, c: InterfaceChoice): InterfaceSpec {
+  const { name: _name, nic: _nic, disableIpv6: _off, ...rest } = buildInterface(idx, c.v6 === 'disabled' ? { ...c, v6: 'none' } : c, undefined);
+  return { name: MACVLAN_NAME, kind: 'macvlan', lower: 'eth0', ...rest };
+}
+
+/**
+ * One or two interfaces eth0/eth1 with unicast MACs 02:00:00:0I:xx:xx, 10.99+I.0.0/24 and
+ * 2001:db8:I::/64, and (unless options.macvlan is false) in one run of two a macvlan mv0 on eth0.
+ */
 export function interfacesArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<InterfaceSpec[]> {
   const ipv6 = options.ipv6 ?? true;
   const count = options.interfaces !== undefined ? fc.constant(options.interfaces) : fc.constantFrom(1, 2);
-  return count.chain((n) =>
+  const plain = count.chain((n) =>
     fc
       .array(interfaceChoiceArbitrary(ipv6), { minLength: n, maxLength: n })
       .map((cs) => cs.map((c, i) => buildInterface(i, c, options.profile))),
   );
+  // An exact interface count is a count of plain interfaces: no macvlan then.
+  if (options.macvlan === false || options.interfaces !== undefined) return plain;
+  return fc
+    .tuple(plain, fc.option(interfaceChoiceArbitrary(ipv6), { freq: 2, nil: null }))
+    .map(([ifs, mv]) => (mv === null ? ifs : [...ifs, buildMacvlan(ifs.length, mv)]));
 }
 
 // ---- per-interface pools -----------------------------------------------------------------
@@ -215,7 +237,8 @@ export type IntentKind =
   | 'burst'
   | 'fill'
   | 'filter-pair'
-  | 'twin-join';
+  | 'twin-join'
+  | 'link';
 
 /** A step before it meets the state: its kind and six small numbers that pick from the pools. */
 export interface Intent {
@@ -241,6 +264,7 @@ export function intentArbitrary(options: { burst?: boolean } = {}): fc.Arbitrary
     { weight: 2, arbitrary: fc.constant('maddr' as const) },
     { weight: 1, arbitrary: fc.constant('promisc' as const) },
     { weight: 1, arbitrary: fc.constant('allmulti' as const) },
+    { weight: 2, arbitrary: fc.constant('link' as const) },
   ];
   if (options.burst ?? true) {
     kinds.push(
@@ -515,8 +539,18 @@ export class StepContext {
         return [{ op: 'maddr', iface: pools.spec.name, mac, add }];
       }
       case 'promisc':
-      case 'allmulti':
-        return [{ op: intent.kind, iface: this.iface(p[0]).spec.name, on: p[1] % 2 === 0 }];
+      case 'allmulti': {
+        // One flag step in two on a macvlan when there is one: its flags reach the lower only while up.
+        const stacked = this.pools.filter((x) => x.spec.kind !== undefined);
+        const pools = stacked.length > 0 && p[2] % 2 === 0 ? at(stacked, p[3]) : this.iface(p[0]);
+        return [{ op: intent.kind, iface: pools.spec.name, on: p[1] % 2 === 0 }];
+      }
+      case 'link': {
+        // `ip link set mv0 down|up`: only stacked interfaces go down (docs/semantics.md).
+        const stacked = this.pools.filter((x) => x.spec.kind !== undefined);
+        if (stacked.length === 0) return [];
+        return [{ op: 'link', iface: at(stacked, p[0]).spec.name, up: p[1] % 2 === 0 }];
+      }
       case 'send': {
         // Mostly a datagram some socket should get: a live membership's group, on its
         // interface, to its socket's port, often from one of its listed sources.
@@ -656,8 +690,9 @@ export function stepsFromIntents(
 /** One step that is valid in the given state (no bursts). The state is not changed. */
 export function stepArbitrary(ctx: StepContext): fc.Arbitrary<Step> {
   return intentArbitrary({ burst: false })
-    .map((i) => ctx.stepsFor(i)[0] as Step)
-    .filter((s) => ctx.validity.accepts(s));
+    .map((i) => ctx.stepsFor(i)[0])
+    // A link intent without a stacked interface gives no step.
+    .filter((s): s is Step => s !== undefined && ctx.validity.accepts(s));
 }
 
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {

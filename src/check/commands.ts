@@ -179,6 +179,9 @@ export function stepCommandArbitraries(interfaces: readonly InterfaceSpec[], ipv
   const flag = fc
     .record({ op: fc.constantFrom('promisc' as const, 'allmulti' as const), iface, on: fc.boolean() })
     .map((r): Step => ({ op: r.op, iface: r.iface, on: r.on }));
+  // `ip link set … down|up` on the stacked interfaces (plain ones stay up: docs/semantics.md).
+  const stacked = interfaces.filter((i) => i.kind !== undefined).map((i) => i.name);
+  const link = stacked.length === 0 ? [] : [fc.record({ iface: fc.constantFrom(...stacked), up: fc.boolean() }).map((r): Step => ({ op: 'link', iface: r.iface, up: r.up }))];
   const eventId = fc.nat(0xffff);
   const send = fc.tuple(family, iface).chain(([f, name]) =>
     fc
@@ -220,6 +223,7 @@ export function stepCommandArbitraries(interfaces: readonly InterfaceSpec[], ipv
     wrap(close),
     wrap(maddr),
     wrap(flag),
+    ...link.map(wrap),
   ];
 }
 

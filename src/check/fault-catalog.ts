@@ -32,10 +32,13 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'vif-no-allmulti': ['accept-all'],
   'relay-drops-last-update': ['kni-mc+exact-strict:4'],
   'relay-truncates-list': ['kni-mc+exact-strict:4', 'tap-relay+exact-strict:4'],
+  // Half the generated runs stack a macvlan on eth0, with link up/down steps.
+  'unsync-removes-used': ['accept-all'],
+  'macvlan-allmulti-while-down': ['accept-all'],
 };
 
 /** Where each fault lives, for the table. */
-const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing'>> = {
+const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing' | 'stacked device'>> = {
   'ipv4-map-24bit': 'host model',
   'ipv6-map-24bit': 'host model',
   'shared-mac-removed': 'host model',
@@ -61,6 +64,8 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'vif-no-allmulti': 'routing',
   'relay-drops-last-update': 'relay',
   'relay-truncates-list': 'relay',
+  'unsync-removes-used': 'stacked device',
+  'macvlan-allmulti-while-down': 'stacked device',
 };
 
 export interface FaultCatalogRow {

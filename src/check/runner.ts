@@ -127,6 +127,8 @@ function withoutIdleInterfaces(
   let interfaces = cx.interfaces;
   const named = new Set(cx.steps.flatMap((s) => ('iface' in s ? [s.iface] : [])));
   for (const idle of cx.interfaces.filter((i) => !named.has(i.name))) {
+    // A macvlan's lower stays while the macvlan does.
+    if (interfaces.some((i) => i.lower === idle.name)) continue;
     const fewer = interfaces.filter((i) => i !== idle);
     if (fewer.length === 0) break;
     try {
@@ -256,7 +258,8 @@ async function runProperty(
     ? `step ${first.stepIndex}: ${first.kind}: ${first.message}`
     : `the property failed but the shrunk scenario replays cleanly: ${errorText(details.errorInstance)}`;
   const path = [property, details.counterexamplePath, ...(cx.replayPath ? [cx.replayPath] : [])].join(PATH_SEPARATOR);
-  const interfaces = cx.interfaces.map((i) => ({ ...i, nic: profile }));
+  // A macvlan has no NIC of its own (src/scenario/validate.ts).
+  const interfaces = cx.interfaces.map((i) => (i.kind !== undefined ? i : { ...i, nic: profile }));
   const scenario: Scenario = {
     schema: SCENARIO_SCHEMA_ID,
     description: `check ${property} on ${profile}: ${first ? first.kind : 'failure'} after ${steps.length} step(s) (shrunk counterexample, seed ${seed})`,

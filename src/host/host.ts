@@ -42,6 +42,11 @@ export interface ApplyResult {
 }
 
 const DEFAULT_PROFILE = 'accept-all';
+/**
+ * A macvlan has no NIC: frames reach it through its lower's (delivery asks the lower). Its own
+ * ndo_set_rx_mode only syncs; the accept-all filter records what it was asked, for simulate's `nic`.
+ */
+const MACVLAN_PROFILE = 'accept-all';
 /** Ports a socket can hold: bind() to port 0 picks an ephemeral port instead (net/ipv4/udp.c udp_lib_get_port). */
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
@@ -114,11 +119,12 @@ export class Host {
       if (this.interfaces.has(name)) throw new InputError(`${where}/name`, `interface ${JSON.stringify(name)} repeats`);
       const mac = parseMac(spec.mac as string, `${where}/mac`);
       if (isMulticastMac(mac)) throw new InputError(`${where}/mac`, `${mac} is not a unicast MAC`);
-      const profileName = options.profile ?? (spec.nic === undefined ? DEFAULT_PROFILE : spec.nic);
-      const profileWhere = options.profile !== undefined ? 'profile' : `${where}/nic`;
+      const lower = this.lowerOf(spec, where);
+      const profileName = lower ? MACVLAN_PROFILE : (options.profile ?? (spec.nic === undefined ? DEFAULT_PROFILE : spec.nic));
+      const profileWhere = lower ? `${where}/kind` : options.profile !== undefined ? 'profile' : `${where}/nic`;
       let profile;
       try {
-        profile = options.nicProfile ?? resolveProfile(requireString(profileName, profileWhere));
+        profile = (lower ? undefined : options.nicProfile) ?? resolveProfile(requireString(profileName, profileWhere));
       } catch (e) {
         if (e instanceof InputError && e.where !== profileWhere) throw new InputError(profileWhere, e.message);
         throw e;
@@ -133,11 +139,23 @@ export class Host {
             ipv6: parsePrefixes(spec.ipv6, 'ipv6', `${where}/ipv6`),
             disableIpv6: spec.disableIpv6 === true,
             profile,
+            ...(lower ? { lower } : {}),
           },
           this.faults,
         ),
       );
     });
+  }
+
+  /** A macvlan's lower: a plain interface declared before it (validateScenario says the same with more words). */
+  private lowerOf(spec: Record<string, unknown>, where: string): HostInterface | undefined {
+    if (spec.kind === undefined) return undefined;
+    if (spec.kind !== 'macvlan') throw new InputError(`${where}/kind`, `unknown interface kind ${JSON.stringify(spec.kind)}`);
+    const lower = typeof spec.lower === 'string' ? this.interfaces.get(spec.lower) : undefined;
+    if (!lower || lower.lower) {
+      throw new InputError(`${where}/lower`, `${JSON.stringify(spec.lower)} is not a plain interface declared before this macvlan`);
+    }
+    return lower;
   }
 
   /** Applies one step. `where` is the step's JSON pointer, used in InputError messages. */
@@ -164,12 +182,19 @@ export class Host {
       case 'allmulti':
         this.iface(step.iface, `${where}/iface`).setAllmulti(requireBoolean(step.on, `${where}/on`));
         return { error: null };
+      case 'link': {
+        const iface = this.iface(step.iface, `${where}/iface`);
+        if (!iface.lower) throw new InputError(`${where}/iface`, `${JSON.stringify(step.iface)} is a plain interface: only stacked interfaces go down and up`);
+        if (requireBoolean(step.up, `${where}/up`)) iface.linkUp();
+        else iface.linkDown();
+        return { error: null };
+      }
       case 'send':
         return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where, step.id, step.ttl ?? step.hopLimit) };
       case 'frame': {
         const iface = this.iface(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
-        return { error: null, delivery: { nic: iface.nic.accept(dst), sockets: [] } };
+        return { error: null, delivery: { nic: wireOf(iface).nic.accept(dst), sockets: [] } };
       }
       default:
         throw new InputError(`${where}/op`, `unknown step op ${JSON.stringify((step as { op?: unknown }).op)}`);
@@ -189,9 +214,21 @@ export class Host {
     }
     if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
     const addr = parseFamilyIp(bind, family, `${where}/bind`);
-    const error = bindError(addr);
+    const error = bindError(addr) ?? this.bindAddressError(addr);
     this.sockets.set(socketId, new UdpSocket(socketId, family, addr, parsePort(port, `${where}/port`), error === null));
     return error;
+  }
+
+  /**
+   * net/ipv6/af_inet6.c __inet6_bind: a unicast address the host does not hold (ipv6_chk_addr)
+   * is EADDRNOTAVAIL. Static validation allows only the interfaces' addresses, so this is an
+   * address a macvlan's `link down` deleted. IPv4 addresses survive a down (net/ipv4/devinet.c).
+   */
+  private bindAddressError(addr: IpAddr): Errno | null {
+    if (addr.family !== 'ipv6' || isWildcard(addr) || isMulticastIp(addr)) return null;
+    const all = [...this.interfaces.values()];
+    const deleted = all.some((i) => i.ipv6.some((p) => p.addr.value === addr.value)) && !all.some((i) => i.holdsIpv6(addr));
+    return deleted ? 'EADDRNOTAVAIL' : null;
   }
 
   /**
@@ -343,18 +380,27 @@ export class Host {
     const src = parseFamilyIp(srcText, dst.family, `${where}/src`);
     const dport = parsePort(port, `${where}/port`);
     // The sender maps the group with ip_eth_mc_map / ipv6_eth_mc_map: the wire MAC is always right.
-    if (!iface.nic.accept(wireMacOf(dst))) return { nic: false, sockets: [] };
-    if (this.martianSource(src, dst) || !this.ipLayerAccepts(iface, src, dst)) return { nic: true, sockets: [] };
-    const receivers: string[] = [];
-    for (const sock of this.sockets.values()) {
-      // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
-      if (!sock.bound || sock.family !== dst.family || sock.port !== dport) continue;
-      if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
-      if (!sock.filterAllows(dst, iface, src, this.faults.has('delivery-any-iface'))) continue;
-      receivers.push(sock.id);
+    // A datagram for a macvlan travels on its lower's wire: the lower's NIC decides.
+    const wire = wireOf(iface);
+    const mac = wireMacOf(dst);
+    if (!wire.nic.accept(mac)) return { nic: false, sockets: [] };
+    if (this.martianSource(src, dst)) return { nic: true, sockets: [] };
+    // The lower's own stack gets it (drivers/net/macvlan.c macvlan_handle_frame returns
+    // RX_HANDLER_PASS for multicast), and so does every up macvlan on it whose filter passes the
+    // MAC (macvlan_broadcast, MACVLAN_MODE_ALL for frames from outside).
+    const arrivals = [wire, ...wire.uppers.filter((u) => u.macvlanPasses(mac))];
+    const receivers = new Set<string>();
+    for (const arrival of arrivals) {
+      if (!this.ipLayerAccepts(arrival, src, dst)) continue;
+      for (const sock of this.sockets.values()) {
+        // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
+        if (!sock.bound || sock.family !== dst.family || sock.port !== dport) continue;
+        if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
+        if (!sock.filterAllows(dst, arrival, src, this.faults.has('delivery-any-iface'))) continue;
+        receivers.add(sock.id);
+      }
     }
-    receivers.sort();
-    return { nic: true, sockets: receivers };
+    return { nic: true, sockets: [...receivers].sort() };
   }
 
   /**
@@ -413,8 +459,9 @@ export class Host {
     return this.iface(iface, iface).rxMode();
   }
 
+  /** The NIC decision for a frame on the interface's wire (a macvlan's is its lower's). */
   nicAccepts(iface: string, mac: Mac): boolean {
-    return this.iface(iface, iface).nic.accept(mac);
+    return wireOf(this.iface(iface, iface)).nic.accept(mac);
   }
 
   nicState(iface: string): JsonValue {
@@ -444,7 +491,7 @@ export class Host {
 
   /** A fresh filter of the interface's profile, as the driver leaves it at open before the first rx-mode call. */
   nicAcceptsAtOpen(iface: string, mac: Mac): boolean {
-    const i = this.iface(iface, iface);
+    const i = wireOf(this.iface(iface, iface));
     return i.profile.create(i.mac, this.faults).accept(mac);
   }
 
@@ -452,6 +499,11 @@ export class Host {
   openSockets(): string[] {
     return Array.from(this.sockets.keys());
   }
+}
+
+/** The interface whose NIC a frame for `iface` meets: the lower of a macvlan, else itself. */
+function wireOf(iface: HostInterface): HostInterface {
+  return iface.lower ?? iface;
 }
 
 /**

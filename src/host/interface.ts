@@ -5,9 +5,9 @@ import type { FaultSet } from '../faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
-import { type Mac, macFromBytes } from '../wire/mac.ts';
+import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
 import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
-import { DeviceList } from './device-list.ts';
+import { DeviceList, type SyncOptions, mcSync, mcUnsync } from './device-list.ts';
 import { DeviceFlags } from './flags.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
 import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
@@ -23,7 +23,11 @@ export interface InterfaceConfig {
   readonly ipv6: readonly IpPrefix[];
   readonly disableIpv6: boolean;
   readonly profile: NicProfile;
+  /** A macvlan's lower interface (drivers/net/macvlan.c); absent for a plain interface. */
+  readonly lower?: HostInterface;
 }
+
+type Counter = 'allmulti' | 'promiscuity';
 
 export class HostInterface {
   readonly name: string;
@@ -41,6 +45,20 @@ export class HostInterface {
   private lastRxMode: RxMode = { promisc: false, allmulti: false, mc: [] };
   /** __dev_set_rx_mode does nothing until the device is up (net/core/dev.c). */
   private up = false;
+  /** A macvlan's lower device; null for a plain interface. */
+  readonly lower: HostInterface | null;
+  /** The macvlans stacked on this interface, in creation order. */
+  readonly uppers: HostInterface[] = [];
+  /** Entries of dev->uc: the MACs of up macvlans (macvlan_open dev_uc_add). Only counted. */
+  private ucEntries = 0;
+  /** dev->uc_promisc: one promiscuity count while dev->uc is not empty (net/core/dev.c __dev_set_rx_mode). */
+  private ucPromisc = false;
+  /** Solicited-node groups the interface's IPv6 addresses joined, one per address (addrconf_join_solict). */
+  private addressGroups: IpAddr[] = [];
+  /** net/ipv6/addrconf.c addrconf_ifdown deleted the configured IPv6 addresses (keep_addr_on_down 0). */
+  private ipv6Deleted = false;
+  /** While an `up` re-loads the group records (linkUp), groupAdded does not load them one by one. */
+  private deferLoad = false;
 
   constructor(config: InterfaceConfig, private readonly faults: FaultSet) {
     this.name = config.name;
@@ -50,11 +68,14 @@ export class HostInterface {
     this.disableIpv6 = config.disableIpv6;
     this.profile = config.profile;
     this.nic = config.profile.create(config.mac, faults);
+    this.lower = config.lower ?? null;
+    this.lower?.uppers.push(this);
 
     // Register: net/ipv6/addrconf.c ipv6_add_dev joins ff01::1 then ff02::1, also with disable_ipv6.
     this.incGroup(IPV6_INTERFACELOCAL_ALLNODES, 'exclude');
     this.incGroup(IPV6_LINKLOCAL_ALLNODES, 'exclude');
-    // Up: __dev_open → dev_set_rx_mode, then net/ipv4/igmp.c ip_mc_up joins 224.0.0.1.
+    // Up: __dev_open → ndo_open (macvlan_open) and dev_set_rx_mode, then net/ipv4/igmp.c ip_mc_up joins 224.0.0.1.
+    this.ndoOpen();
     this.up = true;
     this.programRxMode();
     this.incGroup(IGMP_ALL_HOSTS, 'exclude');
@@ -71,7 +92,124 @@ export class HostInterface {
 
   private joinSolicitedNode(addr: IpAddr): void {
     if (this.faults.has('no-solicited-node')) return;
-    this.incGroup(solicitedNodeOf(addr), 'exclude');
+    const group = solicitedNodeOf(addr);
+    this.addressGroups.push(group);
+    this.incGroup(group, 'exclude');
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  private get syncOptions(): SyncOptions {
+    return { unsyncRemovesUsed: this.faults.has('unsync-removes-used') };
+  }
+
+  /** drivers/net/macvlan.c macvlan_open: the MAC into the lower's dev->uc, then the upper's flags as counts on the lower. */
+  private ndoOpen(): void {
+    const lower = this.lower;
+    if (!lower) return;
+    lower.ucAdd();
+    if (this.flags.allmultiOn) lower.adjust('allmulti', 1);
+    if (this.flags.promisc) lower.adjust('promiscuity', 1);
+  }
+
+  /** drivers/net/macvlan.c macvlan_stop: dev_mc_unsync, the flag counts leave the lower, dev_uc_del. */
+  private ndoStop(): void {
+    const lower = this.lower;
+    if (!lower) return;
+    mcUnsync(lower.deviceList, this.deviceList, this.syncOptions);
+    lower.programRxMode(); // dev_mc_unsync ends in __dev_set_rx_mode(to)
+    if (this.flags.allmultiOn) lower.adjust('allmulti', -1);
+    if (this.flags.promisc) lower.adjust('promiscuity', -1);
+    lower.ucDel();
+  }
+
+  /** dev_uc_add(lower, upper MAC): one more dev->uc entry, then __dev_set_rx_mode. */
+  private ucAdd(): void {
+    this.ucEntries++;
+    this.programRxMode();
+  }
+
+  /** dev_uc_del. */
+  private ucDel(): void {
+    if (this.ucEntries > 0) this.ucEntries--;
+    this.programRxMode();
+  }
+
+  /**
+   * dev_set_allmulti / dev_set_promiscuity(dev, inc) from an upper device (net/core/dev.c
+   * __dev_set_allmulti, __dev_set_promiscuity): a count below zero is refused (-EOVERFLOW);
+   * dev_set_rx_mode follows when the IFF flag changed.
+   */
+  private adjust(counter: Counter, inc: number): void {
+    const before = this.flags[counter] > 0;
+    if (this.flags[counter] + inc < 0) return;
+    this.flags[counter] += inc;
+    if (before !== this.flags[counter] > 0) this.programRxMode();
+  }
+
+  /**
+   * `ip link set IFACE down` on a macvlan: __dev_close → macvlan_stop, then the NETDEV_DOWN
+   * notifiers: net/ipv4/igmp.c ip_mc_down unloads every IPv4 record and drops 224.0.0.1;
+   * net/ipv6/addrconf.c addrconf_ifdown deletes every IPv6 address (keep_addr_on_down is 0: their
+   * solicited-node groups go) and ipv6_mc_down unloads the remaining records (ff01::1, ff02::1 stay).
+   */
+  linkDown(): void {
+    if (!this.up || !this.lower) return;
+    this.ndoStop();
+    this.up = false;
+    for (const [key, rec] of this.groups) this.groupDropped(parseIp(key), rec);
+    this.decGroup(IGMP_ALL_HOSTS);
+    for (const group of this.addressGroups) this.decGroup(group);
+    this.addressGroups = [];
+    this.ipv6Deleted = true;
+  }
+
+  /** Whether the interface holds `addr` as one of its configured IPv6 addresses now (a `link down` deletes them). */
+  holdsIpv6(addr: IpAddr): boolean {
+    return !this.ipv6Deleted && this.ipv6.some((p) => p.addr.value === addr.value);
+  }
+
+  /**
+   * `ip link set IFACE up` on a macvlan: __dev_open → macvlan_open and dev_set_rx_mode (the list
+   * held while down is synced), then NETDEV_UP: ip_mc_up (224.0.0.1 and every IPv4 record
+   * loaded again), ipv6_mc_up, and addrconf's new link-local address with its solicited-node
+   * group. The static IPv6 addresses do not come back. The kernel loads IPv4 records, newest
+   * first, before IPv6 ones; here the records load in MAC order, as the oracle orders entries
+   * created by one step (docs/semantics.md: the differential compares the list sorted).
+   */
+  linkUp(): void {
+    if (this.up || !this.lower) return;
+    this.ndoOpen();
+    this.up = true;
+    this.programRxMode();
+    this.deferLoad = true;
+    try {
+      this.incGroup(IGMP_ALL_HOSTS, 'exclude');
+      if (!this.disableIpv6) this.joinSolicitedNode(linkLocalOf(this.mac));
+    } finally {
+      this.deferLoad = false;
+    }
+    const unloaded = Array.from(this.groups, ([key, rec]) => ({ group: parseIp(key), rec }))
+      .filter(({ group, rec }) => !rec.loaded && !(group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL))
+      .map((r) => ({ ...r, mac: this.deviceMac(r.group) }))
+      .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
+    for (const { group, rec } of unloaded) this.groupAdded(group, rec);
+  }
+
+  /**
+   * What a macvlan passes up from its lower in bridge mode (drivers/net/macvlan.c
+   * macvlan_handle_frame → macvlan_broadcast, filter from macvlan_compute_filter): nothing while
+   * down; its own MAC; a multicast MAC in its list, broadcast, or any multicast under PROMISC or
+   * ALLMULTI. The kernel's 256-bucket hash may pass more; the IP layer drops those unless the
+   * macvlan holds the group, and then the MAC is in its list.
+   */
+  macvlanPasses(dst: Mac): boolean {
+    if (!this.up) return false;
+    if (dst === this.mac) return true;
+    if (!isMulticastMac(dst)) return false;
+    return dst === BROADCAST_MAC || this.flags.promisc || this.flags.allmultiOn || this.deviceList.has(dst);
   }
 
   /**
@@ -126,10 +264,13 @@ export class HostInterface {
     this.groupDropped(group, rec);
   }
 
-  /** igmp_group_added → ip_mc_filter_add; igmp6_group_added skips scopes below link-local. */
+  /**
+   * igmp_group_added → ip_mc_filter_add; igmp6_group_added skips scopes below link-local. Neither
+   * looks at IFF_UP: a record joined while the device is down enters dev->mc at once (observed on 6.18).
+   */
   private groupAdded(group: IpAddr, rec: GroupRecord): void {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
-    if (rec.loaded) return;
+    if (rec.loaded || this.deferLoad) return;
     rec.loaded = true;
     this.mcAdd(this.deviceMac(group));
   }
@@ -174,13 +315,13 @@ export class HostInterface {
 
   /** `ip link set … promisc on|off` (dev_change_flags calls dev_set_rx_mode on every call). */
   setPromisc(on: boolean): void {
-    this.flags.setUserPromisc(on);
+    if (this.flags.setUserPromisc(on)) this.changeRxFlags('promiscuity', on);
     this.programRxMode();
   }
 
   /** `ip link set … allmulticast on|off`. */
   setAllmulti(on: boolean): void {
-    this.flags.setUserAllmulti(on);
+    if (this.flags.setUserAllmulti(on)) this.changeRxFlags('allmulti', on);
     this.programRxMode();
   }
 
@@ -190,9 +331,34 @@ export class HostInterface {
     this.programRxMode();
   }
 
-  /** __dev_set_rx_mode → ndo_set_rx_mode with the flags and the whole list, in list order. */
+
+  /**
+   * dev_change_rx_flags → drivers/net/macvlan.c macvlan_change_rx_flags: "if (dev->flags &
+   * IFF_UP)" the change reaches the lower as a count. The user flag is the macvlan's only count,
+   * so a move of the counter is a change of the IFF flag.
+   */
+  private changeRxFlags(counter: Counter, on: boolean): void {
+    if (!this.lower) return;
+    if (this.up || this.faults.has('macvlan-allmulti-while-down')) this.lower.adjust(counter, on ? 1 : -1);
+  }
+
+  /**
+   * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT (no model profile
+   * filters unicast) holds one promiscuity count while dev->uc is not empty; then
+   * ndo_set_rx_mode with the flags and the whole list, in list order. A macvlan's
+   * ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower (dev_mc_sync, which
+   * ends in __dev_set_rx_mode(lower)).
+   */
   programRxMode(): void {
     if (!this.up) return;
+    if (this.ucEntries > 0 && !this.ucPromisc) {
+      this.flags.promiscuity++;
+      this.ucPromisc = true;
+    } else if (this.ucEntries === 0 && this.ucPromisc) {
+      this.flags.promiscuity--;
+      this.ucPromisc = false;
+    }
+    if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
     const mode: RxMode = {
       promisc: this.flags.promisc,
       allmulti: this.flags.allmultiOn,

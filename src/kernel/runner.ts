@@ -27,7 +27,9 @@ import {
   AF_PACKET,
   IFF_ALLMULTI,
   IFF_PROMISC,
+  IFF_UP,
   IFNAMSIZ,
+  KernelCallError,
   IPPROTO_IP,
   IPPROTO_IPV6,
   MCAST_BLOCK_SOURCE,
@@ -81,11 +83,18 @@ interface KernelSocket {
 interface Link {
   readonly spec: InterfaceSpec;
   readonly ifindex: number;
+  /** The veth peer in the sender namespace; a macvlan's frames travel on its lower's. */
   readonly peer: string;
   readonly peerIfindex: number;
   readonly peerMac: Mac;
   /** AF_PACKET socket in the receiver namespace, bound to the interface, receiving barriers only. */
   readonly barrierFd: number;
+  /** A macvlan's lower link; null for a veth end. */
+  readonly lower: Link | null;
+  /** IFF_UP as the steps left it (veth ends stay up). */
+  up: boolean;
+  /** IPv6 addresses the link holds besides its link-local (a `link down` deletes them all). */
+  ipv6: readonly string[];
 }
 
 /**
@@ -202,9 +211,12 @@ export class KernelBench {
     for (const l of this.links) close(l.barrierFd);
   }
 
-  /** Deleting one end of a veth pair deletes both (drivers/net/veth.c veth_dellink). */
+  /**
+   * Deleting one end of a veth pair deletes both (drivers/net/veth.c veth_dellink), and a lower's
+   * unregistration deletes its macvlans (drivers/net/macvlan.c macvlan_device_event).
+   */
   private deleteCommands(): string[] {
-    return this.links.map((l) => `link del dev ${l.peer}\n`);
+    return this.links.filter((l) => l.lower === null).map((l) => `link del dev ${l.peer}\n`);
   }
 
   /**
@@ -216,11 +228,13 @@ export class KernelBench {
   private setupLinks(interfaces: readonly InterfaceSpec[]): void {
     const taken = new Set(interfaces.map((i) => parseMac(i.mac)));
     const peers = interfaces.map((_, n) => ({ name: `mtbp${n}`, mac: pickPeerMac(taken, n) }));
+    const plain = interfaces.filter((spec) => spec.kind === undefined);
     this.closeBarriers();
     let txCmds = this.deleteCommands();
     this.links = [];
     let disabled: boolean | undefined;
     interfaces.forEach((spec, n) => {
+      if (spec.kind !== undefined) return;
       const peer = peers[n]!;
       const wantDisabled = spec.disableIpv6 === true;
       if (disabled !== wantDisabled) {
@@ -236,24 +250,41 @@ export class KernelBench {
       txCmds.push(`link add ${peer.name} address ${peer.mac} type veth peer name ${spec.name} netns ${this.rxNs} address ${parseMac(spec.mac)}\n`);
     });
     // Peers up first: the receiver end gets carrier (and its link-local) as soon as it is up.
-    for (const p of peers) txCmds.push(`link set dev ${p.name} up\n`);
+    interfaces.forEach((spec, n) => {
+      if (spec.kind === undefined) txCmds.push(`link set dev ${peers[n]!.name} up\n`);
+    });
     if (txCmds.length > 0) ip(['-n', this.txNs, '-batch', '-'], txCmds.join(''));
+    if (plain.length < interfaces.length && disabled === true) {
+      // Macvlans are created in the receiver namespace and copy its default (never disabled: validate.ts).
+      inNamespace(this.rxNs, () => writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', '0'));
+    }
     const rxCmds: string[] = [];
     for (const spec of interfaces) {
+      // ip-link(8): a macvlan in bridge mode on its lower, created down, then up like a veth end.
+      if (spec.kind === 'macvlan') rxCmds.push(`link add ${spec.name} link ${spec.lower} address ${parseMac(spec.mac)} type macvlan mode bridge`);
       rxCmds.push(`link set dev ${spec.name} up`);
       for (const a of spec.ipv4 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name}`);
       if (!spec.disableIpv6) for (const a of spec.ipv6 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name} nodad`);
     }
     if (rxCmds.length > 0) ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
-    this.links = interfaces.map((spec, n) => {
+    const links: Link[] = [];
+    interfaces.forEach((spec, n) => {
       const ifindex = must(`SIOCGIFINDEX ${spec.name}`, ifindexOf(this.helperFd, spec.name));
-      const peerIfindex = must(`SIOCGIFINDEX ${peers[n]!.name}`, ifindexOf(this.txHelperFd, peers[n]!.name));
       const barrierFd = inNamespace(this.rxNs, () =>
         must('socket(AF_PACKET) barrier', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_802_EX1))),
       );
       must('bind barrier', bind(barrierFd, sockaddrLl(ifindex, ETH_P_802_EX1)));
-      return { spec, ifindex, peer: peers[n]!.name, peerIfindex, peerMac: peers[n]!.mac, barrierFd };
+      const ipv6 = spec.disableIpv6 ? [] : (spec.ipv6 ?? []);
+      const lower = spec.kind === undefined ? null : (links.find((l) => l.spec.name === spec.lower) ?? null);
+      if (spec.kind !== undefined && lower === null) throw new InputError(`/interfaces/${n}/lower`, `no interface ${JSON.stringify(spec.lower)} before ${spec.name}`);
+      if (lower) {
+        links.push({ spec, ifindex, peer: lower.peer, peerIfindex: lower.peerIfindex, peerMac: lower.peerMac, barrierFd, lower, up: true, ipv6 });
+        return;
+      }
+      const peerIfindex = must(`SIOCGIFINDEX ${peers[n]!.name}`, ifindexOf(this.txHelperFd, peers[n]!.name));
+      links.push({ spec, ifindex, peer: peers[n]!.name, peerIfindex, peerMac: peers[n]!.mac, barrierFd, lower: null, up: true, ipv6 });
     });
+    this.links = links;
     this.waitForIpv6Setup();
   }
 
@@ -269,7 +300,7 @@ export class KernelBench {
       const pending = inNamespace(this.rxNs, () => {
         const addrs = readFileSync('/proc/thread-self/net/if_inet6', 'utf8');
         const groups = readFileSync('/proc/thread-self/net/igmp6', 'utf8');
-        return this.links.filter((l) => !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
+        return this.links.filter((l) => l.up && !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
       });
       if (pending.length === 0) return;
       if (Date.now() > deadline) {
@@ -403,6 +434,30 @@ export class KernelBench {
         deliveries[step.id] = { nic: true, sockets: [...(received.get(step.id) ?? [])].sort() };
         return null;
       }
+      case 'link': {
+        const l = this.link(step.iface, `${where}/iface`);
+        if (l.lower === null) throw new InputError(`${where}/iface`, `${step.iface} is a veth end: only stacked interfaces go down and up`);
+        // `ip link set … up|down` is dev_change_flags with IFF_UP, like SIOCSIFFLAGS (net/core/dev_ioctl.c).
+        const req = ifreq(l.spec.name);
+        const g = errnoOf(ioctl(this.helperFd, SIOCGIFFLAGS, req));
+        if (g) return g;
+        const flags = req.readUInt16LE(16);
+        req.writeUInt16LE(step.up ? flags | IFF_UP : flags & ~IFF_UP, 16);
+        const e = errnoOf(ioctl(this.helperFd, SIOCSIFFLAGS, req));
+        if (e) return e;
+        // net/ipv6/addrconf.c addrconf_ifdown deletes every IPv6 address (keep_addr_on_down 0);
+        // on up only a new link-local comes, its solicited-node group joined from a work item.
+        if (!step.up) {
+          l.ipv6 = [];
+          // net/packet/af_packet.c packet_notifier: NETDEV_DOWN reports ENETDOWN once on a packet
+          // socket bound to the device; read it now so that the next barrier wait does not.
+          clearNetDown(l.barrierFd);
+        }
+        const wasUp = l.up;
+        l.up = step.up;
+        if (step.up && !wasUp) this.waitForIpv6Setup();
+        return null;
+      }
       case 'frame': {
         const l = this.link(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
@@ -424,14 +479,31 @@ export class KernelBench {
   private barrier(l: Link): void {
     const tag = `${BARRIER_TAG}${this.barrierSeq++}`;
     must('send barrier', sendto(this.txFd, rawFrame(BROADCAST_MAC, l.peerMac, Buffer.from(tag)), sockaddrLl(l.peerIfindex, 0)));
+    // The wire's own end and every up macvlan on it: drivers/net/macvlan.c hands broadcast and
+    // multicast to the macvlans from a work item (macvlan_process_broadcast), after the lower
+    // has seen the frame, so the barrier must come out of each of them.
+    const wire = l.lower ?? l;
+    const waiting = [wire, ...this.links.filter((m) => m.lower === wire && m.up)];
     const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    for (;;) {
-      for (let f = recvNow(l.barrierFd); f; f = recvNow(l.barrierFd)) {
-        if (rawPayload(f) === tag) return;
+    for (const [k, w] of waiting.entries()) {
+      while (!this.sawBarrier(w, tag)) {
+        if (Date.now() > deadline) {
+          const seen = waiting.slice(0, k).map((x) => x.spec.name);
+          throw new KernelEnvError(
+            `barrier frame on ${w.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms${seen.length > 0 ? ` (seen on ${seen.join(', ')})` : ''}`,
+          );
+        }
+        sleepMs(POLL_MS);
       }
-      if (Date.now() > deadline) throw new KernelEnvError(`barrier frame on ${l.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms`);
-      sleepMs(POLL_MS);
     }
+  }
+
+  /** Reads the link's barrier socket up to the barrier `tag`; false when it has not come yet. */
+  private sawBarrier(l: Link, tag: string): boolean {
+    for (let f = recvNow(l.barrierFd); f; f = recvNow(l.barrierFd)) {
+      if (rawPayload(f) === tag) return true;
+    }
+    return false;
   }
 
   private drain(sockets: ReadonlyMap<string, KernelSocket>, received: Map<string, Set<string>>): void {
@@ -470,6 +542,16 @@ export class KernelBench {
       };
     }
     return out;
+  }
+}
+
+function clearNetDown(fd: number): void {
+  try {
+    while (recvNow(fd)) {
+      // frames queued before the device went down: nothing waits for them
+    }
+  } catch (e) {
+    if (!(e instanceof KernelCallError) || e.errno !== 'ENETDOWN') throw e;
   }
 }
 
@@ -516,7 +598,7 @@ function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
   const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === l.spec.name);
   const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === l.spec.name).map((f) => f[2]));
   const hasLinkLocal = rows.some((f) => (f[0] as string).startsWith('fe80'));
-  const wanted = (l.spec.ipv6 ?? []).map((a) => hex32(parsePrefix(a).addr));
+  const wanted = l.ipv6.map((a) => hex32(parsePrefix(a).addr));
   if (!hasLinkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
   return rows.every((f) => {
     const flags = parseInt(f[4] as string, 16);

@@ -96,6 +96,10 @@ interface InterfaceFacts {
   readonly disableIpv6: boolean;
   /** The interface's IPv4 addresses (values), for the local-source check. */
   readonly ipv4: readonly bigint[];
+  /** Its configured IPv6 addresses (values). */
+  readonly declaredIpv6: readonly bigint[];
+  /** Those it holds now: a macvlan's `link down` deletes them all. */
+  ipv6: readonly bigint[];
   /** Automatic groups (EXCLUDE, no sources), one per kernel join: solicited-node may repeat. */
   readonly kernelGroups: GroupRef[];
   /** MACs added with dev_mc_add_global (global_use set). */
@@ -108,7 +112,19 @@ interface InterfaceFacts {
   programmed: readonly string[];
   /** The spec's acceptance for the current flags and lists; dropped on every change of them. */
   acceptance: Acceptance | null;
+  /** A macvlan's lower interface (drivers/net/macvlan.c); null for a plain interface. */
+  readonly lower: string | null;
+  /** Plain interfaces are always up; a macvlan goes down and up with `link`. */
+  up: boolean;
+  /**
+   * Group records that a `link down` unloaded from the device list (net/ipv4/igmp.c ip_mc_down,
+   * net/ipv6/mcast.c ipv6_mc_down): they hold no reference until the next `link up`. A record
+   * created while down is loaded at once (igmp_group_added does not look at IFF_UP).
+   */
+  readonly unloaded: Set<string>;
 }
+
+const groupKey = (ref: GroupRef): string => `${ref.family}:${ref.group}`;
 
 const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.family === b.family && a.group === b.group;
 
@@ -140,6 +156,7 @@ function checkStepShape(step: AnyStep): void {
   need('port', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, 'a port number');
   need('on', (v) => typeof v === 'boolean', 'true or false');
   need('add', (v) => typeof v === 'boolean', 'true or false');
+  need('up', (v) => typeof v === 'boolean', 'true or false');
   need('family', (v) => v === 'ipv4' || v === 'ipv6', '"ipv4" or "ipv6"');
   need('mode', (v) => v === undefined || v === 'include' || v === 'exclude', '"include" or "exclude"');
 }
@@ -182,13 +199,16 @@ export class Oracle {
       case 'allmulti':
         this.setFlag(step.iface, step.op, step.on);
         return { error: null };
+      case 'link':
+        this.setLink(step.iface, step.up);
+        return { error: null };
       case 'send': {
         const local = this.send(step.iface, step.src, step.dst, step.port);
         if (!this.route || local.verdict === 'must-not') return local;
         return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit) };
       }
       case 'frame': {
-        const facts = this.facts(step.iface);
+        const facts = this.wire(this.facts(step.iface));
         return { error: null, verdict: this.classifyOn(facts, canonicalMac(step.dst, 'dst')), sockets: [] };
       }
       default: {
@@ -205,10 +225,32 @@ export class Oracle {
     return this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
   }
 
-  /** dev->promiscuity and dev->allmulti: each user flag holds exactly one count; each routing vif one allmulti count. */
+  /** dev->promiscuity and dev->allmulti (each routing vif holds one allmulti count on its device). */
   counters(iface: string): { promisc: number; allmulti: number } {
-    const facts = this.facts(iface);
-    return { promisc: facts.promisc ? 1 : 0, allmulti: (facts.allmulti ? 1 : 0) + this.vifCount(facts.name) };
+    return this.countersOf(this.facts(iface));
+  }
+
+  /**
+   * Each user flag holds one count. On a lower, every up macvlan adds its own flags as counts
+   * (macvlan_open, macvlan_change_rx_flags), and one more promiscuity count is held while any
+   * macvlan is up: its MAC sits in the lower's dev->uc and no modelled lower filters unicast
+   * (net/core/dev.c __dev_set_rx_mode, uc_promisc).
+   */
+  private countersOf(facts: InterfaceFacts): { promisc: number; allmulti: number } {
+    const uppers = this.upUppers(facts);
+    return {
+      promisc: (facts.promisc ? 1 : 0) + (uppers.length > 0 ? 1 : 0) + uppers.filter((u) => u.promisc).length,
+      allmulti: (facts.allmulti ? 1 : 0) + uppers.filter((u) => u.allmulti).length + this.vifCount(facts.name),
+    };
+  }
+
+  private upUppers(facts: InterfaceFacts): InterfaceFacts[] {
+    return [...this.interfaces.values()].filter((u) => u.lower === facts.name && u.up);
+  }
+
+  /** The interface whose NIC a frame for `facts` meets: a macvlan's lower, else itself. */
+  private wire(facts: InterfaceFacts): InterfaceFacts {
+    return facts.lower === null ? facts : this.facts(facts.lower);
   }
 
   private vifCount(iface: string): number {
@@ -273,26 +315,36 @@ export class Oracle {
    * so those two are `must`; anything else depends on the chip (`may`).
    */
   classifyAtOpen(iface: string, mac: string): FrameVerdict {
-    const facts = this.facts(iface);
+    const facts = this.wire(this.facts(iface));
     const m = canonicalMac(mac, 'mac');
     return m === facts.ownMac || m === BROADCAST ? 'must' : 'may';
   }
 
   classify(iface: string, mac: string): FrameVerdict {
-    return this.classifyOn(this.facts(iface), canonicalMac(mac, 'mac'));
+    return this.classifyOn(this.wire(this.facts(iface)), canonicalMac(mac, 'mac'));
   }
 
   // --- interfaces ---------------------------------------------------------------------------
 
   private addInterface(spec: InterfaceSpec, where: string, profileOverride: string | undefined): void {
     if (this.interfaces.has(spec.name)) throw new InputError(`${where}/name`, `interface ${JSON.stringify(spec.name)} repeats`);
-    const profile = profileOverride ?? spec.nic ?? 'accept-all';
+    let lower: string | null = null;
+    if (spec.kind !== undefined) {
+      const named = spec.lower === undefined ? undefined : this.interfaces.get(spec.lower);
+      if (spec.kind !== 'macvlan') throw new InputError(`${where}/kind`, `unknown interface kind ${JSON.stringify(spec.kind)}`);
+      if (!named || named.lower !== null) throw new InputError(`${where}/lower`, `${JSON.stringify(spec.lower)} is not a plain interface declared before`);
+      lower = named.name;
+    }
+    // A macvlan has no NIC of its own: frames meet its lower's.
+    const profile = lower !== null ? 'accept-all' : (profileOverride ?? spec.nic ?? 'accept-all');
     const facts: InterfaceFacts = {
       name: spec.name,
       ownMac: canonicalMac(spec.mac, `${where}/mac`),
       spec: resolveSpec(profile),
       disableIpv6: spec.disableIpv6 === true,
       ipv4: (spec.ipv4 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`).value),
+      declaredIpv6: (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),
+      ipv6: spec.disableIpv6 === true ? [] : (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),
       kernelGroups: [],
       globalMacs: new Set(),
       promisc: false,
@@ -300,6 +352,9 @@ export class Oracle {
       created: new Map(),
       programmed: [],
       acceptance: null,
+      lower,
+      up: true,
+      unloaded: new Set(),
     };
     this.interfaces.set(spec.name, facts);
     const ipv6 = (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`));
@@ -347,14 +402,26 @@ export class Oracle {
   }
 
   /**
-   * dev->mc refcounts: one reference per group record with users > 0 (igmp_group_added /
-   * igmp6_group_added -> dev_mc_add), one per global add (dev_mc_add_global).
+   * dev->mc refcounts: one reference per loaded group record with users > 0 (igmp_group_added /
+   * igmp6_group_added -> dev_mc_add), one per global add (dev_mc_add_global); then the sync
+   * references (net/core/dev_addr_lists.c dev_mc_sync, which macvlan_set_mac_lists calls while
+   * the macvlan is up): an up macvlan's entries each hold one more on the macvlan itself and one
+   * on its lower.
    */
   private refcounts(facts: InterfaceFacts): Map<string, number> {
+    const counts = this.ownRefcounts(facts);
+    if (facts.lower !== null && facts.up) for (const [mac, n] of counts) counts.set(mac, n + 1);
+    for (const upper of this.upUppers(facts)) {
+      for (const mac of this.ownRefcounts(upper).keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  private ownRefcounts(facts: InterfaceFacts): Map<string, number> {
     const counts = new Map<string, number>();
     for (const { ref } of this.groupRecords(facts)) {
       const mac = groupMac(ref);
-      if (mac !== null) counts.set(mac, (counts.get(mac) ?? 0) + 1);
+      if (mac !== null && !facts.unloaded.has(groupKey(ref))) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     }
     for (const mac of facts.globalMacs) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     return counts;
@@ -370,21 +437,30 @@ export class Oracle {
    * programmed with the whole list (__dev_set_rx_mode), which a refusing table may reject.
    */
   private refresh(facts: InterfaceFacts): void {
+    const held = new Set(this.groupRecords(facts).map((r) => groupKey(r.ref)));
+    for (const key of [...facts.unloaded]) if (!held.has(key)) facts.unloaded.delete(key);
     const counts = this.refcounts(facts);
     for (const mac of [...facts.created.keys()]) if (!counts.has(mac)) facts.created.delete(mac);
-    for (const mac of [...counts.keys()].sort()) if (!facts.created.has(mac)) facts.created.set(mac, ++this.clock);
+    // Entries a macvlan's sync brings arrive in the macvlan's list order; the rest in MAC order.
+    const uppers = this.upUppers(facts);
+    const syncedAt = (mac: string): number => Math.min(...uppers.map((u) => u.created.get(mac) ?? Infinity));
+    const fresh = [...counts.keys()].filter((mac) => !facts.created.has(mac));
+    fresh.sort((a, b) => syncedAt(a) - syncedAt(b) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const mac of fresh) facts.created.set(mac, ++this.clock);
     const list = this.orderedMacs(facts);
     const limit = facts.spec.refusesBeyond;
     if (limit === null || list.length <= limit) facts.programmed = list;
     facts.acceptance = null;
+    if (facts.lower !== null) this.refresh(this.facts(facts.lower));
   }
 
   private classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
     if (!facts.acceptance) {
+      const counters = this.countersOf(facts);
       const input: FilterInput = {
         ownMac: facts.ownMac,
-        promisc: facts.promisc,
-        allmulti: facts.allmulti || this.vifCount(facts.name) > 0,
+        promisc: counters.promisc > 0,
+        allmulti: counters.allmulti > 0,
         deviceList: this.orderedMacs(facts),
         programmed: facts.programmed,
       };
@@ -409,8 +485,18 @@ export class Oracle {
         (bind.multicast &&
           ipv6MulticastScope(bind.value) >= IPV6_SCOPE_INTERFACE_LOCAL &&
           ipv6MulticastScope(bind.value) <= IPV6_SCOPE_LINK_LOCAL));
-    this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId });
-    return needsScopeId ? 'EINVAL' : null;
+    // __inet6_bind then asks ipv6_chk_addr: a unicast address no interface holds is EADDRNOTAVAIL.
+    // Validated scenarios bind only declared addresses: this is one a macvlan's `link down`
+    // deleted (IPv4 addresses stay).
+    const all = [...this.interfaces.values()];
+    const absent =
+      !needsScopeId &&
+      family === 'ipv6' &&
+      !bind.multicast &&
+      all.some((f) => f.declaredIpv6.includes(bind.value)) &&
+      !all.some((f) => f.ipv6.includes(bind.value));
+    this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId && !absent });
+    return needsScopeId ? 'EINVAL' : absent ? 'EADDRNOTAVAIL' : null;
   }
 
   private groupFor(socket: OpenSocket, text: string): OracleIp {
@@ -546,6 +632,36 @@ export class Oracle {
     const facts = this.facts(iface);
     facts[flag] = on;
     facts.acceptance = null;
+    if (facts.lower !== null) this.facts(facts.lower).acceptance = null;
+  }
+
+  /**
+   * `ip link set MACVLAN down|up`. Down: every group record leaves the device list (ip_mc_down,
+   * ipv6_mc_down), 224.0.0.1 is dropped (ip_mc_down) and every IPv6 address with its
+   * solicited-node group (net/ipv6/addrconf.c addrconf_ifdown, keep_addr_on_down 0); ff01::1 and
+   * ff02::1 stay. Up: 224.0.0.1 (ip_mc_up) and the new link-local address's solicited-node
+   * group (addrconf) are joined and every record is loaded again; static IPv6 addresses stay gone.
+   */
+  private setLink(iface: string, up: boolean): void {
+    const facts = this.facts(iface);
+    if (facts.lower === null) throw new InputError('iface', `${iface} is a plain interface: only stacked interfaces go down and up`);
+    if (facts.up === up) return;
+    facts.up = up;
+    const kept = (k: GroupRef): boolean => k.family === 'ipv6' && (k.group === IPV6_ALL_NODES || k.group === IPV6_NODE_LOCAL_ALL_NODES);
+    if (!up) {
+      for (const r of this.groupRecords(facts)) facts.unloaded.add(groupKey(r.ref));
+      facts.ipv6 = [];
+      const keep = facts.kernelGroups.filter(kept);
+      facts.kernelGroups.length = 0;
+      facts.kernelGroups.push(...keep);
+    } else {
+      facts.unloaded.clear();
+      facts.kernelGroups.push({ family: 'ipv4', group: IPV4_ALL_HOSTS });
+      if (!facts.disableIpv6) {
+        facts.kernelGroups.push({ family: 'ipv6', group: solicitedNodeGroup(eui64LinkLocal(macOctets(facts.ownMac, 'mac'))) });
+      }
+    }
+    this.refresh(facts);
   }
 
   // --- delivery -----------------------------------------------------------------------------
@@ -558,11 +674,16 @@ export class Oracle {
     if (src.family !== dst.family) throw new InputError('src', `${srcText} is not an ${dst.family} address`);
     const ref: GroupRef = { family: dst.family, group: dst.value };
     const frameMac = dst.family === 'ipv4' ? ipv4GroupMac(dst.value) : ipv6GroupMac(dst.value);
-    return {
-      error: null,
-      verdict: this.classifyOn(facts, frameMac),
-      sockets: this.martianSource(src, dst) ? [] : this.receivers(facts, ref, src.value, port),
-    };
+    // A datagram for a macvlan travels on its lower's wire. The lower's stack takes it, and so
+    // does every up macvlan on that lower that holds the MAC in its list or is PROMISC/ALLMULTI
+    // (drivers/net/macvlan.c macvlan_handle_frame passes multicast on; macvlan_broadcast).
+    const wire = this.wire(facts);
+    const arrivals = [
+      wire,
+      ...this.upUppers(wire).filter((u) => u.promisc || u.allmulti || this.orderedMacs(u).includes(frameMac)),
+    ];
+    const sockets = this.martianSource(src, dst) ? [] : [...new Set(arrivals.flatMap((a) => this.receivers(a, ref, src.value, port)))];
+    return { error: null, verdict: this.classifyOn(wire, frameMac), sockets: sockets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
   }
 
   /**

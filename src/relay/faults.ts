@@ -1,7 +1,6 @@
-// Faults of the multicast relay and the stacked devices (issue 12). The relay's two are in the
-// catalog of src/faults.ts (check runs kni-mc); the stacked devices' two are caught by the
-// properties of test/relay/stacked.test.ts until stacked devices join the scenarios. Each lives
-// at one place in src/relay.
+// Faults of the multicast relay and the stacked devices (issue 12), all four in the catalog of
+// src/faults.ts: the relay's two live in src/relay (check runs kni-mc), the stacked devices' two
+// at one place each in the host's macvlan (src/host/interface.ts) and in src/relay/stacked.ts.
 import { FAULTS } from '../faults.ts';
 
 export const RELAY_DROPS_LAST_UPDATE = 'relay-drops-last-update';
@@ -12,8 +11,8 @@ export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]: FAULTS[RELAY_DROPS_LAST_UPDATE],
   [RELAY_TRUNCATES_LIST]: FAULTS[RELAY_TRUNCATES_LIST],
-  [UNSYNC_REMOVES_USED]: "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
-  [MACVLAN_ALLMULTI_WHILE_DOWN]: "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
+  [UNSYNC_REMOVES_USED]: FAULTS[UNSYNC_REMOVES_USED],
+  [MACVLAN_ALLMULTI_WHILE_DOWN]: FAULTS[MACVLAN_ALLMULTI_WHILE_DOWN],
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;

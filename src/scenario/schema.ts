@@ -36,6 +36,7 @@ export const STEP_OPS = [
   'maddr',
   'promisc',
   'allmulti',
+  'link',
   'send',
   'frame',
 ] as const satisfies readonly StepOp[];
@@ -75,6 +76,8 @@ const interfaceSchema = object(
     ipv6: { type: 'array', items: str },
     disableIpv6: { type: 'boolean' },
     nic: nonEmpty,
+    kind: { enum: ['macvlan'] },
+    lower: ifname,
   },
   ['name', 'mac'],
 );
@@ -90,6 +93,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('close', { socket: nonEmpty }, ['socket']),
   step('maddr', { iface: ifname, mac: str, add: { type: 'boolean' } }, ['iface', 'mac', 'add']),
   step(['promisc', 'allmulti'], { iface: ifname, on: { type: 'boolean' } }, ['iface', 'on']),
+  step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
   step(
     'send',
     { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 } },

@@ -13,9 +13,15 @@ export interface InterfaceSpec {
   readonly ipv6?: readonly string[];
   /** Created with net.ipv6.conf.<if>.disable_ipv6=1: no IPv6 address at all. */
   readonly disableIpv6?: boolean;
-  /** NIC filter profile name (see `mcast-testbench profiles`); default "accept-all". */
+  /** NIC filter profile name (see `mcast-testbench profiles`); default "accept-all". A macvlan has none. */
   readonly nic?: string;
+  /** Absent: a plain interface (a veth end on the live kernel). "macvlan": stacked on `lower` (bridge mode). */
+  readonly kind?: InterfaceKind;
+  /** The interface a stacked interface sits on: a plain interface declared before it. */
+  readonly lower?: string;
 }
+
+export type InterfaceKind = 'macvlan';
 
 export interface OpenStep {
   readonly op: 'open';
@@ -53,6 +59,12 @@ export interface FlagStep {
   readonly op: 'promisc' | 'allmulti';
   readonly iface: string;
   readonly on: boolean;
+}
+/** `ip link set IFACE up|down` (only for stacked interfaces: plain interfaces stay up). */
+export interface LinkStep {
+  readonly op: 'link';
+  readonly iface: string;
+  readonly up: boolean;
 }
 export interface SendStep {
   readonly op: 'send';
@@ -148,6 +160,7 @@ export type Step =
   | CloseStep
   | MaddrStep
   | FlagStep
+  | LinkStep
   | SendStep
   | FrameStep;
 

@@ -57,6 +57,7 @@ function validateInterfaces(interfaces: readonly InterfaceSpec[]): Map<string, D
     if (spec.disableIpv6 === true && ipv6.length > 0) {
       fail(`${at}/ipv6`, 'an interface with disableIpv6 has no IPv6 address (net.ipv6.conf.<if>.disable_ipv6=1)');
     }
+    validateStacking(spec, at, declared, mac);
     if (spec.nic !== undefined) {
       try {
         resolveProfile(spec.nic);
@@ -68,6 +69,31 @@ function validateInterfaces(interfaces: readonly InterfaceSpec[]): Map<string, D
     declared.set(spec.name, { spec, ipv4, ipv6 });
   });
   return declared;
+}
+
+/**
+ * A macvlan names a plain interface declared before it as `lower`; it has no NIC of its own, and
+ * its MAC may be neither its lower's nor a sibling's (drivers/net/macvlan.c macvlan_addr_busy:
+ * macvlan_open fails with EADDRINUSE). IPv6 disabled on a macvlan is not modelled across
+ * `link down`/`up` (docs/semantics.md), so it is refused.
+ */
+function validateStacking(spec: InterfaceSpec, at: string, declared: ReadonlyMap<string, DeclaredInterface>, mac: Mac): void {
+  if (spec.kind === undefined) {
+    if (spec.lower !== undefined) fail(`${at}/lower`, 'only a stacked interface ("kind": "macvlan") has a lower interface');
+    return;
+  }
+  if (spec.lower === undefined) fail(`${at}/lower`, `a ${spec.kind} interface needs "lower": the name of an interface declared before it`);
+  const lower = declared.get(spec.lower);
+  if (!lower) fail(`${at}/lower`, `interface ${JSON.stringify(spec.lower)} is not declared before ${JSON.stringify(spec.name)}`);
+  if (lower.spec.kind !== undefined) fail(`${at}/lower`, `${JSON.stringify(spec.lower)} is itself a ${lower.spec.kind}: only plain interfaces can be a lower`);
+  if (spec.nic !== undefined) fail(`${at}/nic`, `a ${spec.kind} has no NIC of its own: frames pass its lower's NIC (${JSON.stringify(spec.lower)})`);
+  if (spec.disableIpv6 === true) fail(`${at}/disableIpv6`, `disableIpv6 on a ${spec.kind} is not modelled`);
+  for (const other of declared.values()) {
+    const sibling = other.spec.name === spec.lower || (other.spec.kind !== undefined && other.spec.lower === spec.lower);
+    if (sibling && parseMac(other.spec.mac) === mac) {
+      fail(`${at}/mac`, `${JSON.stringify(spec.mac)} is already used by ${JSON.stringify(other.spec.name)} on the same lower (macvlan_addr_busy: EADDRINUSE)`);
+    }
+  }
 }
 
 /** The message of an InputError without its `where: ` prefix. */
@@ -125,6 +151,11 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
       }
       case 'promisc':
       case 'allmulti':
+        return;
+      case 'link':
+        if (iface(step.iface, `${at}/iface`).spec.kind === undefined) {
+          fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a plain interface: plain interfaces stay up, only stacked ones go down and up`);
+        }
         return;
       case 'send': {
         if (ids.has(step.id)) fail(`${at}/id`, `id ${JSON.stringify(step.id)} is used by an earlier send/frame step`);

@@ -225,3 +225,29 @@ describe('stepArbitrary and the builder', () => {
     expect((r.counterexample as [unknown[]])[0]).toHaveLength(3);
   });
 });
+
+describe('macvlans in generated scenarios', () => {
+  it('about half the scenarios stack mv0 on eth0; some take it down and up, and steps reach it', () => {
+    const samples = fc.sample(scenarioArbitrary({}), { seed: SAMPLE_SEED, numRuns: 200 });
+    const stacked = samples.filter((s) => s.interfaces.some((i) => i.kind === 'macvlan'));
+    expect(stacked.length).toBeGreaterThan(60);
+    expect(stacked.length).toBeLessThan(140);
+    for (const s of stacked) {
+      const mv = s.interfaces.find((i) => i.kind === 'macvlan');
+      expect(mv).toMatchObject({ name: 'mv0', lower: 'eth0' });
+      expect(mv?.nic).toBeUndefined();
+      expect(s.interfaces.at(-1)).toBe(mv);
+    }
+    const steps = stacked.flatMap((s) => s.steps);
+    expect(steps.some((st) => st.op === 'link' && !st.up)).toBe(true);
+    expect(steps.some((st) => st.op === 'link' && st.up)).toBe(true);
+    for (const op of ['join', 'maddr', 'allmulti', 'promisc', 'send'] as const) {
+      expect(steps.some((st) => st.op === op && st.iface === 'mv0')).toBe(true);
+    }
+    // Plain interfaces never go down.
+    expect(samples.flatMap((s) => s.steps).every((st) => st.op !== 'link' || st.iface === 'mv0')).toBe(true);
+    // With an exact interface count or macvlan: false, none.
+    expect(fc.sample(scenarioArbitrary({ interfaces: 2 }), { seed: SAMPLE_SEED, numRuns: 50 }).every((s) => s.interfaces.length === 2)).toBe(true);
+    expect(fc.sample(scenarioArbitrary({ macvlan: false }), { seed: SAMPLE_SEED, numRuns: 50 }).every((s) => s.interfaces.every((i) => i.kind === undefined))).toBe(true);
+  });
+});
