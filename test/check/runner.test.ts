@@ -48,7 +48,8 @@ describe('runCheck', () => {
     const lines: string[] = [];
     const outcome = await runCheck({ profiles: ['accept-all'], runs: 20, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'none'), log: (l) => lines.push(l), progress: () => {} });
     expect(outcome).toEqual({ ok: true, failures: [] });
-    expect(lines.filter((l) => l.startsWith('ok   accept-all'))).toHaveLength(2);
+    // model, scenario and route (src/check/properties.ts propertiesFor).
+    expect(lines.filter((l) => l.startsWith('ok   accept-all'))).toHaveLength(3);
   });
 
   it('derives a distinct seed per profile, and --seed S --profile P alone reproduces P\'s failure of a multi-profile run', async () => {
