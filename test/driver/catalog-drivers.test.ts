@@ -4,12 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildScript, checkDriverContract } from '../../src/driver/contract.ts';
 import { LONGEST_LIST, contractRunArb, longLengths, runTargets } from '../../src/driver/contract-runs.ts';
+import { checkDriverEndToEnd } from '../../src/driver/end-to-end.ts';
 import { ProfileSession } from '../../src/driver/profile-session.ts';
 import { type FaultName, NO_FAULTS } from '../../src/faults.ts';
 import { builtinProfileNames, resolveProfile } from '../../src/nic/registry.ts';
 import fc from 'fast-check';
 
 const RUNS = 60;
+const E2E_RUNS = 15;
 const SEED = 20261203;
 const PROFILES = [...new Set([...builtinProfileNames(), 'e1000:1', 'e1000:2', 'e1000:3', 'dpdk-vf:64', 'ldd3-ff:8', 'exact-strict:16'])];
 /** LDD3's class without a multicast filter drops every group by design: the contract's no-loss rule is what it fails. */
@@ -21,10 +23,12 @@ describe('the reference driver of every built-in profile keeps the contract', ()
     expect(result.ok ? 'ok' : result.failure.rule).toBe('no loss');
   });
 
-  it.each(PROFILES.filter((p) => p !== LOSSY_BY_DESIGN))('%s', async (name) => {
+  it.each(PROFILES.filter((p) => p !== LOSSY_BY_DESIGN))('%s: the contract, then end to end (what check --driver runs)', async (name) => {
     const session = new ProfileSession(resolveProfile(name), NO_FAULTS);
     const result = await checkDriverContract(session, { numRuns: RUNS, seed: SEED });
     expect(result.ok ? 'ok' : `${result.failure.rule}: ${result.failure.message}`).toBe('ok');
+    const e2e = await checkDriverEndToEnd(session, { numRuns: E2E_RUNS, seed: SEED });
+    expect(e2e.ok ? 'ok' : `${e2e.failure.rule}: ${e2e.failure.message}`).toBe('ok');
   });
 });
 
