@@ -1,6 +1,7 @@
 // What the routing oracle reads and answers. Its own types: the oracle imports nothing from
-// src/route (test/route/oracle-boundary.test.ts), so these mirror the scenario's route steps.
+// src/route (test/route/oracle-boundary.test.ts); the scenario's step types are the ground both share.
 import type { Errno } from '../../errors.ts';
+import type { MfcAddStep } from '../../scenario/types.ts';
 
 export type RouteOracleFamily = 'ipv4' | 'ipv6';
 
@@ -11,15 +12,7 @@ export type RouteOracleOp =
   | { readonly op: 'close'; readonly socket: string }
   | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
-  | {
-      readonly op: 'mfc-add';
-      readonly socket: string;
-      readonly origin: string;
-      readonly group: string;
-      readonly parent: number;
-      readonly ttls?: readonly number[];
-      readonly oifs?: readonly number[];
-    }
+  | MfcAddStep
   | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
   | { readonly op: 'tick'; readonly ms: number }
   | {
