@@ -48,6 +48,11 @@ export interface RelayDevice {
 }
 
 /** settle() as every device does it: alternate the two sides until quiet. */
+/** The rx mode the host last gave the virtual device, as state() shows it. */
+export function rxModeJson(mode: RxMode): JsonValue {
+  return { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
+}
+
 export function settleByPolling(dev: RelayDevice): void {
   for (let round = 0; round < SETTLE_ROUNDS_MAX; round++) {
     if (dev.quiet()) return;

@@ -10,7 +10,7 @@
 import type { JsonValue } from '../json.ts';
 import type { NicFilter, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
-import { type RelayDevice, type RelayOptions, settleByPolling } from './device.ts';
+import { type RelayDevice, type RelayOptions, rxModeJson, settleByPolling } from './device.ts';
 import { NO_RELAY_FAULTS, RELAY_DROPS_LAST_UPDATE, RELAY_TRUNCATES_LIST, type RelayFaultSet } from './faults.ts';
 import { PmdPort } from './pmd-port.ts';
 import { type RequestOutcome, RequestChannel } from './request-channel.ts';
@@ -148,7 +148,7 @@ export class KniDevice implements RelayDevice {
   state(): JsonValue {
     return {
       kind: this.kind,
-      device: { promisc: this.current.promisc, allmulti: this.current.allmulti, mc: [...this.current.mc] },
+      device: rxModeJson(this.current),
       listDirty: this.listDirty,
       relayed: { ...this.relayed },
       generation: this.generation,

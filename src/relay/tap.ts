@@ -7,7 +7,7 @@
 import type { JsonValue } from '../json.ts';
 import type { NicFilter, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
-import { type RelayDevice, type RelayOptions, settleByPolling } from './device.ts';
+import { type RelayDevice, type RelayOptions, rxModeJson, settleByPolling } from './device.ts';
 import { NO_RELAY_FAULTS } from './faults.ts';
 import { PmdPort } from './pmd-port.ts';
 
@@ -77,7 +77,7 @@ export class TapDevice implements RelayDevice {
   state(): JsonValue {
     return {
       kind: this.kind,
-      device: { promisc: this.current.promisc, allmulti: this.current.allmulti, mc: [...this.current.mc] },
+      device: rxModeJson(this.current),
       mirrors: this.mirrors,
       pmd: this.pmd.state(),
     };
