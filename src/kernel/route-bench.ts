@@ -84,6 +84,8 @@ export class RouteBench {
   private readonly routerMac = new Map<string, string>();
   private readonly captures = new Map<string, number>();
   private readonly sockets = new Map<string, { fd: number; family: RouteFamily }>();
+  /** Router interfaces deleted by the running scenario (recreated by reset). */
+  private readonly deleted = new Set<string>();
 
   constructor() {
     try {
@@ -92,35 +94,53 @@ export class RouteBench {
       }
       sysctl(this.routerNs, ['net.ipv6.conf.default.accept_dad=0', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0']);
       sysctl(this.hostNs, ['net.ipv6.conf.default.accept_dad=0']);
-      ROUTER_IFACES.forEach((r, i) => {
-        const h = `h${i}`;
-        ip(['-n', this.routerNs, 'link', 'add', r, 'type', 'veth', 'peer', 'name', h, 'netns', this.hostNs]);
-        ip(['-n', this.routerNs, 'addr', 'add', `10.0.${i}.1/24`, 'dev', r]);
-        ip(['-n', this.routerNs, 'addr', 'add', `2001:db8:${i}::1/64`, 'dev', r, 'nodad']);
-        ip(['-n', this.hostNs, 'addr', 'add', `10.0.${i}.2/24`, 'dev', h]);
-        ip(['-n', this.hostNs, 'addr', 'add', `2001:db8:${i}::2/64`, 'dev', h, 'nodad']);
-        ip(['-n', this.routerNs, 'link', 'set', r, 'up']);
-        ip(['-n', this.hostNs, 'link', 'set', h, 'up']);
-      });
-      this.awaitMulticastRoutes();
-      const links = JSON.parse(ip(['-n', this.routerNs, '-j', 'link', 'show'])) as { ifname: string; ifindex: number; address: string }[];
-      for (const l of links) {
-        this.ifindex.set(l.ifname, l.ifindex);
-        this.routerMac.set(l.ifname, l.address);
-      }
-      const hosts = JSON.parse(ip(['-n', this.hostNs, '-j', 'link', 'show'])) as { ifname: string; ifindex: number }[];
-      inNamespace(this.hostNs, () => {
-        for (const h of hosts.filter((x) => x.ifname.startsWith('h'))) {
-          const fd = must('socket(AF_PACKET)', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, ETH_P_ALL_BE));
-          must('bind(AF_PACKET)', bind(fd, sockaddrLl(h.ifindex, ETH_P_ALL)));
-          this.captures.set(`eth${h.ifname.slice(1)}`, fd);
-          this.ifindex.set(h.ifname, h.ifindex);
-        }
-      });
+      ROUTER_IFACES.forEach((r, i) => this.addPair(i));
+      this.awaitMulticastRoutes(ROUTER_IFACES);
+      for (const r of ROUTER_IFACES) this.learn(r);
     } catch (e) {
       this.dispose();
       throw e;
     }
+  }
+
+  /** The veth pair eth<i> (router) / h<i> (host) with both families' addresses, up; `index` pins eth<i>'s ifindex. */
+  private addPair(i: number, index?: number): void {
+    const r = `eth${i}`;
+    const h = `h${i}`;
+    ip(['-n', this.routerNs, 'link', 'add', r, ...(index === undefined ? [] : ['index', String(index)]), 'type', 'veth', 'peer', 'name', h, 'netns', this.hostNs]);
+    ip(['-n', this.routerNs, 'addr', 'add', `10.0.${i}.1/24`, 'dev', r]);
+    ip(['-n', this.routerNs, 'addr', 'add', `2001:db8:${i}::1/64`, 'dev', r, 'nodad']);
+    ip(['-n', this.hostNs, 'addr', 'add', `10.0.${i}.2/24`, 'dev', h]);
+    ip(['-n', this.hostNs, 'addr', 'add', `2001:db8:${i}::2/64`, 'dev', h, 'nodad']);
+    ip(['-n', this.routerNs, 'link', 'set', r, 'up']);
+    ip(['-n', this.hostNs, 'link', 'set', h, 'up']);
+  }
+
+  /** Reads eth<i>'s ifindex and MAC and opens the capture on h<i>. */
+  private learn(r: string): void {
+    const h = `h${r.slice(3)}`;
+    const [link] = JSON.parse(ip(['-n', this.routerNs, '-j', 'link', 'show', 'dev', r])) as { ifindex: number; address: string }[];
+    const [host] = JSON.parse(ip(['-n', this.hostNs, '-j', 'link', 'show', 'dev', h])) as { ifindex: number }[];
+    if (!link || !host) throw new KernelEnvError(`${r} or ${h} is missing after it was created`);
+    this.ifindex.set(r, link.ifindex);
+    this.routerMac.set(r, link.address);
+    this.ifindex.set(h, host.ifindex);
+    inNamespace(this.hostNs, () => {
+      const fd = must('socket(AF_PACKET)', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, ETH_P_ALL_BE));
+      must('bind(AF_PACKET)', bind(fd, sockaddrLl(host.ifindex, ETH_P_ALL)));
+      this.captures.set(r, fd);
+    });
+  }
+
+  /** `ip link del eth<i>`: the pair goes (and with it the vifs on eth<i>); reset() brings it back with its ifindex. */
+  private linkDel(r: string): string | null {
+    if (this.deleted.has(r) || !(ROUTER_IFACES as readonly string[]).includes(r)) return 'ENODEV';
+    const fd = this.captures.get(r);
+    if (fd !== undefined) close(fd);
+    this.captures.delete(r);
+    ip(['-n', this.routerNs, 'link', 'del', r]);
+    this.deleted.add(r);
+    return null;
   }
 
   /**
@@ -128,13 +148,13 @@ export class RouteBench {
    * addrconf_add_mroute), which appears only once the link is operationally up (linkwatch runs
    * later): wait for it on both sides, at most a few seconds.
    */
-  private awaitMulticastRoutes(): void {
+  private awaitMulticastRoutes(ifaces: readonly string[]): void {
     const deadline = Date.now() + MROUTE_WAIT_MS;
     const ready = (ns: string, devs: readonly string[]): boolean => {
       const routes = ip(['-n', ns, '-6', 'route', 'show', 'table', 'local']);
       return devs.every((d) => routes.includes(`multicast ff00::/8 dev ${d} `));
     };
-    while (!(ready(this.routerNs, ROUTER_IFACES) && ready(this.hostNs, ROUTER_IFACES.map((_, i) => `h${i}`)))) {
+    while (!(ready(this.routerNs, ifaces) && ready(this.hostNs, ifaces.map((r) => `h${r.slice(3)}`)))) {
       if (Date.now() > deadline) throw new KernelEnvError('the ff00::/8 routes of the veths did not appear');
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
@@ -157,11 +177,12 @@ export class RouteBench {
     let error: string | null = null;
     if (op.op === 'send') this.send(op);
     else if (op.op === 'tick') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, op.ms);
+    else if (op.op === 'link-del') error = this.linkDel(op.iface);
     else error = inNamespace(this.routerNs, () => this.sockopt(op));
     return { error, copies: this.drainCopies(), upcalls: this.drainUpcalls() };
   }
 
-  private sockopt(op: Exclude<RouteOp, { op: 'send' } | { op: 'tick' }>): string | null {
+  private sockopt(op: Exclude<RouteOp, { op: 'send' } | { op: 'tick' } | { op: 'link-del' }>): string | null {
     if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       const domain = op.family === 'ipv4' ? AF_INET : AF_INET6;
@@ -283,6 +304,13 @@ export class RouteBench {
       }
     });
     this.drainCopies();
+    if (this.deleted.size > 0) {
+      const back = [...this.deleted];
+      for (const r of back) this.addPair(Number(r.slice(3)), this.ifindex.get(r));
+      this.awaitMulticastRoutes(back);
+      for (const r of back) this.learn(r);
+      this.deleted.clear();
+    }
   }
 
   /** Pins the thread to one CPU, so each send is through the router before sendto returns. */

@@ -82,6 +82,9 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
     case 'tick':
       r.tick(op.ms);
       return from([], null);
+    case 'link-del':
+      r.unregisterDevice(op.iface);
+      return from([], null);
     case 'mrt-init':
       return from([], r.mrtInit(op.socket, op.family, op.proto, op.optlen).error);
     case 'mrt-assert':
@@ -188,9 +191,10 @@ export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[
       if (modelProc[f] !== state.proc[f]) return { ops, step: 'end', what: `/proc/net/${f}`, model: modelProc[f], kernel: state.proc[f] };
     }
     for (const iface of ROUTER_IFACES) {
-      if (model.allmulti(iface) !== state.allmulti[iface]) {
-        return { ops, step: 'end', what: `allmulti ${iface}`, model: model.allmulti(iface), kernel: state.allmulti[iface] };
-      }
+      // A deleted interface has no count on either side ("absent").
+      const m = model.hasDevice(iface) ? model.allmulti(iface) : 'absent';
+      const k = state.allmulti[iface] ?? 'absent';
+      if (m !== k) return { ops, step: 'end', what: `allmulti ${iface}`, model: m, kernel: k };
     }
     return null;
   } finally {

@@ -93,13 +93,25 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
             ];
           }),
           w(3, fc.record({ op: fc.constant('tick' as const), ms: tickMs })),
+          // Only eth2 goes: the senders' source addresses live on the host ends of eth0 and eth1.
+          w(1, fc.constant({ op: 'link-del' as const, iface: 'eth2' })),
         ),
         { maxLength },
       ),
     )
     .map((ops) => {
       let n = 0;
-      return ops.map((o) => (o.op === 'send' ? { ...o, id: `d${n++}` } : o));
+      const gone = new Set<string>();
+      // A deleted device is deleted once, and nothing arrives on it afterwards (its veth is gone).
+      return ops.flatMap((o): RouteOracleOp[] => {
+        if (o.op === 'link-del') {
+          if (gone.has(o.iface)) return [];
+          gone.add(o.iface);
+          return [o];
+        }
+        if (o.op === 'send') return gone.has(o.iface) ? [] : [{ ...o, id: `d${n++}` }];
+        return [o];
+      });
     });
 
 /** A setup that makes routing likely: both routing sockets, vifs 0..2 on the three interfaces. */

@@ -197,6 +197,21 @@ export class MulticastRouter {
     return this.withSocket(id, (t) => ({ error: ipmr_mfc_delete(t, routeAddr(origin), routeAddr(group)) }));
   }
 
+  /**
+   * The device is unregistered (`ip link del`): every vif on it is deleted as by vif_delete, in both
+   * tables, whoever added it (net/ipv4/ipmr.c ipmr_device_event, net/ipv6/ip6mr.c ip6mr_device_event:
+   * NETDEV_UNREGISTER -> vif_delete / mif6_delete for each vif whose dev is this one). Entries keep
+   * their parent and TTLs; a later vif-add naming the device finds no ifindex (EADDRNOTAVAIL).
+   */
+  unregisterDevice(dev: string): void {
+    for (const t of Object.values(this.tables)) {
+      for (let ct = 0; ct < t.maxvif; ct++) {
+        if (t.vifs[ct]?.dev === dev) vif_delete(t, ct, this.deviceOps(t.family), this.faults);
+      }
+    }
+    this.devices.delete(dev);
+  }
+
   /** Advances scenario time; unresolved entries whose 10 s are over are destroyed. */
   tick(ms: number): void {
     this.now += ms;
@@ -228,6 +243,9 @@ export class MulticastRouter {
   }
   mcForwarding(family: RouteFamily, dev?: string): number {
     return dev === undefined ? this.allMc[family] : (this.devices.get(dev)?.mcForwarding[family] ?? 0);
+  }
+  hasDevice(dev: string): boolean {
+    return this.devices.has(dev);
   }
   ifindex(dev: string): number | undefined {
     return this.devices.get(dev)?.ifindex;

@@ -110,4 +110,6 @@ export type RouteOp =
   | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)
   | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
   | { readonly op: 'tick'; readonly ms: number }
+  /** `ip link del IFACE`: NETDEV_UNREGISTER takes the device's vifs (ipmr_device_event, ip6mr_device_event). */
+  | { readonly op: 'link-del'; readonly iface: string }
   | ({ readonly op: 'send' } & RoutedDatagram);

@@ -33,6 +33,22 @@ describe('mcast-testbench kernel (inputs)', () => {
     expect(r.stdout).toMatch(/\brun\b/);
     expect(r.stdout).toMatch(/\bdiff\b/);
     expect(r.stdout).toMatch(/\btap\b/);
+    expect(r.stdout).toMatch(/\broute\b/);
+  });
+
+  it('kernel run refuses a routing scenario (exit 2, names the step and kernel route) instead of skipping its steps', () => {
+    const file = fileURLToPath(new URL('../../fixtures/kernel-fact-route-ttl-threshold.json', import.meta.url));
+    const r = run(['kernel', 'run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('/steps/1');
+    expect(r.stderr).toContain('kernel route');
+  });
+
+  it('kernel route: bad --runs is exit 2 before anything runs', () => {
+    const r = run(['kernel', 'route', '--runs', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('a scenario that does not parse: exit 2, one line naming the JSON pointer, no stack', () => {
@@ -78,5 +94,18 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
     // exec: the shell's pid is the testbench's, which names its namespaces mtb-<pid>-<n>.
     const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.startsWith(`mtb-${r.pid}-`));
     expect(left).toEqual([]);
+  });
+});
+
+describe.skipIf(kernelModeUnavailable() !== null)('mcast-testbench kernel route (live kernel)', () => {
+  it('runs routing scenarios on the kernel: 0 differences, and a faulty model (>= thresholds) is caught and shrunk', () => {
+    const ok = run(['kernel', 'route', '--runs', '40', '--seed', '7']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('40 routing scenarios');
+    expect(ok.stdout).toContain('routing: 0 differences');
+    const bad = run(['kernel', 'route', '--runs', '100', '--seed', '7', '--inject-fault', 'ttl-threshold-ge']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('route differential: copies differs');
+    expect(bad.stdout).toContain('--inject-fault ttl-threshold-ge');
   });
 });

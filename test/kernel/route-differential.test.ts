@@ -36,4 +36,30 @@ describe.skipIf(reason !== null)('route differential (live kernel)', () => {
     expect(d?.kernel).toEqual(['d0 eth1 ttl 3']);
     expect(d?.model).toEqual(['d0 eth1 ttl 3', 'd0 eth2 ttl 3']);
   });
+
+  it('deleting a router interface takes its vifs: the kernel and the model agree, a model that keeps them differs', () => {
+    const scenario = [
+      ...ROUTER_SETUP,
+      { op: 'mfc-add', socket: 'r4', origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 1, 1] },
+      { op: 'link-del', iface: 'eth2' },
+      { op: 'send', id: 'd0', iface: 'eth0', src: '10.0.0.2', group: '239.1.1.1', ttl: 4, length: 44 },
+      { op: 'vif-add', socket: 'r4', vif: 5, iface: 'eth2' },
+    ] as const;
+    expect(diffRouteScenario(bench, scenario)).toBeNull();
+    // The bench brought eth2 back with its ifindex: the same scenario runs again and agrees.
+    expect(diffRouteScenario(bench, scenario)).toBeNull();
+    // What the kernel did, by hand: d0 leaves only on eth1, eth2's vifs are gone from /proc, and
+    // the vif-add naming the gone device is EADDRNOTAVAIL.
+    try {
+      const results = scenario.map((o) => bench.apply(o));
+      expect(results[results.length - 2]?.copies.map((c) => `${c.id} ${c.iface} ttl ${c.ttl}`)).toEqual(['d0 eth1 ttl 3']);
+      expect(results[results.length - 1]?.error).toBe('EADDRNOTAVAIL');
+      const state = bench.state();
+      expect(state.proc.ip_mr_vif).not.toContain('eth2');
+      expect(state.proc.ip6_mr_vif).not.toContain('eth2');
+      expect(state.allmulti['eth2']).toBeUndefined();
+    } finally {
+      bench.reset();
+    }
+  });
 });

@@ -38,6 +38,9 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
     case 'tick':
       r.tick(op.ms);
       return { error: null, datagrams: [] };
+    case 'link-del':
+      r.unregisterDevice(op.iface);
+      return { error: null, datagrams: [] };
     case 'send':
       return { error: null, datagrams: [describe(op.id, r.input(op))] };
   }

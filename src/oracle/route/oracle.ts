@@ -33,7 +33,11 @@ export class RouteOracle {
   private readonly tables: Record<RouteOracleFamily, OTable> = { ipv4: newTable(), ipv6: newTable() };
   private clock = 0;
 
-  constructor(private readonly ifaces: readonly string[]) {}
+  private readonly ifaces: Set<string>;
+
+  constructor(ifaces: readonly string[]) {
+    this.ifaces = new Set(ifaces);
+  }
 
   apply(op: RouteOracleOp): OracleOutcome {
     const none = (error: Errno | null): OracleOutcome => ({ error, datagrams: [] });
@@ -43,6 +47,12 @@ export class RouteOracle {
       return none(null);
     }
     if (op.op === 'send') return { error: null, datagrams: [this.send(op)] };
+    if (op.op === 'link-del') {
+      // A device that goes away takes every vif on it, in both tables, whoever added it.
+      this.ifaces.delete(op.iface);
+      for (const t of Object.values(this.tables)) for (const [n, v] of [...t.vifs]) if (!v.register && v.iface === op.iface) t.vifs.delete(n);
+      return none(null);
+    }
     if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       this.sockets.set(op.socket, { family: op.family, routing: proto === (op.family === 'ipv4' ? 'igmp' : 'icmpv6') });
@@ -75,7 +85,7 @@ export class RouteOracle {
         if (op.vif < 0 || op.vif >= VIF_SLOTS) return none('ENFILE');
         if (t.vifs.has(op.vif)) return none('EADDRINUSE');
         if (op.register && [...t.vifs.values()].some((v) => v.register)) return none('EADDRINUSE');
-        if (!op.register && (op.iface === undefined || !this.ifaces.includes(op.iface))) return none('EADDRNOTAVAIL');
+        if (!op.register && (op.iface === undefined || !this.ifaces.has(op.iface))) return none('EADDRNOTAVAIL');
         const iface = op.register ? (s.family === 'ipv4' ? 'pimreg' : 'pim6reg') : (op.iface as string);
         t.vifs.set(op.vif, { iface, register: op.register === true, isStatic: t.router !== op.socket, pin: 0, bin: 0, pout: 0, bout: 0 });
         return none(null);

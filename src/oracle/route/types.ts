@@ -15,6 +15,8 @@ export type RouteOracleOp =
   | MfcAddStep
   | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
   | { readonly op: 'tick'; readonly ms: number }
+  /** The device goes away (`ip link del`): its vifs go with it. */
+  | { readonly op: 'link-del'; readonly iface: string }
   | {
       readonly op: 'send';
       readonly id: string;
