@@ -9,7 +9,7 @@ import type { FaultSet } from '../faults.ts';
 import { Oracle } from '../oracle/index.ts';
 import { IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from '../route/arbitraries.ts';
 import type { RouteOp } from '../route/types.ts';
-import type { AnyStep, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import type { AnyStep, InterfaceSpec, Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 
 const INTERFACES: readonly InterfaceSpec[] = IFACES.map((name, i) => ({
@@ -43,7 +43,7 @@ export function routeScenario(ops: readonly RouteOp[], nic: string): Scenario {
     const s = toStep(o);
     return s ? [s] : [];
   });
-  return { schema: 'mcast-testbench/scenario@1', interfaces: INTERFACES.map((i) => ({ ...i, nic })), steps: steps as Step[] };
+  return { schema: 'mcast-testbench/scenario@1', interfaces: INTERFACES.map((i) => ({ ...i, nic })), steps };
 }
 
 export const routeScenarioOps: fc.Arbitrary<RouteOp[]> = fc.oneof(

@@ -7,7 +7,7 @@ import type { FaultSet } from '../faults.ts';
 import { builtinProfileNames, resolveProfile } from '../nic/registry.ts';
 import { hasOracleSpec } from '../oracle/index.ts';
 import { saveFixture } from '../scenario/save.ts';
-import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import type { AnyStep, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName, propertiesFor } from './properties.ts';
@@ -40,7 +40,7 @@ export interface CheckFailure {
   /** The seed fast-check ran this profile with: profileSeed(seed, profile). */
   profileSeed: number;
   path: string;
-  steps: Step[];
+  steps: AnyStep[];
   fixture?: string;
 }
 
@@ -106,7 +106,7 @@ function errorText(e: unknown): string {
 function counterexampleScenario(
   property: ProfilePropertyName,
   value: unknown,
-): { interfaces: InterfaceSpec[]; steps: Step[]; replayPath?: string } {
+): { interfaces: InterfaceSpec[]; steps: AnyStep[]; replayPath?: string } {
   if (property === 'model') {
     const [interfaces, commands] = value as ModelCase;
     const m = /replayPath="([^"]*)"/.exec(String(commands));
@@ -121,7 +121,7 @@ function counterexampleScenario(
  * interface no step names, as long as the scenario still breaks an invariant.
  */
 function withoutIdleInterfaces(
-  cx: { interfaces: InterfaceSpec[]; steps: Step[] },
+  cx: { interfaces: InterfaceSpec[]; steps: AnyStep[] },
   options: { profile: string; faults: FaultSet },
 ): InterfaceSpec[] {
   let interfaces = cx.interfaces;

@@ -2,7 +2,7 @@
 // empty socket lists. withProbeSends adds, after each join, a datagram to that group on the
 // joining socket's port: from the first listed source (the source filter decides) or from a
 // source no filter names. Used by `kernel diff` for half of its scenarios.
-import type { Scenario, SocketFamily, Step } from '../scenario/types.ts';
+import type { AnyStep, Scenario, SocketFamily } from '../scenario/types.ts';
 import { isMulticastIp, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
 
 /** Unicast sources on no generated interface (those use 10.99+I.0.0/24 and 2001:db8:I::/64). */
@@ -10,7 +10,7 @@ const OUTSIDE_SOURCE: Record<SocketFamily, string> = { ipv4: '10.250.0.1', ipv6:
 
 export function withProbeSends(scenario: Scenario): Scenario {
   const open = new Map<string, { family: SocketFamily; port: number }>();
-  const steps: Step[] = [];
+  const steps: AnyStep[] = [];
   let n = 0;
   for (const step of scenario.steps) {
     steps.push(step);

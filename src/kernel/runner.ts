@@ -17,6 +17,7 @@ import type {
   StepResult,
   GroupUsers,
 } from '../scenario/types.ts';
+import { isRouteStep } from '../scenario/types.ts';
 import { type IpAddr, ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { solicitedNode } from '../wire/ipv6.ts';
 import { type Mac, BROADCAST_MAC, compareMac, macBytes, parseMac } from '../wire/mac.ts';
@@ -316,6 +317,7 @@ export class KernelBench {
   run(scenario: Scenario, options: KernelRunOptions = {}): SimulateResult {
     if (this.closed) throw new KernelEnvError('KernelBench already disposed');
     checkInterfaces(scenario.interfaces);
+    const steps0 = receiveSteps(scenario);
     const log = options.log ?? (() => {});
     const sockets = new Map<string, KernelSocket>();
     const received = new Map<string, Set<string>>();
@@ -325,7 +327,7 @@ export class KernelBench {
     try {
       this.setupLinks(scenario.interfaces);
       log(`interfaces ready in ${this.rxNs}`);
-      scenario.steps.forEach((step, i) => {
+      steps0.forEach((step, i) => {
         const error = this.apply(step, i, sockets, received, deliveries);
         steps.push({ op: step.op, error: error as Errno | null });
         log(`step ${i} ${step.op}: ${error ?? 'ok'}`);
@@ -608,6 +610,13 @@ function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
 }
 
 /** Runs one scenario on a fresh namespace pair and removes it. */
+/** The scenario's steps if none is a routing step: this runner has no router (`kernel route` has). */
+function receiveSteps(scenario: Scenario): readonly Step[] {
+  const i = scenario.steps.findIndex((s) => isRouteStep(s));
+  if (i >= 0) throw new InputError(`/steps/${i}`, `a routing step (${scenario.steps[i]?.op}): the kernel runner runs receive-path steps only`);
+  return scenario.steps as readonly Step[];
+}
+
 export function runOnKernel(scenario: Scenario, options: KernelRunOptions = {}): SimulateResult {
   const bench = new KernelBench();
   try {

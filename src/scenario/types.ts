@@ -147,9 +147,9 @@ export function isRouteStep(step: unknown): step is RouteStep {
 }
 
 /**
- * The steps `simulate` runs: the receive-path steps and the routing steps. Route steps are kept out
- * of `Step` until the kernel runner and the generators handle them (Scenario.steps stays Step[];
- * a scenario file may hold route steps, which schema, validateScenario and simulate accept).
+ * The steps a scenario holds and `simulate` runs: the receive-path steps (`Step`, which the
+ * receive-path generators and the kernel runner use) and the routing steps. The kernel runner
+ * refuses routing steps with the step's pointer (routing runs on the kernel as `kernel route`).
  */
 export type AnyStep = Step | RouteStep;
 
@@ -170,7 +170,7 @@ export interface Scenario {
   readonly schema: typeof SCENARIO_SCHEMA_ID;
   readonly description?: string;
   readonly interfaces: readonly InterfaceSpec[];
-  readonly steps: readonly Step[];
+  readonly steps: readonly AnyStep[];
   /** Optional expected output (same shape as simulate's); replay compares against it. */
   readonly expect?: SimulateResult;
   /** Free-form provenance: which check/seed/kernel produced it, notes on kernel versions. */
