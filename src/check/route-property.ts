@@ -23,6 +23,7 @@ const INTERFACES: readonly InterfaceSpec[] = IFACES.map((name, i) => ({
 function toStep(op: RouteOp): AnyStep | null {
   switch (op.op) {
     case 'mrt-assert':
+    case 'mrt-version':
       return null;
     // Scenarios keep their interfaces; the arbitrary sends nothing on a deleted one afterwards.
     case 'link-del':

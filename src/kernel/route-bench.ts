@@ -39,6 +39,7 @@ const MRT_ADD_VIF = 202; // MRT6_ADD_MIF
 const MRT_DEL_VIF = 203; // MRT6_DEL_MIF
 const MRT_ADD_MFC = 204;
 const MRT_DEL_MFC = 205;
+const MRT_VERSION = 206; // MRT6_VERSION too; readable only
 const MRT_ASSERT = 207;
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
@@ -206,6 +207,8 @@ export class RouteBench {
         return call(MRT_INIT, int(1, op.optlen ?? 4));
       case 'mrt-done':
         return call(MRT_DONE, int(1));
+      case 'mrt-version':
+        return call(MRT_VERSION, int(0x0305));
       case 'mrt-assert':
         return call(MRT_ASSERT, int(op.on ? 1 : 0));
       case 'close':

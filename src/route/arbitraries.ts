@@ -39,6 +39,7 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
     fc.record({ op: fc.constant('mrt-done' as const), socket: sock }),
     fc.record({ op: fc.constant('close' as const), socket: sock }),
     fc.record({ op: fc.constant('mrt-assert' as const), socket: sock, on: fc.boolean() }),
+    fc.record({ op: fc.constant('mrt-version' as const), socket: fc.constantFrom(r, s, u) }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES, 'nosuch') }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true) }),
     fc.record({ op: fc.constant('vif-del' as const), socket: sock, vif: vifNo }),
@@ -86,9 +87,9 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
       fc.array(
         fc.oneof(
           ...families.flatMap((f) => {
-            const [init, initUdp, done, close, assert, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
+            const [init, initUdp, done, close, assert, version, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
             return [
-              w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(2, vifAdd!), w(1, regAdd!),
+              w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(2, vifAdd!), w(1, regAdd!),
               w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)),
             ];
           }),

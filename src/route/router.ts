@@ -8,7 +8,7 @@ import { NO_ROUTE_FAULTS, type RouteFaultSet } from './faults.ts';
 import { type ForwardContext, ip_mr_forward, ip_mr_input } from './forward.ts';
 import { MAXVIFS } from './limits.ts';
 import { ipmr_mfc_add, ipmr_mfc_delete } from './mfc.ts';
-import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, nonStaticVifs, routingProto } from './socket.ts';
+import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, nonStaticVifs, routingProto } from './socket.ts';
 import { type Datagram, MrTable } from './table.ts';
 import { ipmr_cache_resolve_order, ipmr_expire_process } from './unres.ts';
 import { makeUpcall } from './upcall.ts';
@@ -121,6 +121,12 @@ export class MulticastRouter {
     const error = checkRoutingSocket(s);
     if (!error) this.tables[s.family].doAssert = on;
     return { error };
+  }
+
+  /** setsockopt(MRT_VERSION) (MRT6_VERSION): read-only, ENOPROTOOPT. */
+  mrtVersion(id: string): RouteOpResult {
+    const s = this.socket(id);
+    return { error: s ? mrt_unknown_option(s) : 'EBADF' };
   }
 
   /** MRT_DONE. */

@@ -43,6 +43,14 @@ export function mrt_done_check(t: MrTable, s: MrtSocket): Errno | null {
   return t.mrouteSocket === s.id ? null : 'EACCES';
 }
 
+/**
+ * Setting an option the switch has no case for, MRT_VERSION included (it can only be read):
+ * ip_mroute_setsockopt / ip6_mroute_setsockopt `default: -ENOPROTOOPT`, after the socket kind check.
+ */
+export function mrt_unknown_option(s: MrtSocket): Errno {
+  return checkRoutingSocket(s) ?? 'ENOPROTOOPT';
+}
+
 /** What mroute_clean_tables(MRT_FLUSH_VIFS | MRT_FLUSH_MFC) removes: non-static vifs and entries, every unresolved entry. */
 export function nonStaticVifs(t: MrTable): number[] {
   const out: number[] = [];

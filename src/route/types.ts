@@ -104,6 +104,8 @@ export type RouteOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto; readonly optlen?: number }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
+  /** setsockopt(MRT_VERSION): a read-only option, so ENOPROTOOPT on a routing socket. */
+  | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }
   | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }

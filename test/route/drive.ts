@@ -23,6 +23,8 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
       return { error: r.mrtAssert(op.socket, op.on).error, datagrams: [] };
     case 'mrt-done':
       return { error: r.mrtDone(op.socket).error, datagrams: [] };
+    case 'mrt-version':
+      return { error: r.mrtVersion(op.socket).error, datagrams: [] };
     case 'close':
       return { error: r.close(op.socket).error, datagrams: [] };
     case 'vif-add':

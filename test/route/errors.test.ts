@@ -22,6 +22,17 @@ describe('MRT socket option errors', () => {
     expect(r.mcForwarding('ipv4')).toBe(1);
   });
 
+  it('MRT_VERSION cannot be set: ENOPROTOOPT on a routing socket, EOPNOTSUPP on any other, EBADF unopened', () => {
+    const r = new MulticastRouter(devices);
+    expect(r.mrtVersion('nobody').error).toBe('EBADF');
+    expect(r.mrtInit('u', 'ipv6', 'udp').error).toBe('EOPNOTSUPP');
+    expect(r.mrtVersion('u').error).toBe('EOPNOTSUPP');
+    expect(r.mrtInit('m', 'ipv4').error).toBeNull();
+    expect(r.mrtVersion('m').error).toBe('ENOPROTOOPT');
+    expect(r.mrtInit('m6', 'ipv6').error).toBeNull();
+    expect(r.mrtVersion('m6').error).toBe('ENOPROTOOPT');
+  });
+
   it('MRT_DONE by another socket is EACCES; by the router it lowers all.mc_forwarding and drops non-static vifs', () => {
     const r = new MulticastRouter(devices);
     expect(r.mrtInit('m', 'ipv4').error).toBeNull();

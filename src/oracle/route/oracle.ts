@@ -77,6 +77,9 @@ export class RouteOracle {
       case 'mrt-assert':
         t.assert = op.on;
         return none(null);
+      case 'mrt-version':
+        // Readable only: setting it is an unknown option.
+        return none('ENOPROTOOPT');
       case 'mrt-done':
         if (t.router !== op.socket) return none('EACCES');
         this.teardown(t);

@@ -9,6 +9,7 @@ export type RouteOracleOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteOracleFamily; readonly proto?: 'igmp' | 'icmpv6' | 'udp'; readonly optlen?: number }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
+  | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }
   | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
