@@ -10,8 +10,8 @@ import { DeviceFlags } from '../host/flags.ts';
 import type { Mac } from '../wire/mac.ts';
 import { MACVLAN_ALLMULTI_WHILE_DOWN, NO_RELAY_FAULTS, type RelayFaultSet, UNSYNC_REMOVES_USED } from './faults.ts';
 
-/** The device list's errnos, and EOVERFLOW for a counter taken below zero. */
-export type StackedErrno = Errno | 'EOVERFLOW';
+/** The device list's errnos, EOVERFLOW for a counter taken below zero, EBUSY for enslaving a slave twice. */
+export type StackedErrno = Errno | 'EOVERFLOW' | 'EBUSY';
 
 /** struct netdev_hw_addr_list with its sync fields: the host's device list (one list, one set of verbs). */
 export { DeviceList as HwAddrList };

@@ -1,0 +1,148 @@
+// The VLAN and bond differential: a fixed script of list, flag and up/down changes on a VLAN or a
+// bond stacked on veths in a fresh namespace, each step compared with src/relay/vlan.ts /
+// src/relay/bond.ts on the lower devices' /proc/net/dev_mcast users of the script's groups and
+// their allmulti counts (`ip -d link`). Needs the 8021q / bonding drivers; stackedKindUnavailable
+// says why not (this machine's kernel has neither, so here the tests skip visibly).
+import { readFileSync } from 'node:fs';
+import { Bond } from '../relay/bond.ts';
+import { StackedDevice } from '../relay/stacked.ts';
+import { Vlan } from '../relay/vlan.ts';
+import { type Mac, parseMac } from '../wire/mac.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+import { parseDevMcast } from './runner.ts';
+
+export type StackedKind = 'vlan' | 'bond';
+
+const GROUPS: readonly Mac[] = ['01:00:5e:33:00:01', '01:00:5e:33:00:02'].map((m) => parseMac(m));
+
+/** null when `ip link add ... type vlan|bond` works here, else why not (one line). */
+export function stackedKindUnavailable(kind: StackedKind): string | null {
+  let ns: string;
+  try {
+    ns = createNamespace();
+  } catch (e) {
+    return `cannot create a network namespace: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  try {
+    ip(['-n', ns, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
+    if (kind === 'vlan') ip(['-n', ns, 'link', 'add', 'link', 'veth0', 'name', 'veth0.5', 'type', 'vlan', 'id', '5']);
+    else ip(['-n', ns, 'link', 'add', 'bond0', 'type', 'bond']);
+    return null;
+  } catch (e) {
+    const driver = kind === 'vlan' ? '8021q' : 'bonding';
+    return `this kernel cannot create a ${kind} device (no ${driver} driver): ${e instanceof Error ? e.message : String(e)}`;
+  } finally {
+    deleteNamespace(ns);
+  }
+}
+
+type Step = { readonly op: 'add' | 'del'; readonly mac: Mac } | { readonly op: 'up' | 'down' } | { readonly op: 'allmulti'; readonly on: boolean } | { readonly op: 'release' };
+
+/** Every rule the models state, in one short script: sync only while up, counts, unsync, release. */
+export const STACKED_SCRIPT: readonly Step[] = [
+  { op: 'add', mac: GROUPS[0]! },
+  { op: 'allmulti', on: true },
+  { op: 'up' },
+  { op: 'add', mac: GROUPS[1]! },
+  { op: 'down' },
+  { op: 'allmulti', on: false },
+  { op: 'up' },
+  { op: 'del', mac: GROUPS[0]! },
+  { op: 'allmulti', on: true },
+  { op: 'release' },
+];
+
+export interface StackedObservation {
+  readonly step: number;
+  /** Per lower device: users of each script group (0 when absent) and the allmulti count. */
+  readonly lowers: Record<string, { readonly users: readonly number[]; readonly allmulti: number }>;
+}
+
+interface Upper {
+  readonly lowers: readonly StackedDevice[];
+  apply(s: Step): void;
+}
+
+function modelUpper(kind: StackedKind): Upper {
+  const lowers = [new StackedDevice('veth0'), new StackedDevice('veth2')];
+  if (kind === 'vlan') {
+    const v = new Vlan('veth0.5', lowers[0]!);
+    return {
+      lowers: lowers.slice(0, 1),
+      apply: (s) => {
+        if (s.op === 'add') v.mcAdd(s.mac);
+        else if (s.op === 'del') v.mcDel(s.mac);
+        else if (s.op === 'up') v.open();
+        else if (s.op === 'down') v.stop();
+        else if (s.op === 'allmulti') v.setUserFlag('allmulti', s.on);
+      },
+    };
+  }
+  const b = new Bond('bond0', 'balance-rr');
+  for (const l of lowers) b.enslave(l);
+  return {
+    lowers,
+    apply: (s) => {
+      if (s.op === 'add') b.mcAdd(s.mac);
+      else if (s.op === 'del') b.mcDel(s.mac);
+      else if (s.op === 'up') b.open();
+      else if (s.op === 'down') b.stop();
+      else if (s.op === 'allmulti') b.setUserFlag('allmulti', s.on);
+      else b.release(lowers[1]!);
+    },
+  };
+}
+
+/** The model's observations after each step of the script. */
+export function modelStacked(kind: StackedKind, script: readonly Step[] = STACKED_SCRIPT): StackedObservation[] {
+  const m = modelUpper(kind);
+  return script.map((s, step) => {
+    m.apply(s);
+    return {
+      step,
+      lowers: Object.fromEntries(m.lowers.map((l) => [l.name, { users: GROUPS.map((g) => l.mc.get(g)?.refcount ?? 0), allmulti: l.flags.allmulti }])),
+    };
+  });
+}
+
+/** The kernel's observations after each step (root; the driver must exist: stackedKindUnavailable). */
+export function kernelStacked(kind: StackedKind, script: readonly Step[] = STACKED_SCRIPT): StackedObservation[] {
+  const ns = createNamespace();
+  try {
+    const run = (args: string[]): string => ip(['-n', ns, ...args]);
+    run(['link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
+    run(['link', 'add', 'veth2', 'type', 'veth', 'peer', 'name', 'veth3']);
+    const lowers = kind === 'vlan' ? ['veth0'] : ['veth0', 'veth2'];
+    const upper = kind === 'vlan' ? 'veth0.5' : 'bond0';
+    if (kind === 'vlan') {
+      run(['link', 'set', 'veth0', 'up']);
+      run(['link', 'add', 'link', 'veth0', 'name', upper, 'type', 'vlan', 'id', '5']);
+    } else {
+      run(['link', 'add', upper, 'type', 'bond', 'mode', 'balance-rr']);
+      for (const l of lowers) run(['link', 'set', l, 'master', upper]);
+    }
+    // Only the script's groups and the allmulti counts are compared: the automatic groups of
+    // the devices (224.0.0.1, ff02::1, ...) are not the script's.
+    return script.map((s, step) => {
+      if (s.op === 'add' || s.op === 'del') run(['maddr', s.op, s.mac, 'dev', upper]);
+      else if (s.op === 'up' || s.op === 'down') run(['link', 'set', upper, s.op]);
+      else if (s.op === 'allmulti') run(['link', 'set', upper, 'allmulticast', s.on ? 'on' : 'off']);
+      else run(['link', 'set', 'veth2', 'nomaster']);
+      const mcast = inNamespace(ns, () => readFileSync('/proc/thread-self/net/dev_mcast', 'utf8'));
+      const links = JSON.parse(run(['-d', '-j', 'link', 'show'])) as { ifname: string; allmulti?: number }[];
+      return {
+        step,
+        lowers: Object.fromEntries(
+          lowers.map((l) => {
+            const rows = parseDevMcast(mcast, l);
+            const allmulti = links.find((x) => x.ifname === l)?.allmulti;
+            if (allmulti === undefined) throw new KernelEnvError(`ip -d link does not print allmulti for ${l}`);
+            return [l, { users: GROUPS.map((g) => rows.find((r) => r.mac === g)?.users ?? 0), allmulti }];
+          }),
+        ),
+      };
+    });
+  } finally {
+    deleteNamespace(ns);
+  }
+}
