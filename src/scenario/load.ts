@@ -6,6 +6,7 @@ import { InputError } from '../errors.ts';
 import { assertScenarioShape } from './conform.ts';
 import { jsonErrorOffset, lineColumn } from './json-position.ts';
 import type { Scenario } from './types.ts';
+import { expandRelayInterfaces } from './relay-form.ts';
 import { bareMessage, validateScenario } from './validate.ts';
 
 /** One line: control characters (newlines in a V8 message or a value) become spaces. */
@@ -39,7 +40,7 @@ export function parseScenario(text: string, source: string): Scenario {
   try {
     assertScenarioShape(value);
     validateScenario(value);
-    return value;
+    return expandRelayInterfaces(value);
   } catch (e) {
     if (e instanceof InputError) {
       const where = e.where ? `${source}: ${e.where}` : source;

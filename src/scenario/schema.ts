@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -76,7 +76,7 @@ const interfaceSchema = object(
     ipv6: { type: 'array', items: str },
     disableIpv6: { type: 'boolean' },
     nic: nonEmpty,
-    kind: { enum: ['macvlan'] },
+    kind: { enum: ['macvlan', ...RELAY_INTERFACE_KINDS] },
     lower: ifname,
   },
   ['name', 'mac'],

@@ -15,13 +15,25 @@ export interface InterfaceSpec {
   readonly disableIpv6?: boolean;
   /** NIC filter profile name (see `mcast-testbench profiles`); default "accept-all". A macvlan has none. */
   readonly nic?: string;
-  /** Absent: a plain interface (a veth end on the live kernel). "macvlan": stacked on `lower` (bridge mode). */
+  /**
+   * Absent: a plain interface (a veth end on the live kernel). "macvlan": stacked on `lower`
+   * (bridge mode). A relay kind ("kni-mc", ...): the kernel side of a DPDK exception path whose
+   * `lower` is the physical port (its `nic`); loading turns the pair into one interface with
+   * `nic` "KIND+PORTNIC" (src/scenario/relay-form.ts).
+   */
   readonly kind?: InterfaceKind;
   /** The interface a stacked interface sits on: a plain interface declared before it. */
   readonly lower?: string;
 }
 
-export type InterfaceKind = 'macvlan';
+/** The exception-path devices (src/relay), written as an interface stacked on a DPDK port. */
+export const RELAY_INTERFACE_KINDS = ['kni-stub', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay'] as const;
+export type RelayInterfaceKind = (typeof RELAY_INTERFACE_KINDS)[number];
+export type InterfaceKind = 'macvlan' | RelayInterfaceKind;
+
+export function isRelayKind(kind: unknown): kind is RelayInterfaceKind {
+  return typeof kind === 'string' && (RELAY_INTERFACE_KINDS as readonly string[]).includes(kind);
+}
 
 export interface OpenStep {
   readonly op: 'open';

@@ -6,7 +6,7 @@ import { resolveProfile } from '../nic/registry.ts';
 import { type Family, type IpAddr, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
 import { isMulticastMac, type Mac, parseMac } from '../wire/mac.ts';
 import { pointerToken } from './pointer.ts';
-import { type AnyStep, type InterfaceSpec, isRouteStep, type Scenario, type SimulateResult } from './types.ts';
+import { type AnyStep, type InterfaceSpec, isRelayKind, isRouteStep, type Scenario, type SimulateResult } from './types.ts';
 import { type RouteSockets, validateRouteStep, validateSendTtl } from './validate-route.ts';
 
 /** include/linux/etherdevice.h is_valid_ether_addr: neither multicast nor 00:00:00:00:00:00. */
@@ -87,6 +87,20 @@ function validateStacking(spec: InterfaceSpec, at: string, declared: ReadonlyMap
   if (!lower) fail(`${at}/lower`, `interface ${JSON.stringify(spec.lower)} is not declared before ${JSON.stringify(spec.name)}`);
   if (lower.spec.kind !== undefined) fail(`${at}/lower`, `${JSON.stringify(spec.lower)} is itself a ${lower.spec.kind}: only plain interfaces can be a lower`);
   if (spec.nic !== undefined) fail(`${at}/nic`, `a ${spec.kind} has no NIC of its own: frames pass its lower's NIC (${JSON.stringify(spec.lower)})`);
+  const ports = [...declared.values()].filter((d) => isRelayKind(d.spec.kind)).map((d) => d.spec.lower);
+  if (ports.includes(spec.lower)) {
+    fail(`${at}/lower`, `${JSON.stringify(spec.lower)} is a DPDK port already used by an exception-path interface: the PMD owns it, nothing else stacks on it`);
+  }
+  if (isRelayKind(spec.kind)) {
+    // The port is the PMD's, not a kernel interface: its addresses would be the KNI / tap device's.
+    if ((lower.spec.ipv4?.length ?? 0) + (lower.spec.ipv6?.length ?? 0) > 0 || lower.spec.disableIpv6 !== undefined) {
+      fail(`${at}/lower`, `${JSON.stringify(spec.lower)} is the DPDK port of a ${spec.kind}: it is owned by the poll-mode driver and has no kernel addresses; give them to ${JSON.stringify(spec.name)}`);
+    }
+    if ([...declared.values()].some((d) => d.spec.kind === 'macvlan' && d.spec.lower === spec.lower)) {
+      fail(`${at}/lower`, `${JSON.stringify(spec.lower)} already has a macvlan: a DPDK port is no kernel interface to stack on`);
+    }
+    return;
+  }
   if (spec.disableIpv6 === true) fail(`${at}/disableIpv6`, `disableIpv6 on a ${spec.kind} is not modelled`);
   for (const other of declared.values()) {
     const sibling = other.spec.name === spec.lower || (other.spec.kind !== undefined && other.spec.lower === spec.lower);
@@ -109,9 +123,15 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
   const iface = (name: string, where: string): DeclaredInterface =>
     declared.get(name) ?? fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
 
+  // DPDK ports under an exception-path interface: frames arrive there, nothing else happens there.
+  const ports = new Map([...declared.values()].filter((d) => isRelayKind(d.spec.kind)).map((d) => [d.spec.lower, d.spec.name] as const));
   steps.forEach((step, i) => {
     const at = `/steps/${i}`;
     if ('iface' in step && step.iface !== undefined) iface(step.iface, `${at}/iface`);
+    const onPort = 'iface' in step && step.iface !== undefined ? ports.get(step.iface) : undefined;
+    if (onPort !== undefined && step.op !== 'send' && step.op !== 'frame') {
+      fail(`${at}/iface`, `${JSON.stringify((step as { iface: string }).iface)} is a DPDK port (the PMD's, not the kernel's): only send and frame arrive there; ${step.op} goes to ${JSON.stringify(onPort)}`);
+    }
     if (isRouteStep(step)) return validateRouteStep(step, at, routeSockets);
     switch (step.op) {
       case 'open': {
@@ -152,11 +172,14 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
       case 'promisc':
       case 'allmulti':
         return;
-      case 'link':
-        if (iface(step.iface, `${at}/iface`).spec.kind === undefined) {
+      case 'link': {
+        const kind = iface(step.iface, `${at}/iface`).spec.kind;
+        if (kind === undefined) {
           fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a plain interface: plain interfaces stay up, only stacked ones go down and up`);
         }
+        if (isRelayKind(kind)) fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a ${kind}: exception-path interfaces stay up in scenarios (only macvlans go down and up)`);
         return;
+      }
       case 'send': {
         if (ids.has(step.id)) fail(`${at}/id`, `id ${JSON.stringify(step.id)} is used by an earlier send/frame step`);
         ids.add(step.id);
