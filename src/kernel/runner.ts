@@ -20,33 +20,20 @@ import type {
 import { isRouteStep } from '../scenario/types.ts';
 import { type IpAddr, ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { solicitedNode } from '../wire/ipv6.ts';
-import { type Mac, BROADCAST_MAC, compareMac, macBytes, parseMac } from '../wire/mac.ts';
+import { type Mac, BROADCAST_MAC, compareMac, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import {
   AF_INET,
-  AF_INET6,
   AF_PACKET,
-  IFF_ALLMULTI,
-  IFF_PROMISC,
   IFF_UP,
   IFNAMSIZ,
   KernelCallError,
-  IPPROTO_IP,
-  IPPROTO_IPV6,
-  MCAST_BLOCK_SOURCE,
-  MCAST_JOIN_GROUP,
-  MCAST_JOIN_SOURCE_GROUP,
-  MCAST_LEAVE_GROUP,
-  SIOCADDMULTI,
-  SIOCDELMULTI,
   SIOCGIFFLAGS,
   SIOCGIFINDEX,
   SIOCSIFFLAGS,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
   SOCK_RAW,
-  SOL_SOCKET,
-  SO_REUSEADDR,
   type SysResult,
   bind,
   close,
@@ -56,29 +43,21 @@ import {
   pinToOneCpu,
   recvNow,
   sendto,
-  setsockopt,
-  setsockoptInt,
   socket,
 } from './ffi.ts';
 import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
-import { groupReq, groupSourceReq, sockaddr } from './sockaddr.ts';
+import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 
 /** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure. */
 const SETTLE_TIMEOUT_MS = 5_000;
 const POLL_MS = 1;
-const DATAGRAM_TAG = 'mtb-dgram:';
 const BARRIER_TAG = 'mtb-barrier:';
 const FRAME_TAG = 'mtb-frame:';
 const IFA_F_TENTATIVE = 0x40; // include/uapi/linux/if_addr.h
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-interface KernelSocket {
-  readonly fd: number;
-  readonly family: 'ipv4' | 'ipv6';
 }
 
 interface Link {
@@ -354,77 +333,14 @@ export class KernelBench {
   ): string | null {
     const where = `/steps/${i}`;
     switch (step.op) {
-      case 'open': {
-        const addr = parseIp(step.bind, `${where}/bind`);
-        const domain = step.family === 'ipv4' ? AF_INET : AF_INET6;
-        const fd = inNamespace(this.rxNs, () => socket(domain, SOCK_DGRAM | SOCK_NONBLOCK, 0));
-        if (!fd.ok) return fd.errno;
-        sockets.set(step.socket, { fd: fd.value, family: step.family });
-        const reuse = setsockoptInt(fd.value, SOL_SOCKET, SO_REUSEADDR, 1);
-        if (!reuse.ok) return reuse.errno;
-        // No scope id: the scenario names no interface for a bind. A link-scoped IPv6 address then
-        // gives EINVAL (net/ipv6/af_inet6.c __inet6_bind: "Binding to link-local address requires
-        // an interface") and the socket stays open, unbound, as in a program that ignores the error.
-        return errnoOf(bind(fd.value, sockaddr(addr, step.port)));
-      }
-      case 'join': {
-        const s = sockets.get(step.socket);
-        if (!s) return 'EBADF';
-        const group = parseIp(step.group, `${where}/group`);
-        const l = this.link(step.iface, `${where}/iface`);
-        const level = s.family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
-        const sources = (step.sources ?? []).map((t, k) => parseIp(t, `${where}/sources/${k}`));
-        if (step.mode === 'include') {
-          for (const src of sources) {
-            const e = errnoOf(setsockopt(s.fd, level, MCAST_JOIN_SOURCE_GROUP, groupSourceReq(l.ifindex, group, src)));
-            if (e) return e;
-          }
-          return null;
-        }
-        const e = errnoOf(setsockopt(s.fd, level, MCAST_JOIN_GROUP, groupReq(l.ifindex, group)));
-        if (e || step.mode !== 'exclude') return e;
-        for (const src of sources) {
-          const b = errnoOf(setsockopt(s.fd, level, MCAST_BLOCK_SOURCE, groupSourceReq(l.ifindex, group, src)));
-          if (b) return b;
-        }
-        return null;
-      }
-      case 'leave': {
-        const s = sockets.get(step.socket);
-        if (!s) return 'EBADF';
-        const group = parseIp(step.group, `${where}/group`);
-        const l = this.link(step.iface, `${where}/iface`);
-        const level = s.family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
-        return errnoOf(setsockopt(s.fd, level, MCAST_LEAVE_GROUP, groupReq(l.ifindex, group)));
-      }
-      case 'close': {
-        const s = sockets.get(step.socket);
-        if (!s) return 'EBADF';
-        close(s.fd);
-        sockets.delete(step.socket);
-        return null;
-      }
-      case 'maddr': {
-        const l = this.link(step.iface, `${where}/iface`);
-        const mac = parseMac(step.mac, `${where}/mac`);
-        // iproute2 ip/ipmaddr.c multiaddr_modify: SIOCADDMULTI/SIOCDELMULTI with ifr_hwaddr.
-        const req = ifreq(l.spec.name);
-        Buffer.from(macBytes(mac)).copy(req, 16 + 2);
-        return errnoOf(ioctl(this.helperFd, step.add ? SIOCADDMULTI : SIOCDELMULTI, req));
-      }
+      case 'open':
+      case 'join':
+      case 'leave':
+      case 'close':
+      case 'maddr':
       case 'promisc':
-      case 'allmulti': {
-        const l = this.link(step.iface, `${where}/iface`);
-        // SIOCSIFFLAGS and `ip link set ... promisc|allmulticast` both end in dev_change_flags
-        // (net/core/dev_ioctl.c, net/core/rtnetlink.c do_setlink); the flag is a user flag (gflags).
-        const req = ifreq(l.spec.name);
-        const g = errnoOf(ioctl(this.helperFd, SIOCGIFFLAGS, req));
-        if (g) return g;
-        const bit = step.op === 'promisc' ? IFF_PROMISC : IFF_ALLMULTI;
-        const flags = req.readUInt16LE(16);
-        req.writeUInt16LE(step.on ? flags | bit : flags & ~bit, 16);
-        return errnoOf(ioctl(this.helperFd, SIOCSIFFLAGS, req));
-      }
+      case 'allmulti':
+        return applySocketStep(step, where, { ns: this.rxNs, helperFd: this.helperFd, ifindex: (name: string, w: string) => this.link(name, w).ifindex }, sockets);
       case 'send': {
         const l = this.link(step.iface, `${where}/iface`);
         const src = parseIp(step.src, `${where}/src`);
@@ -509,16 +425,7 @@ export class KernelBench {
   }
 
   private drain(sockets: ReadonlyMap<string, KernelSocket>, received: Map<string, Set<string>>): void {
-    for (const [id, s] of sockets) {
-      for (let d = recvNow(s.fd); d; d = recvNow(s.fd)) {
-        const text = d.toString('latin1');
-        if (!text.startsWith(DATAGRAM_TAG)) continue;
-        const sendId = text.slice(DATAGRAM_TAG.length);
-        const set = received.get(sendId) ?? new Set<string>();
-        set.add(id);
-        received.set(sendId, set);
-      }
-    }
+    drainSockets(sockets, received);
   }
 
   private readInterfaces(): Record<string, InterfaceResult> {

@@ -6,12 +6,12 @@ import { parseScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
 
-const steps = (iface: string) => [
+const steps = (iface: string): Record<string, unknown>[] => [
   { op: 'open', socket: 's1', family: 'ipv4', bind: '0.0.0.0', port: 5000 },
   { op: 'join', socket: 's1', group: '239.1.1.1', iface: 'vEth0' },
   { op: 'send', id: 'd1', iface, src: '10.99.0.1', dst: '239.1.1.1', port: 5000 },
 ];
-const stacked = (kind: string, portNic = 'mlx5-dpdk', extra: object = {}) => ({
+const stacked = (kind: string, portNic = 'mlx5-dpdk', extra: object = {}): { interfaces: Record<string, unknown>[]; steps: Record<string, unknown>[]; schema: string } => ({
   schema: 'mcast-testbench/scenario@1',
   interfaces: [
     { name: 'port0', mac: '02:00:00:00:00:0a', nic: portNic, ...extra },
