@@ -504,10 +504,15 @@ function hex32(ip6: IpAddr): string {
 
 /** Every IPv6 address of the link is non-tentative and its solicited-node group is joined (/proc/net/if_inet6, /proc/net/igmp6). */
 function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
-  const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === l.spec.name);
-  const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === l.spec.name).map((f) => f[2]));
+  return ipv6SettledOn(l.spec.name, l.ipv6, ifInet6, igmp6);
+}
+
+/** ipv6Settled for the device `name` that should hold the `ipv6` prefixes besides its link-local. */
+export function ipv6SettledOn(name: string, ipv6: readonly string[], ifInet6: string, igmp6: string): boolean {
+  const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === name);
+  const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === name).map((f) => f[2]));
   const hasLinkLocal = rows.some((f) => (f[0] as string).startsWith('fe80'));
-  const wanted = l.ipv6.map((a) => hex32(parsePrefix(a).addr));
+  const wanted = ipv6.map((a) => hex32(parsePrefix(a).addr));
   if (!hasLinkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
   return rows.every((f) => {
     const flags = parseInt(f[4] as string, 16);
