@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, runCli } from '../cli/run.ts';
+import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { junitXsdErrors, resultsSchemaErrors } from './validate.ts';
+
+const kernelSkip = kernelModeUnavailable();
+if (kernelSkip !== null) console.warn(`SKIP kernel diff --junit: ${kernelSkip}`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'mtb-results-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -89,5 +93,17 @@ describe.concurrent('check --junit --json', () => {
     expect(resultsSchemaErrors(doc)).toEqual([]);
     expect(doc.cases.map((c) => c.status)).toEqual(['passed', 'failed']);
     expect(doc.cases[1]?.replay).toBe(`mcast-testbench replay ${broken}`);
+  });
+
+  it.skipIf(kernelSkip !== null)('kernel diff --junit --json: a testcase for the scenarios and one for the tap filter', async () => {
+    const r = await runCli(['kernel', 'diff', '--runs', '3', '--seed', '3', '--tap-programs', '2', '--fixtures', join(tmp, 'kfx'), '--junit', join(tmp, 'kernel.xml'), '--json', join(tmp, 'kernel.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await junitXsdErrors(readFileSync(join(tmp, 'kernel.xml'), 'utf8'))).toEqual([]);
+    const doc = readJson(join(tmp, 'kernel.json'));
+    expect(resultsSchemaErrors(doc)).toEqual([]);
+    expect(doc.cases.map((c) => [c.name, c.status, c.runs])).toEqual([
+      ['scenarios', 'passed', 3],
+      ['tap filter', 'passed', 2],
+    ]);
   });
 });
