@@ -46,6 +46,11 @@ export class CheckProgress {
     this.progress.update({}, line);
   }
 
+  /** Prints a line of check's own output without tearing the bar. */
+  log(write: () => void): void {
+    this.progress.around(write);
+  }
+
   done(): void {
     this.progress.done();
   }

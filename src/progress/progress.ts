@@ -89,9 +89,15 @@ export class Progress {
 
   /** A line of the command's own (a warning, a shrinking note): printed above the bar. */
   note(text: string): void {
+    this.around(() => this.options.stream.write(`${text}\n`));
+  }
+
+  /** Output to the same terminal (stdout): the bar is cleared first and drawn again after it. */
+  around(write: () => void): void {
+    const redraw = this.tty && this.drawn;
     if (this.tty) this.clear();
-    this.options.stream.write(`${text}\n`);
-    if (this.tty) this.show(true);
+    write();
+    if (redraw) this.show(true);
   }
 
   /** Ends the display: the bar is cleared; plain mode prints the final line. */
@@ -109,7 +115,7 @@ export class Progress {
       const share = c.totalRuns > 0 ? c.runs / c.totalRuns : c.total > 0 ? c.done / c.total : 0;
       const full = Math.round(Math.min(1, share) * BAR_WIDTH);
       const text = `[${'#'.repeat(full)}${'-'.repeat(BAR_WIDTH - full)}] ${this.line()}`;
-      const width = Math.max(20, (this.options.stream.columns ?? 80) - 1);
+      const width = Math.max(20, (this.options.stream.columns || 80) - 1);
       this.options.stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
       this.drawn = true;
       return;

@@ -85,7 +85,7 @@ export function registerCheck(program: Command, cli: Cli): void {
         ...(options.path !== undefined ? { path: options.path } : {}),
         faults,
         fixturesDir,
-        log: (line) => cli.out(line),
+        log: (line) => progress.log(() => cli.out(line)),
         progress: (line) => progress.status(line),
         events: progress.events,
         recordCases: outputs.json !== undefined,
