@@ -1,7 +1,7 @@
 // --junit, --json and --shard through the real executable: the files validate (JUnit XSD,
 // results schema), a failure carries its counterexample and replay command, shards 1/3..3/3
 // run exactly the cases of the unsharded run, and bad values end in exit 2 with one line.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,21 +25,23 @@ interface ResultsDoc {
 const readJson = (path: string): ResultsDoc => JSON.parse(readFileSync(path, 'utf8')) as ResultsDoc;
 
 describe.concurrent('check --junit --json', () => {
-  it('a failing check writes a valid JUnit file and a valid JSON file with the counterexample and the replay command', async () => {
+  it('a failing check writes a valid JUnit file, a valid JSON file with the counterexample and the replay command, and --html pages', async () => {
     const dir = join(tmp, 'fail');
-    const r = await runCli(['check', '--profile', 'hash64', '--runs', '30', '--seed', '7', '--inject-fault', 'shared-mac-removed', '--fixtures', join(dir, 'fx'), '--junit', join(tmp, 'fail.xml'), '--json', join(tmp, 'fail.json')]);
+    const r = await runCli(['check', '--profile', 'accept-all', '--runs', '100', '--seed', '1', '--inject-fault', 'shared-mac-removed', '--fixtures', join(dir, 'fx'), '--junit', join(tmp, 'fail.xml'), '--json', join(tmp, 'fail.json'), '--html', join(tmp, 'pages')]);
     expect(r.code, r.stderr).toBe(1);
     const xml = readFileSync(join(tmp, 'fail.xml'), 'utf8');
     expect(await junitXsdErrors(xml)).toEqual([]);
-    expect(xml).toMatch(/<testcase name="scenario" classname="mcast-testbench\.check\.hash64" time="[0-9.]+">\s*<failure message="step \d+: device-list/);
-    expect(xml).toMatch(/replay: mcast-testbench check --profile hash64 --seed 7 --path scenario~[0-9:]+ --inject-fault shared-mac-removed/);
+    expect(xml).toMatch(/<testcase name="scenario" classname="mcast-testbench\.check\.accept-all" time="[0-9.]+">\s*<failure message="step \d+: device-list/);
+    expect(xml).toMatch(/replay: mcast-testbench check --profile accept-all --seed 1 --path scenario~[0-9:]+ --inject-fault shared-mac-removed/);
     const doc = readJson(join(tmp, 'fail.json'));
     expect(resultsSchemaErrors(doc)).toEqual([]);
     const failed = doc.cases.filter((c) => c.status === 'failed');
-    expect(failed.map((c) => c.name)).toEqual(['scenario']);
+    expect(failed.map((c) => c.name)).toEqual(['model', 'scenario']);
     expect(failed[0]?.counterexample?.[0]).toMatch(/^interfaces: \[/);
-    expect(failed[0]?.fixture).toMatch(/check-hash64-scenario\.json$/);
+    expect(failed[0]?.fixture).toMatch(/check-accept-all-model\.json$/);
     expect(doc.cases.every((c) => (c.caseIds?.length ?? 0) > 0)).toBe(true);
+    // check --html: a page per failure with a scenario.
+    expect(readdirSync(join(tmp, 'pages')).sort()).toEqual(['check-accept-all-model.html', 'check-accept-all-scenario.html']);
   });
 
   it('shards 1/3, 2/3 and 3/3 together run exactly the cases of the unsharded run, each case once', async () => {

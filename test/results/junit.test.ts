@@ -24,7 +24,7 @@ const RESULTS: Results = {
       message: 'step 3: leak: "<a> & \'b\'"\tcontrol \u0001 char',
       counterexample: ['interfaces: [{"name":"eth0"}]', 'step 0: {"op":"open"}'],
       replay: "mcast-testbench check --profile e1000:2 --seed -5 --path 'scenario~1:2'",
-      fixture: '/tmp/x.json',
+      fixture: 'fixtures/x.json',
     },
     { suite: 'replay', name: 'fixtures/a b.json', status: 'error', timeMs: 1, message: 'invalid scenario: /steps/0: bad' },
     { suite: 'replay', name: 'fixtures/c.json', status: 'skipped', timeMs: 0, message: 'not a scenario' },
