@@ -54,6 +54,9 @@ export function registerCheck(program: Command, cli: Cli): void {
       checkOutputDirectory(options.fixtures ?? 'fixtures', '--fixtures');
       const outputs = resultsOutputsFrom(options);
       if (options.html !== undefined) checkOutputDirectory(options.html, '--html');
+      if (driver && (options.shard || options.html !== undefined)) {
+        throw new InputError(options.shard ? '--shard' : '--html', 'applies to the model check, not to --driver / --driver-module');
+      }
       if (driver) {
         cli.exitCode = await (await import('./driver.ts')).runDriverCheck(
           driver,
