@@ -16,6 +16,7 @@ import type { RouteOp } from '../route/types.ts';
 import { stepsOfCommands } from './commands.ts';
 import { type Violation, checkScenario } from './compare.ts';
 import { oracleExpectation } from './expectation.ts';
+import { type ShardSpec, shardUnits } from './shard.ts';
 
 export interface CheckOptions {
   /** [] = every builtin profile (builtinProfiles() of src/nic/registry.ts). */
@@ -29,6 +30,38 @@ export interface CheckOptions {
   fixturesDir: string;
   log: (line: string) => void;
   progress: (line: string) => void;
+  /** Runs only this shard's (profile, property) units (./shard.ts); needs `seed`. */
+  shard?: ShardSpec;
+  /** Records an identifier per generated case in UnitOutcome.caseIds. */
+  recordCases?: boolean;
+  events?: CheckEvents;
+}
+
+/** One property on one profile: what `check` runs, reports and shards. */
+export interface CheckUnit {
+  readonly profile: string;
+  readonly property: ProfilePropertyName;
+}
+
+export interface UnitOutcome extends CheckUnit {
+  readonly ok: boolean;
+  /** Generated cases run (shrink candidates not counted). */
+  readonly runs: number;
+  readonly timeMs: number;
+  readonly profileSeed: number;
+  readonly caseIds?: readonly string[];
+  readonly failure?: CheckFailure;
+}
+
+/** What a progress display needs to know while check runs. */
+export interface CheckEvents {
+  /** Once, before the first unit: the units this run (or shard) will run. */
+  plan?(units: readonly CheckUnit[], runsPerUnit: number): void;
+  /** Every generated case as it starts (not the shrink candidates). */
+  run?(unit: CheckUnit): void;
+  /** Every shrink candidate tried after a failure. */
+  shrink?(unit: CheckUnit): void;
+  unitDone?(outcome: UnitOutcome): void;
 }
 
 export interface CheckFailure {
@@ -42,11 +75,21 @@ export interface CheckFailure {
   path: string;
   steps: AnyStep[];
   fixture?: string;
+  /** The command line that replays this failure. */
+  replay?: string;
+  /** model and scenario properties: the shrunk scenario that was saved (or would have been). */
+  scenario?: Scenario;
+  /** route and relay properties: the shrunk case, one JSON line per step or event. */
+  lines?: string[];
 }
 
 export interface CheckOutcome {
   ok: boolean;
   failures: CheckFailure[];
+  /** The seed the run used (given or drawn). */
+  seed: number;
+  /** Every unit that ran, in order. */
+  units: UnitOutcome[];
 }
 
 /** Shrinking stops this long after the first failure: the best counterexample so far is kept. */
@@ -163,7 +206,9 @@ async function runProperty(
   o: CheckOptions,
   seed: number,
   replay: ParsedPath | null,
-): Promise<CheckFailure | null> {
+  caseIds: string[] | null,
+): Promise<{ failure: CheckFailure | null; runs: number }> {
+  const unit: CheckUnit = { profile, property };
   const state: RunState = { runs: 0, failedAt: null, shrinks: 0, lastProgress: Date.now() };
   const around = (run: () => void): void => {
     const now = Date.now();
@@ -171,11 +216,13 @@ async function runProperty(
       // Past the budget every candidate "passes": fast-check keeps the smallest failure so far.
       if (now - state.failedAt > SHRINK_BUDGET_MS) return;
       state.shrinks++;
+      o.events?.shrink?.(unit);
     } else {
       // A path selects one case; fast-check runs the rest of a shrink path's stream after it
       // (and ignores numRuns there): those pass without running.
       if (replay && state.runs >= 1) return;
       state.runs++;
+      o.events?.run?.(unit);
     }
     if (now - state.lastProgress >= PROGRESS_INTERVAL_MS) {
       state.lastProgress = now;
@@ -199,7 +246,8 @@ async function runProperty(
     ...(replay?.replayPath !== undefined ? { replayPath: replay.replayPath } : {}),
   });
   const fcSeed = profileSeed(seed, profile);
-  const details = fc.check(prop as fc.IProperty<[unknown]>, {
+  const checked = caseIds ? recordingCases(prop as fc.IProperty<[unknown]>, caseIds, `${profile} ${property} ${fcSeed}`, () => state.failedAt === null) : prop;
+  const details = fc.check(checked as fc.IProperty<[unknown]>, {
     // A path selects one case: replay exactly that one, not the runs that follow it.
     numRuns: replay ? 1 : o.runs,
     seed: fcSeed,
@@ -211,12 +259,12 @@ async function runProperty(
   }
   if (!details.failed) {
     o.log(`ok   ${profile} ${property} (${replay ? state.runs : details.numRuns} runs, seed ${seed}, profile seed ${fcSeed})`);
-    return null;
+    return { failure: null, runs: state.runs };
   }
   if (details.counterexample === null || details.counterexamplePath === null) {
     const message = details.interrupted ? 'interrupted before any run completed' : `gave up: ${details.numSkips} skipped runs`;
     o.log(`FAIL ${profile} ${property}: ${message}`);
-    return { profile, property, message, seed, profileSeed: fcSeed, path: '', steps: [] };
+    return { failure: { profile, property, message, seed, profileSeed: fcSeed, path: '', steps: [] }, runs: state.runs };
   }
 
   if (property === 'route') {
@@ -230,7 +278,9 @@ async function runProperty(
     o.log(`  shrunk routing scenario (${scenario.steps.length} steps, ${details.numShrinks} shrinks):`);
     for (const s of scenario.steps) o.log(`  ${JSON.stringify(s)}`);
     o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
-    return { profile, property, message, seed, profileSeed: fcSeed, path, steps: [...scenario.steps] };
+    const replayCommand = replayLine(profile, seed, path, o.faults);
+    const lines = [`interfaces: ${JSON.stringify(scenario.interfaces)}`, ...scenario.steps.map((s) => JSON.stringify(s))];
+    return { failure: { profile, property, message, seed, profileSeed: fcSeed, path, steps: [...scenario.steps], replay: replayCommand, lines }, runs: state.runs };
   }
   if (property === 'relay') {
     // Interleavings of the relay's actors, not host steps: no scenario to save.
@@ -241,7 +291,8 @@ async function runProperty(
     o.log(`  shrunk interleaving (${events.length} events, ${details.numShrinks} shrinks):`);
     for (const e of events) o.log(`  ${JSON.stringify(e)}`);
     o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
-    return { profile, property, message, seed, profileSeed: fcSeed, path, steps: [] };
+    const lines = events.map((e) => JSON.stringify(e));
+    return { failure: { profile, property, message, seed, profileSeed: fcSeed, path, steps: [], replay: replayLine(profile, seed, path, o.faults), lines }, runs: state.runs };
   }
   const shrunk = counterexampleScenario(property, details.counterexample[0]);
   const checkOptions = { profile, faults: o.faults };
@@ -312,7 +363,40 @@ async function runProperty(
   } catch (e) {
     o.log(`  (could not save the fixture: ${errorText(e)})`);
   }
-  return { profile, property, message, seed, profileSeed: fcSeed, path, steps, ...(fixture !== undefined ? { fixture } : {}) };
+  const failure: CheckFailure = { profile, property, message, seed, profileSeed: fcSeed, path, steps, replay: replayLine(profile, seed, path, o.faults), scenario };
+  return { failure: fixture !== undefined ? { ...failure, fixture } : failure, runs: state.runs };
+}
+
+/** FNV-1a of a string, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The property, recording `<prefix> #<run> <hash of the generated value>` for each generated
+ * case while `generating()` (the shrink candidates after a failure are not cases of their own).
+ * The value is printed after the run: fc.commands shows the commands it ran only then.
+ */
+function recordingCases<T extends [unknown]>(prop: fc.IProperty<T>, into: string[], prefix: string, generating: () => boolean): fc.IProperty<T> {
+  return new Proxy(prop, {
+    get(target, key, receiver) {
+      if (key === 'run') {
+        return (value: T) => {
+          const record = generating();
+          const result = target.run(value);
+          if (record) into.push(`${prefix} #${into.length} ${fnv1a(fc.stringify(value))}`);
+          return result;
+        };
+      }
+      const v: unknown = Reflect.get(target, key, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /**
@@ -337,14 +421,33 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   if (replay && options.seed === undefined) throw new InputError('--path', `${JSON.stringify(options.path ?? '')}: needs the --seed it was printed with`);
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const profiles = resolveProfiles(options.profiles, options.log);
+  if (options.shard && options.seed === undefined) throw new InputError('--shard', `${options.shard.index}/${options.shard.count}: needs --seed (every shard must run with the same seed)`);
+  if (options.shard && replay) throw new InputError('--shard', 'a --path replays one case: it cannot be sharded');
   const propertiesOf = (profile: string): ProfilePropertyName[] => (replay ? [replay.property] : propertiesFor(profile));
+  const all: CheckUnit[] = profiles.flatMap((profile) => propertiesOf(profile).map((property) => ({ profile, property })));
+  const units = options.shard ? shardUnits(all, options.shard) : all;
   const failures: CheckFailure[] = [];
-  options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
-  for (const profile of profiles) {
-    for (const property of propertiesOf(profile)) {
-      const failure = await runProperty(profile, property, options, seed, replay);
-      if (failure) failures.push(failure);
-    }
+  const outcomes: UnitOutcome[] = [];
+  const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}: ${units.length} of ${all.length} (profile, property) units` : '';
+  options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${shardText}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
+  options.events?.plan?.(units, replay ? 1 : options.runs);
+  for (const { profile, property } of units) {
+    const started = Date.now();
+    const caseIds = options.recordCases ? [] : null;
+    const { failure, runs } = await runProperty(profile, property, options, seed, replay, caseIds);
+    if (failure) failures.push(failure);
+    const outcome: UnitOutcome = {
+      profile,
+      property,
+      ok: failure === null,
+      runs,
+      timeMs: Date.now() - started,
+      profileSeed: profileSeed(seed, profile),
+      ...(caseIds ? { caseIds } : {}),
+      ...(failure ? { failure } : {}),
+    };
+    outcomes.push(outcome);
+    options.events?.unitDone?.(outcome);
   }
-  return { ok: failures.length === 0, failures };
+  return { ok: failures.length === 0, failures, seed, units: outcomes };
 }

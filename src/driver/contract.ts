@@ -232,6 +232,8 @@ export interface DriverCheckFailure {
 export interface DriverCheckOptions {
   readonly numRuns?: number;
   readonly seed?: number;
+  /** Called as each generated run starts (progress display). */
+  readonly onRun?: () => void;
 }
 
 export type DriverCheckResult =
@@ -266,6 +268,7 @@ export async function checkDriverContract(session: DriverSession, options: Drive
   let lastScript: readonly DriverRequest[] = [];
   const property = fc.asyncProperty(contractRunArb(runTargets(session.hello)), async (run) => {
     if (driverError) throw driverError;
+    options.onRun?.();
     const script = buildScript(run, effectiveOrder(session.hello));
     lastScript = script;
     session.clearTranscript();

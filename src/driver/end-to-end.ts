@@ -165,6 +165,8 @@ export interface EndToEndCheckOptions {
   readonly numRuns?: number;
   readonly seed?: number;
   readonly maxSteps?: number;
+  /** Called as each generated scenario starts (progress display). */
+  readonly onRun?: () => void;
 }
 
 export type EndToEndResult =
@@ -179,6 +181,7 @@ export async function checkDriverEndToEnd(session: DriverSession, options: EndTo
   const arb = scenarioArbitrary({ maxSteps: options.maxSteps ?? 20, fillThresholds: runTargets(session.hello).thresholds });
   const property = fc.asyncProperty(arb, async (scenario) => {
     if (driverError) throw new Error(driverError.message);
+    options.onRun?.();
     const failure = await runEndToEnd(session, scenario);
     if (failure?.kind === 'driver-error') driverError = failure;
     if (failure) throw new Error(failure.message);

@@ -24,6 +24,8 @@ export interface KernelDiffOptions {
   /** Where a shrunk difference is saved; absent: not saved. */
   readonly fixturesDir?: string;
   readonly log?: (line: string) => void;
+  /** Called after each generated scenario ran on the kernel (progress display). */
+  readonly onRun?: () => void;
   /** Faults injected into the model (to prove that a difference is found and shrunk). */
   readonly faults?: FaultSet;
 }
@@ -141,6 +143,7 @@ export async function runKernelDiff(options: KernelDiffOptions): Promise<KernelD
           return true;
         }
         runsDone++;
+        options.onRun?.();
         if (runsDone % 50 === 0) log(`${runsDone} scenarios run on the kernel`);
         return compareWithModel(scenario, kernel, options.faults).differences.length === 0;
       }),

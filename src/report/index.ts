@@ -8,6 +8,8 @@ import { capacityCsv, capacityMarkdown } from './tables.ts';
 export interface ReportOptions {
   readonly probes: number;
   readonly seed: number;
+  /** Called after each profile is measured (progress display). */
+  readonly onMeasured?: (done: number, total: number, profile: string) => void;
 }
 
 export interface ReportFile {
@@ -25,7 +27,11 @@ export const DEFAULT_PROBES = 4000;
 export const DEFAULT_SEED = 1;
 
 export function measureAll(profiles: readonly NicProfile[], options: ReportOptions): CapacityCurve[] {
-  return profiles.map((p, i) => measureCapacity(p, { probes: options.probes, seed: options.seed + i }));
+  return profiles.map((p, i) => {
+    const curve = measureCapacity(p, { probes: options.probes, seed: options.seed + i });
+    options.onMeasured?.(i + 1, profiles.length, p.name);
+    return curve;
+  });
 }
 
 export async function buildReport(profiles: readonly NicProfile[], options: ReportOptions): Promise<ReportFile[]> {

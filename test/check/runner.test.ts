@@ -47,7 +47,7 @@ describe('runCheck', () => {
   it('passes a small run without faults and writes no fixture', async () => {
     const lines: string[] = [];
     const outcome = await runCheck({ profiles: ['accept-all'], runs: 20, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'none'), log: (l) => lines.push(l), progress: () => {} });
-    expect(outcome).toEqual({ ok: true, failures: [] });
+    expect(outcome).toMatchObject({ ok: true, failures: [], seed: 3 });
     // model, scenario and route (src/check/properties.ts propertiesFor).
     expect(lines.filter((l) => l.startsWith('ok   accept-all'))).toHaveLength(3);
   });

@@ -5,12 +5,29 @@ import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { checkOutputDirectory } from '../../scenario/save.ts';
+import { InputError } from '../../errors.ts';
+import { writeResults } from '../../results/output.ts';
+import { checkCases } from '../../results/from-check.ts';
+import { ResultsCollector } from '../../results/types.ts';
+import { stderrProgress } from './results-options.ts';
 import { type DriverCliOptions, addDriverOptions, driverSourceFrom } from './driver-options.ts';
+import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom } from './results-options.ts';
+import { InvalidArgumentError } from 'commander';
+import { parseShard, type ShardSpec } from '../../check/shard.ts';
+
+/** commander argParser for --shard i/n. */
+function shardArg(value: string): ShardSpec {
+  const s = parseShard(value);
+  if ('error' in s) throw new InvalidArgumentError(`${s.error}.`);
+  return s;
+}
 
 /** Runs per profile when --runs is not given. */
 export const DEFAULT_RUNS = 200;
 
-interface CheckCommandOptions extends DriverCliOptions {
+interface CheckCommandOptions extends DriverCliOptions, ResultsCliOptions {
+  shard?: ShardSpec;
+  html?: string;
   profile?: string[];
   runs: number;
   seed?: number;
@@ -28,11 +45,18 @@ export function registerCheck(program: Command, cli: Cli): void {
     .option('--seed <s>', 'fast-check seed (a failure prints the seed that reproduces it)', seedValue)
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed)')
     .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: fixtures/ of the current directory)')
+    .option('--shard <i/n>', 'run only shard i of n of the (profile, property) units (needs --seed; shards 1/n..n/n together run the unsharded cases)', shardArg)
+    .option('--html <dir>', 'write an HTML page per failure into DIR (timeline, device lists, verdicts per layer)')
     .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp());
-  addDriverOptions(check).action(async (options: CheckCommandOptions) => {
+  addResultsOptions(addDriverOptions(check)).action(async (options: CheckCommandOptions) => {
       const driver = driverSourceFrom(options);
       // Where a failure is saved: refused now, not after minutes of checking.
       checkOutputDirectory(options.fixtures ?? 'fixtures', '--fixtures');
+      const outputs = resultsOutputsFrom(options);
+      if (options.html !== undefined) checkOutputDirectory(options.html, '--html');
+      if (driver && (options.shard || options.html !== undefined)) {
+        throw new InputError(options.shard ? '--shard' : '--html', 'applies to the model check, not to --driver / --driver-module');
+      }
       if (driver) {
         cli.exitCode = await (await import('./driver.ts')).runDriverCheck(
           driver,
@@ -41,15 +65,22 @@ export function registerCheck(program: Command, cli: Cli): void {
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
             fixturesDir: resolve(options.fixtures ?? 'fixtures'),
+            outputs,
           },
           cli,
         );
         return;
       }
+      if (options.shard && options.seed === undefined) {
+        throw new InputError('--shard', `${options.shard.index}/${options.shard.count}: needs --seed (every shard must run with the same seed)`);
+      }
       const profiles = (options.profile ?? []).map((name) => checkProfileName(name));
       const faults = faultSet(options.injectFault);
       const fixturesDir = resolve(options.fixtures ?? 'fixtures');
       const { runCheck } = await import('../../check/runner.ts');
+      const { CheckProgress } = await import('../../progress/check-progress.ts');
+      const progress = new CheckProgress(stderrProgress('check', 'profiles'));
+      const collector = new ResultsCollector('check', Date.now, options.shard ? { shard: options.shard } : {});
       const outcome = await runCheck({
         profiles,
         runs: options.runs,
@@ -57,9 +88,19 @@ export function registerCheck(program: Command, cli: Cli): void {
         ...(options.path !== undefined ? { path: options.path } : {}),
         faults,
         fixturesDir,
-        log: (line) => cli.out(line),
-        progress: (line) => cli.err(line),
-      });
+        log: (line) => progress.log(() => cli.out(line)),
+        progress: (line) => progress.status(line),
+        events: progress.events,
+        recordCases: outputs.json !== undefined,
+        ...(options.shard ? { shard: options.shard } : {}),
+      }).finally(() => progress.done());
+      collector.setSeed(outcome.seed);
+      for (const c of checkCases(outcome)) collector.add(c);
+      writeResults(collector.results(), outputs);
+      if (options.html !== undefined) {
+        const { writeFailurePages } = await import('../../html/pages.ts');
+        for (const page of await writeFailurePages(resolve(options.html), outcome.failures, faults)) cli.out(`html: ${page}`);
+      }
       if (outcome.ok) {
         const which = profiles.length > 0 ? profiles.join(', ') : 'every builtin profile';
         cli.out(options.path !== undefined ? `ok: the case at --path ${options.path} holds (${which})` : `ok: every property holds (${which}, ${options.runs} runs each)`);

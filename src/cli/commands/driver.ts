@@ -23,7 +23,10 @@ import {
 import { InputError } from '../../errors.ts';
 import { readInputFile } from '../../scenario/load.ts';
 import { saveNewFile } from '../../scenario/save.ts';
+import { type ResultsOutputs, writeResults } from '../../results/output.ts';
+import { type CaseStatus, type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type Cli, EXIT } from '../cli.ts';
+import { stderrProgress } from './results-options.ts';
 
 /** Runs of the driver contract when check --runs is not given: ~100 requests each. */
 export const DEFAULT_DRIVER_RUNS = 100;
@@ -42,13 +45,25 @@ export function saveDriverFixture(dir: string, fixture: DriverFixture): string {
 }
 
 /** The fixture line to print: its path, or why it could not be saved (the transcript is printed either way). */
-function fixtureLine(dir: string, fixture: DriverFixture, label: string): string {
+function fixtureLine(dir: string, fixture: DriverFixture, label: string, saved?: (file: string, replay: string) => void): string {
   try {
     const file = saveDriverFixture(dir, fixture);
+    saved?.(file, `mcast-testbench replay ${label} ${file}`);
     return `fixture: ${file} (mcast-testbench replay ${label} ${file})`;
   } catch (e) {
     return `(could not save the fixture: ${(e as Error).message})`;
   }
+}
+
+/** One part of a driver check (contract, end to end) as a result case. */
+function driverCase(
+  driver: string,
+  name: string,
+  status: CaseStatus,
+  started: number,
+  more: Omit<ResultCase, 'suite' | 'name' | 'status' | 'timeMs'> = {},
+): ResultCase {
+  return { suite: `check --driver ${driver}`, name, status, timeMs: Date.now() - started, ...more };
 }
 
 function driverErrorExit(cli: Cli, session: DriverSession | null, e: DriverError): number {
@@ -69,6 +84,8 @@ export interface DriverCheckCliOptions {
   /** Deadline for hello (default: the larger of timeoutMs and 10 s). */
   readonly startupTimeoutMs?: number;
   readonly fixturesDir: string;
+  /** --junit / --json files, written when the check ends. */
+  readonly outputs?: ResultsOutputs;
 }
 
 /**
@@ -78,7 +95,15 @@ export interface DriverCheckCliOptions {
  */
 export async function runDriverCheck(source: DriverSource, options: DriverCheckCliOptions, cli: Cli): Promise<number> {
   const label = describeSource(source);
+  const collector = new ResultsCollector('check --driver', Date.now, options.seed !== undefined ? { seed: options.seed } : {});
+  const runs = options.runs ?? DEFAULT_DRIVER_RUNS;
+  const progress = stderrProgress('check --driver', 'parts');
+  let runsDone = 0;
+  const onRun = (): void => void progress.update({ runs: ++runsDone });
+  progress.update({ done: 0, total: 2, runs: 0, totalRuns: runs + Math.max(1, Math.ceil(runs / 2)) }, 'contract');
   let session: DriverSession | null = null;
+  let part = 'contract';
+  let started = Date.now();
   try {
     session = await startDriver(source, {
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -87,45 +112,74 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     const hello = session.hello;
     cli.err(`driver ${hello.name}${hello.model ? ` (model ${hello.model})` : ''}: checking the filter contract`);
     const result = await checkDriverContract(session, {
-      numRuns: options.runs ?? DEFAULT_DRIVER_RUNS,
+      numRuns: runs,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      onRun,
     });
+    collector.setSeed(result.ok ? result.seed : result.failure.seed);
     if (result.ok) {
+      collector.add(driverCase(hello.name, 'contract', 'passed', started, { runs: result.numRuns }));
+      progress.update({ done: 1, runs: runsDone = runs }, 'end to end');
+      part = 'end to end';
+      started = Date.now();
       cli.out(
         `ok: ${hello.name} keeps the filter contract${hello.model ? ` and equals model ${hello.model}` : ''} (${result.numRuns} runs, ${result.requests} requests, seed ${result.seed})`,
       );
-      return await runEndToEndCli(session, label, options, cli);
+      return await runEndToEndCli(session, label, { ...options, onRun, collector, started }, cli);
     }
     const f = result.failure;
     const fixture = fixtureFromFailure(f, hello, session.helloExchange, label);
+    const transcript = formatTranscript(session.helloExchange, f.transcript);
     cli.out(`${f.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'}: ${hello.name}: ${f.message}`);
     cli.out(`transcript (> sent to the driver, < its answer; seed ${f.seed}):`);
-    cli.out(formatTranscript(session.helloExchange, f.transcript));
-    if (f.transcript.length > 0) cli.out(fixtureLine(options.fixturesDir, fixture, label));
+    cli.out(transcript);
+    let saved: { fixture?: string; replay?: string } = {};
+    if (f.transcript.length > 0) cli.out(fixtureLine(options.fixturesDir, fixture, label, (file, replay) => (saved = { fixture: file, replay })));
+    collector.add(
+      driverCase(hello.name, 'contract', f.kind === 'violation' ? 'failed' : 'error', started, { runs: f.numRuns, message: f.message, counterexample: transcript.split('\n'), ...saved }),
+    );
     if (f.kind === 'driver-error') cli.err(`error: ${f.message}`);
     return f.kind === 'violation' ? EXIT.failure : EXIT.driver;
   } catch (e) {
-    if (e instanceof DriverError) return driverErrorExit(cli, session, e);
+    if (e instanceof DriverError) {
+      collector.add(driverCase(session?.hello.name ?? label, part, 'error', started, { message: e.message }));
+      return driverErrorExit(cli, session, e);
+    }
     throw e;
   } finally {
+    progress.done();
     await session?.close();
+    if (options.outputs) writeResults(collector.results(), options.outputs);
   }
 }
 
 /** Host model + driver + oracle on random scenarios, after the contract holds. */
-async function runEndToEndCli(session: DriverSession, label: string, options: DriverCheckCliOptions, cli: Cli): Promise<number> {
+async function runEndToEndCli(
+  session: DriverSession,
+  label: string,
+  options: DriverCheckCliOptions & { onRun: () => void; collector: ResultsCollector; started: number },
+  cli: Cli,
+): Promise<number> {
   const hello = session.hello;
   const e2e = await checkDriverEndToEnd(session, {
     numRuns: Math.max(1, Math.ceil((options.runs ?? DEFAULT_DRIVER_RUNS) / 2)),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    onRun: options.onRun,
   });
   if (e2e.ok) {
+    options.collector.add(driverCase(hello.name, 'end to end', 'passed', options.started, { runs: e2e.numRuns }));
     cli.out(`ok: end to end, the host model with ${hello.name} as its NIC delivers as the oracle says (${e2e.numRuns} scenarios, seed ${e2e.seed})`);
     return EXIT.ok;
   }
   const f = e2e.failure;
+  const scenarioLine = `scenario (seed ${e2e.seed}): ${JSON.stringify({ interfaces: f.scenario.interfaces, steps: f.scenario.steps })}`;
   cli.out(`${f.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'}: end to end: ${hello.name}: ${f.message}`);
-  cli.out(`scenario (seed ${e2e.seed}): ${JSON.stringify({ interfaces: f.scenario.interfaces, steps: f.scenario.steps })}`);
+  cli.out(scenarioLine);
+  let saved: { fixture?: string; replay?: string } = {};
+  const record = (): void =>
+    options.collector.add(
+      driverCase(hello.name, 'end to end', f.kind === 'violation' ? 'failed' : 'error', options.started, { message: f.message, counterexample: [scenarioLine], ...saved }),
+    );
   if (f.transcript.length > 0) {
     cli.out('transcript of the failing NIC (> sent to the driver, < its answer):');
     cli.out(formatTranscript(session.helloExchange, f.transcript));
@@ -135,8 +189,9 @@ async function runEndToEndCli(session: DriverSession, label: string, options: Dr
       session.helloExchange,
       label,
     );
-    cli.out(fixtureLine(options.fixturesDir, fixture, label));
+    cli.out(fixtureLine(options.fixturesDir, fixture, label, (file, replay) => (saved = { fixture: file, replay })));
   }
+  record();
   if (f.kind === 'driver-error') {
     cli.err(`error: ${f.message}`);
     return EXIT.driver;
@@ -148,7 +203,21 @@ async function runEndToEndCli(session: DriverSession, label: string, options: Dr
  * `replay --driver CMD FILE...`: sends each saved transcript's requests again through the same
  * contract. ok when the driver now keeps it (exit 0), FAIL (1), driver error (3).
  */
-export async function runDriverReplay(source: DriverSource, files: readonly string[], options: { timeoutMs?: number }, cli: Cli): Promise<number> {
+export async function runDriverReplay(
+  source: DriverSource,
+  files: readonly string[],
+  options: { timeoutMs?: number; outputs?: ResultsOutputs },
+  cli: Cli,
+): Promise<number> {
+  const collector = new ResultsCollector('replay --driver');
+  try {
+    return await replayTranscripts(source, files, options, cli, collector);
+  } finally {
+    if (options.outputs) writeResults(collector.results(), options.outputs);
+  }
+}
+
+async function replayTranscripts(source: DriverSource, files: readonly string[], options: { timeoutMs?: number }, cli: Cli, collector: ResultsCollector): Promise<number> {
   // Every file must parse before the driver starts.
   const fixtures = files.map((file) => {
     const text = readInputFile(file);
@@ -157,13 +226,18 @@ export async function runDriverReplay(source: DriverSource, files: readonly stri
   let code: number = EXIT.ok;
   for (const { file, fixture } of fixtures) {
     let session: DriverSession | null = null;
+    const started = Date.now();
+    const fileCase = (status: CaseStatus, message?: string): void =>
+      collector.add({ suite: 'replay --driver', name: file, status, timeMs: Date.now() - started, ...(message !== undefined ? { message, replay: `mcast-testbench replay ${describeSource(source)} ${file}` } : {}) });
     try {
       session = await startDriver(source, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
       const outcome = await runScriptOutcome(session, fixture.requests);
       if (outcome.ok) {
+        fileCase('passed');
         cli.out(`ok ${file}`);
         continue;
       }
+      fileCase(outcome.kind === 'violation' ? 'failed' : 'error', outcome.message);
       cli.out(`${outcome.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'} ${file}`);
       cli.out(`  ${outcome.message}`);
       cli.out(formatTranscript(session.helloExchange, session.transcript));
@@ -175,6 +249,7 @@ export async function runDriverReplay(source: DriverSource, files: readonly stri
       }
     } catch (e) {
       if (!(e instanceof DriverError)) throw e;
+      fileCase('error', e.message);
       cli.out(`DRIVER ERROR ${file}`);
       code = driverErrorExit(cli, session, e);
     } finally {

@@ -7,6 +7,9 @@ import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
+import { writeResults } from '../../results/output.ts';
+import { type ResultCase, ResultsCollector } from '../../results/types.ts';
+import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
 
 /** Scenarios `kernel diff` runs when --runs is not given. */
 export const DEFAULT_KERNEL_RUNS = 200;
@@ -45,7 +48,7 @@ async function requireKernelMode(): Promise<void> {
   if (reason !== null) throw new CliExit(EXIT.usage, `error: kernel mode cannot run here: ${reason}`);
 }
 
-interface DiffOptions {
+interface DiffOptions extends ResultsCliOptions {
   runs: number;
   seed?: number;
   maxSteps?: number;
@@ -97,7 +100,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       cli.exitCode = EXIT.ok;
     });
 
-  kernel
+  addResultsOptions(kernel
     .command('diff')
     .description('generate scenarios, run each on the kernel and in the model, shrink any difference on the kernel and save it')
     .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_KERNEL_RUNS)
@@ -105,11 +108,17 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
     .option('--tap-programs <n>', 'tap TX filter programs to compare with the tun profile (0: none)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), DEFAULT_TAP_PROGRAMS)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
-    .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
+    .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp()))
     .action(async (options: DiffOptions) => {
       const faults = faultSet(options.injectFault);
       if (options.fixtures !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.fixtures, '--fixtures');
+      const outputs = resultsOutputsFrom(options);
       await requireKernelMode();
+      const collector = new ResultsCollector('kernel diff', Date.now, options.seed !== undefined ? { seed: options.seed } : {});
+      const progress = stderrProgress('kernel diff', 'parts');
+      let runsDone = 0;
+      progress.update({ done: 0, total: options.tapPrograms > 0 ? 2 : 1, runs: 0, totalRuns: options.runs }, 'scenarios');
+      let started = Date.now();
       const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
       // A faulty model's differences are not evidence about the kernel: saved only on request.
@@ -120,8 +129,10 @@ export function registerKernel(program: Command, cli: Cli): void {
         ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
         ...(fixturesDir !== undefined ? { fixturesDir } : {}),
         faults,
-        log: (l) => cli.err(l),
-      }));
+        log: (l) => progress.note(l),
+        onRun: () => progress.update({ runs: ++runsDone }),
+      })).finally(() => progress.done());
+      collector.setSeed(report.seed);
       cli.out(`kernel ${report.kernelRelease}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       let failed = false;
       const d = report.difference;
@@ -136,6 +147,18 @@ export function registerKernel(program: Command, cli: Cli): void {
       } else {
         cli.out('scenarios: 0 differences');
       }
+      const scenarios: ResultCase = { suite: 'kernel diff', name: 'scenarios', status: d ? 'failed' : 'passed', timeMs: Date.now() - started, runs: report.runs };
+      collector.add(
+        d
+          ? {
+              ...scenarios,
+              message: d.differences[0] ?? 'the kernel and the model differ',
+              counterexample: [...d.differences, `interfaces: ${JSON.stringify(d.scenario.interfaces)}`, ...d.scenario.steps.map((s, i) => `step ${i}: ${JSON.stringify(s)}`)],
+              ...(d.savedTo ? { fixture: d.savedTo, replay: `mcast-testbench replay ${d.savedTo}` } : {}),
+            }
+          : scenarios,
+      );
+      started = Date.now();
       if (options.tapPrograms > 0) {
         const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
         cli.out(`tap filter: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
@@ -144,7 +167,22 @@ export function registerKernel(program: Command, cli: Cli): void {
           cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);
         }
         if (tap.mismatches.length > 0) failed = true;
+        const first = tap.mismatches[0];
+        collector.add({
+          suite: 'kernel diff',
+          name: 'tap filter',
+          status: first ? 'failed' : 'passed',
+          timeMs: Date.now() - started,
+          runs: tap.programs,
+          ...(first
+            ? {
+                message: `${tap.mismatches.length} of ${tap.probes} probes differ; first: ${first.mac}: kernel ${first.kernel ? 'passes' : 'drops'}, tun profile ${first.model ? 'passes' : 'drops'}`,
+                counterexample: tap.mismatches.slice(0, 10).map((m) => `probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`),
+              }
+            : {}),
+        });
       }
+      writeResults(collector.results(), outputs);
       cli.exitCode = failed ? EXIT.failure : EXIT.ok;
     });
 

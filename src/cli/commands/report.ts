@@ -38,7 +38,13 @@ export function registerReport(program: Command, cli: Cli): void {
       } catch (e) {
         throw cannotWrite(e);
       }
-      const files = await buildReport(profiles, { probes: options.probes, seed: options.seed });
+      const progress = (await import('./results-options.ts')).stderrProgress('report', 'profiles');
+      progress.update({ done: 0, total: profiles.length });
+      const files = await buildReport(profiles, {
+        probes: options.probes,
+        seed: options.seed,
+        onMeasured: (done, total, profile) => progress.update({ done, total }, done < total ? `measured ${profile}` : 'rendering the plots'),
+      }).finally(() => progress.done());
       try {
         for (const f of files) {
           const path = join(options.out, f.name);

@@ -1,0 +1,112 @@
+// Runs the model and the oracle in lockstep over a scenario and records, after each step, what
+// a failure page shows (./trace.ts). Violations come from src/check/compare.ts's checkStep on a
+// second pair, so the page flags exactly what `check` and `replay` flag.
+import { type CheckPair, checkState, checkStep, createPair } from '../check/compare.ts';
+import type { FaultSet } from '../faults.ts';
+import type { InterfaceSpec, Step } from '../scenario/types.ts';
+import { parseIp } from '../wire/ip.ts';
+import { groupMac } from '../wire/mapping.ts';
+import type { InterfaceState, LayerVerdict, OracleVerdict, StepTrace } from './trace.ts';
+
+const text = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function interfaceStates(pair: CheckPair): InterfaceState[] {
+  return pair.interfaces.map((spec) => {
+    const { promisc, allmulti } = pair.host.counters(spec.name);
+    return {
+      name: spec.name,
+      deviceList: pair.host.deviceList(spec.name).map((e) => `${e.mac.toLowerCase()} ×${e.users}`),
+      oracleDeviceList: pair.oracle.deviceList(spec.name).map((e) => `${e.mac.toLowerCase()} ×${e.users}`),
+      promisc,
+      allmulti,
+      nic: pair.host.nicState(spec.name),
+    };
+  });
+}
+
+function wireMac(step: Step & { op: 'send' | 'frame' }): string {
+  if (step.op === 'frame') return step.dst;
+  try {
+    return groupMac(parseIp(step.dst));
+  } catch {
+    return '?';
+  }
+}
+
+function frameLayers(
+  pair: CheckPair,
+  step: Step & { op: 'send' | 'frame' },
+  model: { nic: boolean; sockets: readonly string[] } | undefined,
+  expected: { verdict?: string; sockets?: readonly string[] },
+): LayerVerdict[] {
+  const verdict = expected.verdict as OracleVerdict | undefined;
+  const nic = model?.nic ?? false;
+  const layers: LayerVerdict[] = [{ layer: 'wire', model: `${wireMac(step)} on ${step.iface}`, oracle: 'arrives', wrong: false }];
+  layers.push({
+    layer: 'filter',
+    model: nic ? 'accepted' : 'dropped',
+    oracle: verdict ?? '?',
+    ...(verdict ? { verdict } : {}),
+    wrong: (verdict === 'must' && !nic) || (verdict === 'must-not' && nic),
+  });
+  if (step.op === 'send') {
+    let users = 0;
+    try {
+      users = pair.oracle.groupUsers(step.iface, step.dst);
+    } catch {
+      users = 0;
+    }
+    const modelMember = pair.host.groups(step.iface).some((g) => g.group === step.dst);
+    layers.push({
+      layer: 'IP',
+      model: !nic ? 'not reached' : modelMember ? `member of ${step.dst}` : `not a member of ${step.dst}`,
+      oracle: users > 0 ? `member (${users} user${users === 1 ? '' : 's'})` : 'not a member',
+      wrong: false,
+    });
+    const want = nic ? [...(expected.sockets ?? [])].sort() : [];
+    const got = [...(model?.sockets ?? [])].sort();
+    layers.push({
+      layer: 'socket',
+      model: got.length > 0 ? got.join(', ') : 'none',
+      oracle: want.length > 0 ? `must: ${want.join(', ')}` : 'must-not: none',
+      verdict: want.length > 0 ? 'must' : 'must-not',
+      wrong: want.join(',') !== got.join(','),
+    });
+  }
+  return layers;
+}
+
+export function compareScenario(
+  scenario: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly Step[] },
+  options: { profile?: string; faults?: FaultSet },
+): StepTrace[] {
+  const pairOptions = { ...(options.profile !== undefined ? { profile: options.profile } : {}), ...(options.faults ? { faults: options.faults } : {}) };
+  const shown = createPair(scenario.interfaces, pairOptions);
+  const judged = createPair(scenario.interfaces, pairOptions);
+  checkState(judged, -1);
+  const out: StepTrace[] = [];
+  for (const [index, step] of scenario.steps.entries()) {
+    const violations = checkStep(judged, step, index).map((v) => `${v.kind}: ${v.message}`);
+    let model: ReturnType<CheckPair['host']['apply']>;
+    let expected: ReturnType<CheckPair['oracle']['apply']>;
+    try {
+      expected = shown.oracle.apply(step);
+      model = shown.host.apply(step, `/steps/${index}`);
+    } catch (e) {
+      out.push({ index, step, modelError: null, oracleError: null, interfaces: [], violations, threw: text(e) });
+      break;
+    }
+    out.push({
+      index,
+      step,
+      modelError: model.error,
+      oracleError: expected.error,
+      interfaces: interfaceStates(shown),
+      ...(step.op === 'send' || step.op === 'frame'
+        ? { frame: { id: step.id, iface: step.iface, layers: frameLayers(shown, step, model.delivery, expected) } }
+        : {}),
+      violations,
+    });
+  }
+  return out;
+}

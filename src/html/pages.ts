@@ -1,0 +1,69 @@
+// Writes failure pages (./page.ts): `check --html DIR` one per failure with a scenario,
+// `replay --html DIR` one per failing scenario file.
+import { basename, join, resolve } from 'node:path';
+import type { CheckFailure } from '../check/runner.ts';
+import type { FaultSet } from '../faults.ts';
+import { resolveProfile } from '../nic/registry.ts';
+import { measureCapacity } from '../report/capacity.ts';
+import { profileSpec, renderSvg } from '../report/plot.ts';
+import { writeTextFile } from '../results/output.ts';
+import { makeDirectory, saveNewFile } from '../scenario/save.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { renderFailurePage } from './page.ts';
+import { traceScenario } from './trace.ts';
+
+/** Probes per capacity point on a page: a sketch next to the failure, not the report's precision. */
+const PAGE_PROBES = 400;
+
+async function plotsFor(profiles: readonly string[]): Promise<{ profile: string; svg: string }[]> {
+  const out: { profile: string; svg: string }[] = [];
+  for (const name of [...new Set(profiles)]) {
+    try {
+      out.push({ profile: name, svg: await renderSvg(profileSpec(measureCapacity(resolveProfile(name), { probes: PAGE_PROBES, seed: 1 }))) });
+    } catch {
+      // A profile the capacity report cannot measure gets no plot.
+    }
+  }
+  return out;
+}
+
+function pageName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'failure';
+}
+
+export async function writeFailurePages(dir: string, failures: readonly CheckFailure[], faults: FaultSet): Promise<string[]> {
+  makeDirectory(dir);
+  const written: string[] = [];
+  for (const f of failures) {
+    if (!f.scenario) continue;
+    const trace = traceScenario(f.scenario, { profile: f.profile, faults });
+    const html = renderFailurePage({
+      title: `check ${f.property} on ${f.profile}`,
+      message: f.message,
+      ...(f.replay !== undefined ? { replay: f.replay } : {}),
+      trace,
+      plots: await plotsFor([f.profile]),
+    });
+    written.push(saveNewFile(dir, `check-${pageName(f.profile)}-${f.property}`, '.html', html));
+  }
+  return written;
+}
+
+export async function writeScenarioPages(dir: string, failed: readonly { file: string; scenario: Scenario; problems: string[] }[], faults: FaultSet): Promise<string[]> {
+  makeDirectory(dir);
+  const written: string[] = [];
+  for (const { file, scenario, problems } of failed) {
+    const trace = traceScenario(scenario, { faults });
+    const html = renderFailurePage({
+      title: `replay ${basename(file)}`,
+      message: problems[0] ?? 'failed',
+      replay: `mcast-testbench replay ${file}`,
+      trace,
+      plots: await plotsFor(scenario.interfaces.flatMap((i) => (i.nic !== undefined ? [i.nic] : []))),
+    });
+    const target = join(resolve(dir), `${pageName(basename(file, '.json'))}.html`);
+    writeTextFile(target, html, '--html');
+    written.push(target);
+  }
+  return written;
+}

@@ -1,0 +1,42 @@
+// check --driver and replay --driver with --junit/--json: the contract's violation is a failed
+// testcase with the transcript and the replay command; the files validate.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import type { Cli } from '../../src/cli/cli.ts';
+import { runDriverCheck, runDriverReplay } from '../../src/cli/commands/driver.ts';
+import { junitXsdErrors, resultsSchemaErrors } from './validate.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'mtb-driver-results-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));
+const quiet = (): Cli => ({ out: () => {}, err: () => {}, exitCode: 0 });
+
+interface Doc {
+  command: string;
+  cases: { suite: string; name: string; status: string; fixture?: string; replay?: string; counterexample?: string[] }[];
+}
+
+it('a contract violation is a failed testcase with its transcript, fixture and replay command', async () => {
+  const stale = { command: `python3 ${examples}faults/stale_entries.py` };
+  const outputs = { junit: join(tmp, 'check.xml'), json: join(tmp, 'check.json') };
+  expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: join(tmp, 'fx'), outputs }, quiet())).toBe(1);
+  expect(await junitXsdErrors(readFileSync(outputs.junit, 'utf8'))).toEqual([]);
+  const doc = JSON.parse(readFileSync(outputs.json, 'utf8')) as Doc;
+  expect(resultsSchemaErrors(doc)).toEqual([]);
+  expect(doc.command).toBe('check --driver');
+  const [contract] = doc.cases;
+  expect(doc.cases).toHaveLength(1);
+  expect(contract).toMatchObject({ suite: 'check --driver stale-entries', name: 'contract', status: 'failed' });
+  expect(contract?.counterexample?.map((l) => l.trim())).toContain('> {"op":"hello","protocol":1}');
+  expect(contract?.replay).toBe(`mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${contract?.fixture}`);
+
+  // replay --driver of that fixture: the same driver fails it.
+  const replayed = { json: join(tmp, 'replay.json') };
+  expect(await runDriverReplay(stale, [contract?.fixture as string], { outputs: replayed }, quiet())).toBe(1);
+  const again = JSON.parse(readFileSync(replayed.json, 'utf8')) as Doc;
+  expect(resultsSchemaErrors(again)).toEqual([]);
+  expect(again.cases.map((c) => [c.suite, c.status])).toEqual([['replay --driver', 'failed']]);
+});
