@@ -8,7 +8,8 @@ import { measureCapacity } from '../report/capacity.ts';
 import { profileSpec, renderSvg } from '../report/plot.ts';
 import { writeTextFile } from '../results/output.ts';
 import { makeDirectory, saveNewFile } from '../scenario/save.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Step } from '../scenario/types.ts';
+import { isRouteStep } from '../scenario/types.ts';
 import { renderFailurePage } from './page.ts';
 import { traceScenario } from './trace.ts';
 
@@ -27,6 +28,12 @@ async function plotsFor(profiles: readonly string[]): Promise<{ profile: string;
   return out;
 }
 
+/** The scenario's steps when it has no routing step (the page draws receive-path steps only). */
+function receiveSteps(scenario: Scenario | undefined): readonly Step[] | null {
+  if (!scenario || scenario.steps.some((s) => isRouteStep(s))) return null;
+  return scenario.steps as readonly Step[];
+}
+
 function pageName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'failure';
 }
@@ -35,8 +42,9 @@ export async function writeFailurePages(dir: string, failures: readonly CheckFai
   makeDirectory(dir);
   const written: string[] = [];
   for (const f of failures) {
-    if (!f.scenario) continue;
-    const trace = traceScenario(f.scenario, { profile: f.profile, faults });
+    const steps = receiveSteps(f.scenario);
+    if (!f.scenario || !steps) continue;
+    const trace = traceScenario({ interfaces: f.scenario.interfaces, steps }, { profile: f.profile, faults });
     const html = renderFailurePage({
       title: `check ${f.property} on ${f.profile}`,
       message: f.message,
@@ -53,7 +61,10 @@ export async function writeScenarioPages(dir: string, failed: readonly { file: s
   makeDirectory(dir);
   const written: string[] = [];
   for (const { file, scenario, problems } of failed) {
-    const trace = traceScenario(scenario, { faults });
+    const steps = receiveSteps(scenario);
+    // Routing scenarios have no receive-path trace to draw (like check's route failures).
+    if (!steps) continue;
+    const trace = traceScenario({ interfaces: scenario.interfaces, steps }, { faults });
     const html = renderFailurePage({
       title: `replay ${basename(file)}`,
       message: problems[0] ?? 'failed',
