@@ -34,6 +34,8 @@ export interface CheckOptions {
   shard?: ShardSpec;
   /** Records an identifier per generated case in UnitOutcome.caseIds. */
   recordCases?: boolean;
+  /** Worker threads for the units (./parallel.ts); 1 or absent: this thread. */
+  jobs?: number;
   events?: CheckEvents;
 }
 
@@ -200,7 +202,7 @@ interface RunState {
   lastProgress: number;
 }
 
-async function runProperty(
+export async function runProperty(
   profile: string,
   property: ProfilePropertyName,
   o: CheckOptions,
@@ -431,6 +433,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}: ${units.length} of ${all.length} (profile, property) units` : '';
   options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${shardText}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
   options.events?.plan?.(units, replay ? 1 : options.runs);
+  const jobs = options.jobs ?? 1;
+  if (jobs > 1 && !replay && units.length > 1) {
+    const { runUnitsInWorkers } = await import('./parallel.ts');
+    const done = await runUnitsInWorkers(units, options, seed, jobs);
+    const failed = done.flatMap((o) => (o.failure ? [o.failure] : []));
+    return { ok: failed.length === 0, failures: failed, seed, units: done };
+  }
   for (const { profile, property } of units) {
     const started = Date.now();
     const caseIds = options.recordCases ? [] : null;

@@ -1,5 +1,6 @@
 // `check`: the properties (model against oracle, per NIC profile) with fast-check; failures are
 // shrunk, printed and saved as fixtures by src/check/runner.ts.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
@@ -25,7 +26,11 @@ function shardArg(value: string): ShardSpec {
 /** Runs per profile when --runs is not given. */
 export const DEFAULT_RUNS = 200;
 
+/** Worker threads by default: one per CPU this process may use (os.availableParallelism). */
+export const DEFAULT_JOBS = availableParallelism();
+
 interface CheckCommandOptions extends DriverCliOptions, ResultsCliOptions {
+  jobs: number;
   shard?: ShardSpec;
   html?: string;
   profile?: string[];
@@ -46,6 +51,7 @@ export function registerCheck(program: Command, cli: Cli): void {
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed)')
     .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: fixtures/ of the current directory)')
     .option('--shard <i/n>', 'run only shard i of n of the (profile, property) units (needs --seed; shards 1/n..n/n together run the unsharded cases)', shardArg)
+    .option('--jobs <n>', `worker threads for the (profile, property) units (default: the CPUs this process may use, ${DEFAULT_JOBS} here); the output and the verdicts do not depend on it`, positiveInteger, DEFAULT_JOBS)
     .option('--html <dir>', 'write an HTML page per failure into DIR (timeline, device lists, verdicts per layer)')
     .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp());
   addResultsOptions(addDriverOptions(check)).action(async (options: CheckCommandOptions) => {
@@ -93,6 +99,7 @@ export function registerCheck(program: Command, cli: Cli): void {
         events: progress.events,
         recordCases: outputs.json !== undefined,
         ...(options.shard ? { shard: options.shard } : {}),
+        jobs: options.jobs,
       }).finally(() => progress.done());
       collector.setSeed(outcome.seed);
       for (const c of checkCases(outcome)) collector.add(c);

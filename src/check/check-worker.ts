@@ -1,0 +1,45 @@
+// A worker thread of `check --jobs N` (./parallel.ts): runs the (profile, property) units the
+// main thread sends, one at a time, with the same code and seeds as a single-threaded run, and
+// posts back every log line, progress line, case and shrink event, then the unit's result.
+import { parentPort, workerData } from 'node:worker_threads';
+import { InputError } from '../errors.ts';
+import type { FaultName } from '../faults.ts';
+import type { CheckWorkerData, WorkerReply, WorkerRequest } from './parallel.ts';
+import { runProperty } from './runner.ts';
+
+const data = workerData as CheckWorkerData;
+const port = parentPort;
+if (!port) throw new Error('check-worker.ts runs as a worker thread of check --jobs');
+const post = (m: WorkerReply): void => port.postMessage(m);
+
+port.on('message', (req: WorkerRequest) => {
+  const unit = { profile: req.profile, property: req.property };
+  const caseIds = data.recordCases ? [] : null;
+  const started = Date.now();
+  runProperty(
+    req.profile,
+    req.property,
+    {
+      profiles: [],
+      runs: data.runs,
+      seed: data.seed,
+      faults: new Set(data.faults as FaultName[]),
+      fixturesDir: data.fixturesDir,
+      log: (line) => post({ kind: 'log', index: req.index, line }),
+      progress: (line) => post({ kind: 'progress', line }),
+      events: { run: () => post({ kind: 'run', index: req.index }), shrink: () => post({ kind: 'shrink', index: req.index }) },
+    },
+    data.seed,
+    null,
+    caseIds,
+  ).then(
+    ({ failure, runs }) => post({ kind: 'done', index: req.index, unit, failure, runs, timeMs: Date.now() - started, ...(caseIds ? { caseIds } : {}) }),
+    (e: unknown) =>
+      post({
+        kind: 'error',
+        index: req.index,
+        input: e instanceof InputError ? { where: e.where, message: e.message } : null,
+        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      }),
+  );
+});

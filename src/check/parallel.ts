@@ -1,0 +1,130 @@
+// `check --jobs N`: the (profile, property) units of a run spread over N worker threads
+// (./check-worker.ts), each taking the next unit when it is free. Every unit runs with the seed
+// and the code it would run with alone, so the outcome is the single-threaded one; log lines
+// are printed unit by unit in the run's order, so the output is too (only the progress line and
+// the elapsed times differ).
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors.ts';
+import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './runner.ts';
+import { profileSeed } from './runner.ts';
+
+export interface CheckWorkerData {
+  readonly runs: number;
+  readonly seed: number;
+  readonly faults: readonly string[];
+  readonly fixturesDir: string;
+  readonly recordCases: boolean;
+}
+
+export interface WorkerRequest extends CheckUnit {
+  readonly index: number;
+}
+
+export type WorkerReply =
+  | { readonly kind: 'log'; readonly index: number; readonly line: string }
+  | { readonly kind: 'progress'; readonly line: string }
+  | { readonly kind: 'run' | 'shrink'; readonly index: number }
+  | {
+      readonly kind: 'done';
+      readonly index: number;
+      readonly unit: CheckUnit;
+      readonly failure: CheckFailure | null;
+      readonly runs: number;
+      readonly timeMs: number;
+      readonly caseIds?: readonly string[];
+    }
+  | { readonly kind: 'error'; readonly index: number; readonly input: { where: string; message: string } | null; readonly message: string };
+
+/** Runs src/check/check-worker.ts (or the built .js next to this file) in a worker thread. */
+function startWorker(data: CheckWorkerData): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './check-worker.ts' : './check-worker.js', import.meta.url).href;
+  // From the sources the worker needs tsx's loader, as the CLI itself does (bin/mcast-testbench.js).
+  // An eval'd worker resolves bare names from the current directory: hand it tsx's own URL.
+  const bootstrap = fromSource
+    ? `const { workerData } = require('node:worker_threads'); import(workerData.tsx).then((api) => { api.register(); return import(workerData.url); });`
+    : `const { workerData } = require('node:worker_threads'); import(workerData.url);`;
+  return new Worker(bootstrap, { eval: true, workerData: { ...data, url, ...(fromSource ? { tsx: import.meta.resolve('tsx/esm/api') } : {}) } });
+}
+
+/** The units' outcomes in the units' order, computed by `jobs` worker threads. */
+export function runUnitsInWorkers(units: readonly CheckUnit[], options: CheckOptions, seed: number, jobs: number): Promise<UnitOutcome[]> {
+  const data: CheckWorkerData = {
+    runs: options.runs,
+    seed,
+    faults: [...options.faults],
+    fixturesDir: options.fixturesDir,
+    recordCases: options.recordCases === true,
+  };
+  const outcomes: (UnitOutcome | undefined)[] = new Array(units.length);
+  const logs: string[][] = units.map(() => []);
+  let next = 0;
+  let printed = 0;
+  const workers: Worker[] = [];
+  return new Promise<UnitOutcome[]>((resolve, reject) => {
+    let settled = false;
+    const finish = (error: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      for (const w of workers) void w.terminate();
+      if (error) reject(error);
+      else resolve(outcomes as UnitOutcome[]);
+    };
+    // Units finish out of order; their lines are printed in order, each unit's at once.
+    const flush = (): void => {
+      while (printed < units.length && outcomes[printed]) {
+        for (const line of logs[printed] ?? []) options.log(line);
+        options.events?.unitDone?.(outcomes[printed] as UnitOutcome);
+        printed++;
+      }
+      if (printed === units.length) finish(null);
+    };
+    const feed = (w: Worker): void => {
+      if (next >= units.length) return;
+      const index = next++;
+      const unit = units[index] as CheckUnit;
+      w.postMessage({ index, profile: unit.profile, property: unit.property } satisfies WorkerRequest);
+    };
+    for (let k = 0; k < Math.min(jobs, units.length); k++) {
+      const w = startWorker(data);
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
+        switch (m.kind) {
+          case 'log':
+            logs[m.index]?.push(m.line);
+            return;
+          case 'progress':
+            options.progress(m.line);
+            return;
+          case 'run':
+            options.events?.run?.(units[m.index] as CheckUnit);
+            return;
+          case 'shrink':
+            options.events?.shrink?.(units[m.index] as CheckUnit);
+            return;
+          case 'error':
+            finish(m.input ? new InputError(m.input.where, m.input.message.startsWith(`${m.input.where}: `) ? m.input.message.slice(m.input.where.length + 2) : m.input.message) : new Error(`check worker: ${m.message}`));
+            return;
+          case 'done':
+            outcomes[m.index] = {
+              ...m.unit,
+              ok: m.failure === null,
+              runs: m.runs,
+              timeMs: m.timeMs,
+              profileSeed: profileSeed(seed, m.unit.profile),
+              ...(m.caseIds ? { caseIds: m.caseIds } : {}),
+              ...(m.failure ? { failure: m.failure } : {}),
+            };
+            feed(w);
+            flush();
+            return;
+        }
+      });
+      w.on('error', (e) => finish(new Error(`check worker: ${e.message}`)));
+      w.on('exit', (code) => {
+        if (!settled) finish(new Error(`check worker exited with ${code} before the run ended`));
+      });
+      feed(w);
+    }
+  });
+}

@@ -1,0 +1,48 @@
+// check --jobs: units spread over worker threads give the single-threaded outcome and output.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FaultName } from '../../src/faults.ts';
+import { type CheckOutcome, runCheck } from '../../src/check/runner.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function run(jobs: number, faults: FaultName[]): Promise<{ outcome: CheckOutcome; log: string[]; saved: string[] }> {
+  const fixturesDir = mkdtempSync(join(tmpdir(), 'mtb-jobs-'));
+  dirs.push(fixturesDir);
+  const log: string[] = [];
+  const outcome = await runCheck({
+    profiles: ['ldd3-ff:4', 'tun'],
+    runs: 25,
+    seed: 1,
+    faults: new Set(faults),
+    fixturesDir,
+    log: (l) => log.push(l.replaceAll(fixturesDir, 'DIR')),
+    progress: () => {},
+    recordCases: true,
+    jobs,
+  });
+  return { outcome, log, saved: readdirSync(fixturesDir).sort() };
+}
+
+const comparable = (o: CheckOutcome) => ({
+  ok: o.ok,
+  seed: o.seed,
+  units: o.units.map((u) => ({ profile: u.profile, property: u.property, ok: u.ok, runs: u.runs, caseIds: u.caseIds, message: u.failure?.message })),
+});
+
+describe('check --jobs', () => {
+  it('two worker threads: the same units, cases, verdicts, printed lines and fixtures as one thread (a failing run)', async () => {
+    const one = await run(1, ['sticky-allmulti']);
+    const two = await run(2, ['sticky-allmulti']);
+    expect(one.outcome.ok).toBe(false);
+    expect(comparable(two.outcome)).toEqual(comparable(one.outcome));
+    expect(two.log).toEqual(one.log);
+    expect(two.saved).toEqual(one.saved);
+    expect(one.saved.length).toBeGreaterThan(0);
+  });
+});
