@@ -2,6 +2,7 @@
 // by one line; register with `program.command(...)` so it inherits exitOverride and output.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
+import { VERSION } from '../version.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerKernel } from './commands/kernel.ts';
@@ -14,7 +15,7 @@ import { registerSimulate } from './commands/simulate.ts';
 function program(cli: Cli): Command {
   const program = new Command('mcast-testbench')
     .description('Property-based testbench for multicast receive filtering (Linux receive path model, oracle, NIC profiles)')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void process.stdout.write(text),
