@@ -11,6 +11,7 @@ import { registerProfiles } from './commands/profiles.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { addProfileModuleOption } from './profile-module.ts';
 
 function program(cli: Cli): Command {
   const program = new Command('mcast-testbench')
@@ -24,6 +25,7 @@ function program(cli: Cli): Command {
       outputError: (text) => cli.err(oneLine(text)),
     });
 
+  addProfileModuleOption(program);
   registerMap(program, cli);
   registerSimulate(program, cli);
   registerReplay(program, cli);

@@ -1,5 +1,5 @@
 // Profile name -> NicProfile. Adding a profile: one file exporting a ProfileFamily, plus one
-// line in FAMILIES below (and its oracle spec in src/oracle).
+// line in BUILTIN_FAMILIES below (and its oracle spec in src/oracle).
 import { InputError } from '../errors.ts';
 import { acceptAll } from './accept-all.ts';
 import { allmultiOnly } from './allmulti-only.ts';
@@ -20,10 +20,10 @@ import { tulipComet } from './catalog/tulip-comet.ts';
 import { tulipHashOnly } from './catalog/tulip-hash-only.ts';
 import { virtioQemu } from './catalog/virtio-qemu.ts';
 import { RELAY_FAMILIES } from '../relay/families.ts';
-import { type ProfileFamily, familyPattern, parseParameter } from './family.ts';
+import { type FixedFamily, type ParameterisedFamily, type ProfileFamily, familyPattern, parseParameter } from './family.ts';
 import type { NicProfile } from './filter.ts';
 
-const FAMILIES: readonly ProfileFamily[] = [
+const BUILTIN_FAMILIES: readonly ProfileFamily[] = [
   acceptAll,
   ldd3Nf,
   allmultiOnly,
@@ -49,6 +49,31 @@ const FAMILIES: readonly ProfileFamily[] = [
   ...RELAY_FAMILIES,
 ];
 
+/** Families added at run time (profile plug-ins: src/profile-plugin.ts, `--profile-module`). */
+const PLUGIN_FAMILIES: ProfileFamily[] = [];
+
+/** Every family: the built-in ones, then the plug-ins in the order they were added. */
+function families(): readonly ProfileFamily[] {
+  return PLUGIN_FAMILIES.length === 0 ? BUILTIN_FAMILIES : [...BUILTIN_FAMILIES, ...PLUGIN_FAMILIES];
+}
+
+/** True when a built-in or plug-in family is named `base` ("tulip", "ldd3-ff"). */
+export function hasProfileFamily(base: string): boolean {
+  return families().some((f) => f.base === base);
+}
+
+/**
+ * Adds a (non-stacked) family to the registry for the rest of the process. Throws InputError
+ * (where = `where`) when its base name is taken. Use registerProfile (src/profile-plugin.ts),
+ * which also adds the oracle's spec and checks the two agree.
+ */
+export function addProfileFamily(family: FixedFamily | ParameterisedFamily, where: string): void {
+  if (hasProfileFamily(family.base)) {
+    throw new InputError(where, `a NIC profile named ${JSON.stringify(family.base)} exists already; a plug-in profile needs a new name`);
+  }
+  PLUGIN_FAMILIES.push(family);
+}
+
 /** One row of `mcast-testbench profiles`. */
 export interface ProfileFamilyInfo {
   /** "tun", or "ldd3-ff:N" for a parameterised family. */
@@ -62,7 +87,7 @@ export interface ProfileFamilyInfo {
 }
 
 export function profileFamilies(): ProfileFamilyInfo[] {
-  return FAMILIES.map((f) => ({
+  return families().map((f) => ({
     pattern: familyPattern(f),
     source: f.source,
     summary: f.summary,
@@ -73,7 +98,7 @@ export function profileFamilies(): ProfileFamilyInfo[] {
 
 /** The profiles `check` runs by default; parameterised families with their default parameter. */
 export function builtinProfiles(): NicProfile[] {
-  return FAMILIES.flatMap((f) => {
+  return families().flatMap((f) => {
     if ('stacked' in f) return f.stacked.inDefaultCheck ? [f.over(resolveProfile(f.stacked.defaultLower))] : [];
     return [f.parameter ? f.profile(f.parameter.default) : f.profile()];
   });
@@ -85,7 +110,7 @@ export function builtinProfileNames(): string[] {
 }
 
 function knownNames(): string {
-  return FAMILIES.map(familyPattern).join(', ');
+  return families().map(familyPattern).join(', ');
 }
 
 /**
@@ -99,7 +124,7 @@ export function resolveProfile(name: string): NicProfile {
   const plus = name.indexOf('+');
   const colon = name.indexOf(':');
   const base = plus >= 0 ? name.slice(0, plus) : colon < 0 ? name : name.slice(0, colon);
-  const family = FAMILIES.find((f) => f.base === base);
+  const family = families().find((f) => f.base === base);
   if (!family) {
     throw new InputError(name, `unknown NIC profile ${JSON.stringify(name)}; known profiles: ${knownNames()}`);
   }

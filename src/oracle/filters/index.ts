@@ -1,5 +1,5 @@
 // Profile name -> oracle filter spec. Adding a spec: one file exporting a FilterSpecFamily and
-// one line in SPEC_FAMILIES.
+// one line in BUILTIN_SPEC_FAMILIES.
 import { InputError } from '../../errors.ts';
 import { acceptAllSpec } from './accept-all.ts';
 import { allmultiOnlySpec } from './allmulti-only.ts';
@@ -23,7 +23,7 @@ import { RELAY_SPEC_KINDS, relaySpec } from './relay.ts';
 import type { FilterSpec, FilterSpecFamily } from './spec.ts';
 import { tunSpec } from './tun.ts';
 
-const SPEC_FAMILIES: readonly FilterSpecFamily[] = [
+const BUILTIN_SPEC_FAMILIES: readonly FilterSpecFamily[] = [
   acceptAllSpec,
   ldd3NfSpec,
   allmultiOnlySpec,
@@ -46,11 +46,31 @@ const SPEC_FAMILIES: readonly FilterSpecFamily[] = [
   dpdkVfSpec,
 ];
 
+/** Specs of profile plug-ins (src/profile-plugin.ts), added at run time with their model. */
+const PLUGIN_SPEC_FAMILIES: FilterSpecFamily[] = [];
+
+function specFamilies(): readonly FilterSpecFamily[] {
+  return PLUGIN_SPEC_FAMILIES.length === 0 ? BUILTIN_SPEC_FAMILIES : [...BUILTIN_SPEC_FAMILIES, ...PLUGIN_SPEC_FAMILIES];
+}
+
+/** True when a built-in or plug-in spec family (or a relay kind) is named `base`. */
+export function hasSpecFamily(base: string): boolean {
+  return specFamilies().some((f) => f.base === base) || (RELAY_SPEC_KINDS as readonly string[]).includes(base);
+}
+
+/** Adds a plug-in's spec for the rest of the process; throws InputError (where) when the base name has one already. */
+export function addSpecFamily(family: FilterSpecFamily, where: string): void {
+  if (hasSpecFamily(family.base)) {
+    throw new InputError(where, `an oracle spec named ${JSON.stringify(family.base)} exists already; a plug-in profile needs a new name`);
+  }
+  PLUGIN_SPEC_FAMILIES.push(family);
+}
+
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** "tun" for a fixed spec, "ldd3-ff:N" for a parameterised one. */
 export function oracleProfileNames(): string[] {
-  return [...SPEC_FAMILIES.map((f) => (f.parameter ? `${f.base}:N` : f.base)), ...RELAY_SPEC_KINDS.map((k) => `${k}+LOWER`)];
+  return [...specFamilies().map((f) => (f.parameter ? `${f.base}:N` : f.base)), ...RELAY_SPEC_KINDS.map((k) => `${k}+LOWER`)];
 }
 
 /** The lower profile a bare relay name stands on (src/relay/families.ts RELAY_DEFAULT_LOWER, written out again). */
@@ -68,7 +88,7 @@ export function resolveSpec(name: string): FilterSpec {
   }
   const colon = name.indexOf(':');
   const base = colon < 0 ? name : name.slice(0, colon);
-  const family = SPEC_FAMILIES.find((f) => f.base === base);
+  const family = specFamilies().find((f) => f.base === base);
   if (!family) {
     throw new InputError(name, `no oracle spec for NIC profile ${JSON.stringify(name)}; known: ${oracleProfileNames().join(', ')}`);
   }
