@@ -156,4 +156,43 @@ describe('the packed package in a fresh project (offline)', () => {
     const out = run(bin, ['check', '--profile-module', 'test/hash32-profile.js', '--profile', 'hash32', '--runs', '20', '--seed', '1', '--fixtures', join(tmp, 'fixtures')], project, env);
     expect(out).toContain('ok: every property holds (hash32, 20 runs each)');
   });
+
+  it('the README shows the CI shard script exactly as examples/ci/check-shard.sh has it', () => {
+    const script = readFileSync(join(ROOT, 'examples/ci/check-shard.sh'), 'utf8');
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\n\`\`\`sh\n${script}\`\`\`\n`);
+  });
+
+  it('the README CI recipe runs as written: a correct driver passes, a faulty one fails its shard with artifacts', (ctx) => {
+    const bin = join(project, 'node_modules/.bin/mcast-testbench');
+    const help = run(bin, ['check', '--help'], project, env);
+    const missing = ['--shard', '--junit', '--html'].filter((o) => !help.includes(o));
+    if (missing.length > 0) {
+      console.log(`SKIP README CI recipe: check has no ${missing.join(', ')} yet`);
+      ctx.skip();
+    }
+    const script = join(project, 'ci/check-shard.sh');
+    mkdirSync(join(project, 'ci'));
+    copyFileSync(join(ROOT, 'examples/ci/check-shard.sh'), script);
+    copyFileSync(join(ROOT, 'examples/drivers/tun_filter.py'), join(project, 'my_driver.py'));
+    copyFileSync(join(ROOT, 'examples/drivers/faults/sticky_allmulti.py'), join(project, 'sticky_driver.py'));
+    const shard = (n: number, driver: string): number => {
+      rmSync(join(project, 'results'), { recursive: true, force: true });
+      try {
+        execFileSync('sh', [script], { cwd: project, env: { ...env, SHARD: String(n), DRIVER: driver }, stdio: 'ignore', timeout: 120_000 });
+        return 0;
+      } catch (e) {
+        return (e as { status: number }).status;
+      }
+    };
+    expect(shard(1, 'python3 my_driver.py')).toBe(0);
+    expect(existsSync(join(project, 'results/junit.xml'))).toBe(true);
+    const codes: number[] = [];
+    for (const n of [1, 2, 3]) {
+      codes.push(shard(n, 'python3 sticky_driver.py'));
+      if (codes.at(-1) !== 0) break;
+    }
+    expect(codes.at(-1)).toBe(1);
+    expect(readFileSync(join(project, 'results/junit.xml'), 'utf8')).toContain('<failure');
+    expect(readdirSync(join(project, 'results/fixtures')).some((f) => f.endsWith('.transcript.jsonl'))).toBe(true);
+  });
 });
