@@ -92,6 +92,7 @@ export {
   type ProfileFamily,
   type ProfileParameter,
 } from './nic/family.ts';
+export { type CapacityModel, exactRefusing, exactThenAll, hashFill, hashOnly, hashThenAll } from './nic/capacity.ts';
 export { BROADCAST_MAC, isMac, macBytes, macFromBytes, parseMac, type Mac } from './wire/mac.ts';
 /** The model's CRCs (net/ethernet/eth.c ether_crc / ether_crc_le), for a plug-in's filter. */
 export { macEtherCrc, macEtherCrcLe } from './wire/crc.ts';
