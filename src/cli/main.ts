@@ -2,6 +2,7 @@
 // by one line; register with `program.command(...)` so it inherits exitOverride and output.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
+import { VERSION } from '../version.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerKernel } from './commands/kernel.ts';
@@ -10,11 +11,12 @@ import { registerProfiles } from './commands/profiles.ts';
 import { registerReplay } from './commands/replay.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
+import { addProfileModuleOption } from './profile-module.ts';
 
 function program(cli: Cli): Command {
   const program = new Command('mcast-testbench')
     .description('Property-based testbench for multicast receive filtering (Linux receive path model, oracle, NIC profiles)')
-    .version('0.1.0')
+    .version(VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void process.stdout.write(text),
@@ -23,6 +25,7 @@ function program(cli: Cli): Command {
       outputError: (text) => cli.err(oneLine(text)),
     });
 
+  addProfileModuleOption(program);
   registerMap(program, cli);
   registerSimulate(program, cli);
   registerReplay(program, cli);

@@ -42,5 +42,6 @@ export const allmultiOnly = fixedFamily({
   summary: 'all multicast whenever the device list is non-empty or ALLMULTI; everything with PROMISC',
   // Empty list: no multicast; one entry: all multicast.
   thresholds: [0],
+  capacity: { fpRate: (n) => (n > 0 ? 1 : 0), allMulticastFrom: 1, refusedFrom: null, structure: 'no table: all multicast as soon as one group is joined' },
   create: (ownMac, faults) => new AllmultiOnlyFilter(ownMac, faults),
 });

@@ -10,6 +10,7 @@ import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
 import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import { exactRefusing } from './capacity.ts';
 
 /** Largest N accepted in a profile name (mlx5: MLX5_MAX_MC_MAC_ADDRESSES is 128). */
 const MC_TABLE_SIZE_MAX = 4096;
@@ -67,5 +68,6 @@ export const exactStrict = parameterisedFamily({
   summary: (n) => `DPDK-style exact table of ${n}: a longer list is refused (ENOSPC), the previous list stays`,
   parameter: { meaning: 'exact table entries', min: 0, max: MC_TABLE_SIZE_MAX, default: MC_TABLE_SIZE_DEFAULT },
   thresholds: (n) => [n],
+  capacity: (n) => exactRefusing(n, `exact table of ${n}, longer lists refused`),
   create: (n, ownMac, faults) => new ExactStrictFilter(n, ownMac, faults),
 });

@@ -3,6 +3,7 @@
 import { InputError } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { Mac } from '../wire/mac.ts';
+import type { CapacityModel } from './capacity.ts';
 import type { NicFilter, NicProfile } from './filter.ts';
 
 /** The integer parameter of a parameterised family ("ldd3-ff:N"). */
@@ -56,11 +57,13 @@ export function fixedFamily(info: ThresholdInfo & {
   base: string;
   source: string;
   summary: string;
+  /** The analytic capacity `report` draws (src/nic/capacity.ts); absent: none. */
+  capacity?: CapacityModel;
   create: (ownMac: Mac, faults: FaultSet) => NicFilter;
 }): FixedFamily {
-  const { base, source, summary, create, thresholds } = info;
+  const { base, source, summary, create, thresholds, capacity } = info;
   const sharesUnicast = info.sharesUnicast ?? false;
-  return { base, source, summary, profile: () => ({ name: base, source, summary, thresholds, sharesUnicast, create }) };
+  return { base, source, summary, profile: () => ({ name: base, source, summary, thresholds, sharesUnicast, ...(capacity ? { capacity } : {}), create }) };
 }
 
 /** A profile family "base:N"; `summary(n)` reads "... N ..." for the family when n is 'N'. */
@@ -72,9 +75,11 @@ export function parameterisedFamily(info: {
   /** The thresholds of the profile with parameter n. */
   thresholds: (n: number) => readonly number[];
   sharesUnicast?: boolean;
+  /** The analytic capacity of the profile with parameter n (src/nic/capacity.ts); absent: none. */
+  capacity?: (n: number) => CapacityModel;
   create: (n: number, ownMac: Mac, faults: FaultSet) => NicFilter;
 }): ParameterisedFamily {
-  const { base, source, summary, parameter, create, thresholds } = info;
+  const { base, source, summary, parameter, create, thresholds, capacity } = info;
   const sharesUnicast = info.sharesUnicast ?? false;
   return {
     base,
@@ -87,6 +92,7 @@ export function parameterisedFamily(info: {
       summary: summary(n),
       thresholds: thresholds(n),
       sharesUnicast,
+      ...(capacity ? { capacity: capacity(n) } : {}),
       create: (ownMac: Mac, faults: FaultSet) => create(n, ownMac, faults),
     }),
   };

@@ -3,6 +3,7 @@ import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
+import type { CapacityModel } from './capacity.ts';
 
 /** What ndo_set_rx_mode sees: the flags and the whole device lists (dev->mc, dev->uc, in list order). */
 export interface RxMode {
@@ -48,6 +49,8 @@ export interface NicProfile {
   readonly thresholds: readonly number[];
   /** True when secondary unicast addresses (RxMode.uc) take entries of the same table, moving the thresholds down by their count. */
   readonly sharesUnicast: boolean;
+  /** The filter's analytic capacity (false-positive rate against joined groups) for `report`; absent: none to draw. */
+  readonly capacity?: CapacityModel;
   /** A virtual device stacked on a physical profile (src/relay: "kni-mc+mlx5-dpdk"): its kind and the lower profile. */
   readonly stacked?: { readonly kind: string; readonly lower: NicProfile };
   /** A fresh filter for a device with this station MAC, in its reset state. */

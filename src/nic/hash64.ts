@@ -20,6 +20,7 @@ import {
   setBucket64,
   testBucket64,
 } from './station.ts';
+import { hashOnly } from './capacity.ts';
 
 // RxConfig accept bits, drivers/net/ethernet/realtek/8139too.c enum rx_mode_bits.
 const ACCEPT_BROADCAST = 0x08;
@@ -84,5 +85,6 @@ export const hash64 = fixedFamily({
   summary: '64-bit multicast hash at ether_crc >> 26 (8139too); ALLMULTI -> all multicast; PROMISC -> all',
   // A hash never overflows and has no count limit here.
   thresholds: [],
+  capacity: hashOnly(64, '64-bucket hash, never all multicast by count'),
   create: (ownMac, faults) => new Hash64Filter(ownMac, faults),
 });

@@ -10,6 +10,7 @@ import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
 import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import { exactThenAll } from './capacity.ts';
 
 /** Largest FF_TABLE_SIZE accepted in a profile name (LDD3 leaves it to the hardware). */
 const FF_TABLE_SIZE_MAX = 4096;
@@ -70,5 +71,6 @@ export const ldd3Ff = parameterisedFamily({
   summary: (n) => `exact table of ${n}; more than ${n} entries or ALLMULTI -> all multicast; PROMISC -> all`,
   parameter: { meaning: 'exact table entries (FF_TABLE_SIZE)', min: 0, max: FF_TABLE_SIZE_MAX, default: FF_TABLE_SIZE_DEFAULT },
   thresholds: (n) => [n],
+  capacity: (n) => exactThenAll(n, `exact table of ${n}, all multicast above ${n}`),
   create: (n, ownMac, faults) => new FfFilter(n, ownMac, faults),
 });

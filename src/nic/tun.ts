@@ -20,6 +20,7 @@ import {
   setBucket64,
   testBucket64,
 } from './station.ts';
+import { hashFill } from './capacity.ts';
 
 /** drivers/net/tun.c FLT_EXACT_COUNT: the first 8 addresses are matched exactly. */
 const FLT_EXACT_COUNT = 8;
@@ -114,5 +115,11 @@ export const tun = fixedFamily({
   summary: 'tap TX filter: own MAC, broadcast and the first 6 groups exact, the rest in a 64-bit hash; PROMISC disables it',
   // Own MAC and broadcast take 2 of the FLT_EXACT_COUNT exact slots: the 7th group is hashed.
   thresholds: [FLT_EXACT_COUNT - 2],
+  capacity: {
+    fpRate: (n) => (n > FLT_EXACT_COUNT - 2 ? hashFill(64, n - (FLT_EXACT_COUNT - 2)) : 0),
+    allMulticastFrom: null,
+    refusedFrom: null,
+    structure: '8 exact slots (own MAC, broadcast, 6 groups), then 64-bucket hash',
+  },
   create: (ownMac, faults) => new TapTxFilter(ownMac, faults),
 });

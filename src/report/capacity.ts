@@ -2,134 +2,24 @@
 // rate) as the number of joined groups grows, analytically from the driver's structure and
 // measured on the profile itself. Pure: no I/O; randomness from a seeded generator.
 import { NO_FAULTS } from '../faults.ts';
-import { E1000_RAR_ENTRIES } from '../nic/catalog/e1000.ts';
-import { E100_MAX_MULTICAST_ADDRS } from '../nic/catalog/e100.ts';
-import { MLX5_MC_LIST_CAPACITY } from '../nic/catalog/mlx5-dpdk.ts';
-import { R8169_MC_FILTER_LIMIT } from '../nic/catalog/r8169.ts';
-import { RTL8139_MULTICAST_FILTER_LIMIT } from '../nic/catalog/rtl8139.ts';
-import { TULIP_ALLMULTI_LIMIT, TULIP_HASH_BITS, TULIP_PERFECT_LIMIT } from '../nic/catalog/tulip.ts';
-import { TULIP_HASH_ONLY_LIMIT } from '../nic/catalog/tulip-hash-only.ts';
-import { MAC_TABLE_ENTRIES } from '../nic/catalog/virtio-qemu.ts';
+import type { CapacityModel } from '../nic/capacity.ts';
 import type { NicProfile } from '../nic/filter.ts';
+import { isCatalogProfile, isProfileName, resolveProfile } from '../nic/registry.ts';
 import { type Mac, macFromBytes } from '../wire/mac.ts';
 
-/** The analytic shape of a profile's multicast filter. */
-export interface CapacityModel {
-  /** Expected share of random non-joined multicast MACs admitted with n joined groups. */
-  readonly fpRate: (n: number) => number;
-  /** Smallest n at which the driver switches to all-multicast by count; null: never. */
-  readonly allMulticastFrom: number | null;
-  /** Smallest n whose list the NIC refuses (the previous list stays); null: never. */
-  readonly refusedFrom: number | null;
-  /** One line: the structure the curve comes from. */
-  readonly structure: string;
-}
-
-/** Share of B buckets set by n random groups (plus `preset` buckets always set). */
-export function hashFill(buckets: number, n: number, preset = 0): number {
-  return 1 - (1 - 1 / buckets) ** (n + preset);
-}
-
-const MTA_BITS = 4096;
-const HASH64 = 64;
-
-function hashThenAll(buckets: number, limit: number, structure: string): CapacityModel {
-  return { fpRate: (n) => (n > limit ? 1 : hashFill(buckets, n)), allMulticastFrom: limit + 1, refusedFrom: null, structure };
-}
-function exactThenAll(limit: number, structure: string): CapacityModel {
-  return { fpRate: (n) => (n > limit ? 1 : 0), allMulticastFrom: limit + 1, refusedFrom: null, structure };
-}
-function exactRefusing(limit: number, structure: string): CapacityModel {
-  return { fpRate: () => 0, allMulticastFrom: null, refusedFrom: limit + 1, structure };
-}
-
-/** tun: own MAC and broadcast take 2 of the 8 exact slots (src/nic/tun.ts programs them first). */
-const TUN_EXACT_GROUPS = 8 - 2;
+export { type CapacityModel, hashFill } from '../nic/capacity.ts';
 
 /**
- * Analytic models of the teaching profiles (src/nic/*.ts); `report` draws them when named, its
- * default is the catalog. null for profiles with no multicast filter to fill (accept-all, ldd3-nf).
+ * The analytic model of a profile's filter, as its own file declares it (NicProfile.capacity,
+ * from the constants of its driver source); null: none (accept-all, ldd3-nf, relays, unknown names).
  */
-function teachingCapacityModel(name: string): CapacityModel | null {
-  switch (name) {
-    case 'allmulti-only':
-      return { fpRate: (n) => (n > 0 ? 1 : 0), allMulticastFrom: 1, refusedFrom: null, structure: 'no table: all multicast as soon as one group is joined' };
-    case 'hash64':
-      return { fpRate: (n) => hashFill(HASH64, n), allMulticastFrom: null, refusedFrom: null, structure: '64-bucket hash, never all multicast by count' };
-    case 'tun':
-      return {
-        fpRate: (n) => (n > TUN_EXACT_GROUPS ? hashFill(HASH64, n - TUN_EXACT_GROUPS) : 0),
-        allMulticastFrom: null,
-        refusedFrom: null,
-        structure: '8 exact slots (own MAC, broadcast, 6 groups), then 64-bucket hash',
-      };
-    default:
-      break;
-  }
-  const ff = /^ldd3-ff:([0-9]+)$/.exec(name);
-  if (ff) return exactThenAll(Number(ff[1]), `exact table of ${ff[1]}, all multicast above ${ff[1]}`);
-  const strict = /^exact-strict:([0-9]+)$/.exec(name);
-  if (strict) return exactRefusing(Number(strict[1]), `exact table of ${strict[1]}, longer lists refused`);
-  return null;
-}
-
-/** Whether `report` draws this profile by default: the catalog's, modelled on real drivers. */
-export function isCatalogCapacityProfile(name: string): boolean {
-  return catalogCapacityModel(name) !== null;
-}
-
-/** The analytic model of a profile's filter, from the constants of its source; null: none. */
 export function capacityModel(name: string): CapacityModel | null {
-  return catalogCapacityModel(name) ?? teachingCapacityModel(name);
+  return isProfileName(name) ? (resolveProfile(name).capacity ?? null) : null;
 }
 
-/** Analytic models of the catalog profiles, from the constants of their driver sources. */
-function catalogCapacityModel(name: string): CapacityModel | null {
-  const exactRars = E1000_RAR_ENTRIES - 1;
-  switch (name) {
-    case 'rtl8139':
-      return hashThenAll(HASH64, RTL8139_MULTICAST_FILTER_LIMIT, '64-bucket hash, all multicast above 32');
-    case 'r8169':
-      return hashThenAll(HASH64, R8169_MC_FILTER_LIMIT, '64-bucket hash, all multicast above 32');
-    case 'r8169-ver35':
-      return { fpRate: () => 1, allMulticastFrom: 0, refusedFrom: null, structure: 'no multicast filter: always all multicast' };
-    case 'tulip':
-      return {
-        // The hash table always has bit 255 (broadcast) set: one preset bucket.
-        fpRate: (n) => (n > TULIP_ALLMULTI_LIMIT ? 1 : n > TULIP_PERFECT_LIMIT ? hashFill(TULIP_HASH_BITS, n, 1) : 0),
-        allMulticastFrom: TULIP_ALLMULTI_LIMIT + 1,
-        refusedFrom: null,
-        structure: '14 perfect entries, then 512-bucket hash, all multicast above 1000',
-      };
-    case 'tulip-hash-only':
-    case 'tulip-comet':
-      return hashThenAll(HASH64, TULIP_HASH_ONLY_LIMIT, '64-bucket hash, all multicast above 64');
-    case 'e100':
-      return hashThenAll(HASH64, E100_MAX_MULTICAST_ADDRS, '64-bucket hash, all multicast above 64');
-    case 'ixgbe':
-      return { fpRate: (n) => hashFill(MTA_BITS, n), allMulticastFrom: null, refusedFrom: null, structure: '4096-bit MTA hash, never all multicast by count' };
-    case 'virtio-qemu':
-      return exactThenAll(MAC_TABLE_ENTRIES, '64-entry exact table, all multicast above 64');
-    case 'mlx5-dpdk':
-      return exactRefusing(MLX5_MC_LIST_CAPACITY, 'exact table of 127, longer lists refused');
-    default:
-      break;
-  }
-  const e1000 = /^e1000:([0-3])$/.exec(name);
-  if (e1000) {
-    return {
-      fpRate: (n) => (n > exactRars ? hashFill(MTA_BITS, n - exactRars) : 0),
-      allMulticastFrom: null,
-      refusedFrom: null,
-      structure: '14 exact RARs, then 4096-bit MTA hash, never all multicast by count',
-    };
-  }
-  const vf = /^dpdk-vf:([0-9]+)$/.exec(name);
-  if (vf) {
-    const n = Number(vf[1]);
-    return exactRefusing(n, `exact VF table of ${n}, longer lists refused`);
-  }
-  return null;
+/** Whether `report` draws this profile by default: the catalog's (modelled on real drivers) with a capacity model. */
+export function isCatalogCapacityProfile(name: string): boolean {
+  return isCatalogProfile(name) && capacityModel(name) !== null;
 }
 
 /** mulberry32: a small seeded generator, so a report is reproducible. */

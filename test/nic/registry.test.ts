@@ -1,8 +1,12 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
 import { NO_FAULTS } from '../../src/faults.ts';
+import { CATALOG_FAMILIES } from '../../src/nic/catalog/index.ts';
 import { builtinProfiles, isProfileName, profileFamilies, resolveProfile } from '../../src/nic/registry.ts';
+import { hasOracleSpec, oracleProfileNames } from '../../src/oracle/index.ts';
 import { type Mac, macFromBytes, parseMac } from '../../src/wire/mac.ts';
 import { BROADCAST, OWN } from './helpers.ts';
 
@@ -114,5 +118,36 @@ describe('every core profile', () => {
     expect(nic.program({ promisc: false, allmulti: false, mc })).toEqual({ ok: true });
     for (const g of mc) expect(nic.accept(g)).toBe(name !== 'ldd3-nf');
     expect(nic.accept(parseMac('02:00:00:00:00:99'))).toBe(false);
+  });
+});
+
+describe('the collected catalog and specs (src/nic/catalog/index.ts, src/oracle/filters/index.ts)', () => {
+  const ROOT_DIR = join(import.meta.dirname, '../..');
+  // Independently of the collector: the family objects the catalog's files declare, by text.
+  const declared = readdirSync(join(ROOT_DIR, 'src/nic/catalog'))
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+    .flatMap((f) => [...readFileSync(join(ROOT_DIR, 'src/nic/catalog', f), 'utf8').matchAll(/^export const (\w+): (?:Fixed|Parameterised)Family = /gm)].map((m) => m[1]));
+
+  it('every family a catalog file declares is in the registry', () => {
+    expect(declared.length).toBeGreaterThanOrEqual(12);
+    expect(CATALOG_FAMILIES.length).toBe(declared.length);
+    for (const f of CATALOG_FAMILIES) {
+      const profile = resolveProfile(f.parameter ? `${f.base}:${f.parameter.default}` : f.base);
+      expect(profile.source).toBe(f.source);
+      // The capacity report draws every catalog profile from the model its file declares.
+      expect(profile.capacity?.structure, f.base).toMatch(/\S/);
+    }
+  });
+
+  it('every built-in family has an oracle spec family with the same name and parameter range, and no spec is left over', () => {
+    const models = profileFamilies().filter((f) => !f.stacked).map((f) => f.pattern.replace(/:N$/, ''));
+    const specs = oracleProfileNames().filter((n) => !n.endsWith('+LOWER')).map((n) => n.replace(/:N$/, ''));
+    expect([...specs].sort()).toEqual([...models].sort());
+    for (const f of profileFamilies()) {
+      if (!f.parameter) continue;
+      const base = f.pattern.replace(/:N$/, '');
+      expect(hasOracleSpec(`${base}:${f.parameter.min}`) && hasOracleSpec(`${base}:${f.parameter.max}`), base).toBe(true);
+      expect(hasOracleSpec(`${base}:${f.parameter.max + 1}`), base).toBe(false);
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile } from '../filter.ts';
 import { DpdkExactTable } from './dpdk-table.ts';
+import { exactRefusing } from '../capacity.ts';
 
 /** drivers/net/iavf/iavf.h: #define IAVF_NUM_MACADDR_MAX 64. */
 export const IAVF_NUM_MACADDR_MAX = 64;
@@ -29,6 +30,7 @@ export const dpdkVf: ParameterisedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [...new Set([n, IAVF_NUM_MACADDR_MAX])],
+    capacity: exactRefusing(n, `exact VF table of ${n}, longer lists refused`),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new DpdkExactTable(ownMac, 'net_iavf', (count) => (count > IAVF_NUM_MACADDR_MAX ? 'EINVAL' : count > n ? 'ENOSPC' : null)),

@@ -12,6 +12,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
+import { hashThenAll } from '../capacity.ts';
 
 /** e100.c: #define E100_MAX_MULTICAST_ADDRS 64. */
 export const E100_MAX_MULTICAST_ADDRS = 64;
@@ -72,6 +73,7 @@ export const e100: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [E100_MAX_MULTICAST_ADDRS],
+    capacity: hashThenAll(64, E100_MAX_MULTICAST_ADDRS, '64-bucket hash, all multicast above 64'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new E100Filter(ownMac),
   }),

@@ -11,6 +11,7 @@ import { type Mac, macBytes } from '../../wire/mac.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
+import { hashFill } from '../capacity.ts';
 
 /** e1000_hw.h: #define E1000_RAR_ENTRIES 15 (RAR0..RAR14 used by e1000_set_rx_mode). */
 export const E1000_RAR_ENTRIES = 15;
@@ -149,6 +150,12 @@ export const e1000: ParameterisedFamily = {
     summary: SUMMARY,
     // RAR1..RAR14 hold unicast secondaries first, then groups; the 15th spare entry is hashed.
     thresholds: [E1000_RAR_ENTRIES - 1],
+    capacity: {
+      fpRate: (g) => (g > E1000_RAR_ENTRIES - 1 ? hashFill(4096, g - (E1000_RAR_ENTRIES - 1)) : 0),
+      allMulticastFrom: null,
+      refusedFrom: null,
+      structure: '14 exact RARs, then 4096-bit MTA hash, never all multicast by count',
+    },
     sharesUnicast: true,
     create: (ownMac: Mac, faults: FaultSet): NicFilter =>
       new E1000Filter(ownMac, n === 0 && faults.has('e1000-filter-type-1') ? 1 : n),

@@ -11,6 +11,7 @@ import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { MulticastTableArray, mtaVector } from './e1000.ts';
 import { destinationClass } from './hash-table.ts';
+import { hashOnly } from '../capacity.ts';
 
 /** The MO field ixgbe runs with (see the header comment). */
 export const IXGBE_MC_FILTER_TYPE = 0;
@@ -72,6 +73,7 @@ export const ixgbe: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [],
+    capacity: hashOnly(4096, '4096-bit MTA hash, never all multicast by count'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new IxgbeFilter(ownMac),
   }),

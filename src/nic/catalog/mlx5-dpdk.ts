@@ -7,6 +7,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile } from '../filter.ts';
 import { DpdkExactTable } from './dpdk-table.ts';
+import { exactRefusing } from '../capacity.ts';
 
 /** mlx5_defs.h: #define MLX5_MAX_MC_MAC_ADDRESSES 128. */
 export const MLX5_MAX_MC_MAC_ADDRESSES = 128;
@@ -25,6 +26,7 @@ export const mlx5Dpdk: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [MLX5_MC_LIST_CAPACITY],
+    capacity: exactRefusing(MLX5_MC_LIST_CAPACITY, 'exact table of 127, longer lists refused'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new DpdkExactTable(ownMac, 'net_mlx5', (n) => (n >= MLX5_MAX_MC_MAC_ADDRESSES ? 'ENOSPC' : null)),

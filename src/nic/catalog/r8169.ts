@@ -16,6 +16,7 @@ import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { etherCrcTop6, swab32 } from './hash-table.ts';
 import { RTL_ACCEPT_ALL_PHYS, RTL_ACCEPT_BROADCAST, RTL_ACCEPT_MULTICAST, RTL_ACCEPT_MY_PHYS, RealtekChip } from './rtl8139.ts';
+import { alwaysAllMulticast, hashThenAll } from '../capacity.ts';
 
 /** r8169_main.c: #define MC_FILTER_LIMIT 32. */
 export const R8169_MC_FILTER_LIMIT = 32;
@@ -102,6 +103,7 @@ export const r8169: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [R8169_MC_FILTER_LIMIT],
+    capacity: hashThenAll(64, R8169_MC_FILTER_LIMIT, '64-bucket hash, all multicast above 32'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: false }),
@@ -118,6 +120,7 @@ export const r8169Ver35: FixedFamily = {
     summary: SUMMARY_35,
     // Always all multicast: the list's length never matters.
     thresholds: [],
+    capacity: alwaysAllMulticast('no multicast filter: always all multicast'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
       new R8169Filter(ownMac, 'swapped', { swapsMar: true, noMulticastFilter: true }),

@@ -10,6 +10,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass, etherCrcTop6, le32Bytes } from './hash-table.ts';
+import { hashThenAll } from '../capacity.ts';
 
 /** 8139too.c: static int multicast_filter_limit = 32 ("maximal number of multicast addresses"). */
 export const RTL8139_MULTICAST_FILTER_LIMIT = 32;
@@ -119,6 +120,7 @@ export const rtl8139: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [RTL8139_MULTICAST_FILTER_LIMIT],
+    capacity: hashThenAll(64, RTL8139_MULTICAST_FILTER_LIMIT, '64-bucket hash, all multicast above 32'),
     sharesUnicast: false,
     create: (ownMac: Mac, faults: FaultSet): NicFilter => new Rtl8139Filter(ownMac, faults),
   }),

@@ -6,6 +6,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile } from '../filter.ts';
 import { TULIP_HASH_ONLY_LIMIT, TulipHashOnlyFilter } from './tulip-hash-only.ts';
+import { hashThenAll } from '../capacity.ts';
 
 const SOURCE = 'drivers/net/ethernet/dec/tulip/tulip_core.c (set_rx_mode, COMET_MAC_ADDR)';
 const SUMMARY = 'ADMtek Comet: 64-bit hash (ether_crc_le & 0x3f); > 64 groups or ALLMULTI: all multicast';
@@ -19,6 +20,7 @@ export const tulipComet: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [TULIP_HASH_ONLY_LIMIT],
+    capacity: hashThenAll(64, TULIP_HASH_ONLY_LIMIT, '64-bucket hash, all multicast above 64'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'comet'),
   }),

@@ -13,6 +13,7 @@ import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass, etherCrcTop6 } from './hash-table.ts';
 import { TULIP_ACCEPT_ALL_MULTICAST, TULIP_ACCEPT_ALL_PHYS, TULIP_ALLMULTI_LIMIT } from './tulip.ts';
+import { hashThenAll } from '../capacity.ts';
 
 /** tulip_core.c set_rx_mode, MC_HASH_ONLY: `netdev_mc_count(dev) > 64` -> all multicast. */
 export const TULIP_HASH_ONLY_LIMIT = 64;
@@ -80,6 +81,7 @@ export const tulipHashOnly: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [TULIP_HASH_ONLY_LIMIT],
+    capacity: hashThenAll(64, TULIP_HASH_ONLY_LIMIT, '64-bucket hash, all multicast above 64'),
     sharesUnicast: false,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new TulipHashOnlyFilter(ownMac, 'asix'),
   }),

@@ -15,6 +15,7 @@ import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
+import { hashFill } from '../capacity.ts';
 
 /** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 1000` -> all multicast. */
 export const TULIP_ALLMULTI_LIMIT = 1000;
@@ -117,6 +118,13 @@ export const tulip: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [TULIP_PERFECT_LIMIT, TULIP_ALLMULTI_LIMIT],
+    capacity: {
+      // The hash table always has bit 255 (broadcast) set: one preset bucket.
+      fpRate: (n) => (n > TULIP_ALLMULTI_LIMIT ? 1 : n > TULIP_PERFECT_LIMIT ? hashFill(TULIP_HASH_BITS, n, 1) : 0),
+      allMulticastFrom: TULIP_ALLMULTI_LIMIT + 1,
+      refusedFrom: null,
+      structure: '14 perfect entries, then 512-bucket hash, all multicast above 1000',
+    },
     sharesUnicast: false,
     create: (ownMac: Mac, faults: FaultSet): NicFilter => new TulipFilter(ownMac, faults),
   }),

@@ -16,6 +16,7 @@ import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { destinationClass } from './hash-table.ts';
+import { exactThenAll } from '../capacity.ts';
 
 /** hw/net/virtio-net.c: #define MAC_TABLE_ENTRIES 64. */
 export const MAC_TABLE_ENTRIES = 64;
@@ -104,6 +105,7 @@ export const virtioQemu: FixedFamily = {
     source: SOURCE,
     summary: SUMMARY,
     thresholds: [MAC_TABLE_ENTRIES],
+    capacity: exactThenAll(MAC_TABLE_ENTRIES, '64-entry exact table, all multicast above 64'),
     sharesUnicast: true,
     create: (ownMac: Mac, faults: FaultSet): NicFilter => new VirtioQemuFilter(ownMac, faults),
   }),

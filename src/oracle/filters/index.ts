@@ -1,56 +1,56 @@
-// Profile name -> oracle filter spec. Adding a spec: one file exporting a FilterSpecFamily and
-// one line in SPEC_FAMILIES.
+// Profile name -> oracle filter spec. Adding a spec: one file in this folder exporting a
+// FilterSpecFamily (collected below; written from the driver source, apart from the model).
 import { InputError } from '../../errors.ts';
-import { acceptAllSpec } from './accept-all.ts';
-import { allmultiOnlySpec } from './allmulti-only.ts';
-import { exactStrictSpec } from './exact-strict.ts';
-import { hash64Spec } from './hash64.ts';
-import { ldd3FfSpec } from './ldd3-ff.ts';
-import { ldd3NfSpec } from './ldd3-nf.ts';
-import { dpdkVfSpec } from './dpdk-vf.ts';
-import { e100Spec } from './e100.ts';
-import { e1000Spec } from './e1000.ts';
-import { ixgbeSpec } from './ixgbe.ts';
-import { mlx5DpdkSpec } from './mlx5-dpdk.ts';
-import { r8169Spec } from './r8169.ts';
-import { r8169Ver35Spec } from './r8169-ver35.ts';
-import { rtl8139Spec } from './rtl8139.ts';
-import { tulipSpec } from './tulip.ts';
-import { tulipCometSpec } from './tulip-comet.ts';
-import { tulipHashOnlySpec } from './tulip-hash-only.ts';
-import { virtioQemuSpec } from './virtio-qemu.ts';
+import { readdirSync } from 'node:fs';
 import { RELAY_SPEC_KINDS, relaySpec } from './relay.ts';
 import type { FilterSpec, FilterSpecFamily } from './spec.ts';
-import { tunSpec } from './tun.ts';
 
-const SPEC_FAMILIES: readonly FilterSpecFamily[] = [
-  acceptAllSpec,
-  ldd3NfSpec,
-  allmultiOnlySpec,
-  ldd3FfSpec,
-  exactStrictSpec,
-  hash64Spec,
-  tunSpec,
-  // Catalog specs (NIC profiles modelled on real drivers, docs/profiles.md).
-  rtl8139Spec,
-  r8169Spec,
-  r8169Ver35Spec,
-  tulipSpec,
-  tulipHashOnlySpec,
-  tulipCometSpec,
-  e1000Spec,
-  ixgbeSpec,
-  e100Spec,
-  virtioQemuSpec,
-  mlx5DpdkSpec,
-  dpdkVfSpec,
-];
+/** A spec family: an exported object with a base name, a parameter range or null, and a spec builder. */
+function isSpecFamily(value: unknown): value is FilterSpecFamily {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const p = v['parameter'];
+  const parameterOk = p === null || (typeof p === 'object' && typeof (p as Record<string, unknown>)['min'] === 'number' && typeof (p as Record<string, unknown>)['max'] === 'number');
+  return typeof v['base'] === 'string' && typeof v['spec'] === 'function' && parameterOk;
+}
+
+// Every spec of this folder, collected: one file per profile (index, spec and relay are not specs).
+// From src/ (.ts) and from the build in dist/ (.js) alike.
+const HERE = new URL('./', import.meta.url);
+const SPEC_FILES = readdirSync(HERE)
+  .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !/^(index|spec|relay)\.(ts|js)$/.test(f))
+  .sort();
+const SPEC_MODULES: Record<string, unknown>[] = await Promise.all(
+  SPEC_FILES.map((f) => import(new URL(f, HERE).href) as Promise<Record<string, unknown>>),
+);
+
+const BUILTIN_SPEC_FAMILIES: readonly FilterSpecFamily[] = SPEC_MODULES.flatMap((m) => Object.values(m).filter(isSpecFamily));
+
+/** Specs of profile plug-ins (src/profile-plugin.ts), added at run time with their model. */
+const PLUGIN_SPEC_FAMILIES: FilterSpecFamily[] = [];
+
+function specFamilies(): readonly FilterSpecFamily[] {
+  return PLUGIN_SPEC_FAMILIES.length === 0 ? BUILTIN_SPEC_FAMILIES : [...BUILTIN_SPEC_FAMILIES, ...PLUGIN_SPEC_FAMILIES];
+}
+
+/** True when a built-in or plug-in spec family (or a relay kind) is named `base`. */
+export function hasSpecFamily(base: string): boolean {
+  return specFamilies().some((f) => f.base === base) || (RELAY_SPEC_KINDS as readonly string[]).includes(base);
+}
+
+/** Adds a plug-in's spec for the rest of the process; throws InputError (where) when the base name has one already. */
+export function addSpecFamily(family: FilterSpecFamily, where: string): void {
+  if (hasSpecFamily(family.base)) {
+    throw new InputError(where, `an oracle spec named ${JSON.stringify(family.base)} exists already; a plug-in profile needs a new name`);
+  }
+  PLUGIN_SPEC_FAMILIES.push(family);
+}
 
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** "tun" for a fixed spec, "ldd3-ff:N" for a parameterised one. */
 export function oracleProfileNames(): string[] {
-  return [...SPEC_FAMILIES.map((f) => (f.parameter ? `${f.base}:N` : f.base)), ...RELAY_SPEC_KINDS.map((k) => `${k}+LOWER`)];
+  return [...specFamilies().map((f) => (f.parameter ? `${f.base}:N` : f.base)), ...RELAY_SPEC_KINDS.map((k) => `${k}+LOWER`)];
 }
 
 /** The lower profile a bare relay name stands on (src/relay/families.ts RELAY_DEFAULT_LOWER, written out again). */
@@ -68,7 +68,7 @@ export function resolveSpec(name: string): FilterSpec {
   }
   const colon = name.indexOf(':');
   const base = colon < 0 ? name : name.slice(0, colon);
-  const family = SPEC_FAMILIES.find((f) => f.base === base);
+  const family = specFamilies().find((f) => f.base === base);
   if (!family) {
     throw new InputError(name, `no oracle spec for NIC profile ${JSON.stringify(name)}; known: ${oracleProfileNames().join(', ')}`);
   }

@@ -6,15 +6,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NO_FAULTS } from '../../../src/faults.ts';
 import type { RxMode } from '../../../src/nic/filter.ts';
+import { CATALOG_FAMILIES } from '../../../src/nic/catalog/index.ts';
 import { resolveProfile } from '../../../src/nic/registry.ts';
 import { classifyAcceptance, resolveSpec } from '../../../src/oracle/filters/index.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes } from '../../../src/wire/mac.ts';
 import { OWN, mac } from './helpers.ts';
 
-const NAMES = [
-  'rtl8139', 'r8169', 'r8169-ver35', 'tulip', 'tulip-hash-only', 'tulip-comet',
-  'e1000:0', 'e1000:1', 'e1000:2', 'e1000:3', 'ixgbe', 'e100', 'virtio-qemu', 'mlx5-dpdk', 'dpdk-vf:16', 'dpdk-vf:64',
-];
+// Every catalog family (src/nic/catalog/, collected): a fixed one by name, a parameterised one at
+// every N of a small range, else at its default and its largest N.
+const NAMES = CATALOG_FAMILIES.flatMap((f) => {
+  if (!f.parameter) return [f.base];
+  const { min, max, default: def } = f.parameter;
+  const ns = max - min <= 3 ? Array.from({ length: max - min + 1 }, (_, i) => min + i) : [def, max];
+  return ns.map((n) => `${f.base}:${n}`);
+});
+
+it('collects the catalog (a family lost on the way would go unchecked)', () => {
+  expect(NAMES).toEqual(expect.arrayContaining(['rtl8139', 'tulip', 'e1000:0', 'e1000:3', 'dpdk-vf:16', 'dpdk-vf:64']));
+});
 
 // A small MAC universe so that lists and probes collide (aliases, shared buckets, shared bytes 4..5).
 const universe: Mac[] = [];

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Errno } from '../../../src/errors.ts';
 import { NO_FAULTS } from '../../../src/faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../../../src/nic/filter.ts';
+import { CATALOG_FAMILIES } from '../../../src/nic/catalog/index.ts';
 import { resolveProfile } from '../../../src/nic/registry.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes } from '../../../src/wire/mac.ts';
 import { OWN, groupMacs, mac } from './helpers.ts';
@@ -91,6 +92,11 @@ function allMulticast(f: NicFilter): boolean {
 function refused(e: Expectation, n: number): boolean {
   return e.refuseAbove !== undefined && n > e.refuseAbove;
 }
+
+it('every catalog family (src/nic/catalog/, collected) has its expectations written out here', () => {
+  const bases = new Set(EXPECTATIONS.map((e) => e.name.split(':')[0]));
+  expect(CATALOG_FAMILIES.map((f) => f.base).filter((b) => !bases.has(b))).toEqual([]);
+});
 
 describe.each(EXPECTATIONS)('$name', (e) => {
   const profile: NicProfile = resolveProfile(e.name);

@@ -1,0 +1,10 @@
+#!/bin/sh
+# One shard of the multicast filter check in CI (README "CI recipe"): SHARD=1, 2 or 3 and
+# DRIVER='the command that runs your driver'. Run it after `npm ci` in a project that has
+# mcast-testbench in its devDependencies; collect results/ as artifacts whatever the exit code.
+set -eu
+mkdir -p results/fixtures
+# exec the bin itself, not npx: npx may not pass the CI's SIGTERM on, and exec makes the
+# testbench the job's own process. Exit 0 holds, 1 counterexample, 2 usage, 3 driver error.
+exec node_modules/.bin/mcast-testbench check --driver "$DRIVER" \
+  --shard "$SHARD/3" --junit results/junit.xml --html results/html --fixtures results/fixtures

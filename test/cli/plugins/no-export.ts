@@ -1,0 +1,2 @@
+// A profile module that exports no profile: --profile-module must refuse it (exit 2).
+export const unrelated = 1;

@@ -1,0 +1,56 @@
+// --profile-module: a user's profile plug-in (model + oracle spec) checked like a built-in one,
+// and every bad module refused as a usage error (exit 2) naming the file.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from './run.ts';
+
+const PLUGINS = 'test/cli/plugins';
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcast-profile-module-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('check --profile-module', () => {
+  it('checks a plug-in profile against its own spec and lists it in `profiles`', async () => {
+    const fixtures = tempDir();
+    const run = await runCli(['check', '--profile-module', `${PLUGINS}/hash32.ts`, '--profile', 'hash32', '--runs', '10', '--seed', '1', '--fixtures', fixtures]);
+    expect(run.stderr).not.toContain('error');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('ok: every property holds (hash32, 10 runs each)');
+    const list = await runCli(['profiles', '--profile-module', `${PLUGINS}/hash32.ts`]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^hash32 +32-bucket hash test plug-in$/m);
+  });
+
+  it('catches a plug-in model that disagrees with its spec, and saves the counterexample', async () => {
+    const fixtures = tempDir();
+    const run = await runCli(['check', '--profile-module', `${PLUGINS}/hash32-low-bits.ts`, '--profile', 'hash32-low-bits', '--runs', '100', '--seed', '1', '--fixtures', fixtures]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL hash32-low-bits model .*(leak|loss)/);
+    expect(readdirSync(fixtures).some((f) => f.startsWith('check-hash32-low-bits-'))).toBe(true);
+  });
+
+  it.each([
+    ['a file that does not exist', 'test/cli/plugins/missing.js', /error: test\/cli\/plugins\/missing\.js: profile module .* does not exist/],
+    ['a module without a profile', `${PLUGINS}/no-export.ts`, /error: test\/cli\/plugins\/no-export\.ts: profile module .* exports no profile/],
+    ['a spec named unlike its model', `${PLUGINS}/mismatched.ts`, /error: test\/cli\/plugins\/mismatched\.ts: profile hash32: spec\.base must equal model\.base, got "hash33"/],
+  ])('refuses %s with exit 2', async (_what, file, message) => {
+    const run = await runCli(['check', '--profile-module', file, '--profile', 'hash32', '--runs', '1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a plug-in that takes a built-in profile name', async () => {
+    const run = await runCli(['profiles', '--profile-module', `${PLUGINS}/hash32.ts`, '--profile-module', `${PLUGINS}/builtin-name.ts`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/builtin-name\.ts: a NIC profile named "tulip" exists already/);
+  });
+});
