@@ -108,10 +108,22 @@ export function registerProfile(plugin: ProfilePlugin, where = 'profile plug-in'
   }
   addSpecFamily(spec, where);
   addProfileFamily(model, where);
+  if (!loadingModule) inProcessPlugins++;
 }
 
 /** Files already loaded by loadProfileModule (absolute paths): a second load is a no-op. */
 const loadedModules = new Set<string>();
+/** Plug-ins registered from an object in this process rather than from a module file. */
+let inProcessPlugins = 0;
+let loadingModule = false;
+
+/**
+ * What a worker thread of `check --jobs` must load to know the same plug-ins: the module files,
+ * or null when some plug-in was registered from an object (it cannot cross to another thread).
+ */
+export function pluginModulesForWorkers(): string[] | null {
+  return inProcessPlugins > 0 ? null : [...loadedModules];
+}
 
 /**
  * Imports the ES module at `file` (relative to the working directory) and registers the profile
@@ -138,9 +150,14 @@ export async function loadProfileModule(file: string): Promise<string[]> {
   // Every plug-in is checked before the first is registered.
   plugins.forEach((p, i) => checkShape(p, plugins.length > 1 ? `${file}[${i}]` : file));
   const names: string[] = [];
-  for (const [i, p] of plugins.entries()) {
-    registerProfile(p as ProfilePlugin, plugins.length > 1 ? `${file}[${i}]` : file);
-    names.push((p as ProfilePlugin).model.base);
+  loadingModule = true;
+  try {
+    for (const [i, p] of plugins.entries()) {
+      registerProfile(p as ProfilePlugin, plugins.length > 1 ? `${file}[${i}]` : file);
+      names.push((p as ProfilePlugin).model.base);
+    }
+  } finally {
+    loadingModule = false;
   }
   loadedModules.add(path);
   return names;

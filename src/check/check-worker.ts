@@ -6,13 +6,23 @@ import { InputError } from '../errors.ts';
 import type { FaultName } from '../faults.ts';
 import type { CheckWorkerData, WorkerReply, WorkerRequest } from './parallel.ts';
 import { runProperty } from './runner.ts';
+import { loadProfileModule } from '../profile-plugin.ts';
 
 const data = workerData as CheckWorkerData;
 const port = parentPort;
 if (!port) throw new Error('check-worker.ts runs as a worker thread of check --jobs');
 const post = (m: WorkerReply): void => port.postMessage(m);
 
+// The same plug-ins as the main thread (--profile-module), loaded before any unit runs.
+const ready = (async () => {
+  for (const file of data.profileModules) await loadProfileModule(file);
+})();
+
 port.on('message', (req: WorkerRequest) => {
+  void ready.then(() => runUnit(req), (e: unknown) => post({ kind: 'error', index: req.index, input: null, message: e instanceof Error ? e.message : String(e) }));
+});
+
+function runUnit(req: WorkerRequest): void {
   const unit = { profile: req.profile, property: req.property };
   const caseIds = data.recordCases ? [] : null;
   const started = Date.now();
@@ -42,4 +52,4 @@ port.on('message', (req: WorkerRequest) => {
         message: e instanceof Error ? (e.stack ?? e.message) : String(e),
       }),
   );
-});
+}

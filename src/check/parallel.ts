@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './runner.ts';
 import { profileSeed } from './runner.ts';
+import { pluginModulesForWorkers } from '../profile-plugin.ts';
 
 export interface CheckWorkerData {
   readonly runs: number;
@@ -14,6 +15,8 @@ export interface CheckWorkerData {
   readonly faults: readonly string[];
   readonly fixturesDir: string;
   readonly recordCases: boolean;
+  /** --profile-module files to load before the first unit (src/profile-plugin.ts). */
+  readonly profileModules: readonly string[];
 }
 
 export interface WorkerRequest extends CheckUnit {
@@ -55,6 +58,7 @@ export function runUnitsInWorkers(units: readonly CheckUnit[], options: CheckOpt
     faults: [...options.faults],
     fixturesDir: options.fixturesDir,
     recordCases: options.recordCases === true,
+    profileModules: pluginModulesForWorkers() ?? [],
   };
   const outcomes: (UnitOutcome | undefined)[] = new Array(units.length);
   const logs: string[][] = units.map(() => []);

@@ -6,6 +6,7 @@ import { InputError } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import { builtinProfileNames, resolveProfile } from '../nic/registry.ts';
 import { hasOracleSpec } from '../oracle/index.ts';
+import { pluginModulesForWorkers } from '../profile-plugin.ts';
 import { saveFixture } from '../scenario/save.ts';
 import type { AnyStep, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
@@ -433,7 +434,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   const shardText = options.shard ? `, shard ${options.shard.index}/${options.shard.count}: ${units.length} of ${all.length} (profile, property) units` : '';
   options.log(`check: ${profiles.length} profile(s), ${options.runs} runs per property, seed ${seed}${shardText}${options.faults.size > 0 ? `, injected faults: ${[...options.faults].join(', ')}` : ''}`);
   options.events?.plan?.(units, replay ? 1 : options.runs);
-  const jobs = options.jobs ?? 1;
+  // A plug-in registered from an object cannot reach a worker thread: those runs stay in this one.
+  const jobs = pluginModulesForWorkers() === null ? 1 : (options.jobs ?? 1);
   if (jobs > 1 && !replay && units.length > 1) {
     const { runUnitsInWorkers } = await import('./parallel.ts');
     const done = await runUnitsInWorkers(units, options, seed, jobs);

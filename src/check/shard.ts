@@ -12,6 +12,22 @@ export function shardUnits<T>(units: readonly T[], shard: ShardSpec): T[] {
   return units.filter((_, k) => k % shard.count === shard.index - 1);
 }
 
+/**
+ * Which generated cases of one fc.check run belong to `shard` (by case number, k mod n): for the
+ * driver check, whose units are two long properties. Once a case of the shard has failed, every
+ * later call is one of fast-check's shrink candidates and runs.
+ */
+export function shardCases(shard: ShardSpec | undefined): { take(): boolean; failed(): void } {
+  let k = 0;
+  let shrinking = false;
+  return {
+    take: () => shard === undefined || shrinking || k++ % shard.count === shard.index - 1,
+    failed: () => {
+      shrinking = true;
+    },
+  };
+}
+
 /** "i/n" with 1 <= i <= n as a ShardSpec, or why it is not one. */
 export function parseShard(value: string): ShardSpec | { readonly error: string } {
   const m = /^([0-9]+)\/([0-9]+)$/.exec(value);

@@ -12,6 +12,7 @@
 //  - a driver naming a built-in `model` answers exactly as that profile (src/nic/registry.ts).
 // The checker reads a script of requests, so a saved transcript replays through the same rules.
 import fc from 'fast-check';
+import { type ShardSpec, shardCases } from '../check/shard.ts';
 import { NO_FAULTS } from '../faults.ts';
 import type { NicFilter } from '../nic/filter.ts';
 import { resolveProfile } from '../nic/registry.ts';
@@ -234,6 +235,8 @@ export interface DriverCheckOptions {
   readonly seed?: number;
   /** Called as each generated run starts (progress display). */
   readonly onRun?: () => void;
+  /** Runs only this shard's cases (by case number; src/check/shard.ts shardCases). */
+  readonly shard?: ShardSpec;
 }
 
 export type DriverCheckResult =
@@ -266,8 +269,10 @@ export async function checkDriverContract(session: DriverSession, options: Drive
   let requests = 0;
   let driverError: DriverError | null = null;
   let lastScript: readonly DriverRequest[] = [];
+  const cases = shardCases(options.shard);
   const property = fc.asyncProperty(contractRunArb(runTargets(session.hello)), async (run) => {
     if (driverError) throw driverError;
+    if (!cases.take()) return;
     options.onRun?.();
     const script = buildScript(run, effectiveOrder(session.hello));
     lastScript = script;
@@ -277,6 +282,7 @@ export async function checkDriverContract(session: DriverSession, options: Drive
     } catch (e) {
       // A broken driver cannot be shrunk against: stop at the first protocol failure.
       if (e instanceof DriverError) driverError = e;
+      cases.failed();
       throw e;
     } finally {
       requests += session.transcript.length;

@@ -7,6 +7,7 @@
 // the driver names a model the oracle has a spec for) and the receiving sockets.
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../check/arbitraries.ts';
+import { type ShardSpec, shardCases } from '../check/shard.ts';
 import { NO_FAULTS } from '../faults.ts';
 import { Host } from '../host/host.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../nic/filter.ts';
@@ -167,6 +168,8 @@ export interface EndToEndCheckOptions {
   readonly maxSteps?: number;
   /** Called as each generated scenario starts (progress display). */
   readonly onRun?: () => void;
+  /** Runs only this shard's scenarios (by case number; src/check/shard.ts shardCases). */
+  readonly shard?: ShardSpec;
 }
 
 export type EndToEndResult =
@@ -179,12 +182,17 @@ export async function checkDriverEndToEnd(session: DriverSession, options: EndTo
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
   let driverError: EndToEndFailure | null = null;
   const arb = scenarioArbitrary({ maxSteps: options.maxSteps ?? 20, fillThresholds: runTargets(session.hello).thresholds });
+  const cases = shardCases(options.shard);
   const property = fc.asyncProperty(arb, async (scenario) => {
     if (driverError) throw new Error(driverError.message);
+    if (!cases.take()) return;
     options.onRun?.();
     const failure = await runEndToEnd(session, scenario);
     if (failure?.kind === 'driver-error') driverError = failure;
-    if (failure) throw new Error(failure.message);
+    if (failure) {
+      cases.failed();
+      throw new Error(failure.message);
+    }
   });
   const details = await fc.check(property, { numRuns, seed, endOnFailure: false });
   if (!details.failed) return { ok: true, numRuns, seed };

@@ -13,6 +13,8 @@ export interface FailurePage {
   readonly trace: Trace;
   /** Capacity plots (src/report), SVG text, by profile. */
   readonly plots: readonly { readonly profile: string; readonly svg: string }[];
+  /** A driver under test's exchanges (check --driver): shown as text under the header. */
+  readonly transcript?: string;
 }
 
 /** The colour of the failing step in the timeline (test/html checks it on a screenshot). */
@@ -105,6 +107,7 @@ export function renderFailurePage(page: FailurePage): string {
 <header><h1>${esc(page.title)}</h1><p class="violation">${esc(page.message)}</p>
 ${page.replay !== undefined ? `<p>replay: <code>${esc(page.replay)}</code></p>` : ''}
 <p>interfaces: <code>${esc(JSON.stringify(trace.interfaces))}</code>${trace.profile !== undefined ? `; profile <b>${esc(trace.profile)}</b>` : ''}</p></header>
+${page.transcript !== undefined ? `<section style="padding:0 20px"><h2>exchanges with the driver</h2><pre>${esc(page.transcript)}</pre></section>` : ''}
 <main><ol id="timeline">${items.join('\n')}</ol><div id="details">${trace.steps.map(detail).join('\n')}</div></main>
 <section class="plots" style="padding:0 20px 20px"><h2>filter capacity</h2>${plots.join('\n') || '<p>(no capacity plot for these profiles)</p>'}</section>
 <script>${SCRIPT}</script>

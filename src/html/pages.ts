@@ -8,7 +8,7 @@ import { measureCapacity } from '../report/capacity.ts';
 import { profileSpec, renderSvg } from '../report/plot.ts';
 import { writeTextFile } from '../results/output.ts';
 import { makeDirectory, saveNewFile } from '../scenario/save.ts';
-import type { Scenario, Step } from '../scenario/types.ts';
+import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { isRouteStep } from '../scenario/types.ts';
 import { renderFailurePage } from './page.ts';
 import { traceScenario } from './trace.ts';
@@ -78,3 +78,25 @@ export async function writeScenarioPages(dir: string, failed: readonly { file: s
   }
   return written;
 }
+
+/**
+ * `check --driver --html DIR`: a page for a driver failure. The driver under test has no model to
+ * trace step by step, so the page shows the violation, the replay command, the exchanges with
+ * the driver and, for an end-to-end failure, the scenario.
+ */
+export function writeDriverPage(
+  dir: string,
+  page: { readonly name: string; readonly part: string; readonly message: string; readonly replay?: string; readonly transcript: string; readonly scenario?: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly unknown[] } },
+): string {
+  makeDirectory(dir);
+  const html = renderFailurePage({
+    title: `check --driver ${page.name}: ${page.part}`,
+    message: page.message,
+    ...(page.replay !== undefined ? { replay: page.replay } : {}),
+    trace: { interfaces: page.scenario?.interfaces ?? [], steps: [], failingStep: -1 },
+    plots: [],
+    transcript: page.scenario ? `${page.transcript}\n\nscenario: ${JSON.stringify(page.scenario)}` : page.transcript,
+  });
+  return saveNewFile(dir, `driver-${pageName(page.name)}-${pageName(page.part)}`, '.html', html);
+}
+

@@ -175,6 +175,8 @@ describe('the packed package in a fresh project (offline)', () => {
     copyFileSync(join(ROOT, 'examples/ci/check-shard.sh'), script);
     copyFileSync(join(ROOT, 'examples/drivers/tun_filter.py'), join(project, 'my_driver.py'));
     copyFileSync(join(ROOT, 'examples/drivers/faults/sticky_allmulti.py'), join(project, 'sticky_driver.py'));
+    // The faulty example driver imports its serving loop from the file beside it.
+    copyFileSync(join(ROOT, 'examples/drivers/faults/driverloop.py'), join(project, 'driverloop.py'));
     const shard = (n: number, driver: string): number => {
       rmSync(join(project, 'results'), { recursive: true, force: true });
       try {

@@ -60,8 +60,8 @@ export function registerCheck(program: Command, cli: Cli): void {
       checkOutputDirectory(options.fixtures ?? 'fixtures', '--fixtures');
       const outputs = resultsOutputsFrom(options);
       if (options.html !== undefined) checkOutputDirectory(options.html, '--html');
-      if (driver && (options.shard || options.html !== undefined)) {
-        throw new InputError(options.shard ? '--shard' : '--html', 'applies to the model check, not to --driver / --driver-module');
+      if (options.shard && options.seed === undefined) {
+        throw new InputError('--shard', `${options.shard.index}/${options.shard.count}: needs --seed (every shard must run with the same seed)`);
       }
       if (driver) {
         cli.exitCode = await (await import('./driver.ts')).runDriverCheck(
@@ -72,6 +72,8 @@ export function registerCheck(program: Command, cli: Cli): void {
             ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
             fixturesDir: resolve(options.fixtures ?? 'fixtures'),
             outputs,
+            ...(options.shard ? { shard: options.shard } : {}),
+            ...(options.html !== undefined ? { html: options.html } : {}),
           },
           cli,
         );

@@ -27,6 +27,9 @@ import { type ResultsOutputs, writeResults } from '../../results/output.ts';
 import { type CaseStatus, type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { stderrProgress } from './results-options.ts';
+import { resolve } from 'node:path';
+import type { ShardSpec } from '../../check/shard.ts';
+import { writeDriverPage } from '../../html/pages.ts';
 
 /** Runs of the driver contract when check --runs is not given: ~100 requests each. */
 export const DEFAULT_DRIVER_RUNS = 100;
@@ -86,6 +89,20 @@ export interface DriverCheckCliOptions {
   readonly fixturesDir: string;
   /** --junit / --json files, written when the check ends. */
   readonly outputs?: ResultsOutputs;
+  /** --shard i/n: this shard's cases of the contract and of the end-to-end check. */
+  readonly shard?: ShardSpec;
+  /** --html DIR: a page per failure (the exchanges with the driver). */
+  readonly html?: string;
+}
+
+/** Writes the failure page when --html asked for one; prints where. */
+function htmlPage(cli: Cli, options: DriverCheckCliOptions, page: Parameters<typeof writeDriverPage>[1]): void {
+  if (options.html === undefined) return;
+  try {
+    cli.out(`html: ${writeDriverPage(resolve(options.html), page)}`);
+  } catch (e) {
+    cli.out(`(could not write the html page: ${(e as Error).message})`);
+  }
 }
 
 /**
@@ -114,6 +131,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     const result = await checkDriverContract(session, {
       numRuns: runs,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.shard ? { shard: options.shard } : {}),
       onRun,
     });
     collector.setSeed(result.ok ? result.seed : result.failure.seed);
@@ -138,6 +156,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     collector.add(
       driverCase(hello.name, 'contract', f.kind === 'violation' ? 'failed' : 'error', started, { runs: f.numRuns, message: f.message, counterexample: transcript.split('\n'), ...saved }),
     );
+    htmlPage(cli, options, { name: hello.name, part: 'contract', message: f.message, ...(saved.replay !== undefined ? { replay: saved.replay } : {}), transcript });
     if (f.kind === 'driver-error') cli.err(`error: ${f.message}`);
     return f.kind === 'violation' ? EXIT.failure : EXIT.driver;
   } catch (e) {
@@ -164,6 +183,7 @@ async function runEndToEndCli(
   const e2e = await checkDriverEndToEnd(session, {
     numRuns: Math.max(1, Math.ceil((options.runs ?? DEFAULT_DRIVER_RUNS) / 2)),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
     onRun: options.onRun,
   });
   if (e2e.ok) {
@@ -192,6 +212,14 @@ async function runEndToEndCli(
     cli.out(fixtureLine(options.fixturesDir, fixture, label, (file, replay) => (saved = { fixture: file, replay })));
   }
   record();
+  htmlPage(cli, options, {
+    name: hello.name,
+    part: 'end to end',
+    message: f.message,
+    ...(saved.replay !== undefined ? { replay: saved.replay } : {}),
+    transcript: f.transcript.length > 0 ? formatTranscript(session.helloExchange, f.transcript) : '(no exchange recorded)',
+    scenario: { interfaces: f.scenario.interfaces, steps: f.scenario.steps },
+  });
   if (f.kind === 'driver-error') {
     cli.err(`error: ${f.message}`);
     return EXIT.driver;
