@@ -17,10 +17,21 @@ export class GroupRecord {
   sfmode: FilterMode;
   /** im->sfcount[MCAST_INCLUDE / MCAST_EXCLUDE]: memberships in each mode. */
   readonly sfcount: SourceCount = { include: 0, exclude: 0 };
-  /** im->sources. */
-  readonly sources = new Map<string, SourceCount>();
+  /** im->sources (swapped with a delete record's list: src/host/delete-records.ts). */
+  private sourceList = new Map<string, SourceCount>();
   /** im->loaded / MAF_LOADED: holds its device-list reference. */
   loaded = false;
+
+  get sources(): ReadonlyMap<string, SourceCount> {
+    return this.sourceList;
+  }
+
+  /** Puts `list` in place of the source list and returns the list that was there. */
+  takeSources(list: Map<string, SourceCount>): Map<string, SourceCount> {
+    const old = this.sourceList;
+    this.sourceList = list;
+    return old;
+  }
 
   /** __ip_mc_inc_group / mca_alloc: "initial mode is (EX, empty)", or the SSM join's mode. */
   constructor(readonly key: string, mode: FilterMode) {
@@ -37,10 +48,10 @@ export class GroupRecord {
     const wasExclude = this.sfmode === 'exclude';
     if (!delta) this.sfcount[mode]++;
     for (const s of sources) {
-      let psf = this.sources.get(s);
+      let psf = this.sourceList.get(s);
       if (!psf) {
         psf = { include: 0, exclude: 0 };
-        this.sources.set(s, psf);
+        this.sourceList.set(s, psf);
       }
       psf[mode]++;
     }
@@ -58,10 +69,10 @@ export class GroupRecord {
       this.sfcount[mode]--;
     }
     for (const s of sources) {
-      const psf = this.sources.get(s);
+      const psf = this.sourceList.get(s);
       if (!psf || psf[mode] === 0) continue; // -ESRCH "bug" in the kernel
       psf[mode]--;
-      if (!psf.include && !psf.exclude) this.sources.delete(s);
+      if (!psf.include && !psf.exclude) this.sourceList.delete(s);
     }
     if (this.sfmode === 'exclude' && this.sfcount.exclude === 0 && this.sfcount.include) {
       this.sfmode = 'include';
@@ -74,7 +85,7 @@ export class GroupRecord {
    * an unlisted source passes if some membership is in EXCLUDE mode.
    */
   allowsSource(source: string): boolean {
-    const psf = this.sources.get(source);
+    const psf = this.sourceList.get(source);
     if (psf) return psf.include > 0 || psf.exclude !== this.sfcount.exclude;
     return this.sfcount.exclude !== 0;
   }

@@ -9,6 +9,7 @@ import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/m
 import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
 import { DeviceList, type SyncOptions, mcSync, mcUnsync } from './device-list.ts';
 import { DeviceFlags } from './flags.ts';
+import { DeleteRecords } from './delete-records.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
 import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
 
@@ -57,6 +58,8 @@ export class HostInterface {
   private addressGroups: IpAddr[] = [];
   /** net/ipv6/addrconf.c addrconf_ifdown deleted the configured IPv6 addresses (keep_addr_on_down 0). */
   private ipv6Deleted = false;
+  /** in_dev->mc_tomb and idev->mc_tomb (one list: keys differ by family). */
+  private readonly deleteRecords = new DeleteRecords();
   /** While an `up` re-loads the group records (linkUp), groupAdded does not load them one by one. */
   private deferLoad = false;
 
@@ -159,11 +162,20 @@ export class HostInterface {
     if (!this.up || !this.lower) return;
     this.ndoStop();
     this.up = false;
-    for (const [key, rec] of this.groups) this.groupDropped(parseIp(key), rec);
+    const dropAll = (family: 'ipv4' | 'ipv6'): void => {
+      for (const [key, rec] of this.groups) {
+        const group = parseIp(key);
+        if (group.family === family) this.groupDropped(group, rec);
+      }
+    };
+    // inetdev_event NETDEV_DOWN: ip_mc_down drops every IPv4 record, then 224.0.0.1's user.
+    dropAll('ipv4');
     this.decGroup(IGMP_ALL_HOSTS);
+    // addrconf_ifdown: the addresses go first (their solicited-node users with them), then ipv6_mc_down.
     for (const group of this.addressGroups) this.decGroup(group);
     this.addressGroups = [];
     this.ipv6Deleted = true;
+    dropAll('ipv6');
   }
 
   /** Whether the interface holds `addr` as one of its configured IPv6 addresses now (a `link down` deletes them). */
@@ -191,6 +203,8 @@ export class HostInterface {
     } finally {
       this.deferLoad = false;
     }
+    // ip_mc_up / ipv6_mc_up: each record takes its delete record before it is loaded again.
+    for (const rec of this.groups.values()) this.deleteRecords.restore(rec);
     const unloaded = Array.from(this.groups, ([key, rec]) => ({ group: parseIp(key), rec }))
       .filter(({ group, rec }) => !rec.loaded && !(group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL))
       .map((r) => ({ ...r, mac: this.deviceMac(r.group) }))
@@ -251,6 +265,8 @@ export class HostInterface {
     }
     const rec = new GroupRecord(group.text, mode);
     this.groups.set(group.text, rec);
+    // ____ip_mc_inc_group / ____ipv6_dev_mc_inc: a new record takes its address's delete record first.
+    this.deleteRecords.restore(rec);
     this.groupAdded(group, rec);
     return rec;
   }
@@ -275,13 +291,20 @@ export class HostInterface {
     this.mcAdd(this.deviceMac(group));
   }
 
-  /** igmp_group_dropped → ip_mc_filter_del; igmp6_group_dropped. */
+  /**
+   * igmp_group_dropped → ip_mc_filter_del, then (IGMPv3) igmpv3_add_delrec unless the group is
+   * 224.0.0.1 (sysctl igmp_llm_reports is 1: 224.0.0.0/24 groups get records too);
+   * igmp6_group_dropped skips scopes below link-local, unloads, then (MLDv2) mld_add_delrec
+   * unless MAF_NOREPORT (ff02::1). The record is added whether the group was loaded or not.
+   */
   private groupDropped(group: IpAddr, rec: GroupRecord): void {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
-    if (!rec.loaded) return;
-    rec.loaded = false;
-    if (this.faults.has('refcount-not-decremented')) return;
-    this.mcDel(this.deviceMac(group));
+    if (rec.loaded) {
+      rec.loaded = false;
+      if (!this.faults.has('refcount-not-decremented')) this.mcDel(this.deviceMac(group));
+    }
+    const noReport = group.family === 'ipv4' ? group.value === IGMP_ALL_HOSTS.value : group.value === IPV6_LINKLOCAL_ALLNODES.value;
+    if (!noReport) this.deleteRecords.add(rec);
   }
 
   /** dev_mc_add: __hw_addr_add_ex, then __dev_set_rx_mode when it succeeded. */

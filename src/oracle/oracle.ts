@@ -7,6 +7,7 @@
 import { type Errno, InputError } from '../errors.ts';
 import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep, SocketFamily } from '../scenario/types.ts';
 import { RouteOracle } from './route/oracle.ts';
+import { SourceTables } from './source-tables.ts';
 import type { OracleForwarding, RouteOracleOp } from './route/types.ts';
 import {
   type OracleIp,
@@ -122,6 +123,8 @@ interface InterfaceFacts {
    * created while down is loaded at once (igmp_group_added does not look at IFF_UP).
    */
   readonly unloaded: Set<string>;
+  /** The interface-level source counts of its groups and their delete records (./source-tables.ts). */
+  readonly sources: SourceTables;
 }
 
 const groupKey = (ref: GroupRef): string => `${ref.family}:${ref.group}`;
@@ -132,6 +135,12 @@ const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.family === b.family &
 function groupMac(ref: GroupRef): string | null {
   if (ref.family === 'ipv4') return ipv4GroupMac(ref.group);
   return ipv6MulticastScope(ref.group) < IPV6_SCOPE_LINK_LOCAL ? null : ipv6GroupMac(ref.group);
+}
+
+/** Groups whose drop leaves a delete record: not 224.0.0.1, not ff02::1, no IPv6 scope below 2. */
+function reportable(ref: GroupRef): boolean {
+  if (ref.family === 'ipv4') return ref.group !== IPV4_ALL_HOSTS;
+  return ref.group !== IPV6_ALL_NODES && ipv6MulticastScope(ref.group) >= IPV6_SCOPE_LINK_LOCAL;
 }
 
 /** The filter of one membership record admits `source` (ip_mc_sf_allow / inet6_mc_check). */
@@ -355,6 +364,7 @@ export class Oracle {
       lower,
       up: true,
       unloaded: new Set(),
+      sources: new SourceTables(),
     };
     this.interfaces.set(spec.name, facts);
     const ipv6 = (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`));
@@ -374,8 +384,41 @@ export class Oracle {
   }
 
   private kernelJoin(facts: InterfaceFacts, ref: GroupRef): void {
+    this.holderArrives(facts, ref, 'exclude');
     facts.kernelGroups.push(ref);
     this.refresh(facts);
+  }
+
+  /** Everyone who holds the group on the interface now: kernel joins (EXCLUDE {}) and memberships. */
+  private holders(facts: InterfaceFacts, ref: GroupRef): { mode: FilterMode }[] {
+    return [
+      ...facts.kernelGroups.filter((k) => sameGroup(k, ref)).map(() => ({ mode: 'exclude' as const })),
+      ...this.memberships.filter((m) => m.iface === facts.name && sameGroup(m, ref)),
+    ];
+  }
+
+  /** The group's filter mode: EXCLUDE while any holder excludes, else INCLUDE. */
+  private groupMode(facts: InterfaceFacts, ref: GroupRef): FilterMode {
+    return this.holders(facts, ref).some((h) => h.mode === 'exclude') ? 'exclude' : 'include';
+  }
+
+  /** Before a holder arrives: a group with no holder yet is created in the newcomer's mode. */
+  private holderArrives(facts: InterfaceFacts, ref: GroupRef, mode: FilterMode): void {
+    if (this.holders(facts, ref).length === 0) facts.sources.created(groupKey(ref), mode);
+  }
+
+  /** After membership `m` left (its sources already uncounted): the last holder's leaving drops the group. */
+  private holderLeft(facts: InterfaceFacts, ref: GroupRef, modeBefore: FilterMode): void {
+    if (this.holders(facts, ref).length === 0) facts.sources.dropped(groupKey(ref), modeBefore, reportable(ref));
+  }
+
+  /** A membership leaves: its sources are uncounted, then the group may be dropped. */
+  private removeMembership(m: Membership): void {
+    const facts = this.facts(m.iface);
+    const modeBefore = this.groupMode(facts, m);
+    this.memberships = this.memberships.filter((x) => x !== m);
+    facts.sources.removeSources(groupKey(m), m.mode, m.sources);
+    this.holderLeft(facts, m, modeBefore);
   }
 
   private facts(iface: string): InterfaceFacts {
@@ -560,6 +603,7 @@ export class Oracle {
     // Counted over all of the socket's memberships, IPv4 only (IPv6 has no such sysctl).
     const held = this.memberships.filter((m) => m.socket === socket.id).length;
     if (socket.family === 'ipv4' && held >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
+    this.holderArrives(facts, ref, mode);
     this.memberships.push({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
     this.refresh(facts);
     return null;
@@ -578,6 +622,7 @@ export class Oracle {
     // "address already there is an error": err is still -EADDRNOTAVAIL at that point.
     if (m.sources.includes(source)) return 'EADDRNOTAVAIL';
     m.sources.push(source);
+    facts.sources.addSource(groupKey(ref), mode, source);
     return null;
   }
 
@@ -594,7 +639,7 @@ export class Oracle {
     if (group.family === 'ipv6' && !group.multicast) return 'EINVAL';
     const m = this.membership(socket.id, { family: group.family, group: group.value }, facts.name);
     if (!m) return 'EADDRNOTAVAIL';
-    this.memberships = this.memberships.filter((x) => x !== m);
+    this.removeMembership(m);
     this.refresh(facts);
     return null;
   }
@@ -603,7 +648,7 @@ export class Oracle {
   private close(socketId: string): Errno | null {
     if (!this.sockets.has(socketId)) return 'EBADF';
     for (const m of this.memberships.filter((x) => x.socket === socketId).reverse()) {
-      this.memberships = this.memberships.filter((x) => x !== m);
+      this.removeMembership(m);
       this.refresh(this.facts(m.iface));
     }
     this.sockets.delete(socketId);
@@ -648,17 +693,32 @@ export class Oracle {
     if (facts.up === up) return;
     facts.up = up;
     const kept = (k: GroupRef): boolean => k.family === 'ipv6' && (k.group === IPV6_ALL_NODES || k.group === IPV6_NODE_LOCAL_ALL_NODES);
+    const records = (family: SocketFamily): GroupRef[] => this.groupRecords(facts).map((r) => r.ref).filter((r) => r.family === family);
+    const drop = (ref: GroupRef): void => facts.sources.dropped(groupKey(ref), this.groupMode(facts, ref), reportable(ref));
     if (!up) {
       for (const r of this.groupRecords(facts)) facts.unloaded.add(groupKey(r.ref));
       facts.ipv6 = [];
-      const keep = facts.kernelGroups.filter(kept);
-      facts.kernelGroups.length = 0;
-      facts.kernelGroups.push(...keep);
+      // IPv4 (ip_mc_down): every group is dropped, then 224.0.0.1 loses the kernel's user.
+      for (const ref of records('ipv4')) drop(ref);
+      // IPv6 (addrconf_ifdown): the addresses go first, each solicited-node group losing its
+      // kernel user (dropped if that was the last), then ipv6_mc_down drops the rest.
+      for (const k of [...facts.kernelGroups].reverse()) {
+        if (kept(k)) continue;
+        const modeBefore = this.groupMode(facts, k);
+        facts.kernelGroups.splice(facts.kernelGroups.lastIndexOf(k), 1);
+        this.holderLeft(facts, k, modeBefore);
+      }
+      for (const ref of records('ipv6')) drop(ref);
     } else {
       facts.unloaded.clear();
+      // ip_mc_up: 224.0.0.1 (a new group uses its record), then every group its newest record.
+      this.holderArrives(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS }, 'exclude');
       facts.kernelGroups.push({ family: 'ipv4', group: IPV4_ALL_HOSTS });
+      for (const ref of [...records('ipv4'), ...records('ipv6')]) facts.sources.useRecord(groupKey(ref), this.groupMode(facts, ref));
       if (!facts.disableIpv6) {
-        facts.kernelGroups.push({ family: 'ipv6', group: solicitedNodeGroup(eui64LinkLocal(macOctets(facts.ownMac, 'mac'))) });
+        const solicited: GroupRef = { family: 'ipv6', group: solicitedNodeGroup(eui64LinkLocal(macOctets(facts.ownMac, 'mac'))) };
+        this.holderArrives(facts, solicited, 'exclude');
+        facts.kernelGroups.push(solicited);
       }
     }
     this.refresh(facts);
@@ -725,12 +785,12 @@ export class Oracle {
     // ipv6_chk_mcast_addr): the group must be held, and some holder must admit the source.
     // Kernel-held automatic groups are EXCLUDE {} and admit every source. An unspecified source
     // (0.0.0.0, ::) is not filtered ("unspecified source; tentatively allow").
-    const holders = [
-      ...facts.kernelGroups.filter((k) => sameGroup(k, ref)).map(() => ({ mode: 'exclude' as const, sources: [] })),
-      ...this.memberships.filter((m) => m.iface === facts.name && sameGroup(m, ref)),
-    ];
+    const holders = this.holders(facts, ref);
     if (holders.length === 0) return [];
-    if (source !== 0n && !holders.some((h) => admits(h, source))) return [];
+    // The interface's source counts decide: normally those of the holders' filters, but a group
+    // that used a delete record keeps the record's (./source-tables.ts).
+    const excludeHolders = holders.filter((h) => h.mode === 'exclude').length;
+    if (source !== 0n && !facts.sources.passes(groupKey(ref), source, excludeHolders)) return [];
     const receivers: string[] = [];
     for (const socket of this.sockets.values()) {
       if (!socket.bound || socket.family !== ref.family || socket.port !== port) continue;

@@ -1,0 +1,46 @@
+// The delete records of IGMPv3 and MLDv2: in_dev->mc_tomb (net/ipv4/igmp.c igmpv3_add_delrec,
+// igmpv3_del_delrec) and idev->mc_tomb (net/ipv6/mcast.c mld_add_delrec, mld_del_delrec). A
+// group record that is dropped (its last user left, or the device went down: ip_mc_down,
+// ipv6_mc_down) leaves a record behind, which keeps the group's source list when the group was
+// in INCLUDE mode. A group that is created again, or reloaded by ip_mc_up / ipv6_mc_up, takes
+// the newest record of its address; if the group is in INCLUDE mode *now*, its source list and
+// the record's are swapped (the record's list, possibly none, becomes the group's). So a group
+// that went EXCLUDE -> INCLUDE while its device was down comes up with no sources, and one that
+// stayed INCLUDE comes up with the list it had at the down (observed on Linux 6.18:
+// docs/kernel-differential.md). Records of a device that stays up are retransmitted and freed by
+// a timer within a few seconds (igmpv3_send_cr); scenarios are faster than that, so here they
+// stay until a group takes them.
+import type { FilterMode, GroupRecord, SourceCount } from './group.ts';
+
+interface DeleteRecord {
+  readonly key: string;
+  /** pmc->sfmode: the group's mode when it was dropped. */
+  readonly sfmode: FilterMode;
+  /** pmc->sources: the group's source list if it was in INCLUDE mode then, else none. */
+  sources: Map<string, SourceCount> | null;
+}
+
+export class DeleteRecords {
+  /** Newest first (igmpv3_add_delrec puts a record at the head of the list). */
+  private readonly records: DeleteRecord[] = [];
+
+  /** igmpv3_add_delrec / mld_add_delrec: an INCLUDE group's sources move into the record. */
+  add(group: GroupRecord): void {
+    const sources = group.sfmode === 'include' ? group.takeSources(new Map()) : null;
+    this.records.unshift({ key: group.key, sfmode: group.sfmode, sources });
+  }
+
+  /** igmpv3_del_delrec / mld_del_delrec: the newest record of the group's address is consumed. */
+  restore(group: GroupRecord): void {
+    const i = this.records.findIndex((r) => r.key === group.key);
+    if (i < 0) return;
+    const [record] = this.records.splice(i, 1);
+    // "if (im->sfmode == MCAST_INCLUDE) swap(im->sources, pmc->sources)"; the record is freed.
+    if (record && group.sfmode === 'include') group.takeSources(record.sources ?? new Map());
+  }
+
+  /** How many records are kept (for tests). */
+  get size(): number {
+    return this.records.length;
+  }
+}
