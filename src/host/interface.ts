@@ -3,6 +3,7 @@
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
+import { ListMirror } from '../nic/rx-view.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
@@ -41,8 +42,9 @@ export class HostInterface {
   readonly profile: NicProfile;
   /** Group records of both families, keyed by canonical group text (the texts never collide). */
   private readonly groups = new Map<string, GroupRecord>();
-  /** What ndo_set_rx_mode saw last; nothing until the device is up. */
-  private lastRxMode: RxMode = { promisc: false, allmulti: false, mc: [] };
+  /** What ndo_set_rx_mode saw last (the list kept by the changes, not copied); nothing until the device is up. */
+  private lastFlags = { promisc: false, allmulti: false };
+  private readonly lastList = new ListMirror();
   /** __dev_set_rx_mode does nothing until the device is up (net/core/dev.c). */
   private up = false;
   /** A macvlan's lower device; null for a plain interface. */
@@ -359,16 +361,43 @@ export class HostInterface {
       this.ucPromisc = false;
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
-    const mode: RxMode = {
-      promisc: this.flags.promisc,
-      allmulti: this.flags.allmultiOn,
-      mc: this.deviceList.addrs(),
-    };
-    this.lastRxMode = mode;
+    const mode = this.currentRxMode();
+    this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
+    this.lastList.update(mode, true);
     this.nic.program(mode);
   }
 
+  /**
+   * The rx mode for one program call: the flags, the changes of dev->mc since the previous call,
+   * its length and head, and the whole list built only if the filter reads `mc` (src/nic/rx-view.ts).
+   * Reading it after the list changed again is a bug in the filter, reported as such.
+   */
+  private currentRxMode(): RxMode {
+    const list = this.deviceList;
+    const version = list.version;
+    const fresh = (): void => {
+      if (list.version !== version) throw new Error(`${this.name}: an RxMode was read after dev->mc changed`);
+    };
+    let mc: readonly Mac[] | undefined;
+    return {
+      promisc: this.flags.promisc,
+      allmulti: this.flags.allmultiOn,
+      get mc(): readonly Mac[] {
+        fresh();
+        mc ??= list.addrs();
+        return mc;
+      },
+      changes: list.takeChanges(),
+      count: list.count,
+      head: (k: number) => {
+        fresh();
+        return list.head(k);
+      },
+    };
+  }
+
+  /** What ndo_set_rx_mode saw last, the list copied. */
   rxMode(): RxMode {
-    return { promisc: this.lastRxMode.promisc, allmulti: this.lastRxMode.allmulti, mc: [...this.lastRxMode.mc] };
+    return { ...this.lastFlags, mc: this.lastList.values() };
   }
 }
