@@ -3,7 +3,7 @@
 // returning an errno, and the sync verbs of stacked devices (dev_mc_sync, dev_mc_unsync,
 // dev_mc_sync_multiple). src/relay/stacked.ts and the host's macvlan both use this one list.
 import type { Errno } from '../errors.ts';
-import type { ListChange } from '../nic/filter.ts';
+import type { ListChange, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
 
 /** Entries copied out of device lists so far (addrs, head, the entry views): the work the reliability tests count. */
@@ -198,6 +198,35 @@ export class DeviceList {
     entriesCopied += this.entries.size;
     return Array.from(this.entries.values());
   }
+}
+
+/**
+ * The rx mode of one ndo_set_rx_mode call on `owner` (__dev_set_rx_mode): the flags, the changes
+ * of the list since the previous call (taken from its log), its length and head, and the whole
+ * list built only if the filter reads `mc` (src/nic/rx-view.ts). Reading the list through the
+ * mode after it changed again is a bug in the filter, reported as such.
+ */
+export function rxModeOf(owner: string, list: DeviceList, promisc: boolean, allmulti: boolean): RxMode {
+  const version = list.version;
+  const fresh = (): void => {
+    if (list.version !== version) throw new Error(`${owner}: an RxMode was read after dev->mc changed`);
+  };
+  let mc: readonly Mac[] | undefined;
+  return {
+    promisc,
+    allmulti,
+    get mc(): readonly Mac[] {
+      fresh();
+      mc ??= list.addrs();
+      return mc;
+    },
+    changes: list.takeChanges(),
+    count: list.count,
+    head: (k: number) => {
+      fresh();
+      return list.head(k);
+    },
+  };
 }
 
 /** What the sync verbs consult: the 'unsync-removes-used' fault makes an unsync drop the lower's entry whole. */

@@ -8,7 +8,7 @@ import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
 import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
-import { DeviceList, type SyncOptions, mcSync, mcUnsync } from './device-list.ts';
+import { DeviceList, type SyncOptions, mcSync, mcUnsync, rxModeOf } from './device-list.ts';
 import { DeviceFlags } from './flags.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
 import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
@@ -361,39 +361,10 @@ export class HostInterface {
       this.ucPromisc = false;
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
-    const mode = this.currentRxMode();
+    const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn);
     this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
     this.lastList.update(mode, true);
     this.nic.program(mode);
-  }
-
-  /**
-   * The rx mode for one program call: the flags, the changes of dev->mc since the previous call,
-   * its length and head, and the whole list built only if the filter reads `mc` (src/nic/rx-view.ts).
-   * Reading it after the list changed again is a bug in the filter, reported as such.
-   */
-  private currentRxMode(): RxMode {
-    const list = this.deviceList;
-    const version = list.version;
-    const fresh = (): void => {
-      if (list.version !== version) throw new Error(`${this.name}: an RxMode was read after dev->mc changed`);
-    };
-    let mc: readonly Mac[] | undefined;
-    return {
-      promisc: this.flags.promisc,
-      allmulti: this.flags.allmultiOn,
-      get mc(): readonly Mac[] {
-        fresh();
-        mc ??= list.addrs();
-        return mc;
-      },
-      changes: list.takeChanges(),
-      count: list.count,
-      head: (k: number) => {
-        fresh();
-        return list.head(k);
-      },
-    };
   }
 
   /** What ndo_set_rx_mode saw last, the list copied. */
