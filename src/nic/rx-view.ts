@@ -78,14 +78,15 @@ export class HeadHash {
 
   /**
    * Brings the split up to date with the mode: by its changes and head when `incremental` and the
-   * host gave them (O(changes + k)), else from the full list (O(n)); the caller resets its
-   * register image first in the latter case when it follows onEdge.
+   * host gave them (O(changes + k)), else from the full list (O(n + buckets); every set bucket
+   * is reported cleared first).
    */
   update(mode: RxMode, k: number, incremental: boolean): 'incremental' | 'full' {
     if (incremental && mode.changes && mode.head) {
       this.apply(mode.changes, mode.head(k));
       return 'incremental';
     }
+    for (let b = 0; b < this.counts.length; b++) if ((this.counts[b] as number) > 0) this.onEdge(b, false);
     this.counts.fill(0);
     const mc = mode.mc;
     this.exact = mc.slice(0, k);
