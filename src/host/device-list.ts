@@ -207,26 +207,41 @@ export class DeviceList {
  * mode after it changed again is a bug in the filter, reported as such.
  */
 export function rxModeOf(owner: string, list: DeviceList, promisc: boolean, allmulti: boolean): RxMode {
-  const version = list.version;
-  const fresh = (): void => {
-    if (list.version !== version) throw new Error(`${owner}: an RxMode was read after dev->mc changed`);
-  };
-  let mc: readonly Mac[] | undefined;
-  return {
-    promisc,
-    allmulti,
-    get mc(): readonly Mac[] {
-      fresh();
-      mc ??= list.addrs();
-      return mc;
-    },
-    changes: list.takeChanges(),
-    count: list.count,
-    head: (k: number) => {
-      fresh();
-      return list.head(k);
-    },
-  };
+  return new DeviceListRxMode(owner, list, promisc, allmulti);
+}
+
+/** rxModeOf's answer: a class, so that a program call allocates no closures. */
+class DeviceListRxMode implements RxMode {
+  readonly changes: readonly ListChange[] | null;
+  readonly count: number;
+  private readonly version: number;
+  private built: readonly Mac[] | undefined;
+
+  constructor(
+    private readonly owner: string,
+    private readonly list: DeviceList,
+    readonly promisc: boolean,
+    readonly allmulti: boolean,
+  ) {
+    this.version = list.version;
+    this.changes = list.takeChanges();
+    this.count = list.count;
+  }
+
+  get mc(): readonly Mac[] {
+    this.fresh();
+    this.built ??= this.list.addrs();
+    return this.built;
+  }
+
+  head(k: number): readonly Mac[] {
+    this.fresh();
+    return this.list.head(k);
+  }
+
+  private fresh(): void {
+    if (this.list.version !== this.version) throw new Error(`${this.owner}: an RxMode was read after dev->mc changed`);
+  }
 }
 
 /** What the sync verbs consult: the 'unsync-removes-used' fault makes an unsync drop the lower's entry whole. */
