@@ -347,7 +347,9 @@ export class HostInterface {
   /**
    * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT (no model profile
    * filters unicast) holds one promiscuity count while dev->uc is not empty; then
-   * ndo_set_rx_mode with the flags and the whole list, in list order. A macvlan's
+   * ndo_set_rx_mode with the flags and the whole list, in list order (handed over as the list's
+   * changes since the previous call, its length and head, and the list itself built only if the
+   * filter reads it: src/host/device-list.ts rxModeOf). A macvlan's
    * ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower (dev_mc_sync, which
    * ends in __dev_set_rx_mode(lower)).
    */

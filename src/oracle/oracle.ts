@@ -1,9 +1,11 @@
 // The independent oracle: what a Linux host with a given NIC profile must do, step by step
 // (docs/semantics.md). It keeps only the facts a step establishes (open sockets, memberships
 // with their source lists, kernel-held automatic groups, global maddr adds, user flags) and
-// DERIVES group users, device-list refcounts and the interface source filter from them on every
-// question. The one thing that cannot be derived is device-list order, so it remembers when
-// each MAC entry was last created; and for refusing tables, the list last programmed.
+// DERIVES group users, device-list refcounts and the interface source filter from them. Group
+// users and per-MAC references are derived per holder change (a join, a leave, a kernel join,
+// a global add) rather than per question, so a step costs O(1) in the number of memberships
+// (./memberships.ts indexes them). The one thing that cannot be derived is device-list order, so
+// it remembers when each MAC entry was last created; and for refusing tables, the list last programmed.
 import { type Errno, InputError } from '../errors.ts';
 import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep, SocketFamily } from '../scenario/types.ts';
 import { RouteOracle } from './route/oracle.ts';
