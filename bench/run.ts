@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type CatchRow, runCatch } from './catch.ts';
 import { LIST_SIZES, type LookupRow, runLookups } from './lookups.ts';
 import { SCALE_SIZES, type ScaleRow, runScale } from './scale.ts';
+import { STEP_COST_SIZES, type StepCostRow, runStepCost } from './step-cost.ts';
 import { type ThroughputRow, runThroughput } from './throughput.ts';
 
 function option(name: string, fallback: number): number {
@@ -29,6 +30,7 @@ const fmt = (n: number | null, digits = 0) => (n === null ? '-' : n.toLocaleStri
 const started = new Date();
 const lookups = runLookups(frames, log);
 const scale = runScale(log, quick ? SCALE_SIZES.slice(0, 1) : SCALE_SIZES);
+const stepCost = runStepCost(log, quick ? STEP_COST_SIZES.slice(0, 2) : STEP_COST_SIZES);
 const throughput = runThroughput(quick ? 30 : 100, 'tun', log);
 const caught = await runCatch(seeds, log);
 
@@ -51,6 +53,18 @@ function scaleTable(rows: readonly ScaleRow[]): string[] {
   for (const r of rows) {
     const ratio = r.modelSeconds && r.oracleSeconds ? fmt(r.oracleSeconds / r.modelSeconds, 1) : '-';
     out.push(`| ${r.workload} | ${fmt(r.n)} | ${fmt(r.modelSeconds, 2)} | ${fmt(r.oracleSeconds, 2)} | ${ratio} | ${fmt(r.maxRssMiB)} | ${r.note} |`);
+  }
+  return out;
+}
+
+function stepCostTable(rows: readonly StepCostRow[]): string[] {
+  const sizes = [...new Set(rows.map((r) => r.listSize))];
+  const out = ['| profile | ' + sizes.map((n) => `${fmt(n)} entries`).join(' | ') + ' | largest / smallest |', '| --- |' + sizes.map(() => ' --- |').join('') + ' --- |'];
+  for (const profile of [...new Set(rows.map((r) => r.profile))]) {
+    const mine = rows.filter((r) => r.profile === profile);
+    const first = mine[0]?.secondsPer1000 ?? 0;
+    const last = mine.at(-1)?.secondsPer1000 ?? 0;
+    out.push(`| \`${profile}\` | ${mine.map((r) => `${fmt(r.secondsPer1000 * 1000, 1)} ms`).join(' | ')} | ${first > 0 ? fmt(last / first, 2) : '-'} |`);
   }
   return out;
 }
@@ -79,6 +93,10 @@ const section = [
   '### 2. Scale (target: 100,000 + 100,000 under 1 s for the model, the oracle within 5x, 10x the work within 11x the time)',
   '',
   ...scaleTable(scale),
+  '',
+  'Cost per 1,000 `maddr` steps (1,000 adds then their 1,000 deletes, half the time) while dev->mc holds this many entries (target: flat):',
+  '',
+  ...stepCostTable(stepCost),
   '',
   `### 3. Suite throughput (target: at least 1/5 of fast-check's ceiling): model ${fmt(model)} steps/s = 1/${fmt(ceiling / Math.max(model, 1e-9), 0)} of the ceiling`,
   '',

@@ -3,7 +3,24 @@
 // returning an errno, and the sync verbs of stacked devices (dev_mc_sync, dev_mc_unsync,
 // dev_mc_sync_multiple). src/relay/stacked.ts and the host's macvlan both use this one list.
 import type { Errno } from '../errors.ts';
+import type { ListChange, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
+
+/** Entries copied out of device lists so far (addrs, head, the entry views): the work the reliability tests count. */
+let entriesCopied = 0;
+export function deviceListEntriesCopied(): number {
+  return entriesCopied;
+}
+
+/** A change log longer than this many entries beyond the list's size is dropped: the next reader reprograms from the whole list. */
+const CHANGE_LOG_SLACK = 64;
+
+/** A list node: the order of dev->mc, with O(1) removal and O(k) access to the first k. */
+interface Link {
+  readonly addr: Mac;
+  prev: Link | null;
+  next: Link | null;
+}
 
 /** struct netdev_hw_addr. */
 export interface HwAddr {
@@ -19,6 +36,54 @@ export interface HwAddr {
 /** struct netdev_hw_addr_list. A Map keeps insertion order, like list_add_tail_rcu. */
 export class DeviceList {
   private readonly entries = new Map<Mac, HwAddr>();
+  /** The same entries as a linked list (a Map's iterator skips deleted slots one by one, so its head is not O(1)). */
+  private readonly links = new Map<Mac, Link>();
+  private first: Link | null = null;
+  private last: Link | null = null;
+  /** Entries created and removed since the last takeChanges(), in order; null once too long to be worth keeping. */
+  private log: ListChange[] | null = [];
+  /** Bumped by every creation and removal of an entry. */
+  private changes = 0;
+
+  /** Counts creations and removals of entries: an RxMode built at one version is stale at the next. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** The entries created and removed since the previous call, in order; null when unknown (the log grew too long). */
+  takeChanges(): ListChange[] | null {
+    const log = this.log;
+    this.log = [];
+    return log;
+  }
+
+  private created(ha: HwAddr): void {
+    this.entries.set(ha.addr, ha);
+    const link: Link = { addr: ha.addr, prev: this.last, next: null };
+    if (this.last) this.last.next = link;
+    else this.first = link;
+    this.last = link;
+    this.links.set(ha.addr, link);
+    this.logged(ha.addr, true);
+  }
+
+  private removed(addr: Mac): void {
+    if (!this.entries.delete(addr)) return;
+    const link = this.links.get(addr) as Link;
+    this.links.delete(addr);
+    if (link.prev) link.prev.next = link.next;
+    else this.first = link.next;
+    if (link.next) link.next.prev = link.prev;
+    else this.last = link.prev;
+    this.logged(addr, false);
+  }
+
+  private logged(mac: Mac, added: boolean): void {
+    this.changes++;
+    if (this.log === null) return;
+    this.log.push({ mac, added });
+    if (this.log.length > this.entries.size + CHANGE_LOG_SLACK) this.log = null;
+  }
 
   /**
    * __hw_addr_add_ex(list, addr, global, sync, sync_count): an address already present gains a
@@ -41,7 +106,7 @@ export class DeviceList {
       return null;
     }
     // __hw_addr_create: a new entry starts at refcount 1, at the tail, synced = sync ? 1 : 0.
-    this.entries.set(addr, { addr, refcount: 1, globalUse: global, synced: sync ? 1 : 0, syncCnt: 0 });
+    this.created({ addr, refcount: 1, globalUse: global, synced: sync ? 1 : 0, syncCnt: 0 });
     return null;
   }
 
@@ -52,7 +117,7 @@ export class DeviceList {
     if (global) ha.globalUse = false;
     if (sync) ha.synced--;
     if (--ha.refcount) return null;
-    this.entries.delete(ha.addr);
+    this.removed(ha.addr);
     return null;
   }
 
@@ -87,7 +152,7 @@ export class DeviceList {
    * 'shared-mac-removed' and 'unsync-removes-used' faults.
    */
   purge(addr: Mac): void {
-    this.entries.delete(addr);
+    this.removed(addr);
   }
 
   get(addr: Mac): Readonly<HwAddr> | undefined {
@@ -104,22 +169,78 @@ export class DeviceList {
 
   /** The addresses in list order (netdev_for_each_mc_addr). */
   addrs(): Mac[] {
+    entriesCopied += this.entries.size;
     return Array.from(this.entries.keys());
+  }
+
+  /** The first k addresses in list order, in O(k). */
+  head(k: number): Mac[] {
+    const out: Mac[] = [];
+    for (let l = this.first; l && out.length < k; l = l.next) out.push(l.addr);
+    entriesCopied += out.length;
+    return out;
   }
 
   /** Entries in list order, copied: what /proc/net/dev_mcast shows (address, users, global use). */
   entriesInOrder(): { addr: Mac; refcount: number; globalUse: boolean }[] {
+    entriesCopied += this.entries.size;
     return Array.from(this.entries.values(), (ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse }));
   }
 
   /** Entries in list order with their sync fields, copied. */
   syncedEntries(): HwAddr[] {
+    entriesCopied += this.entries.size;
     return Array.from(this.entries.values(), (ha) => ({ ...ha }));
   }
 
   /** The live entries in list order (list_for_each_entry_safe: a walk may delete the current one). */
   liveEntries(): HwAddr[] {
+    entriesCopied += this.entries.size;
     return Array.from(this.entries.values());
+  }
+}
+
+/**
+ * The rx mode of one ndo_set_rx_mode call on `owner` (__dev_set_rx_mode): the flags, the changes
+ * of the list since the previous call (taken from its log), its length and head, and the whole
+ * list built only if the filter reads `mc` (src/nic/rx-view.ts). Reading the list through the
+ * mode after it changed again is a bug in the filter, reported as such.
+ */
+export function rxModeOf(owner: string, list: DeviceList, promisc: boolean, allmulti: boolean): RxMode {
+  return new DeviceListRxMode(owner, list, promisc, allmulti);
+}
+
+/** rxModeOf's answer: a class, so that a program call allocates no closures. */
+class DeviceListRxMode implements RxMode {
+  readonly changes: readonly ListChange[] | null;
+  readonly count: number;
+  private readonly version: number;
+  private built: readonly Mac[] | undefined;
+
+  constructor(
+    private readonly owner: string,
+    private readonly list: DeviceList,
+    readonly promisc: boolean,
+    readonly allmulti: boolean,
+  ) {
+    this.version = list.version;
+    this.changes = list.takeChanges();
+    this.count = list.count;
+  }
+
+  get mc(): readonly Mac[] {
+    this.fresh();
+    this.built ??= this.list.addrs();
+    return this.built;
+  }
+
+  head(k: number): readonly Mac[] {
+    this.fresh();
+    return this.list.head(k);
+  }
+
+  private fresh(): void {
+    if (this.list.version !== this.version) throw new Error(`${this.owner}: an RxMode was read after dev->mc changed`);
   }
 }
 

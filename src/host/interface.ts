@@ -3,11 +3,12 @@
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
+import { ListMirror } from '../nic/rx-view.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
 import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
-import { DeviceList, type SyncOptions, mcSync, mcUnsync } from './device-list.ts';
+import { DeviceList, type SyncOptions, mcSync, mcUnsync, rxModeOf } from './device-list.ts';
 import { DeviceFlags } from './flags.ts';
 import { DeleteRecords } from './delete-records.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
@@ -42,8 +43,9 @@ export class HostInterface {
   readonly profile: NicProfile;
   /** Group records of both families, keyed by canonical group text (the texts never collide). */
   private readonly groups = new Map<string, GroupRecord>();
-  /** What ndo_set_rx_mode saw last; nothing until the device is up. */
-  private lastRxMode: RxMode = { promisc: false, allmulti: false, mc: [] };
+  /** What ndo_set_rx_mode saw last (the list kept by the changes, not copied); nothing until the device is up. */
+  private lastFlags = { promisc: false, allmulti: false };
+  private readonly lastList = new ListMirror();
   /** __dev_set_rx_mode does nothing until the device is up (net/core/dev.c). */
   private up = false;
   /** A macvlan's lower device; null for a plain interface. */
@@ -368,7 +370,9 @@ export class HostInterface {
   /**
    * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT (no model profile
    * filters unicast) holds one promiscuity count while dev->uc is not empty; then
-   * ndo_set_rx_mode with the flags and the whole list, in list order. A macvlan's
+   * ndo_set_rx_mode with the flags and the whole list, in list order (handed over as the list's
+   * changes since the previous call, its length and head, and the list itself built only if the
+   * filter reads it: src/host/device-list.ts rxModeOf). A macvlan's
    * ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower (dev_mc_sync, which
    * ends in __dev_set_rx_mode(lower)).
    */
@@ -382,16 +386,14 @@ export class HostInterface {
       this.ucPromisc = false;
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
-    const mode: RxMode = {
-      promisc: this.flags.promisc,
-      allmulti: this.flags.allmultiOn,
-      mc: this.deviceList.addrs(),
-    };
-    this.lastRxMode = mode;
+    const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn);
+    this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
+    this.lastList.update(mode, true);
     this.nic.program(mode);
   }
 
+  /** What ndo_set_rx_mode saw last, the list copied. */
   rxMode(): RxMode {
-    return { promisc: this.lastRxMode.promisc, allmulti: this.lastRxMode.allmulti, mc: [...this.lastRxMode.mc] };
+    return { ...this.lastFlags, mc: this.lastList.values() };
   }
 }

@@ -4,13 +4,17 @@ import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { ListMirror } from './rx-view.ts';
 
 class VethFilter implements NicFilter {
-  // Only to show what the stack asked for: veth programs nothing.
-  private requested: RxMode = { promisc: false, allmulti: false, mc: [] };
+  // Only to show what the stack asked for: veth programs nothing. The list is kept by the
+  // host's changes and copied only when shown.
+  private requested = { promisc: false, allmulti: false };
+  private readonly requestedMc = new ListMirror();
 
   program(mode: RxMode): ProgramResult {
-    this.requested = { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
+    this.requested = { promisc: mode.promisc, allmulti: mode.allmulti };
+    this.requestedMc.update(mode, true);
     return { ok: true };
   }
 
@@ -20,7 +24,7 @@ class VethFilter implements NicFilter {
 
   state(): JsonValue {
     const r = this.requested;
-    return { filter: 'none', requested: { promisc: r.promisc, allmulti: r.allmulti, mc: [...r.mc] } };
+    return { filter: 'none', requested: { promisc: r.promisc, allmulti: r.allmulti, mc: this.requestedMc.values() } };
   }
 }
 

@@ -8,6 +8,7 @@ import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { mcCount } from './rx-view.ts';
 import { isOwnOrBroadcast, promiscSeen } from './station.ts';
 
 type AllmultiOnlyMode = 'all-packets' | 'all-multicast' | 'own-packets';
@@ -21,7 +22,7 @@ class AllmultiOnlyFilter implements NicFilter {
 
   program(rx: RxMode): ProgramResult {
     if (promiscSeen(rx, this.faults)) this.mode = 'all-packets';
-    else if (rx.allmulti || rx.mc.length > 0) this.mode = 'all-multicast';
+    else if (rx.allmulti || mcCount(rx) > 0) this.mode = 'all-multicast';
     else this.mode = 'own-packets';
     return { ok: true };
   }

@@ -9,6 +9,7 @@ import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { mcCount, mcHead } from './rx-view.ts';
 import { isOwnOrBroadcast, promiscSeen } from './station.ts';
 import { exactRefusing } from './capacity.ts';
 
@@ -34,12 +35,13 @@ class ExactStrictFilter implements NicFilter {
     // and succeed on their own, whatever happens to the list.
     this.promiscuous = promiscSeen(rx, this.faults);
     this.allMulticast = rx.allmulti;
-    if (rx.mc.length > this.tableSize) {
+    const count = mcCount(rx);
+    if (count > this.tableSize) {
       // mlx5_set_mc_addr_list: ENOSPC before any entry is removed.
       this.lastRefused = true;
       return { ok: false, error: 'ENOSPC' };
     }
-    this.table = [...rx.mc];
+    this.table = mcHead(rx, count);
     this.lastRefused = false;
     return { ok: true };
   }

@@ -5,11 +5,27 @@ import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 import type { CapacityModel } from './capacity.ts';
 
+/** One change of dev->mc: an address entered the list (at the tail) or left it. */
+export interface ListChange {
+  readonly mac: Mac;
+  readonly added: boolean;
+}
+
 /** What ndo_set_rx_mode sees: the flags and the whole device lists (dev->mc, dev->uc, in list order). */
 export interface RxMode {
   readonly promisc: boolean;
   readonly allmulti: boolean;
+  /** dev->mc in list order. The host builds it only when a filter reads it (an O(n) copy). */
   readonly mc: readonly Mac[];
+  /**
+   * The incremental path (the host's programming, src/host/interface.ts): the changes of mc since
+   * the previous program() call on this filter, in order. Absent or null: unknown, program from mc.
+   */
+  readonly changes?: readonly ListChange[] | null;
+  /** mc.length without building mc. */
+  readonly count?: number;
+  /** The first k addresses of mc, in O(k). */
+  readonly head?: (k: number) => readonly Mac[];
   /**
    * Secondary unicast addresses (dev->uc, net/core/dev_addr_lists.c dev_uc_add); absent: none.
    * Devices that keep them in the same table as the groups (QEMU virtio-net, e1000's RARs) have
@@ -24,7 +40,9 @@ export type ProgramResult = { readonly ok: true } | { readonly ok: false; readon
 export interface NicFilter {
   /**
    * Programs the filter from the rx mode, as the driver's ndo_set_rx_mode does. Called on every
-   * change, always with the full list. A refusal (ENOSPC) must leave the previous state intact.
+   * change with the full list (mode.mc); a filter may instead use mode.changes, count and head
+   * (src/nic/rx-view.ts) when present, and must then end in the state the full list gives. It
+   * must not keep `mode`. A refusal (ENOSPC) must leave the previous state intact.
    */
   program(mode: RxMode): ProgramResult;
   /** The hardware's decision for a received frame with this destination MAC. Pure. */

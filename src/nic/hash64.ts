@@ -9,6 +9,7 @@ import type { JsonValue } from '../json.ts';
 import { type Mac, isBroadcastMac, isMulticastMac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { HeadHash, mcCount } from './rx-view.ts';
 import {
   EMPTY_MASK64,
   FULL_MASK64,
@@ -32,13 +33,18 @@ class Hash64Filter implements NicFilter {
   // Reset state: the driver's rtl8139_hw_start programs __set_rx_mode with an empty list.
   private rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
   private mar: HashMask64 = EMPTY_MASK64;
+  /** Every address of the list counted in its bucket, kept by the host's changes (src/nic/rx-view.ts). */
+  private readonly buckets: HeadHash;
 
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    this.buckets = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
+  }
 
   program(rx: RxMode): ProgramResult {
+    this.buckets.update(rx, 0, true);
     if (promiscSeen(rx, this.faults)) {
       this.rxMode = ACCEPT_BROADCAST | ACCEPT_MULTICAST | ACCEPT_MY_PHYS | ACCEPT_ALL_PHYS;
       this.mar = FULL_MASK64;
@@ -46,12 +52,10 @@ class Hash64Filter implements NicFilter {
       this.rxMode = ACCEPT_BROADCAST | ACCEPT_MULTICAST | ACCEPT_MY_PHYS;
       this.mar = FULL_MASK64;
     } else {
-      this.rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
+      // The loop over the list sets the bucket of each address, and AcceptMulticast once there is one.
+      this.rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS | (mcCount(rx) > 0 ? ACCEPT_MULTICAST : 0);
       let mar = EMPTY_MASK64;
-      for (const mac of rx.mc) {
-        mar = setBucket64(mar, programmedBucket64(mac, this.faults));
-        this.rxMode |= ACCEPT_MULTICAST;
-      }
+      for (let b = 0; b < 64; b++) if (this.buckets.has(b)) mar = setBucket64(mar, b);
       this.mar = mar;
     }
     return { ok: true };

@@ -9,6 +9,7 @@ import type { JsonValue } from '../json.ts';
 import { type Mac, isMulticastMac } from '../wire/mac.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { mcCount, mcHead } from './rx-view.ts';
 import { isOwnOrBroadcast, promiscSeen } from './station.ts';
 import { exactThenAll } from './capacity.ts';
 
@@ -32,18 +33,19 @@ class FfFilter implements NicFilter {
   ) {}
 
   program(rx: RxMode): ProgramResult {
-    const overflow = rx.mc.length > this.tableSize;
+    const count = mcCount(rx);
+    const overflow = count > this.tableSize;
     if (promiscSeen(rx, this.faults)) {
       this.mode = 'all-packets';
     } else if (rx.allmulti || (overflow && !this.faults.has('no-allmulti-on-overflow')) || this.stuckAllMulticast) {
       this.mode = 'all-multicast';
       if (this.faults.has('sticky-allmulti')) this.stuckAllMulticast = true;
-    } else if (rx.mc.length === 0) {
+    } else if (count === 0) {
       this.mode = 'own-packets';
       this.table = [];
     } else {
       // With 'no-allmulti-on-overflow' an overflowing list is cut to the first N.
-      this.table = rx.mc.slice(0, this.tableSize);
+      this.table = [...mcHead(rx, this.tableSize)];
       this.mode = 'multicast-list';
     }
     return { ok: true };

@@ -9,6 +9,7 @@ import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
 import { AppendFold } from './append-fold.ts';
 import { fixedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import { HeadHash } from './rx-view.ts';
 import {
   EMPTY_MASK64,
   FULL_MASK64,
@@ -24,6 +25,8 @@ import { hashFill } from './capacity.ts';
 
 /** drivers/net/tun.c FLT_EXACT_COUNT: the first 8 addresses are matched exactly. */
 const FLT_EXACT_COUNT = 8;
+/** The backend's list starts with the station MAC and broadcast: the first 6 groups take the other exact slots. */
+const GROUPS_EXACT = FLT_EXACT_COUNT - 2;
 /** include/uapi/linux/if_tun.h TUN_FLT_ALLMULTI. */
 const TUN_FLT_ALLMULTI = 0x0001;
 
@@ -69,6 +72,10 @@ class TapTxFilter implements NicFilter {
 
   /** update_filter's hash loop, extended instead of redone when addresses were only appended. */
   private readonly hashed: AppendFold<Mac, HashedTail>;
+  /** The groups past the exact slots counted per hash bucket, kept by the host's changes (src/nic/rx-view.ts). */
+  private readonly split: HeadHash;
+  /** Unicast addresses in dev->mc (`ip maddr add` takes any address): one in the hashed part disables the filter. */
+  private unicast = 0;
 
   constructor(
     private readonly ownMac: Mac,
@@ -77,15 +84,46 @@ class TapTxFilter implements NicFilter {
     this.hashed = new AppendFold<Mac, HashedTail>({ mask: EMPTY_MASK64, unicast: false }, (acc, a) =>
       acc.unicast ? acc : isMulticastMac(a) ? { mask: setBucket64(acc.mask, programmedBucket64(a, faults)), unicast: false } : { mask: acc.mask, unicast: true },
     );
+    this.split = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
   }
 
   program(rx: RxMode): ProgramResult {
-    const uf: TunFilterRequest = promiscSeen(rx, this.faults)
-      ? { flags: 0, addr: [] }
-      : { flags: rx.allmulti ? TUN_FLT_ALLMULTI : 0, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] };
-    this.flags = uf.flags;
-    this.filter = updateFilter(this.filter, uf, this.hashed);
+    this.countUnicast(rx);
+    this.split.update(rx, GROUPS_EXACT, true);
+    if (promiscSeen(rx, this.faults)) {
+      this.flags = 0;
+      this.filter = updateFilter(this.filter, { flags: 0, addr: [] }, this.hashed);
+      return { ok: true };
+    }
+    const flags = rx.allmulti ? TUN_FLT_ALLMULTI : 0;
+    this.flags = flags;
+    const exact = [this.ownMac, BROADCAST_MAC, ...this.split.head];
+    if (this.unicast > this.split.head.filter((a) => !isMulticastMac(a)).length) {
+      // A unicast group in the hashed part: update_filter on the whole list.
+      this.filter = updateFilter(this.filter, { flags, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] }, this.hashed);
+      return { ok: true };
+    }
+    // update_filter without walking the list: the exact slots from the head, the mask from the
+    // bucket counts of the rest (the same bits the hash loop sets).
+    const old = this.filter;
+    const addr = [...exact, ...old.addr.slice(exact.length)];
+    this.filter = { count: exact.length, mask: flags & TUN_FLT_ALLMULTI ? FULL_MASK64 : this.maskOfCounts(), addr };
     return { ok: true };
+  }
+
+  /** Unicast addresses in the list, kept by the changes. */
+  private countUnicast(rx: RxMode): void {
+    if (rx.changes) {
+      for (const c of rx.changes) if (!isMulticastMac(c.mac)) this.unicast += c.added ? 1 : -1;
+    } else {
+      this.unicast = rx.mc.filter((a) => !isMulticastMac(a)).length;
+    }
+  }
+
+  private maskOfCounts(): HashMask64 {
+    let mask = EMPTY_MASK64;
+    for (let b = 0; b < 64; b++) if (this.split.has(b)) mask = setBucket64(mask, b);
+    return mask;
   }
 
   /** check_filter then run_filter. */

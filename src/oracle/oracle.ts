@@ -1,9 +1,11 @@
 // The independent oracle: what a Linux host with a given NIC profile must do, step by step
 // (docs/semantics.md). It keeps only the facts a step establishes (open sockets, memberships
 // with their source lists, kernel-held automatic groups, global maddr adds, user flags) and
-// DERIVES group users, device-list refcounts and the interface source filter from them on every
-// question. The one thing that cannot be derived is device-list order, so it remembers when
-// each MAC entry was last created; and for refusing tables, the list last programmed.
+// DERIVES group users, device-list refcounts and the interface source filter from them. Group
+// users and per-MAC references are derived per holder change (a join, a leave, a kernel join,
+// a global add) rather than per question, so a step costs O(1) in the number of memberships
+// (./memberships.ts indexes them). The one thing that cannot be derived is device-list order, so
+// it remembers when each MAC entry was last created; and for refusing tables, the list last programmed.
 import { type Errno, InputError } from '../errors.ts';
 import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep, SocketFamily } from '../scenario/types.ts';
 import { RouteOracle } from './route/oracle.ts';
@@ -38,6 +40,7 @@ import {
   ipv6GroupMac,
   solicitedNodeGroup,
 } from './mapping.ts';
+import { type FilterMode, type GroupRef, type Membership, MembershipTable, groupKey } from './memberships.ts';
 
 export type { FrameVerdict } from './filters/index.ts';
 
@@ -65,20 +68,6 @@ export interface OracleStepResult {
   readonly replayed?: readonly OracleForwarding[];
 }
 
-type FilterMode = 'include' | 'exclude';
-
-interface GroupRef {
-  readonly family: SocketFamily;
-  readonly group: bigint;
-}
-
-/** One socket membership (ip_mc_socklist / ipv6_mc_socklist). */
-interface Membership extends GroupRef {
-  readonly socket: string;
-  readonly iface: string;
-  mode: FilterMode;
-  readonly sources: bigint[];
-}
 
 interface OpenSocket {
   readonly id: string;
@@ -109,8 +98,17 @@ interface InterfaceFacts {
   allmulti: boolean;
   /** When each present device-list entry was (last) created. */
   readonly created: Map<string, number>;
-  /** The list the NIC table holds (differs from the device list only for refusing tables). */
-  programmed: readonly string[];
+  /** The list a refusing table holds (the last one it accepted); null: the device list itself. */
+  programmed: readonly string[] | null;
+  /**
+   * Group records (kernel joins + memberships) with their users, kept per holder change: the
+   * derivation of "users" from the holders, done once per join or leave instead of per question.
+   */
+  readonly records: Map<string, { readonly ref: GroupRef; users: number }>;
+  /** This interface's own references per MAC (loaded records + global adds), kept the same way. */
+  readonly macRefs: Map<string, number>;
+  /** MACs whose references went to or from zero since the last refresh. */
+  readonly dirty: Set<string>;
   /** The spec's acceptance for the current flags and lists; dropped on every change of them. */
   acceptance: Acceptance | null;
   /** A macvlan's lower interface (drivers/net/macvlan.c); null for a plain interface. */
@@ -127,7 +125,6 @@ interface InterfaceFacts {
   readonly sources: SourceTables;
 }
 
-const groupKey = (ref: GroupRef): string => `${ref.family}:${ref.group}`;
 
 const sameGroup = (a: GroupRef, b: GroupRef): boolean => a.family === b.family && a.group === b.group;
 
@@ -173,7 +170,7 @@ function checkStepShape(step: AnyStep): void {
 export class Oracle {
   private readonly interfaces = new Map<string, InterfaceFacts>();
   private readonly sockets = new Map<string, OpenSocket>();
-  private memberships: Membership[] = [];
+  private readonly memberships = new MembershipTable();
   private clock = 0;
   /** Multicast routing, from the first route step on. */
   private route: RouteOracle | null = null;
@@ -359,7 +356,10 @@ export class Oracle {
       promisc: false,
       allmulti: false,
       created: new Map(),
-      programmed: [],
+      programmed: null,
+      records: new Map(),
+      macRefs: new Map(),
+      dirty: new Set(),
       acceptance: null,
       lower,
       up: true,
@@ -386,6 +386,7 @@ export class Oracle {
   private kernelJoin(facts: InterfaceFacts, ref: GroupRef): void {
     this.holderArrives(facts, ref, 'exclude');
     facts.kernelGroups.push(ref);
+    this.hold(facts, ref, 1);
     this.refresh(facts);
   }
 
@@ -393,7 +394,7 @@ export class Oracle {
   private holders(facts: InterfaceFacts, ref: GroupRef): { mode: FilterMode }[] {
     return [
       ...facts.kernelGroups.filter((k) => sameGroup(k, ref)).map(() => ({ mode: 'exclude' as const })),
-      ...this.memberships.filter((m) => m.iface === facts.name && sameGroup(m, ref)),
+      ...this.memberships.holders(facts.name, ref),
     ];
   }
 
@@ -416,7 +417,8 @@ export class Oracle {
   private removeMembership(m: Membership): void {
     const facts = this.facts(m.iface);
     const modeBefore = this.groupMode(facts, m);
-    this.memberships = this.memberships.filter((x) => x !== m);
+    this.memberships.remove(m);
+    this.hold(facts, m, -1);
     facts.sources.removeSources(groupKey(m), m.mode, m.sources);
     this.holderLeft(facts, m, modeBefore);
   }
@@ -431,17 +433,52 @@ export class Oracle {
 
   /** Every group record of the interface with its users (kernel joins + memberships). */
   private groupRecords(facts: InterfaceFacts): { ref: GroupRef; users: number }[] {
-    // Keyed by family and group, in order of first holder (a linear scan per holder was
-    // quadratic in the number of memberships).
-    const records = new Map<string, { ref: GroupRef; users: number }>();
-    const holders: GroupRef[] = [...facts.kernelGroups, ...this.memberships.filter((m) => m.iface === facts.name)];
-    for (const ref of holders) {
-      const key = `${ref.family}/${ref.group.toString(16)}`;
-      const record = records.get(key);
-      if (record) record.users++;
-      else records.set(key, { ref: { family: ref.family, group: ref.group }, users: 1 });
+    return Array.from(facts.records.values(), (r) => ({ ref: r.ref, users: r.users }));
+  }
+
+  /**
+   * A holder of the group on the interface came (+1) or went (-1). A group record exists while
+   * it has users; a record that exists and was not unloaded by a `link down` holds one reference
+   * on its MAC's dev->mc entry (igmp_group_added / igmp6_group_added -> dev_mc_add; a scope 0/1
+   * IPv6 group has no MAC there).
+   */
+  private hold(facts: InterfaceFacts, ref: GroupRef, delta: 1 | -1): void {
+    const key = groupKey(ref);
+    const record = facts.records.get(key);
+    if (delta > 0) {
+      if (record) {
+        record.users++;
+        return;
+      }
+      facts.records.set(key, { ref: { family: ref.family, group: ref.group }, users: 1 });
+      if (!facts.unloaded.has(key)) this.macRef(facts, groupMac(ref), 1);
+      return;
     }
-    return [...records.values()];
+    if (!record) return;
+    if (--record.users > 0) return;
+    facts.records.delete(key);
+    // An unloaded record held no reference; gone, it is no longer unloaded either.
+    if (!facts.unloaded.delete(key)) this.macRef(facts, groupMac(ref), -1);
+  }
+
+  private macRef(facts: InterfaceFacts, mac: string | null, delta: 1 | -1): void {
+    if (mac === null) return;
+    const n = (facts.macRefs.get(mac) ?? 0) + delta;
+    if (n > 0) facts.macRefs.set(mac, n);
+    else facts.macRefs.delete(mac);
+    facts.dirty.add(mac);
+  }
+
+  /** Records and references derived again from every holder (after a `link` step changed the kernel's groups). */
+  private rederive(facts: InterfaceFacts): void {
+    for (const mac of facts.macRefs.keys()) facts.dirty.add(mac);
+    facts.records.clear();
+    facts.macRefs.clear();
+    // hold() gives an unloaded record no reference.
+    for (const ref of [...facts.kernelGroups, ...this.memberships.onInterface(facts.name)]) this.hold(facts, ref, 1);
+    // Unloaded marks of records that lost every holder go.
+    for (const key of [...facts.unloaded]) if (!facts.records.has(key)) facts.unloaded.delete(key);
+    for (const mac of facts.globalMacs) this.macRef(facts, mac, 1);
   }
 
   /**
@@ -452,21 +489,11 @@ export class Oracle {
    * on its lower.
    */
   private refcounts(facts: InterfaceFacts): Map<string, number> {
-    const counts = this.ownRefcounts(facts);
+    const counts = new Map(facts.macRefs);
     if (facts.lower !== null && facts.up) for (const [mac, n] of counts) counts.set(mac, n + 1);
     for (const upper of this.upUppers(facts)) {
-      for (const mac of this.ownRefcounts(upper).keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
+      for (const mac of upper.macRefs.keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     }
-    return counts;
-  }
-
-  private ownRefcounts(facts: InterfaceFacts): Map<string, number> {
-    const counts = new Map<string, number>();
-    for (const { ref } of this.groupRecords(facts)) {
-      const mac = groupMac(ref);
-      if (mac !== null && !facts.unloaded.has(groupKey(ref))) counts.set(mac, (counts.get(mac) ?? 0) + 1);
-    }
-    for (const mac of facts.globalMacs) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     return counts;
   }
 
@@ -478,21 +505,34 @@ export class Oracle {
    * After every change: entries that reached refcount 0 are gone, new ones go to the tail
    * (net/core/dev_addr_lists.c __hw_addr_add_ex / __hw_addr_del_entry); then the NIC is
    * programmed with the whole list (__dev_set_rx_mode), which a refusing table may reject.
+   * On an interface without macvlans only the MACs whose references went to or from zero can
+   * change; with stacking (sync references come and go with the uppers) every entry is looked at.
    */
   private refresh(facts: InterfaceFacts): void {
-    const held = new Set(this.groupRecords(facts).map((r) => groupKey(r.ref)));
-    for (const key of [...facts.unloaded]) if (!held.has(key)) facts.unloaded.delete(key);
-    const counts = this.refcounts(facts);
-    for (const mac of [...facts.created.keys()]) if (!counts.has(mac)) facts.created.delete(mac);
-    // Entries a macvlan's sync brings arrive in the macvlan's list order; the rest in MAC order.
     const uppers = this.upUppers(facts);
-    const syncedAt = (mac: string): number => Math.min(...uppers.map((u) => u.created.get(mac) ?? Infinity));
-    const fresh = [...counts.keys()].filter((mac) => !facts.created.has(mac));
-    fresh.sort((a, b) => syncedAt(a) - syncedAt(b) || (a < b ? -1 : a > b ? 1 : 0));
-    for (const mac of fresh) facts.created.set(mac, ++this.clock);
-    const list = this.orderedMacs(facts);
+    const stacked = facts.lower !== null || [...this.interfaces.values()].some((u) => u.lower === facts.name);
+    if (!stacked) {
+      const fresh: string[] = [];
+      for (const mac of facts.dirty) {
+        if (!facts.macRefs.has(mac)) facts.created.delete(mac);
+        else if (!facts.created.has(mac)) fresh.push(mac);
+      }
+      // Entries created by one change arrive in MAC order (docs/semantics.md).
+      fresh.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const mac of fresh) facts.created.set(mac, ++this.clock);
+    } else {
+      const counts = this.refcounts(facts);
+      for (const mac of [...facts.created.keys()]) if (!counts.has(mac)) facts.created.delete(mac);
+      // Entries a macvlan's sync brings arrive in the macvlan's list order; the rest in MAC order.
+      const syncedAt = (mac: string): number => Math.min(...uppers.map((u) => u.created.get(mac) ?? Infinity));
+      const fresh = [...counts.keys()].filter((mac) => !facts.created.has(mac));
+      fresh.sort((a, b) => syncedAt(a) - syncedAt(b) || (a < b ? -1 : a > b ? 1 : 0));
+      for (const mac of fresh) facts.created.set(mac, ++this.clock);
+    }
+    facts.dirty.clear();
     const limit = facts.spec.refusesBeyond;
-    if (limit === null || list.length <= limit) facts.programmed = list;
+    if (limit === null) facts.programmed = null;
+    else if (facts.created.size <= limit) facts.programmed = this.orderedMacs(facts);
     facts.acceptance = null;
     if (facts.lower !== null) this.refresh(this.facts(facts.lower));
   }
@@ -505,7 +545,7 @@ export class Oracle {
         promisc: counters.promisc > 0,
         allmulti: counters.allmulti > 0,
         deviceList: this.orderedMacs(facts),
-        programmed: facts.programmed,
+        programmed: facts.programmed ?? this.orderedMacs(facts),
       };
       facts.acceptance = facts.spec.acceptance(input);
     }
@@ -551,7 +591,7 @@ export class Oracle {
   }
 
   private membership(socket: string, ref: GroupRef, iface: string): Membership | undefined {
-    return this.memberships.find((m) => m.socket === socket && m.iface === iface && sameGroup(m, ref));
+    return this.memberships.find(socket, ref, iface);
   }
 
   private join(
@@ -601,10 +641,11 @@ export class Oracle {
   private addMembership(socket: OpenSocket, ref: GroupRef, facts: InterfaceFacts, mode: FilterMode): Errno | null {
     if (this.membership(socket.id, ref, facts.name)) return 'EADDRINUSE';
     // Counted over all of the socket's memberships, IPv4 only (IPv6 has no such sysctl).
-    const held = this.memberships.filter((m) => m.socket === socket.id).length;
+    const held = this.memberships.countOf(socket.id);
     if (socket.family === 'ipv4' && held >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
     this.holderArrives(facts, ref, mode);
-    this.memberships.push({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
+    this.memberships.add({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
+    this.hold(facts, ref, 1);
     this.refresh(facts);
     return null;
   }
@@ -647,7 +688,7 @@ export class Oracle {
   /** ip_mc_drop_socket / ipv6_sock_mc_close: every membership goes, one device change each. */
   private close(socketId: string): Errno | null {
     if (!this.sockets.has(socketId)) return 'EBADF';
-    for (const m of this.memberships.filter((x) => x.socket === socketId).reverse()) {
+    for (const m of this.memberships.ofSocket(socketId).reverse()) {
       this.removeMembership(m);
       this.refresh(this.facts(m.iface));
     }
@@ -664,9 +705,11 @@ export class Oracle {
     if (add) {
       if (facts.globalMacs.has(mac)) return null; // global_use already set: 0, no reference
       facts.globalMacs.add(mac);
+      this.macRef(facts, mac, 1);
     } else {
       if (!facts.globalMacs.has(mac)) return 'ENOENT';
       facts.globalMacs.delete(mac);
+      this.macRef(facts, mac, -1);
     }
     this.refresh(facts);
     return null;
@@ -721,6 +764,7 @@ export class Oracle {
         facts.kernelGroups.push(solicited);
       }
     }
+    this.rederive(facts);
     this.refresh(facts);
   }
 
@@ -772,7 +816,7 @@ export class Oracle {
    */
   private deliveryFilter(socket: OpenSocket, ref: GroupRef, iface: string): Membership | undefined {
     if (ref.family === 'ipv4') return this.membership(socket.id, ref, iface);
-    return [...this.memberships].reverse().find((m) => m.socket === socket.id && sameGroup(m, ref));
+    return this.memberships.ofSocket(socket.id).reverse().find((m) => sameGroup(m, ref));
   }
 
   /** Who receives a UDP datagram (src -> group:port) that the NIC passed up. */

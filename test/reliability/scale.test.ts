@@ -1,4 +1,4 @@
-// Long runs of `maddr` steps (issue 11, case 8). No timed assertion: the figure for 20,000
+// Long runs of `maddr` steps (issue 11, case 8; issue 14). No timed assertion: the figure for 20,000
 // steps is in the report of the change; here the work per step is counted.
 import { describe, expect, it } from 'vitest';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
@@ -65,5 +65,38 @@ describe('case 8: AppendFold (the tun hash loop, extended when addresses were on
       f.fold([...list], 2);
     }
     expect(steps).toBe(998);
+  });
+});
+
+describe('issue 14: the work per list change does not grow with the device list', () => {
+  // Work counted: entries copied out of dev->mc (the whole-list copy, list heads, entry views)
+  // and MAC CRCs computed. A batch is 500 `ip maddr add` of new MACs then their 500 deletes.
+  async function batchWork(nic: string): Promise<{ small: number; large: number }> {
+    const { Host } = await import('../../src/host/host.ts');
+    const { deviceListEntriesCopied } = await import('../../src/host/device-list.ts');
+    const host = new Host([{ name: 'eth0', mac: '02:00:00:00:00:02', ipv4: ['10.99.0.2/24'], nic }]);
+    const mac = (i: number): string => `01:00:5e:${[(i >> 16) & 0x7f, (i >> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+    const run = (from: number, to: number, add: boolean): void => {
+      for (let i = from; i < to; i++) expect(host.apply({ op: 'maddr', iface: 'eth0', mac: mac(i), add } as Step).error).toBeNull();
+    };
+    const batch = (base: number): number => {
+      const before = deviceListEntriesCopied() + macCrcsComputed();
+      run(base, base + 500, true);
+      run(base, base + 500, false);
+      return deviceListEntriesCopied() + macCrcsComputed() - before;
+    };
+    run(0, 500, true);
+    const small = batch(0x40000);
+    run(500, 10000, true);
+    const large = batch(0x50000);
+    return { small, large };
+  }
+
+  it.each(['tun', 'hash64', 'exact-strict:4', 'e1000:0', 'tulip', 'accept-all'])('%s: a batch at 10,000 entries costs what it costs at 500', async (nic) => {
+    const { small, large } = await batchWork(nic);
+    // Per step at most a list head (e1000's 14 RARs) and a CRC or two: far below the 500 or
+    // 10,000 entries a whole-list copy per step would count.
+    expect(small).toBeLessThanOrEqual(1000 * 16);
+    expect(large).toBeLessThanOrEqual(small + 16);
   });
 });

@@ -5,6 +5,7 @@
 import type { Errno } from '../../errors.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { NicFilter, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { destinationClass } from './hash-table.ts';
 
 export class DpdkExactTable implements NicFilter {
@@ -22,12 +23,13 @@ export class DpdkExactTable implements NicFilter {
   program(mode: RxMode): ProgramResult {
     this.promisc = mode.promisc;
     this.allmulti = mode.allmulti;
-    const error = this.refuse(mode.mc.length);
+    const count = mcCount(mode);
+    const error = this.refuse(count);
     if (error) {
       this.refusals++;
       return { ok: false, error };
     }
-    this.list = [...mode.mc];
+    this.list = mcHead(mode, count);
     return { ok: true };
   }
 

@@ -11,6 +11,7 @@ import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
@@ -31,10 +32,10 @@ class E100Filter implements NicFilter {
 
   program(mode: RxMode): ProgramResult {
     this.promiscuous = mode.promisc;
-    this.multicastAll = mode.allmulti || mode.mc.length > E100_MAX_MULTICAST_ADDRS;
+    this.multicastAll = mode.allmulti || mcCount(mode) > E100_MAX_MULTICAST_ADDRS;
     // e100_multi loads count = min(mc_count, 64) addresses; set_multicast_list clears mult first.
     this.mult.clear();
-    for (const mac of mode.mc.slice(0, E100_MAX_MULTICAST_ADDRS)) this.mult.set(e100HashIndex(mac));
+    for (const mac of mcHead(mode, E100_MAX_MULTICAST_ADDRS)) this.mult.set(e100HashIndex(mac));
     return { ok: true };
   }
 

@@ -12,6 +12,7 @@ import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
+import { HeadHash } from '../rx-view.ts';
 
 /** e1000_hw.h: #define E1000_RAR_ENTRIES 15 (RAR0..RAR14 used by e1000_set_rx_mode). */
 export const E1000_RAR_ENTRIES = 15;
@@ -55,6 +56,12 @@ export class MulticastTableArray {
     const { register, bit } = mtaLocation(vector);
     this.table.set(register * 32 + bit);
   }
+  /** Sets or clears the vector's bit (a shadow kept by per-vector counts). */
+  writeVector(vector: number, set: boolean): void {
+    const { register, bit } = mtaLocation(vector);
+    if (set) this.table.set(register * 32 + bit);
+    else this.table.unset(register * 32 + bit);
+  }
   testVector(vector: number): boolean {
     const { register, bit } = mtaLocation(vector);
     return this.table.test(register * 32 + bit);
@@ -74,12 +81,18 @@ class E1000Filter implements NicFilter {
   // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
   private rctl = E1000_RCTL_BAM;
   private rar: (Mac | null)[];
-  private mta = new MulticastTableArray();
+  private readonly mta = new MulticastTableArray();
+  /**
+   * The groups that reach RARs (the list's first ones) and the rest counted at their MTA vector,
+   * kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit.
+   */
+  private readonly split: HeadHash;
   constructor(
     private readonly ownMac: Mac,
     private readonly filterType: number,
   ) {
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
+    this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
   }
 
   program(mode: RxMode): ProgramResult {
@@ -99,15 +112,13 @@ class E1000Filter implements NicFilter {
     }
     this.rctl = rctl;
     const rar: (Mac | null)[] = [this.ownMac];
-    const mta = new MulticastTableArray();
     if (useUc) rar.push(...uc);
-    for (const mac of mode.mc) {
-      if (rar.length === E1000_RAR_ENTRIES) mta.setVector(mtaVector(this.filterType, mac));
-      else rar.push(mac);
-    }
+    // e1000_set_rx_mode clears the MTA shadow, then the groups fill the spare RARs in list order
+    // and the rest set their MTA bits: the first (15 - 1 - uc) groups exact, the rest hashed.
+    this.split.update(mode, E1000_RAR_ENTRIES - rar.length, true);
+    rar.push(...this.split.head);
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
-    this.mta = mta;
     return { ok: true };
   }
 

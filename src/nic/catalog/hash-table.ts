@@ -22,6 +22,9 @@ export class BitTable {
   set(n: number): void {
     this.bytes[n >> 3] = (this.bytes[n >> 3] as number) | (1 << (n & 7));
   }
+  unset(n: number): void {
+    this.bytes[n >> 3] = (this.bytes[n >> 3] as number) & ~(1 << (n & 7));
+  }
   test(n: number): boolean {
     return (((this.bytes[n >> 3] as number) >> (n & 7)) & 1) === 1;
   }

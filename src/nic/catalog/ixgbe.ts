@@ -12,6 +12,7 @@ import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts'
 import { MulticastTableArray, mtaVector } from './e1000.ts';
 import { destinationClass } from './hash-table.ts';
 import { hashOnly } from '../capacity.ts';
+import { HeadHash } from '../rx-view.ts';
 
 /** The MO field ixgbe runs with (see the header comment). */
 export const IXGBE_MC_FILTER_TYPE = 0;
@@ -22,7 +23,9 @@ export const IXGBE_FCTRL_BAM = 0x00000400;
 
 class IxgbeFilter implements NicFilter {
   private fctrl = IXGBE_FCTRL_BAM;
-  private mta = new MulticastTableArray();
+  private readonly mta = new MulticastTableArray();
+  /** Every group counted at its MTA vector, kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit. */
+  private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => this.mta.writeVector(v, set));
   constructor(private readonly ownMac: Mac) {}
 
   program(mode: RxMode): ProgramResult {
@@ -30,10 +33,9 @@ class IxgbeFilter implements NicFilter {
     if (mode.promisc) fctrl |= IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE;
     else if (mode.allmulti) fctrl |= IXGBE_FCTRL_MPE;
     this.fctrl = fctrl;
-    // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit.
-    const mta = new MulticastTableArray();
-    for (const mac of mode.mc) mta.setVector(mtaVector(IXGBE_MC_FILTER_TYPE, mac));
-    this.mta = mta;
+    // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit: a bit
+    // is set exactly while some group of the list has its vector.
+    this.vectors.update(mode, 0, true);
     return { ok: true };
   }
 

@@ -14,6 +14,7 @@ import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { etherCrcTop6, swab32 } from './hash-table.ts';
 import { RTL_ACCEPT_ALL_PHYS, RTL_ACCEPT_BROADCAST, RTL_ACCEPT_MULTICAST, RTL_ACCEPT_MY_PHYS, RealtekChip } from './rtl8139.ts';
 import { alwaysAllMulticast, hashThenAll } from '../capacity.ts';
@@ -39,17 +40,19 @@ export interface R8169Driver {
 /** r8169_main.c rtl_set_rx_mode: accept bits and the two u32 values written to MAR0 and MAR4. */
 export function r8169Program(mode: RxMode, driver: R8169Driver): { rxMode: number; mar0: number; mar4: number } {
   let rxMode = RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS | RTL_ACCEPT_MULTICAST;
+  const count = mcCount(mode);
   const filter = [0xffffffff, 0xffffffff];
   if (mode.promisc) {
     rxMode |= RTL_ACCEPT_ALL_PHYS;
-  } else if (mode.mc.length > R8169_MC_FILTER_LIMIT || mode.allmulti || driver.noMulticastFilter) {
+  } else if (count > R8169_MC_FILTER_LIMIT || mode.allmulti || driver.noMulticastFilter) {
     // accept all multicasts
-  } else if (mode.mc.length === 0) {
+  } else if (count === 0) {
     rxMode &= ~RTL_ACCEPT_MULTICAST;
   } else {
     filter[0] = 0;
     filter[1] = 0;
-    for (const mac of mode.mc) {
+    // At most MC_FILTER_LIMIT addresses here: the whole list is its head.
+    for (const mac of mcHead(mode, count)) {
       const bit = etherCrcTop6(macEtherCrc(mac));
       filter[bit >> 5] = ((filter[bit >> 5] as number) | (1 << (bit & 31))) >>> 0;
     }

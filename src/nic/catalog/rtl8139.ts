@@ -9,6 +9,7 @@ import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { BitTable, destinationClass, etherCrcTop6, le32Bytes } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
@@ -34,12 +35,14 @@ export function rtl8139Program(mode: RxMode): RealtekProgram {
   if (mode.promisc) {
     return { rxMode: RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MULTICAST | RTL_ACCEPT_MY_PHYS | RTL_ACCEPT_ALL_PHYS, mcFilter: [0xffffffff, 0xffffffff] };
   }
-  if (mode.mc.length > RTL8139_MULTICAST_FILTER_LIMIT || mode.allmulti) {
+  const count = mcCount(mode);
+  if (count > RTL8139_MULTICAST_FILTER_LIMIT || mode.allmulti) {
     return { rxMode: RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MULTICAST | RTL_ACCEPT_MY_PHYS, mcFilter: [0xffffffff, 0xffffffff] };
   }
   let rxMode = RTL_ACCEPT_BROADCAST | RTL_ACCEPT_MY_PHYS;
   const filter = [0, 0];
-  for (const mac of mode.mc) {
+  // At most RTL8139_MULTICAST_FILTER_LIMIT addresses here: the whole list is its head.
+  for (const mac of mcHead(mode, count)) {
     const bit = etherCrcTop6(macEtherCrc(mac));
     filter[bit >> 5] = ((filter[bit >> 5] as number) | (1 << (bit & 31))) >>> 0;
     // An empty list leaves AcceptMulticast clear: no multicast frame at all.

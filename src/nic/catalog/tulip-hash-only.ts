@@ -11,6 +11,7 @@ import { macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { BitTable, destinationClass, etherCrcTop6 } from './hash-table.ts';
 import { TULIP_ACCEPT_ALL_MULTICAST, TULIP_ACCEPT_ALL_PHYS, TULIP_ALLMULTI_LIMIT } from './tulip.ts';
 import { hashThenAll } from '../capacity.ts';
@@ -37,12 +38,13 @@ export class TulipHashOnlyFilter implements NicFilter {
     this.csr6 &= ~(TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS);
     if (mode.promisc) {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS;
-    } else if (mode.mc.length > TULIP_ALLMULTI_LIMIT || mode.allmulti || mode.mc.length > TULIP_HASH_ONLY_LIMIT) {
+    } else if (mcCount(mode) > TULIP_ALLMULTI_LIMIT || mode.allmulti || mcCount(mode) > TULIP_HASH_ONLY_LIMIT) {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST;
     } else {
       // The registers are rewritten only when the words change; the result is the same table.
       this.hash.clear();
-      for (const mac of mode.mc) this.hash.set(tulipHashOnlyBucket(this.chip, mac));
+      // At most TULIP_HASH_ONLY_LIMIT addresses here: the whole list is its head.
+      for (const mac of mcHead(mode, TULIP_HASH_ONLY_LIMIT)) this.hash.set(tulipHashOnlyBucket(this.chip, mac));
     }
     return { ok: true };
   }

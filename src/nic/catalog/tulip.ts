@@ -14,6 +14,7 @@ import { macEtherCrcLe } from '../../wire/crc.ts';
 import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { HeadHash, mcCount, mcHead } from '../rx-view.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
 
@@ -46,10 +47,11 @@ function perfectFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
   return { kind: 'perfect', entries };
 }
 
-function hashFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
+/** build_setup_frame_hash: the broadcast bit and one bit per group (here: per bucket holding a group). */
+function hashFrame(groups: HeadHash, ownMac: Mac): SetupFrame {
   const table = new BitTable(TULIP_HASH_BITS);
   table.set(TULIP_BROADCAST_BIT);
-  for (const mac of mc) table.set(tulipHashIndex(mac));
+  for (let b = 0; b < TULIP_HASH_BITS; b++) if (groups.has(b)) table.set(b);
   return { kind: 'hash', table, station: ownMac };
 }
 
@@ -58,6 +60,8 @@ class TulipFilter implements NicFilter {
   // Reset: tulip_up queues a setup frame with no group (set_rx_mode before the first program).
   private frame: SetupFrame;
   private readonly perfectLimit: number;
+  /** The groups counted per hash index, kept by the host's changes (src/nic/rx-view.ts). */
+  private readonly groups = new HeadHash(TULIP_HASH_BITS, tulipHashIndex);
   constructor(
     private readonly ownMac: Mac,
     faults: FaultSet,
@@ -67,15 +71,17 @@ class TulipFilter implements NicFilter {
   }
 
   program(mode: RxMode): ProgramResult {
+    this.groups.update(mode, 0, true);
+    const count = mcCount(mode);
     this.csr6 &= ~(TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS);
     if (mode.promisc) {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS;
-    } else if (mode.mc.length > TULIP_ALLMULTI_LIMIT || mode.allmulti) {
+    } else if (count > TULIP_ALLMULTI_LIMIT || mode.allmulti) {
       this.csr6 |= TULIP_ACCEPT_ALL_MULTICAST;
-    } else if (mode.mc.length > this.perfectLimit) {
-      this.frame = hashFrame(mode.mc, this.ownMac);
+    } else if (count > this.perfectLimit) {
+      this.frame = hashFrame(this.groups, this.ownMac);
     } else {
-      this.frame = perfectFrame(mode.mc, this.ownMac);
+      this.frame = perfectFrame(mcHead(mode, count), this.ownMac);
     }
     return { ok: true };
   }

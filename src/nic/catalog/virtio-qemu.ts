@@ -15,6 +15,7 @@ import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { mcCount, mcHead } from '../rx-view.ts';
 import { destinationClass } from './hash-table.ts';
 import { exactThenAll } from '../capacity.ts';
 
@@ -61,7 +62,9 @@ class VirtioQemuFilter implements NicFilter {
     this.promisc = mode.promisc;
     this.allmulti = mode.allmulti;
     // virtnet_set_rx_mode sends dev->uc then dev->mc in one VIRTIO_NET_CTRL_MAC_TABLE_SET.
-    this.table = macTableSet(mode.uc ?? [], mode.mc, this.entries);
+    // A list longer than the table overflows whatever its content: its first entries + 1 say the same.
+    const count = mcCount(mode);
+    this.table = macTableSet(mode.uc ?? [], mcHead(mode, Math.min(count, this.entries + 1)), this.entries);
     this.programmed = true;
     return { ok: true };
   }
