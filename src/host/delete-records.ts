@@ -21,26 +21,35 @@ interface DeleteRecord {
 }
 
 export class DeleteRecords {
-  /** Newest first (igmpv3_add_delrec puts a record at the head of the list). */
-  private readonly records: DeleteRecord[] = [];
+  /**
+   * igmpv3_add_delrec puts a record at the head of one list and igmpv3_del_delrec takes the first
+   * of the address: per address, newest last here (a stack), which is the same choice in O(1).
+   */
+  private readonly records = new Map<string, DeleteRecord[]>();
+  private count = 0;
 
   /** igmpv3_add_delrec / mld_add_delrec: an INCLUDE group's sources move into the record. */
   add(group: GroupRecord): void {
     const sources = group.sfmode === 'include' ? group.takeSources(new Map()) : null;
-    this.records.unshift({ key: group.key, sfmode: group.sfmode, sources });
+    const stack = this.records.get(group.key) ?? [];
+    stack.push({ key: group.key, sfmode: group.sfmode, sources });
+    this.records.set(group.key, stack);
+    this.count++;
   }
 
   /** igmpv3_del_delrec / mld_del_delrec: the newest record of the group's address is consumed. */
   restore(group: GroupRecord): void {
-    const i = this.records.findIndex((r) => r.key === group.key);
-    if (i < 0) return;
-    const [record] = this.records.splice(i, 1);
+    const stack = this.records.get(group.key);
+    const record = stack?.pop();
+    if (!record) return;
+    this.count--;
+    if (stack?.length === 0) this.records.delete(group.key);
     // "if (im->sfmode == MCAST_INCLUDE) swap(im->sources, pmc->sources)"; the record is freed.
     if (record && group.sfmode === 'include') group.takeSources(record.sources ?? new Map());
   }
 
   /** How many records are kept (for tests). */
   get size(): number {
-    return this.records.length;
+    return this.count;
   }
 }

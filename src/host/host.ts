@@ -334,10 +334,9 @@ export class Host {
     }
     // ipv6_sock_mc_drop checks the group first; ip_mc_leave_group does not (EADDRNOTAVAIL).
     if (sock.family === 'ipv6' && !isMulticastIp(group)) return 'EINVAL';
-    const index = sock.memberships.findIndex((m) => m.iface === iface && m.group.value === group.value);
-    if (index < 0) return 'EADDRNOTAVAIL';
-    const [m] = sock.memberships.splice(index, 1);
-    if (m) this.dropMembership(m);
+    const m = sock.memberships.remove(group, iface);
+    if (!m) return 'EADDRNOTAVAIL';
+    this.dropMembership(m);
     return null;
   }
 
@@ -354,8 +353,7 @@ export class Host {
     const socketId = requireString(id, `${where}/socket`);
     const sock = this.sockets.get(socketId);
     if (!sock) return 'EBADF';
-    for (const m of sock.memberships) this.dropMembership(m);
-    sock.memberships.length = 0;
+    for (const m of sock.memberships.takeAll()) this.dropMembership(m);
     this.sockets.delete(socketId);
     return null;
   }

@@ -14,12 +14,69 @@ export interface Membership {
   sources: string[] | null;
 }
 
+/**
+ * inet->mc_list / np->ipv6_mc_list. The kernel pushes each new membership at the head
+ * (__ip_mc_join_group, __ipv6_sock_mc_join) and walks the list from there; here the list is also
+ * indexed by (interface, group) and by group, so a socket with very many memberships costs O(1)
+ * per join, lookup and leave.
+ */
+export class MembershipList {
+  private readonly byPair = new Map<string, Membership>();
+  /** Per group, newest first (inet6_mc_check takes the first one on any interface). */
+  private readonly byGroup = new Map<bigint, Membership[]>();
+  private readonly order = new Map<Membership, number>();
+  private joins = 0;
+
+  private static pair(group: IpAddr, iface: HostInterface): string {
+    return `${iface.name}\u0000${group.value}`;
+  }
+
+  get length(): number {
+    return this.byPair.size;
+  }
+
+  /** A new membership at the head of the list. */
+  unshift(m: Membership): void {
+    this.byPair.set(MembershipList.pair(m.group, m.iface), m);
+    const list = this.byGroup.get(m.group.value) ?? [];
+    list.unshift(m);
+    this.byGroup.set(m.group.value, list);
+    this.order.set(m, this.joins++);
+  }
+
+  find(group: IpAddr, iface: HostInterface): Membership | undefined {
+    return this.byPair.get(MembershipList.pair(group, iface));
+  }
+
+  /** The newest membership of the group on any interface. */
+  newestOf(group: IpAddr): Membership | undefined {
+    return this.byGroup.get(group.value)?.[0];
+  }
+
+  remove(group: IpAddr, iface: HostInterface): Membership | undefined {
+    const key = MembershipList.pair(group, iface);
+    const m = this.byPair.get(key);
+    if (!m) return undefined;
+    this.byPair.delete(key);
+    this.order.delete(m);
+    const list = this.byGroup.get(group.value) ?? [];
+    list.splice(list.indexOf(m), 1);
+    if (list.length === 0) this.byGroup.delete(group.value);
+    return m;
+  }
+
+  /** Every membership, head (newest) first; empties the list. */
+  takeAll(): Membership[] {
+    const all = [...this.order.entries()].sort((a, b) => b[1] - a[1]).map(([m]) => m);
+    this.byPair.clear();
+    this.byGroup.clear();
+    this.order.clear();
+    return all;
+  }
+}
+
 export class UdpSocket {
-  /**
-   * inet->mc_list / np->ipv6_mc_list. The kernel pushes each new membership at the head
-   * (__ip_mc_join_group, __ipv6_sock_mc_join), so index 0 is the newest.
-   */
-  readonly memberships: Membership[] = [];
+  readonly memberships = new MembershipList();
 
   constructor(
     readonly id: string,
@@ -32,10 +89,7 @@ export class UdpSocket {
 
   /** The membership for (group, iface), as __ip_mc_join_group and ip_mc_source look it up. */
   membership(group: IpAddr, iface: HostInterface): Membership | undefined {
-    for (const m of this.memberships) {
-      if (m.iface === iface && m.group.value === group.value) return m;
-    }
-    return undefined;
+    return this.memberships.find(group, iface);
   }
 
   /**
@@ -49,7 +103,7 @@ export class UdpSocket {
     if (this.family === 'ipv4' && !anyInterface) {
       m = this.membership(group, iface);
     } else {
-      m = this.memberships.find((x) => x.group.value === group.value);
+      m = this.memberships.newestOf(group);
     }
     if (!m) return true;
     if (!m.sources) return m.sfmode === 'exclude';

@@ -16,8 +16,8 @@ type Table = Map<bigint, { inc: number; exc: number }>;
 
 export class SourceTables {
   private readonly tables = new Map<string, Table>();
-  /** Newest first. */
-  private readonly records: { key: string; mode: Mode; table: Table | null }[] = [];
+  /** Per group, its records, the newest last. */
+  private readonly records = new Map<string, { mode: Mode; table: Table | null }[]>();
 
   private table(key: string): Table {
     let t = this.tables.get(key);
@@ -36,10 +36,11 @@ export class SourceTables {
 
   /** The device came up: the existing group, in `mode` now, uses its newest record. */
   useRecord(key: string, mode: Mode): void {
-    const i = this.records.findIndex((r) => r.key === key);
-    if (i < 0) return;
-    const [record] = this.records.splice(i, 1);
-    if (record && mode === 'include') this.tables.set(key, record.table ?? new Map());
+    const stack = this.records.get(key);
+    const record = stack?.pop();
+    if (!record) return;
+    if (stack?.length === 0) this.records.delete(key);
+    if (mode === 'include') this.tables.set(key, record.table ?? new Map());
   }
 
   /** The group is dropped in `mode`; a reportable one leaves a record. */
@@ -47,7 +48,9 @@ export class SourceTables {
     if (!reportable) return;
     const table = mode === 'include' ? this.table(key) : null;
     if (table) this.tables.set(key, new Map());
-    this.records.unshift({ key, mode, table });
+    const stack = this.records.get(key) ?? [];
+    stack.push({ mode, table });
+    this.records.set(key, stack);
   }
 
   addSource(key: string, mode: Mode, source: bigint): void {
