@@ -19,6 +19,9 @@ if (existsSync(source)) {
 }
 if (tsx) {
   tsx.register();
+  // A plug-in importing 'mcast-testbench' gets these sources, not a dist/ a clone has not built.
+  const { registerSelfReference } = await import(new URL('../src/self-reference.ts', import.meta.url).href);
+  registerSelfReference();
   const { main } = await import(source.href);
   process.exitCode = await main(process.argv.slice(2));
 } else {

@@ -44,10 +44,12 @@ function startWorker(data: CheckWorkerData): Worker {
   const url = new URL(fromSource ? './check-worker.ts' : './check-worker.js', import.meta.url).href;
   // From the sources the worker needs tsx's loader, as the CLI itself does (bin/mcast-testbench.js).
   // An eval'd worker resolves bare names from the current directory: hand it tsx's own URL.
+  // From the sources a plug-in's import of the package name must also reach them (self-reference.ts).
   const bootstrap = fromSource
-    ? `const { workerData } = require('node:worker_threads'); import(workerData.tsx).then((api) => { api.register(); return import(workerData.url); });`
+    ? `const { workerData } = require('node:worker_threads'); import(workerData.tsx).then((api) => { api.register(); return import(workerData.self); }).then((s) => { s.registerSelfReference(); return import(workerData.url); });`
     : `const { workerData } = require('node:worker_threads'); import(workerData.url);`;
-  return new Worker(bootstrap, { eval: true, workerData: { ...data, url, ...(fromSource ? { tsx: import.meta.resolve('tsx/esm/api') } : {}) } });
+  const sourceOnly = fromSource ? { tsx: import.meta.resolve('tsx/esm/api'), self: new URL('../self-reference.ts', import.meta.url).href } : {};
+  return new Worker(bootstrap, { eval: true, workerData: { ...data, url, ...sourceOnly } });
 }
 
 /** The units' outcomes in the units' order, computed by `jobs` worker threads. */

@@ -83,8 +83,9 @@ export function compareScenario(
   const pairOptions = { ...(options.profile !== undefined ? { profile: options.profile } : {}), ...(options.faults ? { faults: options.faults } : {}) };
   const shown = createPair(scenario.interfaces, pairOptions);
   const judged = createPair(scenario.interfaces, pairOptions);
-  checkState(judged, -1);
-  const out: StepTrace[] = [];
+  // Step -1: what the fresh interfaces hold (a NIC that drops the kernel's own groups fails here).
+  const atCreation = checkState(judged, -1).map((v) => `${v.kind}: ${v.message}`);
+  const out: StepTrace[] = [{ index: -1, step: null, modelError: null, oracleError: null, interfaces: interfaceStates(shown), violations: atCreation }];
   for (const [index, step] of scenario.steps.entries()) {
     const violations = checkStep(judged, step, index).map((v) => `${v.kind}: ${v.message}`);
     let model: ReturnType<CheckPair['host']['apply']>;

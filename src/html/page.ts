@@ -13,8 +13,10 @@ export interface FailurePage {
   readonly trace: Trace;
   /** Capacity plots (src/report), SVG text, by profile. */
   readonly plots: readonly { readonly profile: string; readonly svg: string }[];
-  /** A driver under test's exchanges (check --driver): shown as text under the header. */
+  /** A driver under test's exchanges (check --driver) or a shrunk case: shown as text under the header. */
   readonly transcript?: string;
+  /** The heading over `transcript` (default: the exchanges with the driver). */
+  readonly transcriptTitle?: string;
 }
 
 /** The colour of the failing step in the timeline (test/html checks it on a screenshot). */
@@ -31,7 +33,7 @@ h1{font-size:18px;margin:0 0 6px} h2{font-size:15px;margin:16px 0 6px}
 code,pre{font:12px/1.35 ui-monospace,monospace} pre{white-space:pre-wrap;margin:0}
 main{display:flex;gap:16px;padding:12px 20px}
 #timeline{list-style:none;margin:0;padding:0;width:38%;min-width:280px}
-.step{padding:4px 8px;margin:2px 0;border:1px solid #ddd;border-radius:4px;background:#fff;cursor:pointer}
+.step{padding:4px 8px;margin:2px 0;border:1px solid #ddd;border-radius:4px;background:#fff;cursor:pointer;overflow-wrap:anywhere}
 .step.selected{outline:3px solid #3366cc}
 .step.failing{background:rgb(${FAILING_STEP_RGB.join(',')});color:#fff;border-color:#800}
 .step.after{opacity:.45}
@@ -54,13 +56,14 @@ const SCRIPT = `
   }
   steps.forEach(function(s){s.addEventListener('click',function(){show(s.dataset.step);});});
   var failing=document.body.dataset.failing;
-  show(failing!=='-1'?failing:(steps.length?steps[0].dataset.step:'-1'));
+  show(failing!=='none'?failing:(steps.length?steps[0].dataset.step:'none'));
   var f=document.querySelector('.step.failing'); if(f){f.scrollIntoView({block:'nearest'});}
   document.body.dataset.ready='1';
 })();
 `;
 
 function stepLabel(t: StepTrace): string {
+  if (t.step === null) return `${t.index}. the interfaces as created`;
   const { op, ...rest } = t.step as unknown as { op: string } & Record<string, unknown>;
   return `${t.index}. ${op} ${JSON.stringify(rest)}`;
 }
@@ -82,8 +85,10 @@ function layerTable(layers: readonly LayerVerdict[]): string {
 }
 
 function detail(t: StepTrace): string {
-  const parts = [`<h2>step ${t.index}: ${esc(t.step.op)}</h2><pre>${esc(JSON.stringify(t.step))}</pre>`];
-  parts.push(`<p>result: model ${esc(t.modelError ?? 'success')}, oracle ${esc(t.oracleError ?? 'success')}</p>`);
+  const parts =
+    t.step === null
+      ? [`<h2>step ${t.index}: the interfaces as created</h2>`]
+      : [`<h2>step ${t.index}: ${esc(t.step.op)}</h2><pre>${esc(JSON.stringify(t.step))}</pre>`, `<p>result: model ${esc(t.modelError ?? 'success')}, oracle ${esc(t.oracleError ?? 'success')}</p>`];
   for (const v of t.violations) parts.push(`<p class="violation">${esc(v)}</p>`);
   if (t.threw !== undefined) parts.push(`<p class="violation">threw: ${esc(t.threw)}</p>`);
   if (t.frame) parts.push(`<h2>frame ${esc(t.frame.id)} on ${esc(t.frame.iface)}</h2>${layerTable(t.frame.layers)}`);
@@ -94,7 +99,8 @@ function detail(t: StepTrace): string {
 export function renderFailurePage(page: FailurePage): string {
   const { trace } = page;
   const items = trace.steps.map((t) => {
-    const cls = ['step', t.index === trace.failingStep ? 'failing' : '', trace.failingStep >= 0 && t.index > trace.failingStep ? 'after' : ''].filter(Boolean).join(' ');
+    const failing = trace.failingStep;
+    const cls = ['step', t.index === failing ? 'failing' : '', failing !== null && t.index > failing ? 'after' : ''].filter(Boolean).join(' ');
     return `<li class="${cls}" data-step="${t.index}">${esc(stepLabel(t))}</li>`;
   });
   const plots = page.plots.map((p) => `<figure><figcaption>${esc(p.profile)}</figcaption>${p.svg.replace(/^<\?xml[^>]*>\s*/, '')}</figure>`);
@@ -103,11 +109,11 @@ export function renderFailurePage(page: FailurePage): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(page.title)}</title><style>${CSS}</style></head>
-<body data-failing="${trace.failingStep}">
+<body data-failing="${trace.failingStep ?? 'none'}">
 <header><h1>${esc(page.title)}</h1><p class="violation">${esc(page.message)}</p>
 ${page.replay !== undefined ? `<p>replay: <code>${esc(page.replay)}</code></p>` : ''}
 <p>interfaces: <code>${esc(JSON.stringify(trace.interfaces))}</code>${trace.profile !== undefined ? `; profile <b>${esc(trace.profile)}</b>` : ''}</p></header>
-${page.transcript !== undefined ? `<section style="padding:0 20px"><h2>exchanges with the driver</h2><pre>${esc(page.transcript)}</pre></section>` : ''}
+${page.transcript !== undefined ? `<section style="padding:0 20px"><h2>${esc(page.transcriptTitle ?? 'exchanges with the driver')}</h2><pre>${esc(page.transcript)}</pre></section>` : ''}
 <main><ol id="timeline">${items.join('\n')}</ol><div id="details">${trace.steps.map(detail).join('\n')}</div></main>
 <section class="plots" style="padding:0 20px 20px"><h2>filter capacity</h2>${plots.join('\n') || '<p>(no capacity plot for these profiles)</p>'}</section>
 <script>${SCRIPT}</script>

@@ -43,7 +43,22 @@ export async function writeFailurePages(dir: string, failures: readonly CheckFai
   const written: string[] = [];
   for (const f of failures) {
     const steps = receiveSteps(f.scenario);
-    if (!f.scenario || !steps) continue;
+    if (!f.scenario || !steps) {
+      // route and relay failures: their shrunk operations or events, as text.
+      if (f.lines) {
+        written.push(
+          writeTextPage(dir, {
+            title: `check ${f.property} on ${f.profile}`,
+            fileBase: `check-${pageName(f.profile)}-${f.property}`,
+            message: f.message,
+            ...(f.replay !== undefined ? { replay: f.replay } : {}),
+            transcript: f.lines.join('\n'),
+            transcriptTitle: f.property === 'route' ? 'the shrunk routing scenario' : 'the shrunk interleaving (events)',
+          }),
+        );
+      }
+      continue;
+    }
     const trace = traceScenario({ interfaces: f.scenario.interfaces, steps }, { profile: f.profile, faults });
     const html = renderFailurePage({
       title: `check ${f.property} on ${f.profile}`,
@@ -80,23 +95,41 @@ export async function writeScenarioPages(dir: string, failed: readonly { file: s
 }
 
 /**
- * `check --driver --html DIR`: a page for a driver failure. The driver under test has no model to
- * trace step by step, so the page shows the violation, the replay command, the exchanges with
- * the driver and, for an end-to-end failure, the scenario.
+ * A page for a failure that has no receive-path scenario to trace step by step: a driver under
+ * test (`check --driver --html`, `replay --driver --html`: the exchanges with the driver and, end
+ * to end, the scenario) or a routing / relay property (its shrunk operations or events).
  */
+export function writeTextPage(
+  dir: string,
+  page: {
+    readonly title: string;
+    readonly fileBase: string;
+    readonly message: string;
+    readonly replay?: string;
+    readonly transcript: string;
+    readonly transcriptTitle?: string;
+    readonly scenario?: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly unknown[] };
+  },
+): string {
+  makeDirectory(dir);
+  const html = renderFailurePage({
+    title: page.title,
+    message: page.message,
+    ...(page.replay !== undefined ? { replay: page.replay } : {}),
+    trace: { interfaces: page.scenario?.interfaces ?? [], steps: [], failingStep: null },
+    plots: [],
+    transcript: page.scenario ? `${page.transcript}\n\nscenario: ${JSON.stringify(page.scenario)}` : page.transcript,
+    ...(page.transcriptTitle !== undefined ? { transcriptTitle: page.transcriptTitle } : {}),
+  });
+  return saveNewFile(dir, pageName(page.fileBase), '.html', html);
+}
+
+/** A driver failure's page (writeTextPage). */
 export function writeDriverPage(
   dir: string,
   page: { readonly name: string; readonly part: string; readonly message: string; readonly replay?: string; readonly transcript: string; readonly scenario?: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly unknown[] } },
 ): string {
-  makeDirectory(dir);
-  const html = renderFailurePage({
-    title: `check --driver ${page.name}: ${page.part}`,
-    message: page.message,
-    ...(page.replay !== undefined ? { replay: page.replay } : {}),
-    trace: { interfaces: page.scenario?.interfaces ?? [], steps: [], failingStep: -1 },
-    plots: [],
-    transcript: page.scenario ? `${page.transcript}\n\nscenario: ${JSON.stringify(page.scenario)}` : page.transcript,
-  });
-  return saveNewFile(dir, `driver-${pageName(page.name)}-${pageName(page.part)}`, '.html', html);
+  const { name, part, ...rest } = page;
+  return writeTextPage(dir, { ...rest, title: `check --driver ${name}: ${part}`, fileBase: `driver-${pageName(name)}-${pageName(part)}` });
 }
 

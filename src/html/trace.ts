@@ -30,8 +30,10 @@ export interface InterfaceState {
 }
 
 export interface StepTrace {
+  /** -1: the interfaces as created, before the first step. */
   readonly index: number;
-  readonly step: Step;
+  /** null for index -1. */
+  readonly step: Step | null;
   readonly modelError: string | null;
   readonly oracleError: string | null;
   readonly interfaces: readonly InterfaceState[];
@@ -46,8 +48,8 @@ export interface Trace {
   readonly profile?: string;
   readonly interfaces: readonly InterfaceSpec[];
   readonly steps: readonly StepTrace[];
-  /** The first step with a violation (-1: none). */
-  readonly failingStep: number;
+  /** The index of the first step with a violation (-1: at creation), null when none has one. */
+  readonly failingStep: number | null;
 }
 
 export function traceScenario(
@@ -55,6 +57,6 @@ export function traceScenario(
   options: { profile?: string; faults?: FaultSet } = {},
 ): Trace {
   const steps = compareScenario(scenario, options);
-  const failingStep = steps.findIndex((s) => s.violations.length > 0 || s.threw !== undefined);
+  const failingStep = steps.find((s) => s.violations.length > 0 || s.threw !== undefined)?.index ?? null;
   return { ...(options.profile !== undefined ? { profile: options.profile } : {}), interfaces: scenario.interfaces, steps, failingStep };
 }

@@ -211,6 +211,8 @@ export interface RouteDiffOptions {
   readonly faults?: RouteFaultSet;
   /** Run ticks as real sleeps (slow: seconds per scenario) instead of dropping them. */
   readonly realTicks?: boolean;
+  /** Called as each generated scenario starts (progress display). */
+  readonly onRun?: () => void;
 }
 
 export interface RouteDiffReport {
@@ -234,6 +236,7 @@ export function routeDiff(bench: RouteBench, options: RouteDiffOptions): RouteDi
   try {
     const details = fc.check(
       fc.property(arb, (scenario) => {
+        options.onRun?.();
         const d = diffRouteScenario(bench, scenario, options.faults, options.realTicks);
         if (d) last = d;
         return d === null;

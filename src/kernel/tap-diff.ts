@@ -113,7 +113,7 @@ export interface TapDiffReport {
 }
 
 /** Programs `programs` random filters into a live tap and compares every probe with the model. */
-export async function runTapDiff(options: { programs: number; seed?: number; log?: (line: string) => void }): Promise<TapDiffReport> {
+export async function runTapDiff(options: { programs: number; seed?: number; log?: (line: string) => void; onProgram?: () => void }): Promise<TapDiffReport> {
   const seed = options.seed ?? Date.now() % 0x7fffffff;
   const tap = new TapBench();
   options.log?.(`kernel tap: tap ready, running ${options.programs} filter programs (seed ${seed})`);
@@ -138,6 +138,7 @@ export async function runTapDiff(options: { programs: number; seed?: number; log
           const answers = c.probes.map((p) => tap.probe(p));
           probes += answers.length;
           programs++;
+          options.onProgram?.();
           const vector: TunVector = {
             ownMac: c.ownMac,
             rxMode: { promisc: c.rxMode.promisc, allmulti: c.rxMode.allmulti, mc: [...c.rxMode.mc] },

@@ -1,6 +1,6 @@
 // check --driver and replay --driver with --junit/--json: the contract's violation is a failed
 // testcase with the transcript and the replay command; the files validate.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,10 @@ interface Doc {
 it('a contract violation is a failed testcase with its transcript, fixture and replay command', async () => {
   const stale = { command: `python3 ${examples}faults/stale_entries.py` };
   const outputs = { junit: join(tmp, 'check.xml'), json: join(tmp, 'check.json') };
-  expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: join(tmp, 'fx'), outputs }, quiet())).toBe(1);
+  expect(await runDriverCheck(stale, { runs: 100, seed: 5, fixturesDir: join(tmp, 'fx'), outputs, html: join(tmp, 'html') }, quiet())).toBe(1);
+  // --html: a page with the exchanges with the driver.
+  const [page] = readdirSync(join(tmp, 'html'));
+  expect(readFileSync(join(tmp, 'html', page as string), 'utf8')).toContain('exchanges with the driver');
   expect(await junitXsdErrors(readFileSync(outputs.junit, 'utf8'))).toEqual([]);
   const doc = JSON.parse(readFileSync(outputs.json, 'utf8')) as Doc;
   expect(resultsSchemaErrors(doc)).toEqual([]);
@@ -35,7 +38,8 @@ it('a contract violation is a failed testcase with its transcript, fixture and r
 
   // replay --driver of that fixture: the same driver fails it.
   const replayed = { json: join(tmp, 'replay.json') };
-  expect(await runDriverReplay(stale, [contract?.fixture as string], { outputs: replayed }, quiet())).toBe(1);
+  expect(await runDriverReplay(stale, [contract?.fixture as string], { outputs: replayed, html: join(tmp, 'replay-html') }, quiet())).toBe(1);
+  expect(readdirSync(join(tmp, 'replay-html')).some((f) => f.startsWith('driver-stale-entries-replay-'))).toBe(true);
   const again = JSON.parse(readFileSync(replayed.json, 'utf8')) as Doc;
   expect(resultsSchemaErrors(again)).toEqual([]);
   expect(again.cases.map((c) => [c.suite, c.status])).toEqual([['replay --driver', 'failed']]);

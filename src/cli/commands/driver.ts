@@ -27,7 +27,7 @@ import { type ResultsOutputs, writeResults } from '../../results/output.ts';
 import { type CaseStatus, type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { stderrProgress } from './results-options.ts';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { ShardSpec } from '../../check/shard.ts';
 import { writeDriverPage } from '../../html/pages.ts';
 
@@ -234,7 +234,7 @@ async function runEndToEndCli(
 export async function runDriverReplay(
   source: DriverSource,
   files: readonly string[],
-  options: { timeoutMs?: number; outputs?: ResultsOutputs },
+  options: { timeoutMs?: number; outputs?: ResultsOutputs; html?: string },
   cli: Cli,
 ): Promise<number> {
   const collector = new ResultsCollector('replay --driver');
@@ -245,7 +245,7 @@ export async function runDriverReplay(
   }
 }
 
-async function replayTranscripts(source: DriverSource, files: readonly string[], options: { timeoutMs?: number }, cli: Cli, collector: ResultsCollector): Promise<number> {
+async function replayTranscripts(source: DriverSource, files: readonly string[], options: { timeoutMs?: number; html?: string }, cli: Cli, collector: ResultsCollector): Promise<number> {
   // Every file must parse before the driver starts.
   const fixtures = files.map((file) => {
     const text = readInputFile(file);
@@ -268,7 +268,15 @@ async function replayTranscripts(source: DriverSource, files: readonly string[],
       fileCase(outcome.kind === 'violation' ? 'failed' : 'error', outcome.message);
       cli.out(`${outcome.kind === 'violation' ? 'FAIL' : 'DRIVER ERROR'} ${file}`);
       cli.out(`  ${outcome.message}`);
-      cli.out(formatTranscript(session.helloExchange, session.transcript));
+      const transcript = formatTranscript(session.helloExchange, session.transcript);
+      cli.out(transcript);
+      htmlPage(cli, { fixturesDir: '', ...(options.html !== undefined ? { html: options.html } : {}) }, {
+        name: session.hello.name,
+        part: `replay ${basename(file)}`,
+        message: outcome.message,
+        replay: `mcast-testbench replay ${describeSource(source)} ${file}`,
+        transcript,
+      });
       if (outcome.kind === 'driver-error') {
         cli.err(`error: ${outcome.message}`);
         code = EXIT.driver;

@@ -200,10 +200,14 @@ export function registerKernel(program: Command, cli: Cli): void {
       const { RouteBench } = await import('../../kernel/route-bench.ts');
       const { describeDifference, routeDiff } = await import('../../kernel/route-diff.ts');
       const started = Date.now();
+      const progress = stderrProgress('kernel route', 'parts');
+      let runsDone = 0;
+      progress.update({ done: 0, total: 1, runs: 0, totalRuns: options.runs }, 'routing scenarios');
       const report = await onKernel(async () => {
         const bench = new RouteBench();
         try {
           return routeDiff(bench, {
+            onRun: () => progress.update({ runs: ++runsDone }),
             runs: options.runs,
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}),
@@ -212,6 +216,7 @@ export function registerKernel(program: Command, cli: Cli): void {
           });
         } finally {
           bench.dispose();
+          progress.done();
         }
       });
       cli.out(`kernel ${release()}, seed ${report.seed}: ${report.runs} routing scenarios in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -238,7 +243,17 @@ export function registerKernel(program: Command, cli: Cli): void {
       if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(dirname(resolve(options.save)), '--save');
       await requireKernelMode();
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
-      const tap = await onKernel(() => runTapDiff({ programs: options.programs, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));
+      const progress = stderrProgress('kernel tap', 'parts');
+      let programsDone = 0;
+      progress.update({ done: 0, total: 1, runs: 0, totalRuns: options.programs }, 'tap filter programs');
+      const tap = await onKernel(() =>
+        runTapDiff({
+          programs: options.programs,
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          log: (l) => progress.note(l),
+          onProgram: () => progress.update({ runs: ++programsDone }),
+        }),
+      ).finally(() => progress.done());
       cli.out(`tap filter, seed ${tap.seed}: ${tap.programs} programs, ${tap.probes} probes, ${tap.mismatches.length} mismatches`);
       for (const m of tap.mismatches.slice(0, 10)) {
         cli.out(`  probe ${m.mac}: kernel ${m.kernel ? 'passes' : 'drops'}, tun profile ${m.model ? 'passes' : 'drops'}; request ${JSON.stringify(m.vector.request)}`);

@@ -30,7 +30,7 @@ export function registerReplay(program: Command, cli: Cli): void {
       if (options.html !== undefined) checkOutputDirectory(options.html, '--html');
       if (driver) {
         // Driver transcripts (*.transcript.jsonl) saved by `check --driver`.
-        cli.exitCode = await (await import('./driver.ts')).runDriverReplay(driver, paths, { ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}), outputs }, cli);
+        cli.exitCode = await (await import('./driver.ts')).runDriverReplay(driver, paths, { ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}), outputs, ...(options.html !== undefined ? { html: options.html } : {}) }, cli);
         return;
       }
       const { loadScenarioFile } = await import('../../scenario/load.ts');
