@@ -4,6 +4,7 @@
 // wire are offered to ip_mr_input.
 import type { Errno } from '../errors.ts';
 import { MulticastRouter, type RouteFaultSet, cacheRows, procCache, procVif, type RouteInputResult } from '../route/index.ts';
+import { IGMPMSG_UPCALL_LEN, IPV4_HEADER_LEN, MRT6MSG_LEN } from '../route/limits.ts';
 import type { ForwardedCopyResult, RoutedReplay, RouteStep, StepResult, UpcallResult } from '../scenario/types.ts';
 import type { HostInterface } from './interface.ts';
 
@@ -21,7 +22,17 @@ export interface RoutedSend {
 }
 
 const copies = (r: RouteInputResult): ForwardedCopyResult[] => r.forwarded.map((c) => ({ iface: c.iface, ttl: c.ttl }));
-const upcalls = (r: RouteInputResult): UpcallResult[] => r.upcalls.map((u) => ({ type: u.type, vif: u.vif, src: u.src, group: u.group }));
+/** The fixed header of an upcall (igmpmsg: 20 bytes, 28 for a short report; mrt6msg: 40), ".." where unknown. */
+function header(u: RouteInputResult['upcalls'][number]): string {
+  const size = u.family === 'ipv6' ? MRT6MSG_LEN : u.bytes.length === IGMPMSG_UPCALL_LEN ? IGMPMSG_UPCALL_LEN : IPV4_HEADER_LEN;
+  return u.bytes
+    .slice(0, size)
+    .map((b) => (b === null ? '..' : b.toString(16).padStart(2, '0')))
+    .join(' ');
+}
+
+const upcalls = (r: RouteInputResult): UpcallResult[] =>
+  r.upcalls.map((u) => ({ type: u.type, vif: u.vif, src: u.src, group: u.group, length: u.bytes.length, header: header(u) }));
 
 export class HostRouting {
   readonly router: MulticastRouter;
@@ -48,6 +59,8 @@ export class HostRouting {
       }
       case 'mrt-done':
         return { error: step.close === true ? r.close(step.socket).error : r.mrtDone(step.socket).error };
+      case 'mrt-pim':
+        return { error: r.mrtPim(step.socket, step.value).error };
       case 'vif-add':
         return { error: r.vifAdd(step.socket, step).error };
       case 'vif-del':

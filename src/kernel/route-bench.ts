@@ -41,6 +41,7 @@ const MRT_ADD_MFC = 204;
 const MRT_DEL_MFC = 205;
 const MRT_VERSION = 206; // MRT6_VERSION too; readable only
 const MRT_ASSERT = 207;
+const MRT_PIM = 208; // MRT6_PIM too
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
 const IP_MULTICAST_IF = 32; // include/uapi/linux/in.h
@@ -207,6 +208,8 @@ export class RouteBench {
         return call(MRT_INIT, int(1, op.optlen ?? 4));
       case 'mrt-done':
         return call(MRT_DONE, int(1));
+      case 'mrt-pim':
+        return call(MRT_PIM, int(op.value));
       case 'mrt-version':
         return call(MRT_VERSION, int(0x0305));
       case 'mrt-assert':
@@ -301,7 +304,8 @@ export class RouteBench {
       ] as const) {
         const fd = must('socket(flush)', socket(domain, SOCK_RAW, proto));
         must('MRT_FLUSH', setsockopt(fd, level, MRT_FLUSH, int(MRT_FLUSH_ALL)));
-        // mroute_do_assert belongs to the table and outlives every socket (mrtsock_destruct keeps it).
+        // mroute_do_assert and do_pim belong to the table and outlive every socket (mrtsock_destruct keeps them).
+        must('MRT_PIM 0', setsockopt(fd, level, MRT_PIM, int(0)));
         must('MRT_ASSERT 0', setsockopt(fd, level, MRT_ASSERT, int(0)));
         close(fd);
       }

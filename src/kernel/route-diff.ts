@@ -91,6 +91,8 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], r.mrtAssert(op.socket, op.on).error);
     case 'mrt-done':
       return from([], r.mrtDone(op.socket).error);
+    case 'mrt-pim':
+      return from([], r.mrtPim(op.socket, op.value).error);
     case 'mrt-version':
       return from([], r.mrtVersion(op.socket).error);
     case 'close':

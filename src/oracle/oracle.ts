@@ -185,6 +185,7 @@ export class Oracle {
     switch (step.op) {
       case 'mrt-init':
       case 'mrt-done':
+      case 'mrt-pim':
       case 'vif-add':
       case 'vif-del':
       case 'mfc-add':

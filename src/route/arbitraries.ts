@@ -40,6 +40,7 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
     fc.record({ op: fc.constant('close' as const), socket: sock }),
     fc.record({ op: fc.constant('mrt-assert' as const), socket: sock, on: fc.boolean() }),
     fc.record({ op: fc.constant('mrt-version' as const), socket: fc.constantFrom(r, s, u) }),
+    fc.record({ op: fc.constant('mrt-pim' as const), socket: sock, value: fc.constantFrom(0, 1, 4, 4) }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES, 'nosuch') }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true) }),
     fc.record({ op: fc.constant('vif-del' as const), socket: sock, vif: vifNo }),
@@ -87,9 +88,9 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
       fc.array(
         fc.oneof(
           ...families.flatMap((f) => {
-            const [init, initUdp, done, close, assert, version, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
+            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
             return [
-              w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(2, vifAdd!), w(1, regAdd!),
+              w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(1, pim!), w(2, vifAdd!), w(1, regAdd!),
               w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)),
             ];
           }),
@@ -166,11 +167,13 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     oifs: fc.uniqueArray(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
     star: fc.boolean(),
     assert: fc.boolean(),
+    // MRT_PIM: 1 asserts for any arrival vif, 4 also WRVIFWHOLE upcalls.
+    pim: fc.constantFrom(0, 0, 1, 4),
     register: fc.boolean(),
     sends: fc.array(fc.record({ iface: fc.constantFrom(...IFACES), ttl: recvTtl }), { minLength: 1, maxLength: 5 }),
     tick: fc.option(tickMs, { nil: undefined }),
   })
-  .map(({ family, parent, ttls, oifs, star, assert, register, sends, tick }): RouteOracleOp[] => {
+  .map(({ family, parent, ttls, oifs, star, assert, pim, register, sends, tick }): RouteOracleOp[] => {
     const a = family === 'ipv4' ? V4 : V6;
     const socket = family === 'ipv4' ? 'r4' : 'r6';
     const origin = star ? a.origins[3]! : a.sources[0]!;
@@ -179,6 +182,7 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     const half = Math.ceil(datagrams.length / 2);
     return [
       ...(assert ? [{ op: 'mrt-assert', socket, on: true } as const] : []),
+      ...(pim !== 0 ? [{ op: 'mrt-pim', socket, value: pim } as const] : []),
       ...(register ? [{ op: 'vif-add', socket, vif: 3, register: true } as const] : []),
       { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls: outputs.ttls } : { oifs: outputs.oifs }) },
       ...datagrams.slice(0, half),

@@ -53,14 +53,17 @@ export function ip_mr_forward(t: MrTable, c: MfcEntry, d: Datagram, ctx: Forward
   if (!proxied && t.vifs[vif]?.dev !== d.iface) {
     // Wrong interface: drop and maybe assert (rate limited to one per MFC_ASSERT_THRESH per entry).
     c.wrongIf++;
+    // With PIM on, the arrival vif need not be an output ("pimsm uses asserts, when switching
+    // from RPT to SPT"); MRT_PIM 4 (IGMPMSG_WRVIFWHOLE) adds the whole packet after the assert.
     if (
       trueVifi >= 0 &&
       t.doAssert &&
-      (c.ttls[trueVifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT &&
+      (t.doPim || (c.ttls[trueVifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT) &&
       ctx.now > c.lastAssert + MFC_ASSERT_THRESH_MS
     ) {
       c.lastAssert = ctx.now;
       ctx.report('WRONGVIF', trueVifi, d);
+      if (t.doWrvifwhole) ctx.report('WRVIFWHOLE', trueVifi, d);
     }
     return { verdict: 'wrong-vif', forwarded: [] };
   }

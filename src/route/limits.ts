@@ -28,9 +28,11 @@ export const MIFF_REGISTER = 0x1; // include/uapi/linux/mroute6.h
 export const IGMPMSG_NOCACHE = 1; // include/uapi/linux/mroute.h
 export const IGMPMSG_WRONGVIF = 2; // include/uapi/linux/mroute.h
 export const IGMPMSG_WHOLEPKT = 3; // include/uapi/linux/mroute.h
+export const IGMPMSG_WRVIFWHOLE = 4; // include/uapi/linux/mroute.h (for PIM Register and Assert)
 export const MRT6MSG_NOCACHE = 1; // include/uapi/linux/mroute6.h
 export const MRT6MSG_WRONGMIF = 2; // include/uapi/linux/mroute6.h
 export const MRT6MSG_WHOLEPKT = 3; // include/uapi/linux/mroute6.h
+export const MRT6MSG_WRMIFWHOLE = 4; // include/uapi/linux/mroute6.h
 
 export const IPV4_HEADER_LEN = 20; // struct iphdr without options
 export const IPV6_HEADER_LEN = 40; // struct ipv6hdr

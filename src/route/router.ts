@@ -6,7 +6,7 @@ import type { Errno } from '../errors.ts';
 import { neverRouted, routeAddr } from './address.ts';
 import { NO_ROUTE_FAULTS, type RouteFaultSet } from './faults.ts';
 import { type ForwardContext, ip_mr_forward, ip_mr_input } from './forward.ts';
-import { MAXVIFS } from './limits.ts';
+import { IGMPMSG_WRVIFWHOLE, MAXVIFS } from './limits.ts';
 import { ipmr_mfc_add, ipmr_mfc_delete } from './mfc.ts';
 import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, nonStaticVifs, routingProto } from './socket.ts';
 import { type Datagram, MrTable } from './table.ts';
@@ -121,6 +121,24 @@ export class MulticastRouter {
     const error = checkRoutingSocket(s);
     if (!error) this.tables[s.family].doAssert = on;
     return { error };
+  }
+
+  /**
+   * MRT_PIM / MRT6_PIM (net/ipv4/ipmr.c ip_mroute_setsockopt, net/ipv6/ip6mr.c): optlen must be
+   * sizeof(int) (EINVAL); a change of !!value sets do_pim and do_assert to it and do_wrvifwhole to
+   * (value == 4); the same !!value again changes nothing, WRVIFWHOLE included.
+   */
+  mrtPim(id: string, value: number, optlen = 4): RouteOpResult {
+    return this.withSocket(id, (t) => {
+      if (optlen !== 4) return { error: 'EINVAL' };
+      const on = value !== 0;
+      if (on !== t.doPim) {
+        t.doPim = on;
+        t.doAssert = on;
+        t.doWrvifwhole = value === IGMPMSG_WRVIFWHOLE;
+      }
+      return { error: null };
+    });
   }
 
   /** setsockopt(MRT_VERSION) (MRT6_VERSION): read-only, ENOPROTOOPT. */

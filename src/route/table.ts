@@ -61,6 +61,9 @@ export class MrTable {
   readonly unres: UnresEntry[] = [];
   mrouteSocket: string | null = null;
   doAssert = false;
+  /** mroute_do_pim and mroute_do_wrvifwhole (MRT_PIM; kept by the table like the assert flag). */
+  doPim = false;
+  doWrvifwhole = false;
 
   constructor(readonly family: RouteFamily) {}
 

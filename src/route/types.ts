@@ -52,7 +52,7 @@ export interface ForwardedCopy {
   readonly ttl: number;
 }
 
-export type UpcallType = 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT';
+export type UpcallType = 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT' | 'WRVIFWHOLE';
 
 /**
  * A message the kernel queues on the mroute socket (struct igmpmsg / struct mrt6msg). `bytes` is the
@@ -104,6 +104,8 @@ export type RouteOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto; readonly optlen?: number }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
+  /** MRT_PIM / MRT6_PIM with `value` (4 = IGMPMSG_WRVIFWHOLE: WRONGVIF upcalls also as whole packets). */
+  | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }
   /** setsockopt(MRT_VERSION): a read-only option, so ENOPROTOOPT on a routing socket. */
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }

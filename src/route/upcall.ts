@@ -7,19 +7,21 @@ import {
   IGMPMSG_NOCACHE,
   IGMPMSG_UPCALL_LEN,
   IGMPMSG_WHOLEPKT,
+  IGMPMSG_WRVIFWHOLE,
   IGMPMSG_WRONGVIF,
   IPV4_HEADER_LEN,
   MRT6MSG_LEN,
   MRT6MSG_NOCACHE,
   MRT6MSG_UPCALL_LEN,
   MRT6MSG_WHOLEPKT,
+  MRT6MSG_WRMIFWHOLE,
   MRT6MSG_WRONGMIF,
 } from './limits.ts';
 import type { RouteFamily, Upcall, UpcallType } from './types.ts';
 
 const MSGTYPE: Readonly<Record<RouteFamily, Readonly<Record<UpcallType, number>>>> = {
-  ipv4: { NOCACHE: IGMPMSG_NOCACHE, WRONGVIF: IGMPMSG_WRONGVIF, WHOLEPKT: IGMPMSG_WHOLEPKT },
-  ipv6: { NOCACHE: MRT6MSG_NOCACHE, WRONGVIF: MRT6MSG_WRONGMIF, WHOLEPKT: MRT6MSG_WHOLEPKT },
+  ipv4: { NOCACHE: IGMPMSG_NOCACHE, WRONGVIF: IGMPMSG_WRONGVIF, WHOLEPKT: IGMPMSG_WHOLEPKT, WRVIFWHOLE: IGMPMSG_WRVIFWHOLE },
+  ipv6: { NOCACHE: MRT6MSG_NOCACHE, WRONGVIF: MRT6MSG_WRONGMIF, WHOLEPKT: MRT6MSG_WHOLEPKT, WRVIFWHOLE: MRT6MSG_WRMIFWHOLE },
 };
 
 /** The datagram an upcall is about (the model's datagrams carry no IP options and TOS 0). */
@@ -41,7 +43,8 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
  */
 function igmpmsg(type: UpcallType, vif: number, d: UpcallSource): Upcall {
   const msgtype = MSGTYPE.ipv4[type];
-  const whole = type === 'WHOLEPKT';
+  // WRVIFWHOLE is laid out as WHOLEPKT, with the arrival vif (ipmr_cache_report).
+  const whole = type === 'WHOLEPKT' || type === 'WRVIFWHOLE';
   const length = whole ? IPV4_HEADER_LEN + d.length : IGMPMSG_UPCALL_LEN;
   const bytes: (number | null)[] = new Array<number | null>(length).fill(null);
   bytes[0] = 0x45;
@@ -70,7 +73,7 @@ function igmpmsg(type: UpcallType, vif: number, d: UpcallSource): Upcall {
 /** struct mrt6msg: im6_mbz, im6_msgtype, im6_mif (host-order u16), im6_pad, im6_src, im6_dst. */
 function mrt6msg(type: UpcallType, mif: number, d: UpcallSource): Upcall {
   const msgtype = MSGTYPE.ipv6[type];
-  const whole = type === 'WHOLEPKT';
+  const whole = type === 'WHOLEPKT' || type === 'WRVIFWHOLE';
   const length = whole ? MRT6MSG_LEN + d.length : MRT6MSG_UPCALL_LEN;
   const bytes: (number | null)[] = new Array<number | null>(length).fill(null);
   bytes[0] = 0;

@@ -1,7 +1,7 @@
 // Differences between an expected and an actual simulate result, as lines a person reads.
 // The expectation may be partial: `nic` state is compared only where expected names it, and
 // only the interfaces and delivery ids it lists are compared.
-import type { DeviceListEntry, Delivery, GroupUsers, InterfaceResult, JsonValue, SimulateResult } from './types.ts';
+import type { DeviceListEntry, Delivery, GroupUsers, InterfaceResult, JsonValue, SimulateResult, UpcallResult } from './types.ts';
 
 /** JSON text with object keys sorted, so key order never counts as a difference. */
 function canonical(value: JsonValue | undefined): string {
@@ -78,6 +78,16 @@ function socketsText(sockets: readonly string[]): string {
   return `[${[...sockets].sort().join(', ')}]`;
 }
 
+/** The actual upcalls with only the fields the expected ones name (length and header are optional there). */
+function namedUpcallFields(expected: readonly UpcallResult[], actual: readonly UpcallResult[] | undefined): unknown {
+  if (!actual || actual.length !== expected.length) return actual;
+  return actual.map((u, i) => {
+    const e = expected[i] as UpcallResult;
+    const { length, header, ...rest } = u;
+    return { ...rest, ...(e.length !== undefined ? { length } : {}), ...(e.header !== undefined ? { header } : {}) };
+  });
+}
+
 function diffDelivery(id: string, e: Delivery, a: Delivery | undefined, out: string[]): void {
   if (!a) {
     out.push(`delivery ${id}: missing from the result`);
@@ -91,7 +101,7 @@ function diffDelivery(id: string, e: Delivery, a: Delivery | undefined, out: str
   for (const field of ['route', 'forwarded', 'upcalls'] as const) {
     if (e[field] === undefined) continue;
     const w = canonical(e[field] as JsonValue);
-    const g = canonical(a[field] as JsonValue | undefined);
+    const g = canonical((field === 'upcalls' ? namedUpcallFields(e.upcalls ?? [], a.upcalls) : a[field]) as JsonValue | undefined);
     if (w !== g) out.push(`delivery ${id}: expected ${field} ${w}, got ${g}`);
   }
 }

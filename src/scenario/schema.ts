@@ -117,6 +117,7 @@ function routeStepSchemas(): JsonSchema[] {
       ['socket', 'family'],
     ),
     rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
+    rs('mrt-pim', { socket: nonEmpty, value: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'value']),
     rs('vif-add', { socket: nonEmpty, vif, iface: ifname, register: { type: 'boolean' } }, ['socket', 'vif']),
     rs('vif-del', { socket: nonEmpty, vif }, ['socket', 'vif']),
     rs(
@@ -153,7 +154,10 @@ const interfaceResult = object(
   ['mc', 'promisc', 'allmulti'],
 );
 const copyResult = object({ iface: ifname, ttl: { type: 'integer', minimum: 0, maximum: 255 } }, ['iface', 'ttl']);
-const upcallResult = object({ type: { enum: ['NOCACHE', 'WRONGVIF', 'WHOLEPKT'] }, vif: counter, src: str, group: str }, ['type', 'vif', 'src', 'group']);
+const upcallResult = object(
+  { type: { enum: ['NOCACHE', 'WRONGVIF', 'WHOLEPKT', 'WRVIFWHOLE'] }, vif: counter, src: str, group: str, length: counter, header: { type: 'string', pattern: '^([0-9a-f.]{2})( [0-9a-f.]{2})*$' } },
+  ['type', 'vif', 'src', 'group'],
+);
 const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
 const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
 const stepResult = object(

@@ -115,6 +115,12 @@ export interface MrtDoneStep {
   readonly socket: string;
   readonly close?: boolean;
 }
+/** MRT_PIM / MRT6_PIM: PIM on (asserts for any arrival vif) or off; 4 also sends WRVIFWHOLE upcalls. */
+export interface MrtPimStep {
+  readonly op: 'mrt-pim';
+  readonly socket: string;
+  readonly value: number;
+}
 /** MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX), or the register vif. */
 export interface VifAddStep {
   readonly op: 'vif-add';
@@ -149,9 +155,9 @@ export interface TickStep {
   readonly op: 'tick';
   readonly ms: number;
 }
-export type RouteStep = MrtInitStep | MrtDoneStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStep = MrtInitStep | MrtDoneStep | MrtPimStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
 export type RouteStepOp = RouteStep['op'];
-export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'mrt-pim', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
 
 export function isRouteStep(step: unknown): step is RouteStep {
   const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;
@@ -213,10 +219,19 @@ export interface ForwardedCopyResult {
 
 /** An upcall on the mroute socket (struct igmpmsg / mrt6msg): type, vif, source and group. */
 export interface UpcallResult {
-  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT';
+  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT' | 'WRVIFWHOLE';
   readonly vif: number;
   readonly src: string;
   readonly group: string;
+  /** The message's length as read(2) returns it (simulate output; optional in an expectation). */
+  readonly length?: number;
+  /**
+   * Its header as read(2) returns it: struct igmpmsg (20 bytes, 28 with the IGMP header of a
+   * short report) or struct mrt6msg (40 bytes), two hex digits a byte, space-separated; ".." for
+   * a byte the kernel does not initialise or copies from the sender. Optional in an expectation:
+   * an expected upcall without it is not compared byte by byte.
+   */
+  readonly header?: string;
 }
 
 export interface RoutedReplay {

@@ -40,6 +40,7 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
       return;
     }
     case 'mrt-done':
+    case 'mrt-pim':
     case 'vif-del':
     case 'tick':
       return;

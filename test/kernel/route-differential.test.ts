@@ -7,6 +7,7 @@ import { RouteBench } from '../../src/kernel/route-bench.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
 import { TTL_THRESHOLD_GE } from '../../src/route/faults.ts';
+import type { RouteOp } from '../../src/route/types.ts';
 
 const reason = kernelModeUnavailable();
 if (reason) console.log(`SKIP route differential: ${reason}`);
@@ -60,6 +61,30 @@ describe.skipIf(reason !== null)('route differential (live kernel)', () => {
       expect(state.allmulti['eth2']).toBeUndefined();
     } finally {
       bench.reset();
+    }
+  });
+
+  it('MRT_PIM 4: a datagram on the wrong vif gives WRONGVIF and WRVIFWHOLE upcalls, also for a non-output arrival vif; the model agrees byte for byte', () => {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const v4 = family === 'ipv4';
+      const socket = v4 ? 'r4' : 'r6';
+      const scenario: RouteOp[] = [
+        ...ROUTER_SETUP,
+        { op: 'mrt-pim', socket, value: 4 },
+        v4
+          ? { op: 'mfc-add', socket, origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 0, 1] }
+          : { op: 'mfc-add', socket, origin: '2001:db8::2', group: 'ff05::1', parent: 0, oifs: [2] },
+        // Arrives on eth1 (vif 1, not an output): only PIM mode asserts for it.
+        { op: 'send', id: 'd0', iface: 'eth1', src: v4 ? '10.0.0.2' : '2001:db8::2', group: v4 ? '239.1.1.1' : 'ff05::1', ttl: 4, length: v4 ? 44 : 64 },
+      ];
+      expect(diffRouteScenario(bench, scenario)).toBeNull();
+      try {
+        const last = scenario.map((o) => bench.apply(o)).at(-1);
+        const types = (last?.upcalls ?? []).map((u) => (u.family === 'ipv4' ? u.raw[8] : u.raw[1]));
+        expect(types.sort()).toEqual([2, 4]); // IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE (MRT6MSG_WRONGMIF, MRT6MSG_WRMIFWHOLE)
+      } finally {
+        bench.reset();
+      }
     }
   });
 });

@@ -23,6 +23,8 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
       return { error: r.mrtAssert(op.socket, op.on).error, datagrams: [] };
     case 'mrt-done':
       return { error: r.mrtDone(op.socket).error, datagrams: [] };
+    case 'mrt-pim':
+      return { error: r.mrtPim(op.socket, op.value).error, datagrams: [] };
     case 'mrt-version':
       return { error: r.mrtVersion(op.socket).error, datagrams: [] };
     case 'close':

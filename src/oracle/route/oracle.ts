@@ -26,7 +26,7 @@ interface OEntry {
 }
 type Send = Extract<RouteOracleOp, { op: 'send' }>;
 interface OUnres { readonly origin: bigint; readonly group: bigint; readonly born: number; readonly queue: Send[] }
-interface OTable { router: string | null; assert: boolean; vifs: Map<number, OVif>; entries: OEntry[]; unresolved: OUnres[] }
+interface OTable { router: string | null; assert: boolean; pim: boolean; wholeOnAssert: boolean; vifs: Map<number, OVif>; entries: OEntry[]; unresolved: OUnres[] }
 
 export class RouteOracle {
   private readonly sockets = new Map<string, { family: RouteOracleFamily; routing: boolean }>();
@@ -77,6 +77,16 @@ export class RouteOracle {
       case 'mrt-assert':
         t.assert = op.on;
         return none(null);
+      case 'mrt-pim': {
+        // Only a change of PIM on/off counts: it sets asserts too, and "whole on assert" if 4.
+        const on = op.value !== 0;
+        if (on !== t.pim) {
+          t.pim = on;
+          t.assert = on;
+          t.wholeOnAssert = op.value === 4;
+        }
+        return none(null);
+      }
       case 'mrt-version':
         // Readable only: setting it is an unknown option.
         return none('ENOPROTOOPT');
@@ -190,9 +200,11 @@ export class RouteOracle {
     if (!inTree && t.vifs.get(e.parent)?.iface !== d.iface) {
       e.wrong += 1;
       const due = e.lastAssert === null || this.clock - e.lastAssert > ASSERT_GAP;
-      if (arrival >= 0 && t.assert && e.outputs.has(arrival) && due) {
+      // Under PIM any arrival vif asserts, not only an output; PIM value 4 adds the whole datagram.
+      if (arrival >= 0 && t.assert && (t.pim || e.outputs.has(arrival)) && due) {
         e.lastAssert = this.clock;
         upcalls.push({ type: 'WRONGVIF', vif: arrival, src: d.src, group: d.group });
+        if (t.wholeOnAssert) upcalls.push({ type: 'WRVIFWHOLE', vif: arrival, src: d.src, group: d.group });
       }
       return { id: d.id, verdict: 'wrong-vif', forwarded: [], upcalls };
     }
@@ -252,5 +264,5 @@ export class RouteOracle {
 }
 
 function newTable(): OTable {
-  return { router: null, assert: false, vifs: new Map(), entries: [], unresolved: [] };
+  return { router: null, assert: false, pim: false, wholeOnAssert: false, vifs: new Map(), entries: [], unresolved: [] };
 }

@@ -10,6 +10,7 @@ export type RouteOracleOp =
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
   | { readonly op: 'mrt-version'; readonly socket: string }
+  | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }
   | { readonly op: 'close'; readonly socket: string }
   | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
@@ -35,7 +36,7 @@ export interface OracleCopy {
 }
 
 export interface OracleUpcall {
-  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT';
+  readonly type: 'NOCACHE' | 'WRONGVIF' | 'WHOLEPKT' | 'WRVIFWHOLE';
   readonly vif: number;
   readonly src: string;
   readonly group: string;
