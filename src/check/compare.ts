@@ -123,9 +123,13 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
     }
     const modelKeys = modelList.map(entryKey);
     const oracleKeys = oracleList.map(entryKey);
-    const extra = multisetDiff(modelKeys, oracleKeys);
-    const missing = multisetDiff(oracleKeys, modelKeys);
-    if (extra.length > 0 || missing.length > 0) {
+    // The common case, the same entries in the same order, needs no multiset arithmetic.
+    const same = modelKeys.length === oracleKeys.length && modelKeys.every((k, i) => k === oracleKeys[i]);
+    const extra = same ? [] : multisetDiff(modelKeys, oracleKeys);
+    const missing = same ? [] : multisetDiff(oracleKeys, modelKeys);
+    if (same) {
+      // nothing to report
+    } else if (extra.length > 0 || missing.length > 0) {
       const parts = [];
       if (extra.length > 0) parts.push(`model has ${extra.join(', ')} that the oracle does not`);
       if (missing.length > 0) parts.push(`oracle expects ${missing.join(', ')} that the model lacks`);
@@ -198,10 +202,10 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       ...BUCKET_PROBE_MACS,
       ...modelList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => bitNeighbours(parseMac(e.mac))),
     ]);
+    const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
     for (const mac of probes) {
       const verdict = pair.oracle.classify(name, mac) as Verdict;
       const accepted = pair.host.nicAccepts(name, parseMac(mac));
-      const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
       if (verdict === 'must' && !accepted) {
         out.push({
           stepIndex,

@@ -55,11 +55,21 @@ export function ipv6MulticastScope(value: bigint): number {
 
 const MAC_TEXT = /^([0-9a-f]{2})([:-])([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})\2([0-9a-f]{2})$/i;
 
+/** Parsed MAC texts and canonical forms: `check` asks for the same few hundred again and again. */
+const OCTETS = new Map<string, readonly number[]>();
+const CANONICAL = new Map<string, string>();
+const CACHE_LIMIT = 1 << 14;
+
 /** Six octets of a MAC text; throws InputError naming `where`. */
 export function macOctets(text: string, where: string): number[] {
+  const hit = OCTETS.get(text);
+  if (hit) return [...hit];
   const m = typeof text === 'string' ? MAC_TEXT.exec(text) : null;
   if (!m) throw new InputError(where, `invalid MAC address ${JSON.stringify(text)}`);
-  return [m[1], m[3], m[4], m[5], m[6], m[7]].map((h) => Number.parseInt(h as string, 16));
+  const octets = [m[1], m[3], m[4], m[5], m[6], m[7]].map((h) => Number.parseInt(h as string, 16));
+  if (OCTETS.size >= CACHE_LIMIT) OCTETS.clear();
+  OCTETS.set(text, octets);
+  return [...octets];
 }
 
 export function macText(octets: readonly number[]): string {
@@ -68,7 +78,12 @@ export function macText(octets: readonly number[]): string {
 
 /** Canonical form: lowercase, colons. */
 export function canonicalMac(text: string, where: string): string {
-  return macText(macOctets(text, where));
+  const hit = CANONICAL.get(text);
+  if (hit !== undefined) return hit;
+  const canonical = macText(macOctets(text, where));
+  if (CANONICAL.size >= CACHE_LIMIT) CANONICAL.clear();
+  CANONICAL.set(text, canonical);
+  return canonical;
 }
 
 export const BROADCAST = 'ff:ff:ff:ff:ff:ff';

@@ -11,19 +11,31 @@ export const BROADCAST_MAC = '00:00:00:00:00:00'.replace(/0/g, 'f') as Mac;
 
 /** Parses "aa:bb:cc:dd:ee:ff" (or with dashes, any case). Throws InputError naming the input. */
 export function parseMac(text: string, where = ''): Mac {
+  const hit = PARSED.get(text);
+  if (hit !== undefined) return hit;
   if (typeof text !== 'string' || !MAC_RE.test(text)) {
     throw new InputError(where, `invalid MAC address ${JSON.stringify(text)}`);
   }
-  return text.toLowerCase().replace(/-/g, ':') as Mac;
+  const mac = text.toLowerCase().replace(/-/g, ':') as Mac;
+  // `check` parses the same few hundred probe texts after every step.
+  if (PARSED.size >= 1 << 14) PARSED.clear();
+  PARSED.set(text, mac);
+  return mac;
 }
+
+const PARSED = new Map<string, Mac>();
 
 export function isMac(text: string): boolean {
   return MAC_RE.test(text);
 }
 
+/** Two lowercase hex digits per byte value. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function macFromBytes(bytes: ArrayLike<number>): Mac {
   if (bytes.length !== 6) throw new RangeError(`a MAC has 6 bytes, got ${bytes.length}`);
-  return Array.from(bytes, (b) => (b & 0xff).toString(16).padStart(2, '0')).join(':') as Mac;
+  const h = (i: number): string => HEX[(bytes[i] as number) & 0xff] as string;
+  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}` as Mac;
 }
 
 /** The value of one lowercase hex digit by its char code ('0'..'9' 48..57, 'a'..'f' 97..102). */
