@@ -1,5 +1,5 @@
 // The fault catalog as documentation: each fault of src/faults.ts, the profile where `check`
-// catches it (test/faults.test.ts proves it), and a README-ready Markdown table.
+// catches it (test/faults/ (catalog.ts, part-1 and part-2) proves it), and a README-ready Markdown table.
 import { FAULTS, type FaultName } from '../faults.ts';
 
 /**

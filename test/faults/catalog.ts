@@ -1,16 +1,17 @@
 // Every fault of the catalog must be caught by `check` with a short counterexample that is saved
-// as a fixture and that replay flags; the same runs without the fault must pass.
+// as a fixture and that replay flags; the same runs without the fault must pass. The cases are
+// split over two test files (part-1, part-2) so that vitest's two workers share them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAULT_PROFILES, faultCatalog, faultCatalogMarkdown } from '../src/check/fault-catalog.ts';
-import { runCheck } from '../src/check/runner.ts';
-import { FAULTS, type FaultName, NO_FAULTS } from '../src/faults.ts';
-import { loadScenarioFile } from '../src/scenario/load.ts';
-import { replayScenario } from '../src/check/replay.ts';
-import { ROUTER_SETUP } from '../src/route/arbitraries.ts';
+import { FAULT_PROFILES, faultCatalog, faultCatalogMarkdown } from '../../src/check/fault-catalog.ts';
+import { runCheck } from '../../src/check/runner.ts';
+import { FAULTS, type FaultName, NO_FAULTS } from '../../src/faults.ts';
+import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { replayScenario } from '../../src/check/replay.ts';
+import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
 
 const SEED = 1;
 const RUNS = 100;
@@ -28,12 +29,18 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const quiet = { log: () => {}, progress: () => {} };
 
-const cases = (Object.keys(FAULTS) as FaultName[]).flatMap((fault) =>
+const allCases = (Object.keys(FAULTS) as FaultName[]).flatMap((fault) =>
   FAULT_PROFILES[fault].map((profile) => ({ fault, profile })),
 );
 
-describe('fault catalog: check catches every fault', () => {
-  it('has a profile for every fault', () => {
+/** Registers part `part` (1 or 2) of the catalog's cases: every other case, and one of the two whole-catalog checks. */
+export function faultCatalogTests(part: 1 | 2): void {
+const cases = allCases.filter((_, i) => i % 2 === part - 1);
+// The whole-catalog checks are registered in one part only (not skipped in the other).
+const itIn = (p: 1 | 2): typeof it => (part === p ? it : ((() => {}) as unknown as typeof it));
+
+describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
+  itIn(1)('has a profile for every fault', () => {
     for (const f of Object.keys(FAULTS)) expect(FAULT_PROFILES[f as FaultName]?.length ?? 0).toBeGreaterThan(0);
   });
 
@@ -81,7 +88,7 @@ describe('fault catalog: check catches every fault', () => {
     }
   });
 
-  it('passes without faults on the same profiles and seed (control run)', async () => {
+  itIn(2)('passes without faults on the same profiles and seed (control run)', async () => {
     const profiles = [...new Set(Object.values(FAULT_PROFILES).flat())];
     const outcome = await runCheck({ profiles, runs: RUNS, seed: SEED, faults: NO_FAULTS, fixturesDir: join(tmp, 'control'), ...quiet });
     expect(outcome.failures).toEqual([]);
@@ -89,7 +96,7 @@ describe('fault catalog: check catches every fault', () => {
     expect(existsSync(join(tmp, 'control'))).toBe(false);
   });
 
-  it('the real CLI exits 1 and prints the fixture path', () => {
+  itIn(1)('the real CLI exits 1 and prints the fixture path', () => {
     const dir = join(tmp, 'cli');
     const r = spawnSync(
       process.execPath,
@@ -107,7 +114,7 @@ describe('fault catalog: check catches every fault', () => {
   });
 });
 
-describe('fault catalog table', () => {
+if (part === 2) describe('fault catalog table', () => {
   it('has one row per fault with its description and a command that names it', () => {
     const md = faultCatalogMarkdown();
     const rows = md.trim().split('\n').slice(2);
@@ -120,3 +127,4 @@ describe('fault catalog table', () => {
     }
   });
 });
+}
