@@ -49,7 +49,8 @@ function runUnit(req: WorkerRequest): void {
         kind: 'error',
         index: req.index,
         input: e instanceof InputError ? { where: e.where, message: e.message } : null,
-        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        // The stack only on request, as the CLI prints internal errors (MCAST_TESTBENCH_DEBUG).
+        message: e instanceof Error ? (process.env['MCAST_TESTBENCH_DEBUG'] ? (e.stack ?? e.message) : e.message) : String(e),
       }),
   );
 }
