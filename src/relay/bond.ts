@@ -10,16 +10,14 @@
 // Not on this machine's kernel (no bonding module): modelled from source only.
 import { type Mac, parseMac } from '../wire/mac.ts';
 import { NO_RELAY_FAULTS, type RelayFaultSet } from './faults.ts';
-import { type StackedErrno, StackedDevice, hwAddrSync, hwAddrSyncMultiple, hwAddrUnsync } from './stacked.ts';
+import { type StackedDevice, type StackedErrno, UpperDevice, hwAddrSync, hwAddrSyncMultiple, hwAddrUnsync } from './stacked.ts';
 
 export type BondMode = 'active-backup' | 'balance-rr' | '802.3ad';
 
 /** MULTICAST_LACPDU_ADDR (include/net/bond_3ad.h). */
 export const LACPDU_MCAST_ADDR: Mac = parseMac('01:80:c2:00:00:02');
 
-export class Bond {
-  readonly dev: StackedDevice;
-  up = false;
+export class Bond extends UpperDevice {
   readonly slaves: StackedDevice[] = [];
   /** curr_active_slave (modes that use a primary). */
   active: StackedDevice | null = null;
@@ -29,7 +27,7 @@ export class Bond {
     readonly mode: BondMode,
     private readonly faults: RelayFaultSet = NO_RELAY_FAULTS,
   ) {
-    this.dev = new StackedDevice(name);
+    super(name);
   }
 
   /** bond_uses_primary: active-backup (and tlb / alb, not modelled). */
@@ -43,7 +41,7 @@ export class Bond {
   }
 
   /** bond_set_rx_mode (after __dev_set_rx_mode's IFF_UP check). */
-  private setRxMode(): void {
+  protected setRxMode(): void {
     if (!this.up) return;
     if (this.usesPrimary) {
       if (this.active) hwAddrSync(this.active.mc, this.dev.mc, this.faults);
@@ -129,26 +127,7 @@ export class Bond {
   }
 
   /** bond_change_rx_flags -> bond_set_allmulti / bond_set_promiscuity: no IFF_UP check. */
-  setUserFlag(which: 'allmulti' | 'promisc', on: boolean): void {
-    const before = which === 'allmulti' ? this.dev.flags.allmultiOn : this.dev.flags.promisc;
-    if (which === 'allmulti') this.dev.flags.setUserAllmulti(on);
-    else this.dev.flags.setUserPromisc(on);
-    const after = which === 'allmulti' ? this.dev.flags.allmultiOn : this.dev.flags.promisc;
-    if (before === after) return;
-    for (const s of this.carriers()) s.adjust(which === 'allmulti' ? 'allmulti' : 'promiscuity', after ? 1 : -1);
-    this.setRxMode();
-  }
-
-  mcAdd(addr: Mac): StackedErrno | null {
-    const err = this.dev.mc.add(addr);
-    this.setRxMode();
-    return err;
-  }
-
-  mcDel(addr: Mac): StackedErrno | null {
-    const err = this.dev.mc.del(addr);
-    if (err) return err;
-    this.setRxMode();
-    return null;
+  protected changeRxFlags(counter: 'allmulti' | 'promiscuity', on: boolean): void {
+    for (const s of this.carriers()) s.adjust(counter, on ? 1 : -1);
   }
 }

@@ -55,23 +55,69 @@ export class StackedDevice {
   }
 }
 
-/** A macvlan (bridge/vepa mode) on a lower device. */
-export class Macvlan {
+/**
+ * What every upper device shares: its own list and flags, and the verbs that change them before
+ * its driver's rx-mode and rx-flags callbacks run (dev_mc_add / dev_mc_del, dev_change_flags).
+ */
+export abstract class UpperDevice {
   readonly dev: StackedDevice;
   up = false;
 
+  constructor(name: string) {
+    this.dev = new StackedDevice(name);
+  }
+
+  /** The driver's ndo_set_rx_mode after __dev_set_rx_mode's IFF_UP check. */
+  protected abstract setRxMode(): void;
+
+  /** The driver's ndo_change_rx_flags for a change of the effective flag to `on`. */
+  protected abstract changeRxFlags(counter: 'allmulti' | 'promiscuity', on: boolean): void;
+
+  /** dev_change_flags -> __dev_set_allmulti / __dev_set_promiscuity: the callback runs only when the effective flag changes. */
+  setUserFlag(which: 'allmulti' | 'promisc', on: boolean): void {
+    const effective = (): boolean => (which === 'allmulti' ? this.dev.flags.allmultiOn : this.dev.flags.promisc);
+    const before = effective();
+    if (which === 'allmulti') this.dev.flags.setUserAllmulti(on);
+    else this.dev.flags.setUserPromisc(on);
+    const after = effective();
+    if (before === after) return;
+    this.changeRxFlags(which === 'allmulti' ? 'allmulti' : 'promiscuity', after);
+    this.setRxMode();
+  }
+
+  /** dev_mc_add(upper) / dev_mc_del(upper): the list changes, then rx mode syncs. */
+  mcAdd(addr: Mac): StackedErrno | null {
+    const err = this.dev.mc.add(addr);
+    this.setRxMode();
+    return err;
+  }
+
+  mcDel(addr: Mac): StackedErrno | null {
+    const err = this.dev.mc.del(addr);
+    if (err) return err;
+    this.setRxMode();
+    return null;
+  }
+}
+
+/** A macvlan (bridge/vepa mode) on a lower device. */
+export class Macvlan extends UpperDevice {
   constructor(
     name: string,
     readonly lower: StackedDevice,
     private readonly faults: RelayFaultSet = NO_RELAY_FAULTS,
   ) {
-    this.dev = new StackedDevice(name);
+    super(name);
   }
 
   /** __dev_set_rx_mode(upper) -> macvlan_set_mac_lists -> dev_mc_sync(lower, upper); nothing while down. */
-  private setRxMode(): StackedErrno | null {
-    if (!this.up) return null;
-    return hwAddrSync(this.lower.mc, this.dev.mc, this.faults);
+  protected setRxMode(): void {
+    if (this.up) hwAddrSync(this.lower.mc, this.dev.mc, this.faults);
+  }
+
+  /** macvlan_change_rx_flags: "if (dev->flags & IFF_UP)" the change reaches the lower. */
+  protected changeRxFlags(counter: 'allmulti' | 'promiscuity', on: boolean): void {
+    if (this.up || this.faults.has(MACVLAN_ALLMULTI_WHILE_DOWN)) this.lower.adjust(counter, on ? 1 : -1);
   }
 
   /** macvlan_open: the flags the upper holds are counted on the lower; then rx mode syncs. */
@@ -90,32 +136,5 @@ export class Macvlan {
     if (this.dev.flags.allmultiOn) this.lower.adjust('allmulti', -1);
     if (this.dev.flags.promisc) this.lower.adjust('promiscuity', -1);
     this.up = false;
-  }
-
-  /** dev_change_flags -> __dev_set_allmulti / __dev_set_promiscuity -> macvlan_change_rx_flags. */
-  setUserFlag(which: 'allmulti' | 'promisc', on: boolean): void {
-    const counter = which === 'allmulti' ? 'allmulti' : 'promiscuity';
-    const before = which === 'allmulti' ? this.dev.flags.allmultiOn : this.dev.flags.promisc;
-    if (which === 'allmulti') this.dev.flags.setUserAllmulti(on);
-    else this.dev.flags.setUserPromisc(on);
-    const after = which === 'allmulti' ? this.dev.flags.allmultiOn : this.dev.flags.promisc;
-    if (before === after) return;
-    // macvlan_change_rx_flags: "if (dev->flags & IFF_UP)" the change reaches the lower.
-    if (this.up || this.faults.has(MACVLAN_ALLMULTI_WHILE_DOWN)) this.lower.adjust(counter, after ? 1 : -1);
-    this.setRxMode();
-  }
-
-  /** dev_mc_add(upper) / dev_mc_del(upper): the list changes, then rx mode syncs. */
-  mcAdd(addr: Mac): StackedErrno | null {
-    const err = this.dev.mc.add(addr);
-    this.setRxMode();
-    return err;
-  }
-
-  mcDel(addr: Mac): StackedErrno | null {
-    const err = this.dev.mc.del(addr);
-    if (err) return err;
-    this.setRxMode();
-    return null;
   }
 }
