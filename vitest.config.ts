@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores on every machine: a fork per core.
     pool: 'forks',
+    // Test files of one worker share their modules (no re-import per file: about 20 s less on
+    // 2 cores). Tests must not depend on a cold cache or leave global state behind.
+    isolate: false,
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
   },
