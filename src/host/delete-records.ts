@@ -26,7 +26,6 @@ export class DeleteRecords {
    * of the address: per address, newest last here (a stack), which is the same choice in O(1).
    */
   private readonly records = new Map<string, DeleteRecord[]>();
-  private count = 0;
 
   /** igmpv3_add_delrec / mld_add_delrec: an INCLUDE group's sources move into the record. */
   add(group: GroupRecord): void {
@@ -34,7 +33,6 @@ export class DeleteRecords {
     const stack = this.records.get(group.key) ?? [];
     stack.push({ key: group.key, sfmode: group.sfmode, sources });
     this.records.set(group.key, stack);
-    this.count++;
   }
 
   /** igmpv3_del_delrec / mld_del_delrec: the newest record of the group's address is consumed. */
@@ -42,14 +40,9 @@ export class DeleteRecords {
     const stack = this.records.get(group.key);
     const record = stack?.pop();
     if (!record) return;
-    this.count--;
     if (stack?.length === 0) this.records.delete(group.key);
     // "if (im->sfmode == MCAST_INCLUDE) swap(im->sources, pmc->sources)"; the record is freed.
     if (record && group.sfmode === 'include') group.takeSources(record.sources ?? new Map());
   }
 
-  /** How many records are kept (for tests). */
-  get size(): number {
-    return this.count;
-  }
 }
