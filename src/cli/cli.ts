@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   /** The driver under test misbehaved (crash, hang, protocol error). */
   driver: 3,
+  /** This machine cannot run the command: not root, no iproute2, a kernel feature missing (sysexits.h EX_UNAVAILABLE). */
+  unavailable: 69,
   /** A bug in mcast-testbench itself (sysexits.h EX_SOFTWARE). */
   internal: 70,
 } as const;

@@ -8,6 +8,7 @@ import { Bond } from '../relay/bond.ts';
 import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
+import { kernelFeatureMissing } from './features.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
 import { parseDevMcast } from './runner.ts';
 
@@ -17,23 +18,7 @@ const GROUPS: readonly Mac[] = ['01:00:5e:33:00:01', '01:00:5e:33:00:02'].map((m
 
 /** null when `ip link add ... type vlan|bond` works here, else why not (one line). */
 export function stackedKindUnavailable(kind: StackedKind): string | null {
-  let ns: string;
-  try {
-    ns = createNamespace();
-  } catch (e) {
-    return `cannot create a network namespace: ${e instanceof Error ? e.message : String(e)}`;
-  }
-  try {
-    ip(['-n', ns, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
-    if (kind === 'vlan') ip(['-n', ns, 'link', 'add', 'link', 'veth0', 'name', 'veth0.5', 'type', 'vlan', 'id', '5']);
-    else ip(['-n', ns, 'link', 'add', 'bond0', 'type', 'bond']);
-    return null;
-  } catch (e) {
-    const driver = kind === 'vlan' ? '8021q' : 'bonding';
-    return `this kernel cannot create a ${kind} device (no ${driver} driver): ${e instanceof Error ? e.message : String(e)}`;
-  } finally {
-    deleteNamespace(ns);
-  }
+  return kernelFeatureMissing(kind === 'vlan' ? '8021q' : 'bonding');
 }
 
 type Step = { readonly op: 'add' | 'del'; readonly mac: Mac } | { readonly op: 'up' | 'down' } | { readonly op: 'allmulti'; readonly on: boolean } | { readonly op: 'release' };

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -97,7 +98,9 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
   });
 });
 
-describe.skipIf(kernelModeUnavailable() !== null)('mcast-testbench kernel route (live kernel)', () => {
+const routeSkip = kernelModeUnavailable() ?? kernelFeatureMissing('ip_mroute', 'ip6_mroute');
+if (routeSkip !== null) console.log(`SKIP kernel route CLI differential: ${routeSkip}`);
+describe.skipIf(routeSkip !== null)('mcast-testbench kernel route (live kernel)', () => {
   it('runs routing scenarios on the kernel: 0 differences, and a faulty model (>= thresholds) is caught and shrunk', () => {
     const ok = run(['kernel', 'route', '--runs', '40', '--seed', '7']);
     expect(ok.code).toBe(0);
@@ -107,5 +110,19 @@ describe.skipIf(kernelModeUnavailable() !== null)('mcast-testbench kernel route 
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('route differential: copies differs');
     expect(bad.stdout).toContain('--inject-fault ttl-threshold-ge');
+  });
+});
+
+// The other side of the same probe: where the kernel lacks multicast routing, `kernel route` says
+// so in one line with exit 69 (EX_UNAVAILABLE), never an internal error (exit 70).
+const noRouting = kernelModeUnavailable() === null && routeSkip !== null;
+if (kernelModeUnavailable() === null && !noRouting) console.log('SKIP kernel route without IP_MROUTE: this kernel has multicast routing');
+describe.skipIf(!noRouting)('mcast-testbench kernel route on a kernel without multicast routing', () => {
+  it('exits 69 with one line naming the missing kernel option', () => {
+    const r = run(['kernel', 'route', '--runs', '5', '--seed', '7']);
+    expect(r.code).toBe(69);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: cannot run here: this kernel has no IPv(4|6) multicast routing \(CONFIG_IPV?6?_MROUTE\): MRT6?_INIT: ENOPROTOOPT/);
   });
 });

@@ -4,12 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDifference, diffRouteScenario, routeDiff } from '../../src/kernel/route-diff.ts';
 import { RouteBench } from '../../src/kernel/route-bench.ts';
+import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
 import { TTL_THRESHOLD_GE } from '../../src/route/faults.ts';
 import type { RouteOp } from '../../src/route/types.ts';
 
-const reason = kernelModeUnavailable();
+const reason = kernelModeUnavailable() ?? kernelFeatureMissing('ip_mroute', 'ip6_mroute');
 if (reason) console.log(`SKIP route differential: ${reason}`);
 
 describe.skipIf(reason !== null)('route differential (live kernel)', () => {

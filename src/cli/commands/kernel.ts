@@ -6,6 +6,7 @@ import { release } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
+import type { KernelFeature } from '../../kernel/features.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
@@ -42,10 +43,13 @@ async function onKernel<T>(action: () => Promise<T>): Promise<T> {
   }
 }
 
-async function requireKernelMode(): Promise<void> {
+async function requireKernelMode(...features: readonly KernelFeature[]): Promise<void> {
   const { kernelModeUnavailable } = await import('../../kernel/requirements.ts');
   const reason = kernelModeUnavailable();
-  if (reason !== null) throw new CliExit(EXIT.usage, `error: kernel mode cannot run here: ${reason}`);
+  if (reason !== null) throw new CliExit(EXIT.unavailable, `error: kernel mode cannot run here: ${reason}`);
+  const { kernelFeatureMissing } = await import('../../kernel/features.ts');
+  const missing = kernelFeatureMissing(...features);
+  if (missing !== null) throw new CliExit(EXIT.unavailable, `error: cannot run here: ${missing}`);
 }
 
 interface DiffOptions extends ResultsCliOptions {
@@ -113,7 +117,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       const faults = faultSet(options.injectFault);
       if (options.fixtures !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.fixtures, '--fixtures');
       const outputs = resultsOutputsFrom(options);
-      await requireKernelMode();
+      await requireKernelMode('macvlan', ...(options.tapPrograms > 0 ? (['tun'] as const) : []));
       const collector = new ResultsCollector('kernel diff', Date.now, options.seed !== undefined ? { seed: options.seed } : {});
       const progress = stderrProgress('kernel diff', 'parts');
       let runsDone = 0;
@@ -196,7 +200,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
     .action(async (options: { runs: number; seed?: number; maxOps?: number; realTicks?: boolean; injectFault?: string[] }) => {
       const faults = faultSet(options.injectFault);
-      await requireKernelMode();
+      await requireKernelMode('ip_mroute', 'ip6_mroute');
       const { RouteBench } = await import('../../kernel/route-bench.ts');
       const { describeDifference, routeDiff } = await import('../../kernel/route-diff.ts');
       const started = Date.now();
@@ -241,7 +245,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       }
       // Its folder too: a run must not find out at its end that it cannot write.
       if (options.save !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(dirname(resolve(options.save)), '--save');
-      await requireKernelMode();
+      await requireKernelMode('tun');
       const { runTapDiff, tunVectorFile } = await import('../../kernel/tap-diff.ts');
       const progress = stderrProgress('kernel tap', 'parts');
       let programsDone = 0;
