@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runKernelDiff } from '../../src/kernel/diff.ts';
 import { ownedNamespaces } from '../../src/kernel/netns.ts';
+import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { KernelBench } from '../../src/kernel/runner.ts';
 import { runTapDiff } from '../../src/kernel/tap-diff.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
 
-const skipReason = kernelModeUnavailable();
+const skipReason = kernelModeUnavailable() ?? kernelFeatureMissing('macvlan');
 if (skipReason !== null) console.warn(`SKIP kernel differential: ${skipReason}`);
 
 const RUNS = 200;

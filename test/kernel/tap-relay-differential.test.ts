@@ -5,11 +5,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenarioArbitrary } from '../../src/check/arbitraries.ts';
+import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { TapRelayBench, modelTapRelay, tapRelayDifference } from '../../src/kernel/tap-relay-bench.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 
-const reason = kernelModeUnavailable();
+const reason = kernelModeUnavailable() ?? kernelFeatureMissing('macvlan');
 if (reason) console.log(`SKIP tap relay differential: ${reason}`);
 
 describe.skipIf(reason !== null)('tap relay differential (live kernel)', () => {

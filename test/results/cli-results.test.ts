@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, runCli } from '../cli/run.ts';
+import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { junitXsdErrors, resultsSchemaErrors } from './validate.ts';
 
-const kernelSkip = kernelModeUnavailable();
+const kernelSkip = kernelModeUnavailable() ?? kernelFeatureMissing('macvlan');
 if (kernelSkip !== null) console.warn(`SKIP kernel diff --junit: ${kernelSkip}`);
 
 const tmp = mkdtempSync(join(tmpdir(), 'mtb-results-'));
