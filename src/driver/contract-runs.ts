@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { NicProfile } from '../nic/filter.ts';
 import { builtinProfiles, resolveProfile } from '../nic/registry.ts';
 import { BROADCAST_MAC, type Mac, bitNeighbours, macFromBytes, parseMac } from '../wire/mac.ts';
-import type { DriverRequest, HelloAnswer, ProgramRequest } from './protocol.ts';
+import { type DriverRequest, type HelloAnswer, PROTOCOL_UC, type ProgramRequest } from './protocol.ts';
 
 /** A locally administered unicast station address (bit 1 of the first octet set, bit 0 clear). */
 export const DEFAULT_OWN_MAC = parseMac('02:00:00:00:00:02');
@@ -99,7 +99,8 @@ export interface RunTargets {
 export function runTargets(hello: HelloAnswer): RunTargets {
   const profiles: NicProfile[] = hello.model !== null ? [resolveProfile(hello.model)] : builtinProfiles();
   const thresholds = [...new Set(profiles.flatMap((p) => p.thresholds))].sort((a, b) => a - b);
-  return { thresholds, sharesUnicast: hello.model !== null && profiles.every((p) => p.sharesUnicast) };
+  // `uc` only for drivers that speak the version that has it (src/driver/protocol.ts requestForVersion).
+  return { thresholds, sharesUnicast: hello.protocol >= PROTOCOL_UC && hello.model !== null && profiles.every((p) => p.sharesUnicast) };
 }
 
 /** List lengths around each threshold t (t - 1, t, t + 1, 2t) and LONGEST_LIST, all > POOL_MAX. */

@@ -9,6 +9,9 @@ import {
   type DriverAnswer,
   DriverError,
   type DriverRequest,
+  DRIVER_PROTOCOL_BASE,
+  DRIVER_PROTOCOL_VERSION,
+  DRIVER_PROTOCOL_VERSIONS,
   type HelloAnswer,
   encodeRequest,
 } from './protocol.ts';
@@ -26,8 +29,9 @@ export class ProfileSession implements DriverSession {
     private readonly faults: FaultSet,
     claims: string = profile.name,
   ) {
-    this.hello = { name: `profile ${profile.name}`, model: claims, order: 'set' };
-    this.helloExchange = { request: encodeRequest({ op: 'hello', protocol: 1 }), answer: JSON.stringify(this.hello) };
+    // The reference driver speaks the newest version: it takes `uc` where its model shares the table.
+    this.hello = { name: `profile ${profile.name}`, model: claims, order: 'set', protocol: DRIVER_PROTOCOL_VERSION };
+    this.helloExchange = { request: encodeRequest({ op: 'hello', protocol: DRIVER_PROTOCOL_BASE, versions: DRIVER_PROTOCOL_VERSIONS }), answer: JSON.stringify(this.hello) };
   }
 
   get transcript(): readonly Exchange[] {

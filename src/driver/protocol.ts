@@ -1,14 +1,26 @@
-// The driver protocol (docs/driver-protocol.md, version 1): the requests the testbench sends to
-// a driver under test, one JSON object per line, and the validation of each answer.
+// The driver protocol (docs/driver-protocol.md, versions 1 and 2): the requests the testbench
+// sends to a driver under test, one JSON object per line, and the validation of each answer.
+// A driver gets a request key only if the version its hello answer names has it: an adapter
+// written to version 1 gets exactly the requests, and so the verdicts, it got before.
 // A request mirrors what the kernel hands a driver: ndo_set_rx_mode sees dev->flags and the
 // whole dev->mc list every time (net/core/dev.c __dev_set_rx_mode).
 import { type Mac, isMac, parseMac } from '../wire/mac.ts';
 
-export const DRIVER_PROTOCOL_VERSION = 1;
+/** The newest version this testbench speaks. */
+export const DRIVER_PROTOCOL_VERSION = 2;
+/** Every version it speaks, offered in hello's "versions"; hello's "protocol" stays 1 for adapters that check it. */
+export const DRIVER_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** The version a driver speaks when its hello answer names none. */
+export const DRIVER_PROTOCOL_BASE = 1;
+/** The first version whose `program` carries `uc` (dev->uc). */
+export const PROTOCOL_UC = 2;
 
 export interface HelloRequest {
   readonly op: 'hello';
+  /** Always 1: the version every driver understands. */
   readonly protocol: number;
+  /** The versions the testbench offers; the answer's "protocol" picks one (absent: 1). */
+  readonly versions?: readonly number[];
 }
 export interface ResetRequest {
   readonly op: 'reset';
@@ -44,6 +56,8 @@ export interface HelloAnswer {
   /** A built-in profile name whose acceptance the driver claims to equal, or null. */
   readonly model: string | null;
   readonly order: ListOrder;
+  /** The version the driver speaks (its answer's "protocol"; 1 when absent). */
+  readonly protocol: number;
 }
 export interface OkAnswer {
   readonly ok: true;
@@ -83,11 +97,23 @@ export class DriverError extends Error {
 /** Errno names a refusal may carry: what ndo_set_rx_mode / rte_eth_dev_set_mc_addr_list return. */
 const REFUSAL_ERRNO = /^E[A-Z0-9]{1,15}$/;
 
+/**
+ * The request as a driver speaking `version` may see it: keys newer than its version are left
+ * out (`uc` before version 2), so an old adapter's conversation never changes.
+ */
+export function requestForVersion<R extends DriverRequest>(req: R, version: number): R {
+  if (req.op === 'program' && version < PROTOCOL_UC && req.uc !== undefined) {
+    const { uc: _uc, ...rest } = req;
+    return rest as R;
+  }
+  return req;
+}
+
 /** The one line sent for a request: compact JSON, keys in a fixed order. */
 export function encodeRequest(req: DriverRequest): string {
   switch (req.op) {
     case 'hello':
-      return JSON.stringify({ op: 'hello', protocol: req.protocol });
+      return JSON.stringify(req.versions !== undefined ? { op: 'hello', protocol: req.protocol, versions: req.versions } : { op: 'hello', protocol: req.protocol });
     case 'reset':
       return JSON.stringify({ op: 'reset', mac: req.mac });
     case 'program':
@@ -148,13 +174,17 @@ export function validateAnswer(req: DriverRequest, value: unknown): DriverAnswer
   }
   switch (req.op) {
     case 'hello': {
-      const { name, model, order } = value;
+      const { name, model, order, protocol } = value;
       if (typeof name !== 'string' || name.length === 0) return 'hello answer needs "name", a non-empty string';
       if (model !== null && model !== undefined && typeof model !== 'string') {
         return 'hello answer "model" must be null or a profile name';
       }
       if (order !== undefined && order !== 'set' && order !== 'list') return 'hello answer "order" must be "set" or "list"';
-      return { name, model: typeof model === 'string' ? model : null, order: order ?? 'set' };
+      const offered = req.versions ?? [DRIVER_PROTOCOL_BASE];
+      if (protocol !== undefined && !(typeof protocol === 'number' && offered.includes(protocol))) {
+        return `hello answer "protocol" must be one of the offered versions ${JSON.stringify(offered)} (or absent: 1), got ${JSON.stringify(protocol)}`;
+      }
+      return { name, model: typeof model === 'string' ? model : null, order: order ?? 'set', protocol: typeof protocol === 'number' ? protocol : DRIVER_PROTOCOL_BASE };
     }
     case 'reset':
       return value['ok'] === true ? { ok: true } : 'reset answer must be {"ok":true}';

@@ -15,11 +15,13 @@ import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import {
   type AnswerFor,
   type DriverAnswer,
-  DRIVER_PROTOCOL_VERSION,
+  DRIVER_PROTOCOL_BASE,
+  DRIVER_PROTOCOL_VERSIONS,
   DriverError,
   type DriverRequest,
   type HelloAnswer,
   encodeRequest,
+  requestForVersion,
   validateAnswer,
 } from './protocol.ts';
 
@@ -70,7 +72,7 @@ interface Transport {
 }
 
 class Session implements DriverSession {
-  hello: HelloAnswer = { name: '', model: null, order: 'set' };
+  hello: HelloAnswer = { name: '', model: null, order: 'set', protocol: DRIVER_PROTOCOL_BASE };
   helloExchange: Exchange = { request: '', answer: null };
   private log: Exchange[] = [];
   private lastRequest: string | null = null;
@@ -89,8 +91,9 @@ class Session implements DriverSession {
     this.log = [];
   }
 
-  request<R extends DriverRequest>(req: R): Promise<AnswerFor<R>> {
+  request<R extends DriverRequest>(asked: R): Promise<AnswerFor<R>> {
     if (this.broken) return Promise.reject(this.broken);
+    const req = requestForVersion(asked, this.hello.protocol);
     const line = encodeRequest(req);
     this.lastRequest = line;
     return this.settle(req, line, this.transport.exchange(line, req, this.timeoutMs));
@@ -98,6 +101,7 @@ class Session implements DriverSession {
 
   async requestAll(reqs: readonly DriverRequest[], onAnswer: (index: number, answer: DriverAnswer) => void): Promise<void> {
     if (this.broken) throw this.broken;
+    reqs = reqs.map((r) => requestForVersion(r, this.hello.protocol));
     const lines = reqs.map(encodeRequest);
     // Written all at once, answered in order: the driver still reads one line and answers it.
     const inFlight = reqs.map((req, i) => {
@@ -152,7 +156,7 @@ class Session implements DriverSession {
 
 /** Requests of every op, to ask whether an answer fits another op than the one it answers. */
 const SAMPLE_REQUESTS: readonly DriverRequest[] = [
-  { op: 'hello', protocol: DRIVER_PROTOCOL_VERSION },
+  { op: 'hello', protocol: DRIVER_PROTOCOL_BASE, versions: DRIVER_PROTOCOL_VERSIONS },
   { op: 'program', promisc: false, allmulti: false, mc: [] },
   { op: 'rx', dst: BROADCAST_MAC },
 ];
@@ -172,7 +176,7 @@ async function start(transport: Transport, options: DriverOptions): Promise<Driv
   const timeoutMs = options.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS;
   const session = new Session(transport, options.startupTimeoutMs ?? Math.max(timeoutMs, DEFAULT_STARTUP_TIMEOUT_MS));
   try {
-    session.hello = await session.request({ op: 'hello', protocol: DRIVER_PROTOCOL_VERSION });
+    session.hello = await session.request({ op: 'hello', protocol: DRIVER_PROTOCOL_BASE, versions: DRIVER_PROTOCOL_VERSIONS });
     session.timeoutMs = timeoutMs;
     session.helloExchange = session.transcript[0] as Exchange;
     const model = session.hello.model;

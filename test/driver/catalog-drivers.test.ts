@@ -34,7 +34,7 @@ describe('the reference driver of every built-in profile keeps the contract', ()
 
 describe('runs reach every threshold of the model, and 1,001 groups, in one program request each', () => {
   it.each(PROFILES)('%s', (name) => {
-    const hello = { name, model: name, order: 'list' as const };
+    const hello = { name, model: name, order: 'list' as const, protocol: 2 };
     const targets = runTargets(hello);
     expect(targets.thresholds).toEqual([...new Set(resolveProfile(name).thresholds)].sort((a, b) => a - b));
     const wanted = longLengths(targets.thresholds);
@@ -49,7 +49,7 @@ describe('runs reach every threshold of the model, and 1,001 groups, in one prog
   });
 
   it('a driver that names no model meets every built-in threshold', () => {
-    const targets = runTargets({ name: 'x', model: null, order: 'set' });
+    const targets = runTargets({ name: 'x', model: null, order: 'set', protocol: 2 });
     for (const name of builtinProfileNames()) for (const t of resolveProfile(name).thresholds) expect(targets.thresholds).toContain(t);
     expect(targets.sharesUnicast).toBe(false);
   });

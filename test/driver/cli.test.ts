@@ -50,7 +50,7 @@ describe('check --driver', () => {
     expect(code).toBe(1);
     const out = cli.stdout.join('\n');
     expect(out).toMatch(/^FAIL: stale-entries: history independence: /m);
-    expect(out).toContain('  > {"op":"hello","protocol":1}');
+    expect(out).toContain('  > {"op":"hello","protocol":1,"versions":[1,2]}');
     expect(out).toContain('  < {"name": "stale-entries", "model": null}');
     expect(out).toMatch(/^#0+ > \{"op":"reset","mac":"02:00:00:00:00:02"\}$/m);
     const files = readdirSync(dir);
@@ -60,7 +60,7 @@ describe('check --driver', () => {
     expect(out).toContain(`fixture: ${file} (mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${file})`);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ schema: 'mcast-testbench/driver-transcript@1', failure: { rule: 'history independence' } });
-    expect(JSON.parse(lines[1] as string)).toEqual({ send: { op: 'hello', protocol: 1 }, got: { name: 'stale-entries', model: null } });
+    expect(JSON.parse(lines[1] as string)).toEqual({ send: { op: 'hello', protocol: 1, versions: [1, 2] }, got: { name: 'stale-entries', model: null } });
 
     // The same driver fails the replay; a correct one passes it.
     const again = captureCli();
@@ -104,7 +104,7 @@ describe('check --driver', () => {
     const started = Date.now();
     const code = await runDriverCheck({ command: 'sleep 30' }, { runs: 5, startupTimeoutMs: 200, fixturesDir: tmpdir() }, cli);
     expect(code).toBe(3);
-    expect(cli.stdout[0]).toBe('DRIVER ERROR: driver error (timeout): no answer to "hello" within 200 ms; last request: {"op":"hello","protocol":1}');
+    expect(cli.stdout[0]).toBe('DRIVER ERROR: driver error (timeout): no answer to "hello" within 200 ms; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
     // 200 ms, then SIGTERM: the testbench does not wait for the 30 s sleep.
     expect(Date.now() - started).toBeLessThan(3000);
   });

@@ -14,7 +14,7 @@ const G1 = parseMac('01:00:5e:00:00:01');
 const G2 = parseMac('01:00:5e:00:00:02');
 const G3 = parseMac('33:33:00:00:00:01');
 
-const GENERIC: HelloAnswer = { name: 't', model: null, order: 'set' };
+const GENERIC: HelloAnswer = { name: 't', model: null, order: 'set', protocol: 1 };
 
 type Step = [DriverRequest, unknown];
 const reset = (): Step => [{ op: 'reset', mac: OWN }, { ok: true }];
@@ -62,10 +62,10 @@ describe('generic rules', () => {
     const steps = [reset(), program([G3]), program([G1, G2]), rx(G3, true), reset(), program([G2, G1]), rx(G3, false)];
     expect(verdict(steps)).toEqual(['history independence', 6]);
     // A driver that declares "order":"list" may answer differently for another order ...
-    expect(verdict(steps, { ...GENERIC, order: 'list' })).toBeNull();
+    expect(verdict(steps, { ...GENERIC, order: 'list', protocol: 1 })).toBeNull();
     // ... but not for the same order.
     const same = [reset(), program([G3]), program([G1, G2]), rx(G3, true), reset(), program([G1, G2]), rx(G3, false)];
-    expect(verdict(same, { ...GENERIC, order: 'list' })).toEqual(['history independence', 6]);
+    expect(verdict(same, { ...GENERIC, order: 'list', protocol: 1 })).toEqual(['history independence', 6]);
   });
 
   it('history independence of refusals: the same request accepted once and refused later', () => {
@@ -120,7 +120,7 @@ describe('generic rules', () => {
 });
 
 describe('model', () => {
-  const TUN: HelloAnswer = { name: 't', model: 'tun', order: 'list' };
+  const TUN: HelloAnswer = { name: 't', model: 'tun', order: 'list', protocol: 1 };
 
   it('tun after reset accepts every frame (tun_set_iff leaves the filter disabled, count 0)', () => {
     expect(verdict([reset(), rx(G1, true), rx(OTHER, true)], TUN)).toBeNull();
@@ -136,12 +136,12 @@ describe('model', () => {
   it('a driver equal to its model is not held to set semantics the model does not have', () => {
     // tun, own + broadcast + 7 groups = 9 addresses: the first 8 exact, the 9th hashed, so the
     // order decides which group is hashed. With model tun the revisit keeps the order.
-    expect(effectiveOrder({ name: 't', model: 'tun', order: 'set' })).toBe('list');
-    expect(effectiveOrder({ name: 't', model: null, order: 'set' })).toBe('set');
+    expect(effectiveOrder({ name: 't', model: 'tun', order: 'set', protocol: 1 })).toBe('list');
+    expect(effectiveOrder({ name: 't', model: null, order: 'set', protocol: 1 })).toBe('set');
   });
 
   it('exact-strict:1 refuses a list of 2: the driver that accepts it breaks the model', () => {
-    const strict: HelloAnswer = { name: 't', model: 'exact-strict:1', order: 'set' };
+    const strict: HelloAnswer = { name: 't', model: 'exact-strict:1', order: 'set', protocol: 1 };
     expect(verdict([reset(), program([G1, G2], { ok: false, error: 'ENOSPC' })], strict)).toBeNull();
     expect(verdict([reset(), program([G1, G2])], strict)).toEqual(['model', 1]);
   });
@@ -175,7 +175,7 @@ describe('buildScript', () => {
 
 describe('answer validation', () => {
   it('accepts the documented answers and names what is wrong with others', () => {
-    expect(validateAnswer({ op: 'hello', protocol: 1 }, { name: 'x', model: null })).toEqual({ name: 'x', model: null, order: 'set' });
+    expect(validateAnswer({ op: 'hello', protocol: 1 }, { name: 'x', model: null })).toEqual({ name: 'x', model: null, order: 'set', protocol: 1 });
     expect(validateAnswer({ op: 'hello', protocol: 1 }, { name: '' })).toBe('hello answer needs "name", a non-empty string');
     expect(validateAnswer({ op: 'program', promisc: false, allmulti: false, mc: [] }, { ok: false, error: 'ENOSPC' })).toEqual({ ok: false, error: 'ENOSPC' });
     expect(validateAnswer({ op: 'program', promisc: false, allmulti: false, mc: [] }, { ok: false })).toBe(

@@ -107,13 +107,13 @@ describe('process drivers', () => {
     // python's start-up, so the timeout comes from the missing flush, not from a slow start.
     const e = await failure(startProcessDriver(`env -u PYTHONUNBUFFERED python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 3000 }));
     expect(e.kind).toBe('timeout');
-    expect(e.message).toContain('no answer to "hello" within 3000 ms; last request: {"op":"hello","protocol":1}');
+    expect(e.message).toContain('no answer to "hello" within 3000 ms; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
   });
 
   it('a command that does not exist exits 127 before hello', async () => {
     const e = await failure(startProcessDriver('/nonexistent/driver --flag', QUIET));
     expect(e.kind).toBe('crash');
-    expect(e.message).toContain('driver exited with status 127; last request: {"op":"hello","protocol":1}');
+    expect(e.message).toContain('driver exited with status 127; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
   });
 
   it('a model that is no built-in profile is a protocol error at hello', async () => {

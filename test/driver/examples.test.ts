@@ -31,7 +31,7 @@ describe('correct example drivers pass', () => {
 
   it('module form: module/ldd3-ff.mjs (model ldd3-ff:4)', async () => {
     session = await startModuleDriver(`${examples}module/ldd3-ff.mjs`);
-    expect(session.hello).toEqual({ name: 'ldd3-ff.mjs', model: 'ldd3-ff:4', order: 'set' });
+    expect(session.hello).toEqual({ name: 'ldd3-ff.mjs', model: 'ldd3-ff:4', order: 'set', protocol: 1 });
     const result = await checkDriverContract(session, { numRuns: RUNS, seed: SEED });
     expect(result.ok ? 'ok' : result.failure.message).toBe('ok');
   });

@@ -33,7 +33,7 @@ it('a contract violation is a failed testcase with its transcript, fixture and r
   const [contract] = doc.cases;
   expect(doc.cases).toHaveLength(1);
   expect(contract).toMatchObject({ suite: 'check --driver stale-entries', name: 'contract', status: 'failed' });
-  expect(contract?.counterexample?.map((l) => l.trim())).toContain('> {"op":"hello","protocol":1}');
+  expect(contract?.counterexample?.map((l) => l.trim())).toContain('> {"op":"hello","protocol":1,"versions":[1,2]}');
   expect(contract?.replay).toBe(`mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${contract?.fixture}`);
 
   // replay --driver of that fixture: the same driver fails it.
