@@ -73,3 +73,24 @@ export function onShutdown(fn: Cleanup): () => void {
 export function pendingCleanups(): number {
   return cleanups.size;
 }
+
+/** How often the parent is looked at: a second is the promise, a tenth of it the check. */
+const PARENT_POLL_MS = 100;
+let watchingParent = false;
+
+/**
+ * Ends this process (cleanups first, exit 129 as for SIGHUP: "the controlling process died")
+ * when its parent goes. `npx mcast-testbench` runs npm -> sh -> node: npm forwards SIGTERM to
+ * sh, sh dies of it and never passes it on, and node would run on as an orphan with its driver.
+ * Whatever the chain above, the parent's death reaches us within PARENT_POLL_MS of a turn of
+ * the event loop.
+ */
+export function endWithParent(): void {
+  if (watchingParent) return;
+  watchingParent = true;
+  const parent = process.ppid;
+  if (parent <= 1) return; // started by init (a container's entry point): nothing above to lose
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal('SIGHUP');
+  }, PARENT_POLL_MS).unref();
+}

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { endWithParent } from '../shutdown.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerKernel } from './commands/kernel.ts';
@@ -39,6 +40,7 @@ function program(cli: Cli): Command {
 
 /** Runs the command line (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  endWithParent();
   const cli = processCli();
   try {
     await program(cli).parseAsync(argv, { from: 'user' });
