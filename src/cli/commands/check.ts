@@ -1,7 +1,8 @@
 // `check`: the properties (model against oracle, per NIC profile) with fast-check; failures are
 // shrunk, printed and saved as fixtures by src/check/runner.ts.
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, EXIT } from '../cli.ts';
 import { checkProfileName, collect, faultSet, positiveInteger, seedValue } from '../options.ts';
@@ -84,7 +85,10 @@ export function registerCheck(program: Command, cli: Cli): void {
       }
       const profiles = (options.profile ?? []).map((name) => checkProfileName(name));
       const faults = faultSet(options.injectFault);
-      const fixturesDir = resolve(options.fixtures ?? 'fixtures');
+      // A counterexample of an injected fault is no regression fixture: unless --fixtures names a
+      // folder, it goes to a fresh temporary one, never into fixtures/.
+      const faultScratch = faults.size > 0 && options.fixtures === undefined ? mkdtempSync(join(tmpdir(), 'mcast-testbench-fault-')) : null;
+      const fixturesDir = faultScratch ?? resolve(options.fixtures ?? 'fixtures');
       const { runCheck } = await import('../../check/runner.ts');
       const { CheckProgress } = await import('../../progress/check-progress.ts');
       const progress = new CheckProgress(stderrProgress('check', 'profiles'));
@@ -102,7 +106,11 @@ export function registerCheck(program: Command, cli: Cli): void {
         recordCases: outputs.json !== undefined,
         ...(options.shard ? { shard: options.shard } : {}),
         jobs: options.jobs,
-      }).finally(() => progress.done());
+      }).finally(() => {
+        progress.done();
+        // Nothing saved: leave no empty folder behind.
+        if (faultScratch !== null && readdirSync(faultScratch).length === 0) rmSync(faultScratch, { recursive: true, force: true });
+      });
       collector.setSeed(outcome.seed);
       for (const c of checkCases(outcome)) collector.add(c);
       writeResults(collector.results(), outputs);
