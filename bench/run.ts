@@ -1,7 +1,8 @@
-// `npm run bench`: the four benchmarks of issue 14, results printed and written into
-// BENCHMARKS.md between its markers (the analysis around them is written by hand).
+// `npm run bench`: the four benchmarks of issue 14, results printed; with --write also written
+// into BENCHMARKS.md between its markers (the analysis around them is written by hand), so a
+// run leaves the clone clean unless asked.
 // Options: --frames N (lookups, default 1,000,000), --seeds N (time to catch, default 20),
-// --quick (200,000 frames, scale at 1,000 only, 1 seed): a smoke run of all four.
+// --quick (200,000 frames, scale at 1,000 only, 1 seed): a smoke run of all four (never written).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,11 @@ function option(name: string, fallback: number): number {
 }
 
 const quick = process.argv.includes('--quick');
+const write = process.argv.includes('--write');
+if (quick && write) {
+  console.error('error: --write with --quick: a smoke run never replaces the recorded results');
+  process.exit(2);
+}
 const frames = option('--frames', quick ? 200_000 : 1_000_000);
 const seeds = option('--seeds', quick ? 1 : 20);
 const log = (l: string) => console.log(l);
@@ -107,6 +113,11 @@ const section = [
   ...catchTable(caught),
 ].join('\n');
 
+if (!write) {
+  console.log(section);
+  console.log('(not written: `npm run bench -- --write` records a full run in BENCHMARKS.md)');
+  process.exit(0);
+}
 const file = join(import.meta.dirname, '..', 'BENCHMARKS.md');
 const START = '<!-- results:start -->';
 const END = '<!-- results:end -->';

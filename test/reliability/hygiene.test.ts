@@ -23,6 +23,41 @@ function testSources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/** git status of the working tree, one line per changed or untracked (unignored) path. */
+function gitStatus(): string[] {
+  return execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((l) => l !== '');
+}
+
+/**
+ * The README's runnable commands: every `npx mcast-testbench ...` in it and every printed
+ * `replay:` line, as a user pastes them. Left out: lines with placeholders (my_driver.py), the
+ * plain `check` (the main job, a minute; it writes only a failure, which fails other tests too).
+ */
+function readmeCommands(readme: string): string[] {
+  const cmds = new Set<string>();
+  for (const m of readme.matchAll(/(?:^|`|\$ )(npx mcast-testbench [^`\n#]*)/gm)) cmds.add((m[1] as string).trim());
+  for (const m of readme.matchAll(/replay: (mcast-testbench [^\n`]*)/g)) cmds.add(`npx ${(m[1] as string).trim()}`);
+  return [...cmds].filter((c) => !c.includes('my_driver') && c !== 'npx mcast-testbench check');
+}
+
+describe('issue 19: the README\'s commands leave the clone clean', () => {
+  it('every runnable README command, run as written in the repository, leaves git status as it was', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const commands = readmeCommands(readme);
+    // The fault demo, its replay line and the plug-in example at least.
+    expect(commands.length).toBeGreaterThanOrEqual(5);
+    const before = gitStatus();
+    for (const c of commands) {
+      try {
+        execFileSync('sh', ['-c', `${c} >/dev/null 2>&1`], { cwd: ROOT, timeout: 300_000 });
+      } catch {
+        // Demos of faults exit 1 by design; what matters here is what they leave behind.
+      }
+      expect(gitStatus(), c).toEqual(before);
+    }
+  });
+});
+
 describe('case 11: hygiene', () => {
   it('every README demo that injects a fault saves its counterexample outside the working tree', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
