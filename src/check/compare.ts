@@ -4,9 +4,10 @@ import type { Errno } from '../errors.ts';
 import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import { Host } from '../host/host.ts';
 import { Oracle } from '../oracle/index.ts';
+export { BUCKET_PROBE_MACS } from '../oracle/probes.ts';
 import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
-import { etherCrc } from '../wire/crc.ts';
-import { BROADCAST_MAC, bitNeighbours, parseMac } from '../wire/mac.ts';
+import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
+import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
@@ -37,25 +38,6 @@ export const FIXED_PROBE_MACS = [
   '02:00:00:99:99:99',
   '00:1b:21:0a:0b:0c',
 ] as const;
-
-/** 64-bucket hash filters (drivers/net/tun.c addr_hash_set, 8139too): bucket = ether_crc >> 26. */
-const HASH_BUCKETS = 64;
-const HASH_BUCKET_SHIFT = 26;
-
-/**
- * One IPv4-mapped multicast MAC per bucket of the 64-bucket hash (the first 01:00:5e:00:xx:yy
- * in it): a filter that sets a bucket the oracle does not admit leaks at one of these, whichever
- * bucket it is, instead of only when a fixed probe happens to fall in it.
- */
-export const BUCKET_PROBE_MACS: readonly string[] = (() => {
-  const byBucket = new Map<number, string>();
-  for (let i = 0; byBucket.size < HASH_BUCKETS && i <= 0xffff; i++) {
-    const octets = [0x01, 0x00, 0x5e, 0x00, i >> 8, i & 0xff];
-    const bucket = etherCrc(octets) >>> HASH_BUCKET_SHIFT;
-    if (!byBucket.has(bucket)) byBucket.set(bucket, octets.map((o) => o.toString(16).padStart(2, '0')).join(':'));
-  }
-  return [...byBucket.values()];
-})();
 
 /** Device-list entries (the newest) whose single-bit neighbours are probed after each change. */
 const NEIGHBOUR_ENTRIES = 2;
@@ -195,12 +177,13 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
     const probes = new Set<string>([
       spec.mac.toLowerCase(),
       BROADCAST_MAC,
-      ...modelList.map((e) => e.mac.toLowerCase()),
+      // The oracle's list and neighbours: probes are picked on the oracle's side, never with
+      // model code (a MAC only the model lists is a device-list difference, reported above).
       ...oracleList.map((e) => e.mac.toLowerCase()),
       ...CLASSIC_MACS,
       ...FIXED_PROBE_MACS,
       ...BUCKET_PROBE_MACS,
-      ...modelList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => bitNeighbours(parseMac(e.mac))),
+      ...oracleList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => bitNeighbourMacs(e.mac.toLowerCase())),
     ]);
     const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
     for (const mac of probes) {

@@ -1,6 +1,9 @@
 // checkScenario / checkStep: hand-worked scenarios where the expected violation (or none) is
 // derived from the kernel rules, and stub hosts for the result-level violation kinds.
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { BUCKET_PROBE_MACS, type CheckPair, checkScenario, checkStep, createPair } from '../../src/check/compare.ts';
 import { macOctets } from '../../src/oracle/address.ts';
 import { bucket64 } from '../../src/oracle/crc.ts';
@@ -158,6 +161,23 @@ describe('checkStep result checks', () => {
 });
 
 describe('hash-bucket probes', () => {
+  it('one multicast MAC in each of the 64 buckets, by a CRC neither side wrote (zlib crc32: ether_crc = bitrev32(~crc32))', () => {
+    const bitrev32 = (x: number): number => {
+      let r = 0;
+      for (let i = 0; i < 32; i++) r = (r << 1) | ((x >>> i) & 1);
+      return r >>> 0;
+    };
+    const bucketOf = (mac: string): number => bitrev32(~crc32(Buffer.from(mac.split(':').map((h) => Number.parseInt(h, 16)))) >>> 0) >>> 26;
+    expect(new Set(BUCKET_PROBE_MACS.map(bucketOf)).size).toBe(64);
+  });
+
+  it('the checker picks no probe with model code: compare.ts imports no CRC or MAC neighbour helper of src/wire', () => {
+    // (properties.ts does import src/wire/crc.ts: there the CRC is the subject of a property.)
+    const text = readFileSync(join(import.meta.dirname, '../../src/check/compare.ts'), 'utf8');
+    expect(text).not.toMatch(/from '\.\.\/wire\/crc\.ts'/);
+    expect(text).not.toMatch(/\bbitNeighbours\b/);
+  });
+
   it('one multicast MAC in each of the 64 buckets (checked with the oracle\'s bitwise CRC, not the table CRC that built them)', () => {
     // 64 buckets of ether_crc >> 26 (drivers/net/tun.c addr_hash_set): 2^6 = 64.
     expect(BUCKET_PROBE_MACS).toHaveLength(64);
