@@ -59,6 +59,16 @@ export function macCrcsComputed(): number {
   return computed;
 }
 
+/**
+ * Forgets every remembered CRC. For counting work: the caches are shared by everything in the
+ * process, so a count taken without this depends on what ran before (and on when a full cache
+ * was cleared).
+ */
+export function forgetMacCrcs(): void {
+  crcCache.clear();
+  crcLeCache.clear();
+}
+
 function cached(cache: Map<Mac, number>, mac: Mac, compute: (bytes: Uint8Array) => number): number {
   let crc = cache.get(mac);
   if (crc === undefined) {
