@@ -2,7 +2,7 @@
 // the uapi headers, and the parsers of what the kernel prints. No root needed.
 import { describe, expect, it } from 'vitest';
 import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/kernel/frames.ts';
-import { withProbeSends } from '../../src/kernel/probe-sends.ts';
+import { withProbeSends } from '../../src/live/probe-sends.ts';
 import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/runner.ts';
 import { groupReq, groupSourceReq, sockaddr } from '../../src/kernel/sockaddr.ts';
 import { tunFilter } from '../../src/kernel/tap.ts';
