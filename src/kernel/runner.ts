@@ -44,9 +44,9 @@ import {
   recvNow,
   sendto,
   socket,
-} from './ffi.ts';
-import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+} from '../sys/ffi.ts';
+import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../sys/frames.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
 import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 
 /** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure. */

@@ -8,7 +8,7 @@ import { Bond } from '../relay/bond.ts';
 import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
 import { parseDevMcast } from './runner.ts';
 
 export type StackedKind = 'vlan' | 'bond';

@@ -14,9 +14,9 @@ import { simulate } from '../simulate.ts';
 import { parseIp } from '../wire/ip.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { AF_INET, AF_PACKET, IFNAMSIZ, SIOCGIFINDEX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, bind, close, ifreq, ioctl, must, pinToOneCpu, recvNow, socket } from './ffi.ts';
-import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+import { AF_INET, AF_PACKET, IFNAMSIZ, SIOCGIFINDEX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, bind, close, ifreq, ioctl, must, pinToOneCpu, recvNow, socket } from '../sys/ffi.ts';
+import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../sys/frames.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
 import { ipv6SettledOn, parseDevMcast } from './runner.ts';
 import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NetnsBackend } from '../../src/kernel/netns-backend.ts';
-import { ownedNamespaces } from '../../src/kernel/netns.ts';
+import { ownedNamespaces } from '../../src/sys/netns.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { runTapDiff } from '../../src/kernel/tap-diff.ts';
 import { runLiveDiff } from '../../src/live/diff.ts';

@@ -25,8 +25,8 @@ const SAVED_VECTORS = 60;
  * that never arrived) becomes one line and exit 2, like a missing requirement, not a stack.
  */
 async function onKernel<T>(action: () => Promise<T>): Promise<T> {
-  const { KernelEnvError } = await import('../../kernel/netns.ts');
-  const { KernelCallError } = await import('../../kernel/ffi.ts');
+  const { KernelEnvError } = await import('../../sys/netns.ts');
+  const { KernelCallError } = await import('../../sys/ffi.ts');
   const { LiveBackendError } = await import('../../live/errors.ts');
   try {
     return await action();
