@@ -72,7 +72,8 @@ export {
   type ProfilePropertyOptions,
 } from './check/properties.ts';
 /** `mcast-testbench check` as a function: every property on the given profiles. */
-export { runCheck, profileSeed, type CheckFailure, type CheckOptions, type CheckOutcome } from './check/runner.ts';
+export { runCheck } from './check/runner.ts';
+export { profileSeed, type CheckFailure, type CheckOptions, type CheckOutcome } from './check/units.ts';
 
 // ---- NIC profiles --------------------------------------------------------------------------
 export {

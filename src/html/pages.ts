@@ -1,7 +1,7 @@
 // Writes failure pages (./page.ts): `check --html DIR` one per failure with a scenario,
 // `replay --html DIR` one per failing scenario file.
 import { basename, join, resolve } from 'node:path';
-import type { CheckFailure } from '../check/runner.ts';
+import type { CheckFailure } from '../check/units.ts';
 import type { FaultSet } from '../faults.ts';
 import { resolveProfile } from '../nic/registry.ts';
 import { measureCapacity } from '../report/capacity.ts';
