@@ -83,7 +83,7 @@ export {
   profileFamilies,
   resolveProfile,
   type ProfileFamilyInfo,
-} from './nic/registry.ts';
+} from './profiles/registry.ts';
 export type { NicFilter, NicProfile, ProgramResult, RxMode } from './nic/filter.ts';
 export {
   fixedFamily,

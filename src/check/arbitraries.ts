@@ -14,7 +14,7 @@ import { ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { StepValidity } from './validity.ts';
 
 export interface ScenarioArbitraryOptions {

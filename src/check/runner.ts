@@ -2,7 +2,7 @@
 // request) and runs them here or in worker threads (./parallel.ts); one unit is
 // ./run-property.ts's.
 import { InputError } from '../errors.ts';
-import { builtinProfileNames, resolveProfile } from '../nic/registry.ts';
+import { builtinProfileNames, resolveProfile } from '../profiles/registry.ts';
 import { hasOracleSpec } from '../oracle/index.ts';
 import { pluginModulesForWorkers } from '../profile-plugin.ts';
 import { type ProfilePropertyName, propertiesFor } from './properties.ts';

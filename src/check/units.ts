@@ -7,7 +7,7 @@ import type { ProfilePropertyName } from './properties.ts';
 import type { ShardSpec } from './shard.ts';
 
 export interface CheckOptions {
-  /** [] = every builtin profile (builtinProfiles() of src/nic/registry.ts). */
+  /** [] = every builtin profile (builtinProfiles() of src/profiles/registry.ts). */
   profiles: string[];
   /** fc.check numRuns per property and profile. */
   runs: number;

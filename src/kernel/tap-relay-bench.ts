@@ -7,7 +7,7 @@
 // accepts into the tap's file descriptor. The model runs the scenario with nic "tap-relay+PORT".
 import { closeSync, constants as fsConstants, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { NO_FAULTS } from '../faults.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { TapDevice, type TapKind } from '../relay/tap.ts';
 import type { Delivery, InterfaceSpec, Scenario, SimulateResult, Step } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';

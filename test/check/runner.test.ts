@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { StepCommand, ViolationError, modelRunSetup, stepsOfCommands } from '../../src/check/commands.ts';
 import { runCheck } from '../../src/check/runner.ts';
 import { profileSeed } from '../../src/check/units.ts';
-import { builtinProfileNames } from '../../src/nic/registry.ts';
+import { builtinProfileNames } from '../../src/profiles/registry.ts';
 import { StepValidity } from '../../src/check/validity.ts';
 import { InputError } from '../../src/errors.ts';
 import { type FaultName, NO_FAULTS } from '../../src/faults.ts';
