@@ -9,7 +9,7 @@ import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
-import { parseDevMcast } from './runner.ts';
+import { parseDevMcast } from './proc-net.ts';
 
 export type StackedKind = 'vlan' | 'bond';
 

@@ -17,7 +17,7 @@ import { groupMac } from '../wire/mapping.ts';
 import { AF_INET, AF_PACKET, IFNAMSIZ, SIOCGIFINDEX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, bind, close, ifreq, ioctl, must, pinToOneCpu, recvNow, socket } from '../sys/ffi.ts';
 import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../sys/frames.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
-import { ipv6SettledOn, parseDevMcast } from './runner.ts';
+import { ipv6SettledOn, parseDevMcast } from './proc-net.ts';
 import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 
 const IFF_TAP = 0x0002; // include/uapi/linux/if_tun.h

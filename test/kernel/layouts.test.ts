@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/sys/frames.ts';
 import { withProbeSends } from '../../src/live/probe-sends.ts';
-import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/runner.ts';
+import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/proc-net.ts';
 import { groupReq, groupSourceReq, sockaddr } from '../../src/sys/sockaddr.ts';
 import { tunFilter } from '../../src/kernel/tap.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
