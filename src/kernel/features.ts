@@ -2,8 +2,8 @@
 // Kernels differ between machines and builds (the 6.18.44 build of 2026-12-06 has no IP_MROUTE):
 // every live test and command asks here and skips, or refuses with one line, naming what is missing.
 import { existsSync } from 'node:fs';
-import { AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, SOCK_RAW, close, setsockoptInt, socket } from './ffi.ts';
-import { createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+import { AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, SOCK_RAW, close, setsockoptInt, socket } from '../sys/ffi.ts';
+import { createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
 
 export type KernelFeature = 'ip_mroute' | 'ip6_mroute' | 'macvlan' | 'tun' | '8021q' | 'bonding';
 

@@ -9,8 +9,8 @@ import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
 import { kernelFeatureMissing } from './features.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
-import { parseDevMcast } from './runner.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { parseDevMcast } from './proc-net.ts';
 
 export type StackedKind = 'vlan' | 'bond';
 
