@@ -162,3 +162,8 @@ export async function loadProfileModule(file: string): Promise<string[]> {
   loadedModules.add(path);
   return names;
 }
+
+/** The plug-in module files loaded so far (absolute paths, in load order): printed commands pass them on. */
+export function loadedProfileModules(): readonly string[] {
+  return [...loadedModules];
+}

@@ -34,6 +34,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['scenario'],
   ['host', 'oracle'],
   ['simulate.ts', 'profile-plugin.ts'],
+  ['command-line.ts'],
   ['check'],
   ['live', 'driver', 'report', 'results', 'progress'],
   ['kernel', 'html'],

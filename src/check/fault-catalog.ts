@@ -1,5 +1,6 @@
 // The fault catalog as documentation: each fault of src/faults.ts, the profile where `check`
 // catches it (test/faults/ (catalog.ts, part-1 and part-2) proves it), and a README-ready Markdown table.
+import { toolCommand } from '../command-line.ts';
 import { FAULTS, type FaultName } from '../faults.ts';
 
 /**
@@ -85,7 +86,7 @@ export function faultCatalog(): FaultCatalogRow[] {
       description: FAULTS[name],
       layer: FAULT_LAYER[name],
       profiles,
-      command: `mcast-testbench check --profile ${profiles[0]} --inject-fault ${name} --seed 1`,
+      command: toolCommand(['check', '--profile', profiles[0] as string, '--inject-fault', name, '--seed', '1']),
     };
   });
 }

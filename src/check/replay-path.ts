@@ -1,6 +1,7 @@
 // The replay path `check` prints with a failure ("model~3:0:1~<commands path>") and the command
 // line that replays it.
 import { InputError } from '../errors.ts';
+import { toolCommand } from '../command-line.ts';
 import type { FaultSet } from '../faults.ts';
 import { PROFILE_PROPERTIES, type ProfilePropertyName } from './properties.ts';
 
@@ -33,12 +34,6 @@ export function parsePath(path: string): ParsedPath {
   return { property: property as ProfilePropertyName, fcPath: fcPath as string, ...(replayPath ? { replayPath } : {}) };
 }
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function replayLine(profile: string, seed: number, path: string, faults: FaultSet): string {
-  const parts = ['mcast-testbench check --profile', shellQuote(profile), '--seed', String(seed), '--path', shellQuote(path)];
-  for (const f of faults) parts.push('--inject-fault', f);
-  return parts.join(' ');
+  return toolCommand(['check', '--profile', profile, '--seed', String(seed), '--path', path, ...[...faults].flatMap((f) => ['--inject-fault', f])]);
 }

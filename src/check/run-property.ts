@@ -2,6 +2,7 @@
 // step list, the first violation, the replay line and the fixture (with the oracle's expectation
 // and the model's observation).
 import fc from 'fast-check';
+import { displayPath } from '../command-line.ts';
 import { InputError } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import { saveFixture } from '../scenario/save.ts';
@@ -232,7 +233,7 @@ export async function runProperty(
       },
       ...(observed ? { observed } : {}),
     });
-    o.log(`  fixture: ${fixture}`);
+    o.log(`  fixture: ${displayPath(fixture)}`);
   } catch (e) {
     o.log(`  (could not save the fixture: ${errorText(e)})`);
   }

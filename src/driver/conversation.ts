@@ -176,7 +176,7 @@ export async function openSession(transport: Transport, options: DriverOptions):
     session.helloExchange = session.transcript[0] as Exchange;
     const model = session.hello.model;
     if (model !== null && !isProfileName(model)) {
-      throw new DriverError('protocol', session.helloExchange.request, `hello names model ${JSON.stringify(model)}, which is no built-in profile (see \`mcast-testbench profiles\`)`);
+      throw new DriverError('protocol', session.helloExchange.request, `hello names model ${JSON.stringify(model)}, which is neither a built-in profile (see \`npx mcast-testbench profiles\`) nor a loaded plug-in: if it is a plug-in, pass its module with --profile-module FILE`);
     }
     session.clearTranscript();
   } catch (e) {

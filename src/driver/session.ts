@@ -22,3 +22,8 @@ export function startDriver(source: DriverSource, options: DriverOptions = {}): 
 export function describeSource(source: DriverSource): string {
   return 'command' in source ? `--driver ${JSON.stringify(source.command)}` : `--driver-module ${source.module}`;
 }
+
+/** The options that name the driver, as words of a command line (toolCommand quotes them). */
+export function sourceWords(source: DriverSource): string[] {
+  return 'command' in source ? ['--driver', source.command] : ['--driver-module', source.module];
+}

@@ -12,6 +12,7 @@ import type { InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { isRouteStep } from '../scenario/types.ts';
 import { renderFailurePage } from './page.ts';
 import { traceScenario } from './trace.ts';
+import { toolCommand } from '../command-line.ts';
 
 /** Probes per capacity point on a page: a sketch next to the failure, not the report's precision. */
 const PAGE_PROBES = 400;
@@ -83,7 +84,7 @@ export async function writeScenarioPages(dir: string, failed: readonly { file: s
     const html = renderFailurePage({
       title: `replay ${basename(file)}`,
       message: problems[0] ?? 'failed',
-      replay: `mcast-testbench replay ${file}`,
+      replay: toolCommand(['replay', file]),
       trace,
       plots: await plotsFor(scenario.interfaces.flatMap((i) => (i.nic !== undefined ? [i.nic] : []))),
     });

@@ -1,4 +1,5 @@
 // `check` outcomes as result cases: one per (profile, property) unit that ran.
+import { displayPath } from '../command-line.ts';
 import type { CheckOutcome, UnitOutcome } from '../check/units.ts';
 import type { ResultCase } from './types.ts';
 
@@ -23,7 +24,7 @@ function unitCase(u: UnitOutcome): ResultCase {
     message: f.message,
     counterexample,
     ...(f.replay !== undefined ? { replay: f.replay } : {}),
-    ...(f.fixture !== undefined ? { fixture: f.fixture } : {}),
+    ...(f.fixture !== undefined ? { fixture: displayPath(f.fixture) } : {}),
   };
 }
 

@@ -31,7 +31,7 @@ describe('runCheck', () => {
     const text = lines.join('\n');
     // One JSON step per line, exactly the failure's steps.
     for (const s of f.steps) expect(lines).toContain(`  ${JSON.stringify(s)}`);
-    expect(text).toContain(`replay: mcast-testbench check --profile ldd3-ff:4 --seed 7 --path `);
+    expect(text).toContain(`replay: npx mcast-testbench check --profile ldd3-ff:4 --seed 7 --path `);
     expect(text).toContain(`fixture: ${f.fixture}`);
     const saved = loadScenarioFile(f.fixture as string);
     expect(saved.interfaces.every((i) => i.nic === 'ldd3-ff:4')).toBe(true);

@@ -57,7 +57,7 @@ describe('check --driver', () => {
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^driver-stale-entries-history-independence-\d+\.transcript\.jsonl$/);
     const file = join(dir, files[0] as string);
-    expect(out).toContain(`fixture: ${file} (mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${file})`);
+    expect(out).toContain(`fixture: ${file} (npx mcast-testbench replay --driver 'python3 ${examples}faults/stale_entries.py' ${file})`);
     const lines = readFileSync(file, 'utf8').trim().split('\n');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ schema: 'mcast-testbench/driver-transcript@1', failure: { rule: 'history independence' } });
     expect(JSON.parse(lines[1] as string)).toEqual({ send: { op: 'hello', protocol: 1, versions: [1, 2] }, got: { name: 'stale-entries', model: null } });

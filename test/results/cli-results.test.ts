@@ -33,7 +33,7 @@ describe.concurrent('check --junit --json', () => {
     const xml = readFileSync(join(tmp, 'fail.xml'), 'utf8');
     expect(await junitXsdErrors(xml)).toEqual([]);
     expect(xml).toMatch(/<testcase name="scenario" classname="mcast-testbench\.check\.accept-all" time="[0-9.]+">\s*<failure message="step \d+: device-list/);
-    expect(xml).toMatch(/replay: mcast-testbench check --profile accept-all --seed 1 --path scenario~[0-9:]+ --inject-fault shared-mac-removed/);
+    expect(xml).toMatch(/replay: npx mcast-testbench check --profile accept-all --seed 1 --path scenario~[0-9:]+ --inject-fault shared-mac-removed/);
     const doc = readJson(join(tmp, 'fail.json'));
     expect(resultsSchemaErrors(doc)).toEqual([]);
     const failed = doc.cases.filter((c) => c.status === 'failed');
@@ -95,7 +95,7 @@ describe.concurrent('check --junit --json', () => {
     const doc = readJson(join(tmp, 'replay.json'));
     expect(resultsSchemaErrors(doc)).toEqual([]);
     expect(doc.cases.map((c) => c.status)).toEqual(['passed', 'failed']);
-    expect(doc.cases[1]?.replay).toBe(`mcast-testbench replay ${broken}`);
+    expect(doc.cases[1]?.replay).toBe(`npx mcast-testbench replay ${broken}`);
   });
 
   it.skipIf(kernelSkip !== null)('kernel diff --junit --json: a testcase for the scenarios and one for the tap filter', async () => {

@@ -34,7 +34,7 @@ it('a contract violation is a failed testcase with its transcript, fixture and r
   expect(doc.cases).toHaveLength(1);
   expect(contract).toMatchObject({ suite: 'check --driver stale-entries', name: 'contract', status: 'failed' });
   expect(contract?.counterexample?.map((l) => l.trim())).toContain('> {"op":"hello","protocol":1,"versions":[1,2]}');
-  expect(contract?.replay).toBe(`mcast-testbench replay --driver "python3 ${examples}faults/stale_entries.py" ${contract?.fixture}`);
+  expect(contract?.replay).toBe(`npx mcast-testbench replay --driver 'python3 ${examples}faults/stale_entries.py' ${contract?.fixture}`);
 
   // replay --driver of that fixture: the same driver fails it.
   const replayed = { json: join(tmp, 'replay.json') };

@@ -16,6 +16,7 @@ import { type DriverCliOptions, addDriverOptions, driverSourceFrom } from './dri
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom } from './results-options.ts';
 import { InvalidArgumentError } from 'commander';
 import { parseShard, type ShardSpec } from '../../check/shard.ts';
+import { displayPath, toolCommand } from '../../command-line.ts';
 
 /** commander argParser for --shard i/n. */
 function shardArg(value: string): ShardSpec {
@@ -128,8 +129,8 @@ export function registerCheck(program: Command, cli: Cli): void {
       for (const f of outcome.failures) {
         cli.out(`  ${f.profile} ${f.property}: ${f.message}`);
         // A fixture found with an injected fault only fails again with that fault injected.
-        const injected = [...faults].map((name) => ` --inject-fault ${name}`).join('');
-        if (f.fixture !== undefined) cli.out(`    fixture: ${f.fixture} (mcast-testbench replay${injected} ${f.fixture})`);
+        const injected = [...faults].flatMap((name) => ['--inject-fault', name]);
+        if (f.fixture !== undefined) cli.out(`    fixture: ${displayPath(f.fixture)} (${toolCommand(['replay', ...injected, displayPath(f.fixture)])})`);
       }
       cli.exitCode = EXIT.failure;
     });

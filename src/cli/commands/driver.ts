@@ -10,8 +10,10 @@ import {
   type DriverSession,
   type DriverSource,
   describeSource,
+  sourceWords,
   startDriver,
 } from '../../driver/session.ts';
+import { displayPath, toolCommand } from '../../command-line.ts';
 import {
   DRIVER_FIXTURE_SUFFIX,
   type DriverFixture,
@@ -48,11 +50,12 @@ export function saveDriverFixture(dir: string, fixture: DriverFixture): string {
 }
 
 /** The fixture line to print: its path, or why it could not be saved (the transcript is printed either way). */
-function fixtureLine(dir: string, fixture: DriverFixture, label: string, saved?: (file: string, replay: string) => void): string {
+function fixtureLine(dir: string, fixture: DriverFixture, source: DriverSource, saved?: (file: string, replay: string) => void): string {
   try {
-    const file = saveDriverFixture(dir, fixture);
-    saved?.(file, `mcast-testbench replay ${label} ${file}`);
-    return `fixture: ${file} (mcast-testbench replay ${label} ${file})`;
+    const file = displayPath(saveDriverFixture(dir, fixture));
+    const replay = toolCommand(['replay', ...sourceWords(source), file]);
+    saved?.(file, replay);
+    return `fixture: ${file} (${replay})`;
   } catch (e) {
     return `(could not save the fixture: ${(e as Error).message})`;
   }
@@ -143,7 +146,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
       cli.out(
         `ok: ${hello.name} keeps the filter contract${hello.model ? ` and equals model ${hello.model}` : ''} (${result.numRuns} runs, ${result.requests} requests, seed ${result.seed})`,
       );
-      return await runEndToEndCli(session, label, { ...options, onRun, collector, started }, cli);
+      return await runEndToEndCli(session, source, { ...options, onRun, collector, started }, cli);
     }
     const f = result.failure;
     const fixture = fixtureFromFailure(f, hello, session.helloExchange, label);
@@ -152,7 +155,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     cli.out(`transcript (> sent to the driver, < its answer; seed ${f.seed}):`);
     cli.out(transcript);
     let saved: { fixture?: string; replay?: string } = {};
-    if (f.transcript.length > 0) cli.out(fixtureLine(options.fixturesDir, fixture, label, (file, replay) => (saved = { fixture: file, replay })));
+    if (f.transcript.length > 0) cli.out(fixtureLine(options.fixturesDir, fixture, source, (file, replay) => (saved = { fixture: file, replay })));
     collector.add(
       driverCase(hello.name, 'contract', f.kind === 'violation' ? 'failed' : 'error', started, { runs: f.numRuns, message: f.message, counterexample: transcript.split('\n'), ...saved }),
     );
@@ -175,7 +178,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
 /** Host model + driver + oracle on random scenarios, after the contract holds. */
 async function runEndToEndCli(
   session: DriverSession,
-  label: string,
+  source: DriverSource,
   options: DriverCheckCliOptions & { onRun: () => void; collector: ResultsCollector; started: number },
   cli: Cli,
 ): Promise<number> {
@@ -207,9 +210,9 @@ async function runEndToEndCli(
       { kind: f.kind, message: f.message, rule: f.rule, script: f.script, transcript: f.transcript, seed: e2e.seed, numRuns: 0 },
       hello,
       session.helloExchange,
-      label,
+      describeSource(source),
     );
-    cli.out(fixtureLine(options.fixturesDir, fixture, label, (file, replay) => (saved = { fixture: file, replay })));
+    cli.out(fixtureLine(options.fixturesDir, fixture, source, (file, replay) => (saved = { fixture: file, replay })));
   }
   record();
   htmlPage(cli, options, {
@@ -256,7 +259,7 @@ async function replayTranscripts(source: DriverSource, files: readonly string[],
     let session: DriverSession | null = null;
     const started = Date.now();
     const fileCase = (status: CaseStatus, message?: string): void =>
-      collector.add({ suite: 'replay --driver', name: file, status, timeMs: Date.now() - started, ...(message !== undefined ? { message, replay: `mcast-testbench replay ${describeSource(source)} ${file}` } : {}) });
+      collector.add({ suite: 'replay --driver', name: file, status, timeMs: Date.now() - started, ...(message !== undefined ? { message, replay: toolCommand(['replay', ...sourceWords(source), file]) } : {}) });
     try {
       session = await startDriver(source, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
       const outcome = await runScriptOutcome(session, fixture.requests);
@@ -274,7 +277,7 @@ async function replayTranscripts(source: DriverSource, files: readonly string[],
         name: session.hello.name,
         part: `replay ${basename(file)}`,
         message: outcome.message,
-        replay: `mcast-testbench replay ${describeSource(source)} ${file}`,
+        replay: toolCommand(['replay', ...sourceWords(source), file]),
         transcript,
       });
       if (outcome.kind === 'driver-error') {

@@ -11,6 +11,7 @@ import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
+import { displayPath, toolCommand } from '../../command-line.ts';
 
 /** Scenarios `kernel diff` runs when --runs is not given. */
 export const DEFAULT_KERNEL_RUNS = 200;
@@ -170,7 +171,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         for (const line of d.differences) cli.out(`  ${line}`);
         cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
         cli.out(d.sideBySide);
-        if (d.savedTo) cli.out(`saved: ${d.savedTo} (mcast-testbench replay ${d.savedTo})`);
+        if (d.savedTo) cli.out(`saved: ${displayPath(d.savedTo)} (${toolCommand(['replay', displayPath(d.savedTo)])})`);
         if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
       } else {
         cli.out('scenarios: 0 differences');
@@ -182,7 +183,7 @@ export function registerKernel(program: Command, cli: Cli): void {
               ...scenarios,
               message: d.differences[0] ?? 'the kernel and the model differ',
               counterexample: [...d.differences, `interfaces: ${JSON.stringify(d.scenario.interfaces)}`, ...d.scenario.steps.map((s, i) => `step ${i}: ${JSON.stringify(s)}`)],
-              ...(d.savedTo ? { fixture: d.savedTo, replay: `mcast-testbench replay ${d.savedTo}` } : {}),
+              ...(d.savedTo ? { fixture: displayPath(d.savedTo), replay: toolCommand(['replay', displayPath(d.savedTo)]) } : {}),
             }
           : scenarios,
       );
@@ -251,7 +252,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       if (report.difference) {
         cli.out(describeDifference(report.difference));
         const extra = [...(options.maxOps !== undefined ? [`--max-ops ${options.maxOps}`] : []), ...(options.realTicks ? ['--real-ticks'] : []), ...[...faults].map((f) => `--inject-fault ${f}`)];
-        cli.out(`reproduce: mcast-testbench kernel route --seed ${report.seed} --runs ${options.runs}${extra.map((x) => ` ${x}`).join('')}`);
+        cli.out(`reproduce: ${toolCommand(['kernel', 'route', '--seed', String(report.seed), '--runs', String(options.runs), ...extra.flatMap((x) => x.split(' '))])}`);
       } else cli.out('routing: 0 differences');
       cli.exitCode = report.difference ? EXIT.failure : EXIT.ok;
     });

@@ -10,6 +10,7 @@ import { writeResults } from '../../results/output.ts';
 import { ResultsCollector } from '../../results/types.ts';
 import { checkOutputDirectory } from '../../scenario/save.ts';
 import type { Scenario } from '../../scenario/types.ts';
+import { toolCommand } from '../../command-line.ts';
 
 /** The worst outcome decides the exit code: internal > usage > failure > ok. */
 function worse(a: number, b: number): number {
@@ -54,7 +55,7 @@ export function registerReplay(program: Command, cli: Cli): void {
             timeMs: Date.now() - started,
             ...(message !== undefined ? { message } : {}),
             ...(counterexample ? { counterexample } : {}),
-            ...(status === 'failed' ? { replay: `mcast-testbench replay ${file}` } : {}),
+            ...(status === 'failed' ? { replay: toolCommand(['replay', file]) } : {}),
           });
         if (skip !== undefined) {
           fileCase('skipped', skip);
