@@ -14,7 +14,19 @@ import { registerReport } from './commands/report.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { addProfileModuleOption } from './profile-module.ts';
 
-function program(cli: Cli): Command {
+/** What a person most likely meant by a usage error, judged from the words they typed. */
+function usageHint(text: string, argv: readonly string[]): string {
+  const driver = argv.findIndex((a) => a === '--driver');
+  if (/too many arguments/.test(text) && driver >= 0 && argv[driver + 1] !== undefined) {
+    // `--driver python3 x.py`: the shell split the driver's command in two.
+    const rest = argv.slice(driver + 1);
+    const end = rest.findIndex((a) => a.startsWith('-'));
+    return ` (quote the driver's whole command: --driver '${(end < 0 ? rest : rest.slice(0, end)).join(' ')}')`;
+  }
+  return '';
+}
+
+function program(cli: Cli, argv: readonly string[] = []): Command {
   const program = new Command('mcast-testbench')
     .description('Property-based testbench for multicast receive filtering (Linux receive path model, oracle, NIC profiles)')
     .version(VERSION)
@@ -23,7 +35,7 @@ function program(cli: Cli): Command {
       writeOut: (text) => void process.stdout.write(text),
       writeErr: (text) => void process.stderr.write(text),
       // Usage errors are one line (commander may add "(Did you mean ...?)" on a second).
-      outputError: (text) => cli.err(oneLine(text)),
+      outputError: (text) => cli.err(`${oneLine(text)}${usageHint(text, argv)}`),
     });
 
   addProfileModuleOption(program);
@@ -43,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   endWithParent();
   const cli = processCli();
   try {
-    await program(cli).parseAsync(argv, { from: 'user' });
+    await program(cli, argv).parseAsync(argv, { from: 'user' });
     return cli.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

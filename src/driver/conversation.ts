@@ -123,13 +123,13 @@ class Session implements DriverSession {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw this.fail(new DriverError('garbage', line, `answer is not JSON: ${clip(raw)}`));
+      throw this.fail(new DriverError('garbage', line, `answer is not JSON: ${clip(raw)}${STDERR_TIP}`));
     }
     const answer = validateAnswer(req, value);
     if (typeof answer === 'string') {
       // Requests are pipelined: one extra line earlier shifts every later answer by one.
       const shifted = otherOpAnswered(req, value);
-      const hint = shifted ? ` (a valid "${shifted}" answer: the answers may be out of step after an extra line earlier)` : '';
+      const hint = shifted ? ` (a valid "${shifted}" answer: the answers may be out of step after an extra line earlier)${STDERR_TIP}` : '';
       throw this.fail(new DriverError('protocol', line, `${answer}; got ${clip(raw)}${hint}`));
     }
     return answer;
@@ -185,6 +185,9 @@ export async function openSession(transport: Transport, options: DriverOptions):
   }
   return session;
 }
+
+/** Said where a driver's stdout carries something besides answers: debug prints are the usual cause. */
+export const STDERR_TIP = '; stdout carries only answers: a driver logs to stderr';
 
 /** The operations of the protocol, in the order a conversation uses them. */
 export const OPS: readonly DriverRequest['op'][] = ['hello', 'reset', 'program', 'rx'];

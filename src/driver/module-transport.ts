@@ -152,5 +152,7 @@ class ModuleTransport implements Transport {
 /** Imports the module at `path` (relative to the working directory) in a worker and sends hello. */
 export async function startModuleDriver(path: string, options: DriverOptions = {}): Promise<DriverSession> {
   const startup = options.startupTimeoutMs ?? Math.max(options.timeoutMs ?? DEFAULT_DRIVER_TIMEOUT_MS, DEFAULT_STARTUP_TIMEOUT_MS);
-  return openSession(await ModuleTransport.open(path, startup), options);
+  // Importing the module is the worker's start-up, not the driver's answer: on a busy machine it
+  // alone may take longer than a short hello deadline, so it gets the default start-up bound at least.
+  return openSession(await ModuleTransport.open(path, Math.max(startup, DEFAULT_STARTUP_TIMEOUT_MS)), options);
 }

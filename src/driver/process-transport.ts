@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { onShutdown } from '../shutdown.ts';
 import { type DriverRequest, DriverError } from './protocol.ts';
-import { type DriverOptions, type DriverSession, KILL_GRACE_MS, MAX_ANSWER_LINE_BYTES, type Transport, clip, openSession } from './conversation.ts';
+import { type DriverOptions, type DriverSession, KILL_GRACE_MS, MAX_ANSWER_LINE_BYTES, STDERR_TIP, type Transport, clip, openSession } from './conversation.ts';
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -196,7 +196,7 @@ class ProcessTransport implements Transport {
     if (this.unsolicited !== null) {
       const extra = this.unsolicited;
       this.unsolicited = null;
-      return Promise.reject(new DriverError('protocol', line, `unsolicited output before this request: ${clip(extra)}`));
+      return Promise.reject(new DriverError('protocol', line, `unsolicited output before this request: ${clip(extra)}${STDERR_TIP}`));
     }
     if (this.failure !== null) return Promise.reject(this.failure);
     if (this.exited !== null) return Promise.reject(new DriverError('crash', line, this.exited));

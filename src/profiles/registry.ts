@@ -99,6 +99,30 @@ function knownNames(): string {
   return families().map(familyPattern).join(', ');
 }
 
+/** Edit distance (insert, delete, substitute), for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
+/** The family base closest to a mistyped one, when it is close (at most 2 edits, and less than half the name). */
+function didYouMean(base: string, parameterised: boolean): string {
+  let best: { base: string; d: number } | null = null;
+  for (const f of families()) {
+    // A tie goes to the family that takes a parameter when the name gave one (e1001:0 -> e1000:N).
+    const d = distance(base.toLowerCase(), f.base) + (('parameter' in f && f.parameter !== undefined) === parameterised ? 0 : 0.5);
+    if (best === null || d < best.d) best = { base: f.base, d };
+  }
+  if (best === null || best.d > 2 || best.d * 2 >= base.length) return '';
+  const family = families().find((f) => f.base === best.base);
+  return ` (did you mean ${JSON.stringify(family ? familyPattern(family) : best.base)}?)`;
+}
+
 /**
  * Resolves "tun", "ldd3-ff:4", ... A parameterised family needs its parameter; a fixed one
  * takes none. Throws InputError (where = the name) for anything else.
@@ -112,7 +136,7 @@ export function resolveProfile(name: string): NicProfile {
   const base = plus >= 0 ? name.slice(0, plus) : colon < 0 ? name : name.slice(0, colon);
   const family = families().find((f) => f.base === base);
   if (!family) {
-    throw new InputError(name, `unknown NIC profile ${JSON.stringify(name)}; known profiles: ${knownNames()}`);
+    throw new InputError(name, `unknown NIC profile ${JSON.stringify(name)}${didYouMean(base, colon >= 0)}; known profiles: ${knownNames()}`);
   }
   if ('stacked' in family) {
     const lowerName = plus >= 0 ? name.slice(plus + 1) : family.stacked.defaultLower;

@@ -71,7 +71,7 @@ describe('process drivers', () => {
     session = await startProcessDriver(`python3 ${drivers}garbage.py`, QUIET);
     const e = await failure(session.request({ op: 'reset', mac: '02:00:00:00:00:02' as never }));
     expect(e.kind).toBe('garbage');
-    expect(e.message).toBe('driver error (garbage): answer is not JSON: "DEBUG: got reset"; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
+    expect(e.message).toBe('driver error (garbage): answer is not JSON: "DEBUG: got reset"; stdout carries only answers: a driver logs to stderr; last request: {"op":"reset","mac":"02:00:00:00:00:02"}');
   });
 
   it('a wrong answer shape is a protocol error', async () => {
@@ -98,7 +98,7 @@ describe('process drivers', () => {
     const e = await failure(session.requestAll(reqs, () => {}));
     expect(e.kind).toBe('protocol');
     expect(e.message).toBe(
-      'driver error (protocol): rx answer must be {"accept":true|false}; got "{\\"ok\\": true}" (a valid "program" answer: the answers may be out of step after an extra line earlier); last request: {"op":"rx","dst":"ff:ff:ff:ff:ff:ff"}',
+      'driver error (protocol): rx answer must be {"accept":true|false}; got "{\\"ok\\": true}" (a valid "program" answer: the answers may be out of step after an extra line earlier); stdout carries only answers: a driver logs to stderr; last request: {"op":"rx","dst":"ff:ff:ff:ff:ff:ff"}',
     );
   });
 

@@ -53,7 +53,7 @@ export function registerCheck(program: Command, cli: Cli): void {
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed)')
     .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: fixtures/ of the current directory)')
     .option('--shard <i/n>', 'run only shard i of n of the (profile, property) units (needs --seed; shards 1/n..n/n together run the unsharded cases)', shardArg)
-    .option('--jobs <n>', `worker threads for the (profile, property) units (default: the CPUs this process may use, ${DEFAULT_JOBS} here); the output and the verdicts do not depend on it`, positiveInteger, DEFAULT_JOBS)
+    .addOption(new Option('--jobs <n>', 'worker threads for the (profile, property) units; the output and the verdicts do not depend on it').argParser(positiveInteger).default(DEFAULT_JOBS, `the CPUs this process may use, ${DEFAULT_JOBS} here`))
     .option('--html <dir>', 'write an HTML page per failure into DIR (timeline, device lists, verdicts per layer)')
     .addOption(new Option('--inject-fault <name>', 'check a deliberately faulty model (see src/faults.ts)').argParser(collect).hideHelp());
   addResultsOptions(addDriverOptions(check)).action(async (options: CheckCommandOptions) => {

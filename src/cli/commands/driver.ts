@@ -29,7 +29,8 @@ import { type ResultsOutputs, writeResults } from '../../results/output.ts';
 import { type CaseStatus, type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type Cli, EXIT } from '../cli.ts';
 import { stderrProgress } from './results-options.ts';
-import { basename, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { ShardSpec } from '../../check/shard.ts';
 import { writeDriverPage } from '../../html/pages.ts';
 
@@ -72,6 +73,15 @@ function driverCase(
   return { suite: `check --driver ${driver}`, name, status, timeMs: Date.now() - started, ...more };
 }
 
+/**
+ * The one stderr line of a driver error: its kind only. The message itself is in the report on
+ * stdout (DRIVER ERROR: ...), printed once.
+ */
+function driverErrorLine(cli: Cli, message: string): void {
+  const kind = /^driver error \([a-z-]+\)/.exec(message)?.[0] ?? 'driver error';
+  cli.err(`error: ${kind}: the driver under test misbehaved (exit 3); the DRIVER ERROR report is on stdout`);
+}
+
 function driverErrorExit(cli: Cli, session: DriverSession | null, e: DriverError): number {
   cli.out(`DRIVER ERROR: ${e.message}`);
   if (session && session.transcript.length > 0) {
@@ -79,7 +89,7 @@ function driverErrorExit(cli: Cli, session: DriverSession | null, e: DriverError
     cli.out('last exchanges:');
     cli.out(formatTranscript(null, tail));
   }
-  cli.err(`error: ${e.message}`);
+  driverErrorLine(cli, e.message);
   return EXIT.driver;
 }
 
@@ -160,7 +170,7 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
       driverCase(hello.name, 'contract', f.kind === 'violation' ? 'failed' : 'error', started, { runs: f.numRuns, message: f.message, counterexample: transcript.split('\n'), ...saved }),
     );
     htmlPage(cli, options, { name: hello.name, part: 'contract', message: f.message, ...(saved.replay !== undefined ? { replay: saved.replay } : {}), transcript });
-    if (f.kind === 'driver-error') cli.err(`error: ${f.message}`);
+    if (f.kind === 'driver-error') driverErrorLine(cli, f.message);
     return f.kind === 'violation' ? EXIT.failure : EXIT.driver;
   } catch (e) {
     if (e instanceof DriverError) {
@@ -224,7 +234,7 @@ async function runEndToEndCli(
     scenario: { interfaces: f.scenario.interfaces, steps: f.scenario.steps },
   });
   if (f.kind === 'driver-error') {
-    cli.err(`error: ${f.message}`);
+    driverErrorLine(cli, f.message);
     return EXIT.driver;
   }
   return EXIT.failure;
@@ -234,6 +244,20 @@ async function runEndToEndCli(
  * `replay --driver CMD FILE...`: sends each saved transcript's requests again through the same
  * contract. ok when the driver now keeps it (exit 0), FAIL (1), driver error (3).
  */
+/** A folder stands for the driver transcripts in it (sorted); a file for itself. */
+function transcriptFiles(path: string): string[] {
+  let dir = false;
+  try {
+    dir = statSync(path).isDirectory();
+  } catch {
+    return [path]; // readInputFile names what is wrong with it
+  }
+  if (!dir) return [path];
+  const found = readdirSync(path).filter((f) => f.endsWith(DRIVER_FIXTURE_SUFFIX)).sort().map((f) => join(path, f));
+  if (found.length === 0) throw new InputError(path, `a folder with no driver transcript (*${DRIVER_FIXTURE_SUFFIX}) in it`);
+  return found;
+}
+
 export async function runDriverReplay(
   source: DriverSource,
   files: readonly string[],
@@ -242,7 +266,7 @@ export async function runDriverReplay(
 ): Promise<number> {
   const collector = new ResultsCollector('replay --driver');
   try {
-    return await replayTranscripts(source, files, options, cli, collector);
+    return await replayTranscripts(source, files.flatMap(transcriptFiles), options, cli, collector);
   } finally {
     if (options.outputs) writeResults(collector.results(), options.outputs);
   }
@@ -281,7 +305,7 @@ async function replayTranscripts(source: DriverSource, files: readonly string[],
         transcript,
       });
       if (outcome.kind === 'driver-error') {
-        cli.err(`error: ${outcome.message}`);
+        driverErrorLine(cli, outcome.message);
         code = EXIT.driver;
       } else if (code === EXIT.ok) {
         code = EXIT.failure;
