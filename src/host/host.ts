@@ -11,19 +11,20 @@ import type {
   JoinStep,
   JsonValue,
   RoutedReplay,
-  SocketFamily,
-  Step,
 } from '../scenario/types.ts';
 import { type AnyStep, isRouteStep } from '../scenario/types.ts';
 import { DEFAULT_MULTICAST_TTL, HostRouting } from './routing.ts';
-import { type IpAddr, type IpPrefix, isMulticastIp, isWildcard, sameIp } from '../wire/ip.ts';
+import { type IpAddr, isMulticastIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
-import { ipOf, prefixOf, wireMacOf } from './addr-cache.ts';
+import { ipOf } from './addr-cache.ts';
 import type { FilterMode } from './group.ts';
 import { HostInterface } from './interface.ts';
 import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_ADDR_SCOPE_LINKLOCAL, MLD_MAX_MSF } from './limits.ts';
 import { type Membership, UdpSocket } from './socket.ts';
+import { bindError } from './bind.ts';
+import { deliver, martianSource, wireOf } from './delivery.ts';
+import { isObject, parseFamilyIp, parsePort, parsePrefixes, requireBoolean, requireString } from './step-fields.ts';
 
 export interface HostOptions {
   /** Overrides every interface's `nic`. */
@@ -47,50 +48,6 @@ const DEFAULT_PROFILE = 'accept-all';
  * ndo_set_rx_mode only syncs; the accept-all filter records what it was asked, for simulate's `nic`.
  */
 const MACVLAN_PROFILE = 'accept-all';
-/** Ports a socket can hold: bind() to port 0 picks an ephemeral port instead (net/ipv4/udp.c udp_lib_get_port). */
-const MIN_PORT = 1;
-const MAX_PORT = 65535;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseFamilyIp(text: unknown, family: SocketFamily, where: string): IpAddr {
-  const ip = ipOf(text, where);
-  if (ip.family !== family) {
-    throw new InputError(where, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
-  }
-  return ip;
-}
-
-function parsePrefixes(list: unknown, family: SocketFamily, where: string): IpPrefix[] {
-  if (list === undefined) return [];
-  if (!Array.isArray(list)) throw new InputError(where, 'must be an array of ADDR/LEN strings');
-  return list.map((text: unknown, i) => {
-    const p = prefixOf(text, `${where}/${i}`);
-    if (p.addr.family !== family) {
-      throw new InputError(`${where}/${i}`, `${JSON.stringify(text)} is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} prefix`);
-    }
-    return p;
-  });
-}
-
-function parsePort(port: unknown, where: string): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < MIN_PORT || port > MAX_PORT) {
-    throw new InputError(where, `port must be an integer from ${MIN_PORT} to ${MAX_PORT}, got ${JSON.stringify(port)}`);
-  }
-  return port;
-}
-
-function requireBoolean(v: unknown, where: string): boolean {
-  if (typeof v !== 'boolean') throw new InputError(where, `must be true or false, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function requireString(v: unknown, where: string): string {
-  if (typeof v !== 'string') throw new InputError(where, `must be a string, got ${JSON.stringify(v)}`);
-  return v;
-}
 
 export class Host {
   private readonly interfaces = new Map<string, HostInterface>();
@@ -214,21 +171,9 @@ export class Host {
     }
     if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
     const addr = parseFamilyIp(bind, family, `${where}/bind`);
-    const error = bindError(addr) ?? this.bindAddressError(addr);
+    const error = bindError(addr, this.interfaces);
     this.sockets.set(socketId, new UdpSocket(socketId, family, addr, parsePort(port, `${where}/port`), error === null));
     return error;
-  }
-
-  /**
-   * net/ipv6/af_inet6.c __inet6_bind: a unicast address the host does not hold (ipv6_chk_addr)
-   * is EADDRNOTAVAIL. Static validation allows only the interfaces' addresses, so this is an
-   * address a macvlan's `link down` deleted. IPv4 addresses survive a down (net/ipv4/devinet.c).
-   */
-  private bindAddressError(addr: IpAddr): Errno | null {
-    if (addr.family !== 'ipv6' || isWildcard(addr) || isMulticastIp(addr)) return null;
-    const all = [...this.interfaces.values()];
-    const deleted = all.some((i) => i.ipv6.some((p) => p.addr.value === addr.value)) && !all.some((i) => i.holdsIpv6(addr));
-    return deleted ? 'EADDRNOTAVAIL' : null;
   }
 
   /**
@@ -367,7 +312,7 @@ export class Host {
     const dst = ipOf(dstText, `${where}/dst`);
     const iface = this.iface(ifaceName, `${where}/iface`);
     const dropped = dst.family === 'ipv6' && (iface.disableIpv6 || multicastScope(dst) < IPV6_ADDR_SCOPE_LINKLOCAL);
-    if (dropped || this.martianSource(src, dst)) return { ...local, route: 'not-routed', forwarded: [], upcalls: [] };
+    if (dropped || martianSource(this.interfaces, src, dst)) return { ...local, route: 'not-routed', forwarded: [], upcalls: [] };
     return { ...local, ...this.routingState.input(id, String(ifaceName), src.text, dst.text, ttl ?? DEFAULT_MULTICAST_TTL) };
   }
 
@@ -377,62 +322,7 @@ export class Host {
     if (!isMulticastIp(dst)) throw new InputError(`${where}/dst`, `${JSON.stringify(dstText)} is not a multicast address`);
     const src = parseFamilyIp(srcText, dst.family, `${where}/src`);
     const dport = parsePort(port, `${where}/port`);
-    // The sender maps the group with ip_eth_mc_map / ipv6_eth_mc_map: the wire MAC is always right.
-    // A datagram for a macvlan travels on its lower's wire: the lower's NIC decides.
-    const wire = wireOf(iface);
-    const mac = wireMacOf(dst);
-    if (!wire.nic.accept(mac)) return { nic: false, sockets: [] };
-    if (this.martianSource(src, dst)) return { nic: true, sockets: [] };
-    // The lower's own stack gets it (drivers/net/macvlan.c macvlan_handle_frame returns
-    // RX_HANDLER_PASS for multicast), and so does every up macvlan on it whose filter passes the
-    // MAC (macvlan_broadcast, MACVLAN_MODE_ALL for frames from outside).
-    const arrivals = [wire, ...wire.uppers.filter((u) => u.macvlanPasses(mac))];
-    const receivers = new Set<string>();
-    for (const arrival of arrivals) {
-      if (!this.ipLayerAccepts(arrival, src, dst)) continue;
-      for (const sock of this.sockets.values()) {
-        // __udp_is_mcast_sock / __udp_v6_is_mcast_sock: family, port, bound address, then the filter.
-        if (!sock.bound || sock.family !== dst.family || sock.port !== dport) continue;
-        if (!isWildcard(sock.bind) && !sameIp(sock.bind, dst)) continue;
-        if (!sock.filterAllows(dst, arrival, src, this.faults.has('delivery-any-iface'))) continue;
-        receivers.add(sock.id);
-      }
-    }
-    return { nic: true, sockets: [...receivers].sort() };
-  }
-
-  /**
-   * Sources the IP layer drops before it looks at the group.
-   * IPv4, net/ipv4/route.c ip_mc_validate_source: multicast, limited broadcast, loopback (route_localnet 0),
-   * 0.0.0.0/8 except towards 224.0.0.0/24, and (fib_validate_source) any address of this host.
-   * IPv6, net/ipv6/ip6_input.c ip6_rcv_core: multicast, loopback (::1) and v4-mapped sources.
-   */
-  private martianSource(src: IpAddr, dst: IpAddr): boolean {
-    if (src.family === 'ipv4') {
-      const net8 = src.value >> 24n;
-      if (isMulticastIp(src) || src.value === 0xffffffffn || net8 === 127n) return true;
-      if (net8 === 0n) return dst.value >> 8n !== 0xe00000n;
-      for (const i of this.interfaces.values()) if (i.ipv4.some((p) => sameIp(p.addr, src))) return true;
-      return false;
-    }
-    return isMulticastIp(src) || src.value === 1n || src.value >> 32n === 0xffffn;
-  }
-
-  /**
-   * IPv4: ip_route_input_rcu → ip_check_mc_rcu (net/ipv4/route.c, net/ipv4/igmp.c).
-   * IPv6: ip6_rcv_core drops everything on a disable_ipv6 device and multicast of scope 0 or 1
-   * from the wire (net/ipv6/ip6_input.c); ip6_mc_input → ipv6_chk_mcast_addr (net/ipv6/mcast.c).
-   */
-  private ipLayerAccepts(iface: HostInterface, src: IpAddr, dst: IpAddr): boolean {
-    if (dst.family === 'ipv6') {
-      if (iface.disableIpv6) return false;
-      if (multicastScope(dst) < IPV6_ADDR_SCOPE_LINKLOCAL) return false;
-    }
-    const rec = iface.group(dst);
-    if (!rec) return false;
-    // "unspecified source; tentatively allow"
-    if (isWildcard(src)) return true;
-    return rec.allowsSource(src.text);
+    return deliver(this.interfaces, this.sockets, iface, src, dst, dport, this.faults);
   }
 
   // ---- views ----
@@ -497,22 +387,4 @@ export class Host {
   openSockets(): string[] {
     return Array.from(this.sockets.keys());
   }
-}
-
-/** The interface whose NIC a frame for `iface` meets: the lower of a macvlan, else itself. */
-function wireOf(iface: HostInterface): HostInterface {
-  return iface.lower ?? iface;
-}
-
-/**
- * net/ipv6/af_inet6.c __inet6_bind: an address that needs a scope id (__ipv6_addr_needs_scope_id:
- * link-local unicast fe80::/10, multicast of interface-local or link-local scope) cannot be bound
- * without one: EINVAL. The scenario format has no scope id, so such a bind always fails.
- */
-function bindError(addr: IpAddr): Errno | null {
-  if (addr.family !== 'ipv6') return null;
-  const linkLocalUnicast = addr.value >> 118n === 0x3fan;
-  const scope = multicastScope(addr);
-  const scopedMulticast = isMulticastIp(addr) && (scope === 1 || scope === 2);
-  return linkLocalUnicast || scopedMulticast ? 'EINVAL' : null;
 }

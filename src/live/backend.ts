@@ -12,6 +12,12 @@ export interface Blindness {
   readonly listOrder: boolean;
   /** Frames whose NIC verdict the backend cannot show, with the reason (e.g. QEMU's tulip has no hash). */
   readonly unobservable?: (iface: string, dstMac: string) => string | null;
+  /**
+   * The NIC is a real chip judged against its profile (a device under test): a frame the oracle
+   * calls `may` for the profile (beyond the list, inside a hash bucket or all-multicast mode) is
+   * compared on neither side; `must` and `must-not` frames are.
+   */
+  readonly mayFrames?: boolean;
 }
 
 export interface LiveBackend {

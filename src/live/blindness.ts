@@ -1,5 +1,7 @@
 // What a backend cannot observe is left out of BOTH sides before they are compared, so that the
 // comparison (src/scenario/compare.ts) stays one function for every backend.
+import { oracleExpectation } from '../check/expectation.ts';
+import { InputError } from '../errors.ts';
 import type { InterfaceResult, Scenario, SimulateResult } from '../scenario/types.ts';
 import { parseIp } from '../wire/ip.ts';
 import { compareMac, parseMac } from '../wire/mac.ts';
@@ -16,11 +18,19 @@ function deliveryMacs(scenario: Scenario): Map<string, { iface: string; mac: str
   return out;
 }
 
+/** The send and frame ids whose NIC verdict the oracle calls `may` for `profile` (src/check/expectation.ts). */
+export function mayDeliveries(scenario: Scenario, profile: string): ReadonlySet<string> {
+  const expectation = oracleExpectation(scenario, profile);
+  if (expectation === null) throw new InputError(profile, `the oracle cannot run this scenario on profile ${JSON.stringify(profile)}: its may frames cannot be told apart`);
+  return new Set(expectation.omitted);
+}
+
 /**
  * `result` without what `blind` names: the NIC state, the order of dev->mc (sorted by MAC) and the
- * deliveries whose NIC verdict the backend cannot show.
+ * deliveries whose NIC verdict the backend cannot show or the profile leaves open (`profile`
+ * needed for `mayFrames`).
  */
-export function withoutBlind(result: SimulateResult, blind: Blindness, scenario?: Scenario): SimulateResult {
+export function withoutBlind(result: SimulateResult, blind: Blindness, scenario?: Scenario, profile?: string): SimulateResult {
   const interfaces: Record<string, InterfaceResult> = {};
   for (const [name, r] of Object.entries(result.interfaces)) {
     const { nic: _nic, ...rest } = r;
@@ -28,12 +38,15 @@ export function withoutBlind(result: SimulateResult, blind: Blindness, scenario?
     interfaces[name] = blind.listOrder ? { ...kept, mc: [...kept.mc].sort((a, b) => compareMac(parseMac(a.mac), parseMac(b.mac))) } : kept;
   }
   const unobservable = blind.unobservable;
-  if (!unobservable || !scenario) return { ...result, interfaces };
+  const judgesMay = blind.mayFrames === true && profile !== undefined;
+  if ((!unobservable && !judgesMay) || !scenario) return { ...result, interfaces };
   const macs = deliveryMacs(scenario);
+  const open = judgesMay ? mayDeliveries(scenario, profile) : new Set<string>();
   const deliveries = Object.fromEntries(
     Object.entries(result.deliveries).filter(([id]) => {
+      if (open.has(id)) return false;
       const m = macs.get(id);
-      return m === undefined || unobservable(m.iface, m.mac) === null;
+      return m === undefined || !unobservable || unobservable(m.iface, m.mac) === null;
     }),
   );
   return { ...result, interfaces, deliveries };

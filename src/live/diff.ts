@@ -76,7 +76,10 @@ export function compareWithModel(
   faults: FaultSet = NO_FAULTS,
 ): { model: SimulateResult; differences: string[] } {
   const model = simulate(scenario, { profile: backend.profile, faults });
-  const differences = diffResults(withoutBlind(observed, backend.blind, scenario), withoutBlind(model, backend.blind, scenario));
+  const differences = diffResults(
+    withoutBlind(observed, backend.blind, scenario, backend.profile),
+    withoutBlind(model, backend.blind, scenario, backend.profile),
+  );
   return { model, differences };
 }
 
@@ -146,7 +149,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
       savedTo = saveFixture(f.dir, f.name, {
         ...scenario,
         description: f.describe(differences[0] as string),
-        expect: withoutBlind(observed, { ...backend.blind, listOrder: false }, scenario),
+        expect: withoutBlind(observed, { ...backend.blind, listOrder: false }, scenario, backend.profile),
         observed: model,
         meta: { ...f.meta, seed, faults: [...(options.faults ?? [])], path: details.counterexamplePath, differences },
       });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FaultSet } from '../../src/faults.ts';
 import type { Blindness, LiveBackend } from '../../src/live/backend.ts';
-import { withoutBlind } from '../../src/live/blindness.ts';
+import { mayDeliveries, withoutBlind } from '../../src/live/blindness.ts';
 import { runLiveDiff } from '../../src/live/diff.ts';
 import { LiveBackendError } from '../../src/live/errors.ts';
 import type { Scenario, SimulateResult } from '../../src/scenario/types.ts';
@@ -91,6 +91,35 @@ describe('runLiveDiff', () => {
     expect(seen.interfaces['eth0']?.nic).toBeUndefined();
     expect(seen.interfaces['eth0']?.mc.map((e) => e.mac)).toEqual(['01:00:5e:00:00:01', '33:33:00:00:00:01']);
     expect(withoutBlind(result, SEES_ALL, scenario)).toEqual(result);
+  });
+
+  it('mayFrames: a chip that decides the profile\'s may frames its own way agrees; one that takes a must-not frame does not', async () => {
+    // hash64's may frames are multicast MACs outside the list that share a hash bucket with it.
+    class Chip implements LiveBackend {
+      readonly label = 'chip';
+      readonly profile = 'hash64';
+      constructor(
+        readonly blind: Blindness,
+        private readonly leaks: boolean,
+      ) {}
+      async run(scenario: Scenario): Promise<SimulateResult> {
+        const r = simulate(scenario, { profile: this.profile });
+        const open = mayDeliveries(scenario, this.profile);
+        const deliveries = Object.fromEntries(
+          Object.entries(r.deliveries).map(([id, d]) => [id, open.has(id) || (this.leaks && !d.nic) ? { nic: !d.nic, sockets: [] } : d]),
+        );
+        return { ...r, deliveries };
+      }
+      async dispose(): Promise<void> {}
+    }
+    const options = { runs: 60, seed: 5, maxSteps: 20 };
+    const strict = await runLiveDiff(new Chip(SEES_ALL, false), options);
+    expect(strict.difference?.differences.join('; ')).toMatch(/delivery \S+: expected the NIC to/);
+    const judged = await runLiveDiff(new Chip({ ...SEES_ALL, mayFrames: true }, false), options);
+    expect(judged.difference).toBeUndefined();
+    const leaking = await runLiveDiff(new Chip({ ...SEES_ALL, mayFrames: true }, true), options);
+    // diffResults(observed, model): the chip's acceptance is the "expected" side.
+    expect(leaking.difference?.differences.join('; ')).toMatch(/expected the NIC to accept it, it dropped it/);
   });
 
   it('a backend failure stops the run, typed and naming the backend, and is never shrunk', async () => {
