@@ -4,9 +4,6 @@ import fc from 'fast-check';
 
 // ---- intents -----------------------------------------------------------------------------
 
-/** The largest threshold a fill intent crosses (mlx5-dpdk's 127); tulip's 1000 is left to the driver contract. */
-export const FILL_MAX_LIMIT = 130;
-
 export type IntentKind =
   | 'join'
   | 'open'

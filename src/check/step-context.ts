@@ -1,13 +1,14 @@
 // The generator's stateful builder: maps an intent to the steps that are valid where it stands,
 // and advances past each step it keeps.
-import { type InterfaceSpec, type SocketFamily, type Step } from '../scenario/types.ts';
+import { FILL_COUNT_MAX, type InterfaceSpec, type SocketFamily, type Step } from '../scenario/types.ts';
+import { fillMacs } from '../scenario/fill.ts';
 import { ipFromValue, parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, macFromBytes } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import { resolveProfile } from '../profiles/registry.ts';
 import { StepValidity } from './validity.ts';
 import { type InterfacePools, IPV4_GROUP_POOL, IPV4_UNICAST, IPV6_STATIC_GROUPS, IPV6_TABLE_FILLERS, IPV6_UNICAST, CLASSIC_MACS, MADDR_POOL, PORTS, UNBOUND_PORT, interfacePools } from './pools.ts';
-import { FILL_MAX_LIMIT, type Intent } from './intents.ts';
+import type { Intent } from './intents.ts';
 
 function at<T>(list: readonly T[], n: number): T {
   return list[n % list.length] as T;
@@ -211,25 +212,20 @@ export class StepContext {
         return steps;
       }
       case 'fill': {
-        // `ip maddr add` of distinct MACs until the device list passes one of the interface
+        // One `fill` step (n `ip maddr add`s) until the device list passes one of the interface
         // profile's thresholds (NicProfile.thresholds: table full, hash mode, all-multicast,
-        // refusal), then, half the time, 1-3 deletes back across it: bursts of joins stop at 30.
+        // refusal), whatever its size, then, half the time, 1-3 deletes back across it. An
+        // interface without a profile of its own (a live backend's) takes the sizes its caller gave.
         const pools = this.iface(p[0]);
-        const thresholds = (pools.spec.nic === undefined ? this.fillThresholds : resolveProfile(pools.spec.nic).thresholds).filter(
-          (t) => t > 0 && t <= FILL_MAX_LIMIT,
-        );
+        const thresholds = (pools.spec.nic !== undefined ? resolveProfile(pools.spec.nic).thresholds : this.fillThresholds).filter((t) => t > 0 && t < FILL_COUNT_MAX);
         if (thresholds.length === 0) return [];
         const limit = at(thresholds, p[5]) + 1;
         // The list already holds 3-6 automatic entries: this crosses limit for any of them.
         const count = Math.max(1, limit + 2 - (p[1] % 6));
-        const base = (p[2] & 0x3f) << 16;
-        const macs = Array.from({ length: count }, (_, i) => {
-          const v = (base + i) & 0x7fffff;
-          return macFromBytes([0x01, 0x00, 0x5e, v >> 16, (v >> 8) & 0xff, v & 0xff]);
-        });
-        const steps: Step[] = macs.map((mac) => ({ op: 'maddr', iface: pools.spec.name, mac, add: true }));
+        const first = (p[2] & 0x3f) << 16;
+        const steps: Step[] = [{ op: 'fill', iface: pools.spec.name, count, first }];
         if (p[3] % 2 === 0) {
-          for (const mac of macs.slice(-(1 + (p[4] % 3)))) steps.push({ op: 'maddr', iface: pools.spec.name, mac, add: false });
+          for (const mac of fillMacs({ count, first }).slice(-(1 + (p[4] % 3)))) steps.push({ op: 'maddr', iface: pools.spec.name, mac, add: false });
         }
         return steps;
       }

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import type { NicProfile } from '../nic/filter.ts';
 import { builtinProfiles, resolveProfile } from '../profiles/registry.ts';
 import { BROADCAST_MAC, type Mac, bitNeighbours, macFromBytes, parseMac } from '../wire/mac.ts';
-import { type DriverRequest, type HelloAnswer, PROTOCOL_UC, type ProgramRequest } from './protocol.ts';
+import { type DriverRequest, type HelloAnswer, PROTOCOL_LONG_LISTS, PROTOCOL_UC, type ProgramRequest } from './protocol.ts';
 
 /** A locally administered unicast station address (bit 1 of the first octet set, bit 0 clear). */
 export const DEFAULT_OWN_MAC = parseMac('02:00:00:00:00:02');
@@ -89,10 +89,29 @@ const multicastMacArb: fc.Arbitrary<Mac> = fc.constantFrom(...CANDIDATE_MACS);
  */
 const STATION_MACS: readonly Mac[] = [DEFAULT_OWN_MAC, parseMac('52:54:00:12:34:56'), parseMac('00:1b:21:0a:0b:0c')];
 
+/** The longest list a version-2 driver may be sent: 2t for any threshold t, up to this. */
+export const LONGEST_LIST_V2 = 65536;
+
 /** What the runs aim at: list lengths around thresholds, and whether unicast shares the table. */
 export interface RunTargets {
   readonly thresholds: readonly number[];
   readonly sharesUnicast: boolean;
+  /** The longest list the driver's protocol version takes (version 1: LONGEST_LIST). */
+  readonly longest?: number;
+}
+
+/** The longest list a driver speaking `version` is sent (docs/driver-protocol.md, Versioning). */
+export function longestListFor(version: number): number {
+  return version >= PROTOCOL_LONG_LISTS ? LONGEST_LIST_V2 : LONGEST_LIST;
+}
+
+/**
+ * Threshold lengths (t - 1, t, t + 1, 2t) this run cannot send: `check --driver` warns naming
+ * them, rather than passing a threshold it never exercised.
+ */
+export function unreachedLengths(targets: RunTargets): number[] {
+  const longest = targets.longest ?? LONGEST_LIST;
+  return [...new Set(targets.thresholds.flatMap((t) => [t - 1, t, t + 1, 2 * t]))].filter((n) => n > longest).sort((a, b) => a - b);
 }
 
 /** The named model's thresholds, or every built-in profile's when the driver names none. */
@@ -100,17 +119,21 @@ export function runTargets(hello: HelloAnswer): RunTargets {
   const profiles: NicProfile[] = hello.model !== null ? [resolveProfile(hello.model)] : builtinProfiles();
   const thresholds = [...new Set(profiles.flatMap((p) => p.thresholds))].sort((a, b) => a - b);
   // `uc` only for drivers that speak the version that has it (src/driver/protocol.ts requestForVersion).
-  return { thresholds, sharesUnicast: hello.protocol >= PROTOCOL_UC && hello.model !== null && profiles.every((p) => p.sharesUnicast) };
+  return {
+    thresholds,
+    sharesUnicast: hello.protocol >= PROTOCOL_UC && hello.model !== null && profiles.every((p) => p.sharesUnicast),
+    longest: longestListFor(hello.protocol),
+  };
 }
 
-/** List lengths around each threshold t (t - 1, t, t + 1, 2t) and LONGEST_LIST, all > POOL_MAX. */
-export function longLengths(thresholds: readonly number[]): number[] {
+/** List lengths around each threshold t (t - 1, t, t + 1, 2t) and LONGEST_LIST, all > POOL_MAX and at most `longest`. */
+export function longLengths(thresholds: readonly number[], longest: number = LONGEST_LIST): number[] {
   const lengths = thresholds.flatMap((t) => [t - 1, t, t + 1, 2 * t]);
-  return [...new Set([...lengths, LONGEST_LIST])].filter((n) => n > POOL_MAX && n <= LONGEST_LIST).sort((a, b) => a - b);
+  return [...new Set([...lengths, LONGEST_LIST])].filter((n) => n > POOL_MAX && n <= longest).sort((a, b) => a - b);
 }
 
 export function contractRunArb(targets: RunTargets = { thresholds: [], sharesUnicast: false }): fc.Arbitrary<ContractRun> {
-  const lengths = longLengths(targets.thresholds);
+  const lengths = longLengths(targets.thresholds, targets.longest);
   const ucArb = targets.sharesUnicast ? fc.nat(UC_MAX) : fc.constant(0);
   // Long programs are drawn apart from the short ones and slotted in among them, so that a
   // counterexample sheds them in one shrink step when they do not matter. A threshold's edges

@@ -14,6 +14,8 @@ export const DRIVER_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 export const DRIVER_PROTOCOL_BASE = 1;
 /** The first version whose `program` carries `uc` (dev->uc). */
 export const PROTOCOL_UC = 2;
+/** The first version sent lists past 1,001 groups (2t for every threshold t of its model). */
+export const PROTOCOL_LONG_LISTS = 2;
 
 export interface HelloRequest {
   readonly op: 'hello';

@@ -13,6 +13,7 @@ import type {
   RoutedReplay,
 } from '../scenario/types.ts';
 import { type AnyStep, isRouteStep } from '../scenario/types.ts';
+import { fillMacs } from '../scenario/fill.ts';
 import { DEFAULT_MULTICAST_TTL, HostRouting } from './routing.ts';
 import { type IpAddr, isMulticastIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
@@ -132,6 +133,15 @@ export class Host {
         const iface = this.iface(step.iface, `${where}/iface`);
         const mac = parseMac(step.mac, `${where}/mac`);
         return { error: requireBoolean(step.add, `${where}/add`) ? iface.maddrAdd(mac) : iface.maddrDel(mac) };
+      }
+      case 'fill': {
+        const iface = this.iface(step.iface, `${where}/iface`);
+        // One `ip maddr add` after another: the first error ends the run, as a shell loop with && would.
+        for (const mac of fillMacs(step)) {
+          const error = iface.maddrAdd(mac);
+          if (error !== null) return { error };
+        }
+        return { error: null };
       }
       case 'promisc':
         this.iface(step.iface, `${where}/iface`).setPromisc(requireBoolean(step.on, `${where}/on`));

@@ -243,6 +243,7 @@ export class KernelBench {
       case 'leave':
       case 'close':
       case 'maddr':
+      case 'fill':
       case 'promisc':
       case 'allmulti':
         return applySocketStep(step, where, { ns: this.rxNs, helperFd: this.helperFd, ifindex: (name: string, w: string) => this.link(name, w).ifindex }, sockets);

@@ -2,7 +2,8 @@
 // SO_REUSEADDR), join / leave (MCAST_JOIN_GROUP, source filters), close, `ip maddr` (SIOCADDMULTI /
 // SIOCDELMULTI) and the PROMISC / ALLMULTI user flags (SIOCSIFFLAGS). Shared by the veth runner
 // (runner.ts) and the tap exception-path bench (tap-relay-bench.ts).
-import type { CloseStep, FlagStep, JoinStep, LeaveStep, MaddrStep, OpenStep } from '../scenario/types.ts';
+import type { CloseStep, FillStep, FlagStep, JoinStep, LeaveStep, MaddrStep, OpenStep } from '../scenario/types.ts';
+import { fillMacs } from '../scenario/fill.ts';
 import { parseIp } from '../wire/ip.ts';
 import { macBytes, parseMac } from '../wire/mac.ts';
 import {
@@ -54,7 +55,7 @@ export interface SocketStepContext {
   ifindex(name: string, where: string): number;
 }
 
-export type SocketStep = OpenStep | JoinStep | LeaveStep | CloseStep | MaddrStep | FlagStep;
+export type SocketStep = OpenStep | JoinStep | LeaveStep | CloseStep | MaddrStep | FillStep | FlagStep;
 
 function errnoOf(r: SysResult<number>): string | null {
   return r.ok ? null : r.errno;
@@ -120,6 +121,16 @@ export function applySocketStep(step: SocketStep, where: string, ctx: SocketStep
       const req = ifreq(step.iface);
       Buffer.from(macBytes(mac)).copy(req, 16 + 2);
       return errnoOf(ioctl(ctx.helperFd, step.add ? SIOCADDMULTI : SIOCDELMULTI, req));
+    }
+    case 'fill': {
+      ctx.ifindex(step.iface, `${where}/iface`);
+      const req = ifreq(step.iface);
+      for (const mac of fillMacs(step)) {
+        Buffer.from(macBytes(mac)).copy(req, 16 + 2);
+        const error = errnoOf(ioctl(ctx.helperFd, SIOCADDMULTI, req));
+        if (error !== null) return error;
+      }
+      return null;
     }
     case 'promisc':
     case 'allmulti': {

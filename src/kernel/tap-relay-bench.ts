@@ -50,7 +50,7 @@ export interface TapRelayRun {
 /** Scenarios the bench runs: one plain interface, receive-path steps without `link`. */
 export function tapRelayRunnable(scenario: Scenario): string | null {
   if (scenario.interfaces.length !== 1 || scenario.interfaces[0]?.kind !== undefined) return 'one plain interface';
-  const bad = scenario.steps.find((s) => !['open', 'join', 'leave', 'close', 'maddr', 'promisc', 'allmulti', 'send', 'frame'].includes(s.op));
+  const bad = scenario.steps.find((s) => !['open', 'join', 'leave', 'close', 'maddr', 'fill', 'promisc', 'allmulti', 'send', 'frame'].includes(s.op));
   return bad ? `no ${bad.op} steps` : null;
 }
 

@@ -72,6 +72,15 @@ export class Oracle extends SocketOracle {
         return { error: this.close(step.socket) };
       case 'maddr':
         return { error: this.maddr(step.iface, step.mac, step.add) };
+      case 'fill': {
+        // 01:00:5e and the low 23 bits of first + i (ip_eth_mc_map), each an `ip maddr add`.
+        for (let i = 0; i < step.count; i++) {
+          const v = (step.first + i) % 0x800000;
+          const error = this.maddr(step.iface, `01:00:5e:${[v >> 16, (v >> 8) & 0xff, v & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`, true);
+          if (error !== null) return { error };
+        }
+        return { error: null };
+      }
       case 'promisc':
       case 'allmulti':
         this.setFlag(step.iface, step.op, step.on);

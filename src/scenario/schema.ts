@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -34,6 +34,7 @@ export const STEP_OPS = [
   'leave',
   'close',
   'maddr',
+  'fill',
   'promisc',
   'allmulti',
   'link',
@@ -92,6 +93,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('leave', { socket: nonEmpty, group: str, iface: ifname }, ['socket', 'group', 'iface']),
   step('close', { socket: nonEmpty }, ['socket']),
   step('maddr', { iface: ifname, mac: str, add: { type: 'boolean' } }, ['iface', 'mac', 'add']),
+  step('fill', { iface: ifname, count: { type: 'integer', minimum: 1, maximum: FILL_COUNT_MAX }, first: { type: 'integer', minimum: 0, maximum: FILL_FIRST_MAX } }, ['iface', 'count', 'first']),
   step(['promisc', 'allmulti'], { iface: ifname, on: { type: 'boolean' } }, ['iface', 'on']),
   step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
   step(

@@ -67,6 +67,22 @@ export interface MaddrStep {
   readonly mac: string;
   readonly add: boolean;
 }
+/**
+ * `ip maddr add` of `count` distinct IPv4-mapped group MACs, one after another: 01:00:5e and the
+ * low 23 bits of first, first + 1, ... (wrapping at 2^23). Grows a device list past a threshold in
+ * one step (and shrinks by count); each add is the kernel's dev_mc_add_global, so the NIC is
+ * programmed after each one, as SIOCADDMULTI does (net/core/dev_ioctl.c).
+ */
+export interface FillStep {
+  readonly op: 'fill';
+  readonly iface: string;
+  readonly count: number;
+  readonly first: number;
+}
+/** The most MACs one fill step adds (a list of 64 Ki entries is past every threshold we know). */
+export const FILL_COUNT_MAX = 65536;
+/** fill's `first` counts in the 23 bits ip_eth_mc_map keeps (net/ipv4/igmp.c, include/net/ip.h). */
+export const FILL_FIRST_MAX = 0x7fffff;
 export interface FlagStep {
   readonly op: 'promisc' | 'allmulti';
   readonly iface: string;
@@ -177,6 +193,7 @@ export type Step =
   | LeaveStep
   | CloseStep
   | MaddrStep
+  | FillStep
   | FlagStep
   | LinkStep
   | SendStep

@@ -169,6 +169,7 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
         if (!isMulticastMac(mac)) fail(`${at}/mac`, `${JSON.stringify(step.mac)} is not a multicast MAC address`);
         return;
       }
+      case 'fill':
       case 'promisc':
       case 'allmulti':
         return;

@@ -114,10 +114,12 @@ describe('scenarioArbitrary', () => {
       const live = new Map<string, Set<string>>();
       let most = 0;
       for (const st of s.steps) {
-        if (st.op !== 'maddr') continue;
+        if (st.op !== 'maddr' && st.op !== 'fill') continue;
         const set = live.get(st.iface) ?? new Set<string>();
         live.set(st.iface, set);
-        if (st.add) set.add(st.mac);
+        // fill: first + i in the low 23 bits of 01:00:5e (src/scenario/types.ts FillStep), written out here.
+        if (st.op === 'fill') for (let i = 0; i < st.count; i++) set.add(`01:00:5e:${(st.first + i).toString(16).padStart(6, '0').replace(/(..)(..)(..)/, '$1:$2:$3')}`);
+        else if (st.add) set.add(st.mac);
         else set.delete(st.mac);
         most = Math.max(most, set.size);
       }

@@ -2,6 +2,7 @@
 // test (docs/driver-protocol.md). check.ts and replay.ts add these options with
 // addDriverOptions and hand over to runDriverCheck / runDriverReplay when one is given.
 import { checkDriverContract } from '../../driver/contract.ts';
+import { LONGEST_LIST, runTargets, unreachedLengths } from '../../driver/contract-runs.ts';
 import { runScriptOutcome } from '../../driver/contract.ts';
 import { checkDriverEndToEnd } from '../../driver/end-to-end.ts';
 import { DriverError } from '../../driver/protocol.ts';
@@ -141,6 +142,11 @@ export async function runDriverCheck(source: DriverSource, options: DriverCheckC
     });
     const hello = session.hello;
     cli.err(`driver ${hello.name}${hello.model ? ` (model ${hello.model})` : ''}: checking the filter contract`);
+    const missed = unreachedLengths(runTargets(hello));
+    if (missed.length > 0) {
+      // A threshold never exercised must not pass silently (issue 22).
+      cli.err(`warning: lists of ${missed.join(', ')} entries (around the thresholds of ${hello.model ?? 'the built-in profiles'}) are not sent at protocol ${hello.protocol}: it stops at ${LONGEST_LIST}; answer hello with "protocol":2 for them`);
+    }
     const result = await checkDriverContract(session, {
       numRuns: runs,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
