@@ -182,6 +182,8 @@ export type EndToEndResult =
 /** Random scenarios (src/check/arbitraries.ts) end to end against the driver, shrunk on failure. */
 export async function checkDriverEndToEnd(session: DriverSession, options: EndToEndCheckOptions = {}): Promise<EndToEndResult> {
   const numRuns = options.numRuns ?? 50;
+  // The scenarios this shard took (all of them unsharded): what its results report.
+  let ran = 0;
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x100000000);
   let driverError: EndToEndFailure | null = null;
   const targets = runTargets(session.hello);
@@ -194,6 +196,7 @@ export async function checkDriverEndToEnd(session: DriverSession, options: EndTo
   const property = fc.asyncProperty(arb, async (scenario) => {
     if (driverError) throw new Error(driverError.message);
     if (!cases.take()) return;
+    ran++;
     options.onRun?.();
     const failure = await runEndToEnd(session, scenario);
     if (failure?.kind === 'driver-error') driverError = failure;
@@ -203,7 +206,7 @@ export async function checkDriverEndToEnd(session: DriverSession, options: EndTo
     }
   });
   const details = await fc.check(property, { numRuns, seed, endOnFailure: false });
-  if (!details.failed) return { ok: true, numRuns, seed };
+  if (!details.failed) return { ok: true, numRuns: ran, seed };
   if (driverError) return { ok: false, seed, failure: driverError };
   const scenario = details.counterexample?.[0];
   const again = scenario ? await runEndToEnd(session, scenario) : null;

@@ -30,9 +30,11 @@ it('a contract violation is a failed testcase with its transcript, fixture and r
   const doc = JSON.parse(readFileSync(outputs.json, 'utf8')) as Doc;
   expect(resultsSchemaErrors(doc)).toEqual([]);
   expect(doc.command).toBe('check --driver');
-  const [contract] = doc.cases;
-  expect(doc.cases).toHaveLength(1);
+  const [contract, endToEnd] = doc.cases;
+  expect(doc.cases).toHaveLength(2);
   expect(contract).toMatchObject({ suite: 'check --driver stale-entries', name: 'contract', status: 'failed' });
+  // The part that did not run is reported as skipped, not left out (issue 22).
+  expect(endToEnd).toMatchObject({ suite: 'check --driver stale-entries', name: 'end to end', status: 'skipped' });
   expect(contract?.counterexample?.map((l) => l.trim())).toContain('> {"op":"hello","protocol":1,"versions":[1,2]}');
   expect(contract?.replay).toBe(`npx mcast-testbench replay --driver 'python3 ${examples}faults/stale_entries.py' ${contract?.fixture}`);
 
@@ -43,4 +45,20 @@ it('a contract violation is a failed testcase with its transcript, fixture and r
   const again = JSON.parse(readFileSync(replayed.json, 'utf8')) as Doc;
   expect(resultsSchemaErrors(again)).toEqual([]);
   expect(again.cases.map((c) => [c.suite, c.status])).toEqual([['replay --driver', 'failed']]);
+});
+
+it('check --driver --shard i/n: the results record the shard and the runs this shard ran, and the shards add up', async () => {
+  const driver = { command: `python3 ${examples}exact_strict.py` };
+  const runs: number[] = [];
+  for (const index of [1, 2, 3]) {
+    const json = join(tmp, `shard-${index}.json`);
+    expect(await runDriverCheck(driver, { runs: 30, seed: 9, fixturesDir: join(tmp, 'fx'), outputs: { json }, shard: { index, count: 3 } }, quiet())).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as Doc & { shard?: { index: number; count: number } };
+    expect(resultsSchemaErrors(doc)).toEqual([]);
+    expect(doc.shard).toEqual({ index, count: 3 });
+    const contract = doc.cases.find((c) => c.name === 'contract') as { runs?: number } | undefined;
+    runs.push(contract?.runs ?? -1);
+  }
+  expect(runs.every((r) => r > 0 && r < 30)).toBe(true);
+  expect(runs.reduce((a, b) => a + b, 0)).toBe(30);
 });
