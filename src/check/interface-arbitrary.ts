@@ -17,6 +17,8 @@ export interface ScenarioArbitraryOptions {
   readonly fillThresholds?: readonly number[];
   /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
   readonly macvlan?: boolean;
+  /** These interfaces, not generated ones (a device under test's); `interfaces` and `macvlan` are then ignored. */
+  readonly given?: readonly InterfaceSpec[];
 }
 
 // ---- interfaces --------------------------------------------------------------------------
@@ -84,6 +86,7 @@ function buildMacvlan(idx: number, c: InterfaceChoice): InterfaceSpec {
  * 2001:db8:I::/64, and (unless options.macvlan is false) in one run of two a macvlan mv0 on eth0.
  */
 export function interfacesArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<InterfaceSpec[]> {
+  if (options.given !== undefined) return fc.constant([...options.given]);
   const ipv6 = options.ipv6 ?? true;
   const count = options.interfaces !== undefined ? fc.constant(options.interfaces) : fc.constantFrom(1, 2);
   const plain = count.chain((n) =>

@@ -1,7 +1,7 @@
 // The socket and device steps of a scenario on live kernel sockets in a namespace: open (with
 // SO_REUSEADDR), join / leave (MCAST_JOIN_GROUP, source filters), close, `ip maddr` (SIOCADDMULTI /
 // SIOCDELMULTI) and the PROMISC / ALLMULTI user flags (SIOCSIFFLAGS). Shared by the veth runner
-// (runner.ts) and the tap exception-path bench (tap-relay-bench.ts).
+// (runner.ts), the tap exception-path bench (tap-relay-bench.ts) and the DUT (dut-backend.ts).
 import type { CloseStep, FillStep, FlagStep, JoinStep, LeaveStep, MaddrStep, OpenStep } from '../scenario/types.ts';
 import { fillMacs } from '../scenario/fill.ts';
 import { parseIp } from '../wire/ip.ts';
@@ -47,8 +47,8 @@ export interface KernelSocket {
 }
 
 export interface SocketStepContext {
-  /** The namespace the sockets live in. */
-  readonly ns: string;
+  /** The namespace the sockets live in; null: this process's own (a device under test). */
+  readonly ns: string | null;
   /** An AF_INET socket of that namespace for the device ioctls. */
   readonly helperFd: number;
   /** The ifindex of a scenario interface (throws InputError at `where` for an unknown one). */
@@ -67,7 +67,7 @@ export function applySocketStep(step: SocketStep, where: string, ctx: SocketStep
     case 'open': {
       const addr = parseIp(step.bind, `${where}/bind`);
       const domain = step.family === 'ipv4' ? AF_INET : AF_INET6;
-      const fd = inNamespace(ctx.ns, () => socket(domain, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+      const fd = ctx.ns === null ? socket(domain, SOCK_DGRAM | SOCK_NONBLOCK, 0) : inNamespace(ctx.ns, () => socket(domain, SOCK_DGRAM | SOCK_NONBLOCK, 0));
       if (!fd.ok) return fd.errno;
       sockets.set(step.socket, { fd: fd.value, family: step.family });
       const reuse = setsockoptInt(fd.value, SOL_SOCKET, SO_REUSEADDR, 1);

@@ -2,7 +2,7 @@
 // executes a scenario's steps on something real and reports what it observed, as a
 // SimulateResult. Generating, comparing with the model, shrinking and reporting are written once,
 // in the live core, for every backend: host namespaces, a QEMU guest, a real device under test.
-import type { Scenario, SimulateResult } from '../scenario/types.ts';
+import type { InterfaceSpec, Scenario, SimulateResult } from '../scenario/types.ts';
 
 /** What a backend cannot observe: left out of both sides before they are compared. */
 export interface Blindness {
@@ -18,6 +18,10 @@ export interface Blindness {
    * compared on neither side; `must` and `must-not` frames are.
    */
   readonly mayFrames?: boolean;
+  /** The device list, flag counters and group users: other users of a shared device hold entries too. */
+  readonly deviceState?: boolean;
+  /** Which sockets receive a datagram: a real host's own IP configuration (rp_filter, routes) decides. */
+  readonly receivers?: boolean;
 }
 
 export interface LiveBackend {
@@ -28,6 +32,8 @@ export interface LiveBackend {
   readonly blind: Blindness;
   /** Who observed, as the column title of the side-by-side report ('kernel', 'guest'). Default 'live'. */
   readonly observer?: string;
+  /** The interfaces the backend has (a device under test): scenarios use them instead of generated ones. */
+  readonly interfaces?: readonly InterfaceSpec[];
   /** Runs one scenario from fresh interfaces and reports what it observed. */
   run(scenario: Scenario): Promise<SimulateResult>;
   /** Undoes everything the backend set up (namespaces, guest, DUT state). Idempotent. */

@@ -37,17 +37,21 @@ export function withoutBlind(result: SimulateResult, blind: Blindness, scenario?
     const kept = (blind.nicState ? rest : r) as InterfaceResult;
     interfaces[name] = blind.listOrder ? { ...kept, mc: [...kept.mc].sort((a, b) => compareMac(parseMac(a.mac), parseMac(b.mac))) } : kept;
   }
+  if (blind.deviceState) for (const name of Object.keys(interfaces)) delete interfaces[name];
   const unobservable = blind.unobservable;
   const judgesMay = blind.mayFrames === true && profile !== undefined;
-  if ((!unobservable && !judgesMay) || !scenario) return { ...result, interfaces };
+  const seen = blind.receivers
+    ? { ...result, interfaces, deliveries: Object.fromEntries(Object.entries(result.deliveries).map(([id, d]) => [id, { ...d, sockets: [] }])) }
+    : { ...result, interfaces };
+  if ((!unobservable && !judgesMay) || !scenario) return seen;
   const macs = deliveryMacs(scenario);
   const open = judgesMay ? mayDeliveries(scenario, profile) : new Set<string>();
   const deliveries = Object.fromEntries(
-    Object.entries(result.deliveries).filter(([id]) => {
+    Object.entries(seen.deliveries).filter(([id]) => {
       if (open.has(id)) return false;
       const m = macs.get(id);
       return m === undefined || !unobservable || unobservable(m.iface, m.mac) === null;
     }),
   );
-  return { ...result, interfaces, deliveries };
+  return { ...seen, deliveries };
 }

@@ -111,6 +111,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
     profile: backend.profile,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     ...(options.listSizes !== undefined ? { fillThresholds: options.listSizes } : {}),
+    ...(backend.interfaces !== undefined ? { given: backend.interfaces } : {}),
   });
   const arbitrary = fc.oneof(generated, generated.map(withProbeSends));
   const details = await fc.check(

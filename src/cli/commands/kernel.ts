@@ -63,6 +63,9 @@ interface DiffOptions extends ResultsCliOptions {
   tapPrograms: number;
   fixtures?: string;
   injectFault?: string[];
+  dut?: string;
+  peer?: string;
+  profile?: string;
 }
 
 export function registerKernel(program: Command, cli: Cli): void {
@@ -117,9 +120,16 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
     .option('--tap-programs <n>', 'tap TX filter programs to compare with the tun profile (0: none)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), DEFAULT_TAP_PROGRAMS)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
+    .option('--dut <iface>', 'run on a device under test in this namespace instead of veths in namespaces (needs --peer and --profile; no tap filter part)')
+    .option('--peer <iface>', 'with --dut: the port wired to the DUT; every frame leaves here')
+    .option('--profile <name>', 'with --dut: the NIC profile the DUT is judged against (must / may / must-not)')
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp()))
     .action(async (options: DiffOptions) => {
       const faults = faultSet(options.injectFault);
+      const dut = options.dut !== undefined ? { dut: options.dut, peer: options.peer, profile: options.profile } : undefined;
+      if (dut && (dut.peer === undefined || dut.profile === undefined)) throw new CliExit(EXIT.usage, 'error: --dut needs --peer and --profile');
+      if (!dut && (options.peer !== undefined || options.profile !== undefined)) throw new CliExit(EXIT.usage, 'error: --peer and --profile go with --dut');
+      if (dut) options.tapPrograms = 0;
       if (options.fixtures !== undefined) (await import('../../scenario/save.ts')).checkOutputDirectory(options.fixtures, '--fixtures');
       const outputs = resultsOutputsFrom(options);
       await requireKernelMode('macvlan', ...(options.tapPrograms > 0 ? (['tun'] as const) : []));
@@ -130,12 +140,13 @@ export function registerKernel(program: Command, cli: Cli): void {
       let started = Date.now();
       const { runLiveDiff } = await import('../../live/diff.ts');
       const { NetnsBackend } = await import('../../kernel/netns-backend.ts');
+      const { DutBackend } = await import('../../kernel/dut-backend.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
       // A faulty model's differences are not evidence about the kernel: saved only on request.
       const fixturesDir = options.fixtures !== undefined ? resolve(options.fixtures) : faults.size > 0 ? undefined : resolve('fixtures/kernel');
       const kernelRelease = release();
       const report = await onKernel(async () => {
-        const backend = new NetnsBackend();
+        const backend = dut ? new DutBackend({ dut: dut.dut, peer: dut.peer as string, profile: dut.profile as string }) : new NetnsBackend();
         try {
           return await runLiveDiff(backend, {
             runs: options.runs,
@@ -145,16 +156,16 @@ export function registerKernel(program: Command, cli: Cli): void {
               ? {
                   fixture: (seed: number) => ({
                     dir: fixturesDir,
-                    name: `kernel-diff-${seed}`,
-                    describe: (first: string) => `kernel diff: the model differs from Linux ${kernelRelease}: ${first}`,
-                    meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease },
+                    name: dut ? `kernel-diff-dut-${seed}` : `kernel-diff-${seed}`,
+                    describe: (first: string) => (dut ? `kernel diff: ${backend.label} differs from its profile: ${first}` : `kernel diff: the model differs from Linux ${kernelRelease}: ${first}`),
+                    meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, ...(dut ? { dut: dut.dut, peer: dut.peer ?? null, profile: dut.profile ?? null } : {}) },
                   }),
                 }
               : {}),
             faults,
             log: (l) => progress.note(l),
             // The namespaces exist now: a caller (or a test about to signal the run) can rely on it.
-            onStart: (seed) => progress.note(`kernel diff: namespaces ready, running ${options.runs} scenarios (seed ${seed})`),
+            onStart: (seed) => progress.note(`kernel diff: ${dut ? `${backend.label} ready` : 'namespaces ready'}, running ${options.runs} scenarios (seed ${seed})`),
             onRun: () => progress.update({ runs: ++runsDone }),
           });
         } finally {
