@@ -45,6 +45,8 @@ export { Oracle, type OracleStepResult } from './oracle/index.ts';
 export { hasOracleSpec, oracleProfileNames, resolveSpec } from './oracle/filters/index.ts';
 export {
   classifyAcceptance,
+  crcBucket,
+  exactHashAllAcceptance,
   hashFilterAcceptance,
   refusingTableAcceptance,
   station,
@@ -73,6 +75,8 @@ export {
 } from './check/properties.ts';
 /** `mcast-testbench check` as a function: every property on the given profiles. */
 export { runCheck } from './check/runner.ts';
+/** `check` of one profile in a project's own test: throws with the replay line and the fixture. */
+export { assertProfileHolds, ProfileCheckFailed, type AssertProfileOptions } from './check/assert-profile.ts';
 export { profileSeed, type CheckFailure, type CheckOptions, type CheckOutcome } from './check/units.ts';
 
 // ---- NIC profiles --------------------------------------------------------------------------
@@ -97,7 +101,7 @@ export { type CapacityModel, exactRefusing, exactThenAll, hashFill, hashOnly, ha
 export { BROADCAST_MAC, isMac, macBytes, macFromBytes, parseMac, type Mac } from './wire/mac.ts';
 /** The model's CRCs (net/ethernet/eth.c ether_crc / ether_crc_le), for a plug-in's filter. */
 export { macEtherCrc, macEtherCrcLe } from './wire/crc.ts';
-export { loadProfileModule, registerProfile, type ProfilePlugin } from './profile-plugin.ts';
+export { definePlugin, loadProfileModule, registerProfile, type ProfilePlugin } from './profile-plugin.ts';
 
 // ---- the driver under test -----------------------------------------------------------------
 export {

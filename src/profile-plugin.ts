@@ -167,3 +167,12 @@ export async function loadProfileModule(file: string): Promise<string[]> {
 export function loadedProfileModules(): readonly string[] {
   return [...loadedModules];
 }
+
+/**
+ * The plug-in as written, typed: `export default definePlugin({ model, spec })`. In a plain
+ * JavaScript plug-in checked with `tsc --strict` (checkJs), the call gives the object literal its
+ * type, so `multicast: 'may'` stays the union member rather than widening to `string`.
+ */
+export function definePlugin<const P extends ProfilePlugin>(plugin: P): P {
+  return plugin;
+}

@@ -177,10 +177,10 @@ describe('the packed package in a fresh project (offline)', () => {
     copyFileSync(join(ROOT, 'examples/drivers/faults/sticky_allmulti.py'), join(project, 'sticky_driver.py'));
     // The faulty example driver imports its serving loop from the file beside it.
     copyFileSync(join(ROOT, 'examples/drivers/faults/driverloop.py'), join(project, 'driverloop.py'));
-    const shard = (n: number, driver: string): number => {
+    const shard = (n: number, driver: string, more: Record<string, string> = {}): number => {
       rmSync(join(project, 'results'), { recursive: true, force: true });
       try {
-        execFileSync('sh', [script], { cwd: project, env: { ...env, SHARD: String(n), DRIVER: driver }, stdio: 'ignore', timeout: 120_000 });
+        execFileSync('sh', [script], { cwd: project, env: { ...env, SHARD: String(n), DRIVER: driver, ...more }, stdio: 'ignore', timeout: 120_000 });
         return 0;
       } catch (e) {
         return (e as { status: number }).status;
@@ -188,6 +188,10 @@ describe('the packed package in a fresh project (offline)', () => {
     };
     expect(shard(1, 'python3 my_driver.py')).toBe(0);
     expect(existsSync(join(project, 'results/junit.xml'))).toBe(true);
+    // PROFILE_MODULE passes --profile-module on (a missing file would be exit 2).
+    copyFileSync(join(ROOT, 'examples/library/hash32-profile.js'), join(project, 'hash32-profile.js'));
+    expect(shard(1, 'python3 my_driver.py', { PROFILE_MODULE: 'hash32-profile.js' })).toBe(0);
+    expect(shard(1, 'python3 my_driver.py', { PROFILE_MODULE: 'no-such-plugin.js' })).toBe(2);
     const codes: number[] = [];
     for (const n of [1, 2, 3]) {
       codes.push(shard(n, 'python3 sticky_driver.py'));

@@ -1,7 +1,8 @@
 // Declarative filter specs: from what the driver was told (own MAC, flags, device list, and for
 // refusing tables the list it last accepted) a spec states which frames the NIC must, may and
 // must not accept. A spec never simulates registers; it names sets.
-import { BROADCAST, isGroupMac } from '../address.ts';
+import { BROADCAST, isGroupMac, macOctets } from '../address.ts';
+import { etherCrc, etherCrcLe } from '../crc.ts';
 
 export type FrameVerdict = 'must' | 'may' | 'must-not';
 
@@ -89,4 +90,30 @@ export function refusingTableAcceptance(input: FilterInput): Acceptance {
     exact: [...station(input), ...input.programmed],
     hashed: null,
   };
+}
+
+/**
+ * A bucket function from a CRC over the MAC's six octets, for a spec's hash: `bits` bits starting
+ * at bit `from` (0 = least significant). 8139too's 64 buckets are crcBucket('ether_crc', 26, 6);
+ * a 512-bucket hash at ether_crc >> 23 is crcBucket('ether_crc', 23, 9); tulip's
+ * ether_crc_le & 0x1ff is crcBucket('ether_crc_le', 0, 9). Computed with the oracle's own CRC.
+ */
+export function crcBucket(crc: 'ether_crc' | 'ether_crc_le', from: number, bits: number): (mac: string) => number {
+  if (!Number.isInteger(from) || !Number.isInteger(bits) || from < 0 || bits < 1 || from + bits > 32) {
+    throw new RangeError(`crcBucket: bits ${from}..${from + bits - 1} are not within a 32-bit CRC`);
+  }
+  const mask = bits === 32 ? 0xffffffff : (1 << bits) - 1;
+  const of = crc === 'ether_crc' ? etherCrc : etherCrcLe;
+  return (mac) => ((of(macOctets(mac, 'mac')) >>> from) & mask) >>> 0;
+}
+
+/**
+ * The common chip shape: an exact table, then a hash, then all multicast above `allmultiAbove`
+ * groups (null: never by count). The exact table lies inside the hash's "may" (every listed group
+ * is a must, and its bucket is set anyway), so only the hash and the switch are visible to the
+ * oracle; `exact` is taken for documentation and must be at most allmultiAbove.
+ */
+export function exactHashAllAcceptance(o: { readonly exact: number; readonly bucketOf: (mac: string) => number; readonly allmultiAbove: number | null }) {
+  if (o.allmultiAbove !== null && o.exact > o.allmultiAbove) throw new RangeError(`exactHashAllAcceptance: an exact table of ${o.exact} above an all-multicast switch at ${o.allmultiAbove}`);
+  return hashFilterAcceptance(o.bucketOf, o.allmultiAbove);
 }
