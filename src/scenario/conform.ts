@@ -7,7 +7,8 @@ import { scenarioSchema } from './schema.ts';
 import { type Scenario, SCENARIO_SCHEMA_ID } from './types.ts';
 
 // verbose: errors carry the offending data and the schema that rejected it, for messages.
-const ajv = new Ajv({ allErrors: false, discriminator: true, strict: true, verbose: true });
+// allErrors: a file with several bad fields is told about all of them in one run, not one per run.
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, verbose: true });
 const validate = ajv.compile<Scenario>(scenarioSchema);
 
 function show(value: unknown): string {
@@ -82,7 +83,10 @@ function explain(e: ErrorObject): { where: string; message: string } {
   }
 }
 
-/** Throws InputError(pointer, message) for the first schema violation. */
+/** The most schema violations one error line lists after the first. */
+const MORE_SHOWN = 5;
+
+/** Throws InputError(pointer, message) for the first schema violation, naming the others after it. */
 export function assertScenarioShape(value: unknown): asserts value is Scenario {
   // Another format's file (its own "schema" id) is named as such, not by its first missing field.
   const declared = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['schema'] : undefined;
@@ -93,6 +97,14 @@ export function assertScenarioShape(value: unknown): asserts value is Scenario {
   const first = validate.errors?.[0];
   if (!first) throw new InputError('', 'does not match the scenario schema');
   const { where, message } = explain(first);
+  // One line per pointer: several keywords may fail at the same place.
+  const others = new Map<string, string>();
+  for (const e of validate.errors ?? []) {
+    const x = explain(e);
+    if (x.where !== where && !others.has(x.where)) others.set(x.where, x.message);
+  }
+  const shown = [...others].slice(0, MORE_SHOWN).map(([w, m]) => `${w || '(document)'}: ${m}`);
+  const rest = others.size > MORE_SHOWN ? `; and ${others.size - MORE_SHOWN} more` : '';
   // The root's pointer is "" (the whole document): the message then names only the file.
-  throw new InputError(where, message);
+  throw new InputError(where, others.size === 0 ? message : `${message}; also ${shown.join('; ')}${rest}`);
 }

@@ -1,7 +1,7 @@
 // The small things a driver engineer hit on the first day (issue 22, point 7), each as the CLI
 // shows it: a typo gets a suggestion, an unquoted driver command a hint, --jobs one default,
 // replay --driver a folder, and a driver error its message once.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,5 +50,26 @@ describe('first day', () => {
     expect(both.match(/rx answer must be/g)).toHaveLength(1);
     expect(r.stdout).toContain('a driver logs to stderr');
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: driver error (protocol): the driver under test misbehaved (exit 3); the DRIVER ERROR report is on stdout');
+  });
+});
+
+describe('a scenario with several bad fields', () => {
+  it('names them all in one run (one line, the first pointer first)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-first-day-'));
+    dirs.push(dir);
+    const file = join(dir, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema: 'mcast-testbench/scenario@1',
+        interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:01', nic: 'tun' }],
+        steps: [
+          { op: 'open', socket: 's', family: 'ipv5', bind: '0.0.0.0', port: 0 },
+          { op: 'join', socket: 's', group: 1, iface: 'eth0' },
+        ],
+      }),
+    );
+    const r = await runCli(['simulate', file]);
+    expectOneLineError(r, 2, /\/steps\/0\/family: must be one of "ipv4", "ipv6", got "ipv5"; also \/steps\/0\/port: must be at least 1, got 0; \/steps\/1\/group: must be a string, got 1\n?$/);
   });
 });
