@@ -283,6 +283,7 @@ static int drain_packets(const char *mark) {
       size_t ml = strlen(mark);
       if ((size_t)(buf + n - p) >= strlen(MARK_TAG) + ml && memcmp(p + strlen(MARK_TAG), mark, ml) == 0 &&
           (p + strlen(MARK_TAG) + ml == buf + n || p[strlen(MARK_TAG) + ml] == 0)) got = 1;
+      else note(MARK_TAG, buf, n, NULL);
       continue;
     }
     note(DGRAM_TAG, buf, n, NULL);

@@ -1,0 +1,245 @@
+// The guest as a live-differential backend (src/live/backend.ts): a scenario's one interface
+// is the guest's NIC (renamed, readdressed and re-MACed between scenarios, one boot for many
+// scenarios); its steps run in the guest through the agent, its frames come in on the NIC's
+// wire, and the result has the kernel runner's shape (src/kernel/runner.ts).
+import { InputError, type Errno } from '../errors.ts';
+import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../kernel/runner.ts';
+import { udpFrame, rawFrame } from '../kernel/frames.ts';
+import type { Blindness, LiveBackend } from '../live/backend.ts';
+import type { Delivery, InterfaceResult, InterfaceSpec, Scenario, SimulateResult, Step, StepResult } from '../scenario/types.ts';
+import { isRouteStep } from '../scenario/types.ts';
+import { parseIp } from '../wire/ip.ts';
+import { compareMac, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
+import { GUEST_KERNEL_RELEASE } from './cache.ts';
+import { GuestError } from './errors.ts';
+import { type GuestNic, guestNic, GUEST_NICS } from './nics.ts';
+import { FRAME_TAG, WIRE_PEER_MAC, Wire } from './probe.ts';
+import { Guest } from './qemu.ts';
+
+/** The payload prefix of a scenario datagram (src/kernel/socket-steps.ts DATAGRAM_TAG; agent.c DGRAM_TAG). */
+const DATAGRAM_TAG = 'mtb-dgram:';
+/** What the agent's tags carry (agent.c note()): ids and socket names must be made of these. */
+const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+/** IFNAMSIZ - 1 characters (include/uapi/linux/if.h). */
+const IFNAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
+/** IPv6 setup after link up (carrier, link-local, solicited-node joins); a hang guard. */
+const SETTLE_TIMEOUT_MS = 30_000;
+const SETTLE_POLL_MS = 20;
+/** SIOCDELMULTI of a static entry `ip maddr add` left, repeated until the kernel says ENOENT. */
+const MADDR_DELETES = 4;
+
+export interface GuestBackendOptions {
+  readonly log?: (line: string) => void;
+  readonly accel?: 'kvm' | 'tcg';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function errnoOf(answer: string): Errno | null {
+  return answer === '-' ? null : (answer as Errno);
+}
+
+/** The scenario's interface, checked for what the guest can hold: one plain NIC, no routing. */
+export function guestInterface(scenario: Scenario): InterfaceSpec {
+  if (scenario.interfaces.length !== 1) throw new InputError('/interfaces', `the guest has one NIC; the scenario has ${scenario.interfaces.length} interfaces`);
+  const spec = scenario.interfaces[0]!;
+  if (spec.kind !== undefined) throw new InputError('/interfaces/0/kind', `the guest's NIC is a plain interface, not ${spec.kind}`);
+  if (!IFNAME_PATTERN.test(spec.name) || spec.name === 'lo') throw new InputError('/interfaces/0/name', `interface name ${JSON.stringify(spec.name)} cannot be given to the guest's NIC`);
+  parseMac(spec.mac, '/interfaces/0/mac');
+  scenario.steps.forEach((s, i) => {
+    if (isRouteStep(s)) throw new InputError(`/steps/${i}`, `a routing step (${s.op}): the guest runner runs receive-path steps only`);
+    const ids: [string, string | undefined][] = [['socket', (s as { socket?: string }).socket], ['id', (s as { id?: string }).id]];
+    for (const [field, v] of ids) {
+      if (v !== undefined && !ID_PATTERN.test(v)) throw new InputError(`/steps/${i}/${field}`, `${JSON.stringify(v)}: the guest agent takes ${ID_PATTERN.source}`);
+    }
+  });
+  return spec;
+}
+
+export class GuestBackend implements LiveBackend {
+  readonly label: string;
+  readonly profile: string;
+  readonly blind: Blindness;
+  /** The last scenario's `ip maddr add`s: deleted before the next scenario. */
+  private maddrs = new Set<string>();
+  private ifname: string;
+  private disposed = false;
+
+  private constructor(
+    readonly nic: GuestNic,
+    readonly guest: Guest,
+    private readonly wire: Wire,
+  ) {
+    this.label = `guest ${nic.name} (QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
+    this.profile = nic.profile ?? 'accept-all';
+    // The NIC's registers are QEMU's; the order of dev->mc depends on when addrconf's work ran.
+    this.blind = { nicState: true, listOrder: true };
+    this.ifname = guest.ifname;
+  }
+
+  /** Boots a guest with NIC `name` (GUEST_NICS). */
+  static async create(name: string, options: GuestBackendOptions = {}): Promise<GuestBackend> {
+    const nic = guestNic(name);
+    if (!nic) throw new InputError('--nic', `unknown guest NIC ${JSON.stringify(name)} (known: ${GUEST_NICS.map((n) => n.name).join(', ')})`);
+    const guest = await Guest.boot({ device: nic.device, modules: nic.modules, mac: '52:54:00:12:34:56', ...options });
+    return new GuestBackend(nic, guest, new Wire(guest));
+  }
+
+  /** Frames resent after a loss and extra markers needed, since boot (docs/guest.md). */
+  get losses(): { resends: number; extraMarkers: number } {
+    return { resends: this.wire.resends, extraMarkers: this.wire.extraMarkers };
+  }
+
+  async run(scenario: Scenario): Promise<SimulateResult> {
+    if (this.disposed) throw new GuestError('guest backend already disposed');
+    const spec = guestInterface(scenario);
+    await this.reset(spec);
+    const steps: StepResult[] = [];
+    const deliveries: Record<string, Delivery> = {};
+    let batch: { index: number; step: Step; cmd: string }[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const answers = await this.guest.commands(batch.map((b) => b.cmd));
+      batch.forEach((b, k) => (steps[b.index] = { op: b.step.op, error: errnoOf(answers[k]!.answer) }));
+      batch = [];
+    };
+    const all = scenario.steps as readonly Step[];
+    for (const [i, step] of all.entries()) {
+      if (step.op === 'send' || step.op === 'frame' || step.op === 'link') {
+        await flush();
+        steps[i] = { op: step.op, error: await this.special(step, i, spec, deliveries) };
+      } else batch.push({ index: i, step, cmd: this.command(step, i) });
+    }
+    await flush();
+    return { steps, interfaces: { [spec.name]: await this.readInterface(spec.name) }, deliveries };
+  }
+
+  private iface(name: string, where: string): string {
+    if (name !== this.ifname) throw new InputError(where, `unknown interface ${JSON.stringify(name)}`);
+    return name;
+  }
+
+  /** The agent command of a socket or device step (agent.c; src/kernel/socket-steps.ts does the same on the host). */
+  private command(step: Step, i: number): string {
+    const where = `/steps/${i}`;
+    switch (step.op) {
+      case 'open':
+        parseIp(step.bind, `${where}/bind`);
+        return `open ${step.socket} ${step.family} ${step.bind} ${step.port}`;
+      case 'join': {
+        parseIp(step.group, `${where}/group`);
+        const sources = (step.sources ?? []).map((s, k) => parseIp(s, `${where}/sources/${k}`).text);
+        return `join ${step.socket} ${this.iface(step.iface, `${where}/iface`)} ${step.group} ${step.mode ?? 'any'} ${sources.length > 0 ? sources.join(',') : '-'}`;
+      }
+      case 'leave':
+        parseIp(step.group, `${where}/group`);
+        return `leave ${step.socket} ${this.iface(step.iface, `${where}/iface`)} ${step.group}`;
+      case 'close':
+        return `close ${step.socket}`;
+      case 'maddr': {
+        const mac = parseMac(step.mac, `${where}/mac`);
+        if (step.add) this.maddrs.add(mac);
+        return `maddr ${this.iface(step.iface, `${where}/iface`)} ${mac} ${step.add ? 'add' : 'del'}`;
+      }
+      case 'promisc':
+      case 'allmulti':
+        return `flag ${this.iface(step.iface, `${where}/iface`)} ${step.op} ${step.on ? 1 : 0}`;
+      default:
+        throw new GuestError(`step ${i} (${step.op}) is not a batched step`);
+    }
+  }
+
+  private async special(step: Step, i: number, spec: InterfaceSpec, deliveries: Record<string, Delivery>): Promise<Errno | null> {
+    const where = `/steps/${i}`;
+    switch (step.op) {
+      case 'send': {
+        this.iface(step.iface, `${where}/iface`);
+        const src = parseIp(step.src, `${where}/src`);
+        const dst = parseIp(step.dst, `${where}/dst`);
+        const frame = udpFrame(groupMac(dst), WIRE_PEER_MAC, src, dst, step.port, Buffer.from(`${DATAGRAM_TAG}${step.id}`));
+        const v = await this.wire.probe(frame, step.id);
+        deliveries[step.id] = { nic: v.nic, sockets: [...v.sockets] };
+        return null;
+      }
+      case 'frame': {
+        this.iface(step.iface, `${where}/iface`);
+        const v = await this.wire.probe(rawFrame(parseMac(step.dst, `${where}/dst`), WIRE_PEER_MAC, Buffer.from(`${FRAME_TAG}${step.id}`)), step.id);
+        deliveries[step.id] = { nic: v.nic, sockets: [] };
+        return null;
+      }
+      case 'link': {
+        const e = errnoOf(await this.guest.command(`flag ${this.iface(step.iface, `${where}/iface`)} up ${step.up ? 1 : 0}`));
+        if (e === null && step.up && !spec.disableIpv6) await this.settleIpv6(spec.name, []);
+        return e;
+      }
+      default:
+        throw new GuestError(`step ${i} (${step.op}) is a batched step`);
+    }
+  }
+
+  /**
+   * Brings the NIC to a fresh interface of `spec`: sockets closed, static entries deleted, user
+   * flags off, link down (IPv6 addresses go: net/ipv6/addrconf.c addrconf_ifdown), IPv4 flushed,
+   * renamed and re-MACed while down, then up with the scenario's addresses.
+   */
+  private async reset(spec: InterfaceSpec): Promise<void> {
+    const dev = this.ifname;
+    const cmds = ['reset'];
+    for (const mac of this.maddrs) for (let k = 0; k < MADDR_DELETES; k++) cmds.push(`maddr ${dev} ${mac} del`);
+    this.maddrs.clear();
+    cmds.push(`flag ${dev} promisc 0`, `flag ${dev} allmulti 0`, `flag ${dev} up 0`);
+    const mac = parseMac(spec.mac);
+    const sh = [`ip addr flush dev ${dev}`, `ip link set dev ${dev} address ${mac}`];
+    if (spec.name !== dev) sh.push(`ip link set dev ${dev} name ${spec.name}`);
+    sh.push(`echo ${spec.disableIpv6 ? 1 : 0} > /proc/sys/net/ipv6/conf/${spec.name}/disable_ipv6`);
+    cmds.push(`sh ${sh.join(' && ')}`);
+    const answers = await this.guest.commands(cmds);
+    const rc = answers[answers.length - 1]!.answer;
+    if (rc !== '0') throw new GuestError(`guest: resetting ${dev} to ${spec.name} ${mac} failed (exit ${rc}; console: ${this.guest.consoleLog.trim().split('\n').slice(-2).join(' / ')})`);
+    this.ifname = spec.name;
+    const up = await this.guest.command(`flag ${spec.name} up 1`);
+    if (up !== '-') throw new GuestError(`guest: ${spec.name} up: ${up}`);
+    const addrs = [...(spec.ipv4 ?? []), ...(spec.disableIpv6 ? [] : (spec.ipv6 ?? []))];
+    if (addrs.length > 0) {
+      const r = await this.guest.command(`sh ${addrs.map((a) => `ip addr add ${a} dev ${spec.name}`).join(' && ')}`);
+      if (r !== '0') throw new GuestError(`guest: adding ${addrs.join(', ')} to ${spec.name} failed (exit ${r})`);
+    }
+    if (!spec.disableIpv6) await this.settleIpv6(spec.name, spec.ipv6 ?? []);
+  }
+
+  /** Waits until every IPv6 address is up with its solicited-node group joined (as the kernel runner does). */
+  private async settleIpv6(name: string, ipv6: readonly string[]): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const [a, g] = await this.guest.commands(['cat /proc/net/if_inet6', 'cat /proc/net/igmp6']);
+      if (ipv6SettledOn(name, ipv6, a!.data.join('\n'), g!.data.join('\n'))) return;
+      if (Date.now() > deadline) throw new GuestError(`guest: IPv6 setup of ${name} did not settle in ${SETTLE_TIMEOUT_MS} ms (no carrier?)`);
+      await sleep(SETTLE_POLL_MS);
+    }
+  }
+
+  private async readInterface(name: string): Promise<InterfaceResult> {
+    const [dm, igmp, igmp6, counters] = await this.guest.commands(['cat /proc/net/dev_mcast', 'cat /proc/net/igmp', 'cat /proc/net/igmp6', `counters ${name}`]);
+    const list = parseDevMcast(dm!.data.join('\n'), name);
+    const [promisc, allmulti] = counters!.answer.split(' ').map(Number) as [number, number];
+    return {
+      mc: [...list].sort((x, y) => compareMac(x.mac, y.mac)).map((e) => ({ mac: e.mac, users: e.users })),
+      promisc,
+      allmulti,
+      nic: { guest: this.nic.device },
+      global: list.filter((e) => e.global).map((e) => e.mac).sort(),
+      groups: [...parseProcIgmp(igmp!.data.join('\n'), name), ...parseProcIgmp6(igmp6!.data.join('\n'), name)].sort((x, y) =>
+        x.group < y.group ? -1 : x.group > y.group ? 1 : 0,
+      ),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.guest.dispose();
+  }
+}
