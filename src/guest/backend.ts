@@ -26,6 +26,10 @@ const IFNAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
 /** IPv6 setup after link up (carrier, link-local, solicited-node joins); a hang guard. */
 const SETTLE_TIMEOUT_MS = 30_000;
 const SETTLE_POLL_MS = 20;
+/** Polls (50 ms of guest time each) for the NIC to come back after the driver is bound again. */
+const REBIND_POLLS = 200;
+/** Unbinding and binding a driver (e1000 reads its EEPROM bit by bit: seconds under TCG); a hang guard. */
+const REBIND_TIMEOUT_MS = 180_000;
 /** SIOCDELMULTI of a static entry `ip maddr add` left, repeated until the kernel says ENOENT. */
 const MADDR_DELETES = 4;
 
@@ -63,9 +67,11 @@ export class GuestBackend implements LiveBackend {
   readonly label: string;
   readonly profile: string;
   readonly blind: Blindness;
+  private ifname: string;
+  /** The device's disable_ipv6 (0 at boot). */
+  private ipv6Disabled = false;
   /** The last scenario's `ip maddr add`s: deleted before the next scenario. */
   private maddrs = new Set<string>();
-  private ifname: string;
   private disposed = false;
 
   private constructor(
@@ -181,25 +187,46 @@ export class GuestBackend implements LiveBackend {
   }
 
   /**
-   * Brings the NIC to a fresh interface of `spec`: sockets closed, static entries deleted, user
-   * flags off, link down (IPv6 addresses go: net/ipv6/addrconf.c addrconf_ifdown), IPv4 flushed,
-   * renamed and re-MACed while down, then up with the scenario's addresses.
+   * Brings the NIC to a fresh interface of `spec`, as the kernel runner creates a fresh veth.
+   * Sockets are closed; then, if the scenario's disableIpv6 differs from the device's, the
+   * driver is unbound and bound again (a new net_device copies the IPv6 defaults at register,
+   * net/ipv6/addrconf.c ipv6_add_dev: disabling IPv6 on a live device would instead drop ff02::1
+   * from dev->mc, addrconf_disable_ipv6 -> addrconf_ifdown), else the device is cleaned: static
+   * entries deleted, user flags off, down (IPv6 addresses go: addrconf_ifdown), IPv4 flushed.
+   * Renamed and re-MACed while down, then up with the scenario's addresses.
    */
   private async reset(spec: InterfaceSpec): Promise<void> {
-    const dev = this.ifname;
-    const cmds = ['reset'];
-    for (const mac of this.maddrs) for (let k = 0; k < MADDR_DELETES; k++) cmds.push(`maddr ${dev} ${mac} del`);
-    this.maddrs.clear();
-    cmds.push(`flag ${dev} promisc 0`, `flag ${dev} allmulti 0`, `flag ${dev} up 0`);
     const mac = parseMac(spec.mac);
-    const sh = [`ip addr flush dev ${dev}`, `ip link set dev ${dev} address ${mac}`];
-    if (spec.name !== dev) sh.push(`ip link set dev ${dev} name ${spec.name}`);
-    sh.push(`echo ${spec.disableIpv6 ? 1 : 0} > /proc/sys/net/ipv6/conf/${spec.name}/disable_ipv6`);
-    cmds.push(`sh ${sh.join(' && ')}`);
-    const answers = await this.guest.commands(cmds);
+    const disable = spec.disableIpv6 === true;
+    const cmds = ['reset'];
+    const script: string[] = [];
+    if (disable !== this.ipv6Disabled) {
+      script.push(
+        `echo ${disable ? 1 : 0} > /proc/sys/net/ipv6/conf/default/disable_ipv6`,
+        `d=$(readlink -f /sys/class/net/${this.ifname}/device)`,
+        'drv=$(readlink -f $d/driver)',
+        '{ echo ${d##*/} > $drv/unbind && echo ${d##*/} > $drv/bind; } || exit 3',
+        'nic=',
+        `for i in $(seq ${REBIND_POLLS}); do for n in /sys/class/net/*; do n=\${n##*/}; [ "$n" != lo ] && nic=$n && break; done; [ -n "$nic" ] && break; sleep 0.05; done`,
+        '[ -n "$nic" ] || exit 4',
+      );
+    } else {
+      for (const m of this.maddrs) for (let k = 0; k < MADDR_DELETES; k++) cmds.push(`maddr ${this.ifname} ${m} del`);
+      cmds.push(`flag ${this.ifname} promisc 0`, `flag ${this.ifname} allmulti 0`, `flag ${this.ifname} up 0`);
+      script.push(`nic=${this.ifname}`, 'ip addr flush dev $nic');
+    }
+    this.maddrs.clear();
+    script.push(`ip link set dev $nic address ${mac} || exit 5`, `if [ "$nic" != ${spec.name} ]; then ip link set dev $nic name ${spec.name} || exit 6; fi`);
+    cmds.push(`sh ${script.join('; ')}`);
+    const answers = await this.guest.commands(cmds, REBIND_TIMEOUT_MS);
     const rc = answers[answers.length - 1]!.answer;
-    if (rc !== '0') throw new GuestError(`guest: resetting ${dev} to ${spec.name} ${mac} failed (exit ${rc}; console: ${this.guest.consoleLog.trim().split('\n').slice(-2).join(' / ')})`);
+    if (rc !== '0') {
+      const what = { '3': 'rebinding the driver', '4': 'waiting for the NIC to come back', '5': `setting MAC ${mac}`, '6': `renaming to ${spec.name}` }[rc] ?? `exit ${rc}`;
+      throw new GuestError(`guest ${this.nic.name}: reset failed ${what} (console: ${this.guest.consoleLog.trim().split('\n').slice(-2).join(' / ')})`);
+    }
+    this.ipv6Disabled = disable;
     this.ifname = spec.name;
+    await this.guest.command(`tap ${spec.name}`);
     const up = await this.guest.command(`flag ${spec.name} up 1`);
     if (up !== '-') throw new GuestError(`guest: ${spec.name} up: ${up}`);
     const addrs = [...(spec.ipv4 ?? []), ...(spec.disableIpv6 ? [] : (spec.ipv6 ?? []))];

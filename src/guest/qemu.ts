@@ -60,6 +60,7 @@ export class Guest {
   private waiters: Waiter[] = [];
   private pending = '';
   private exited: string | null = null;
+  private broken: string | null = null;
   private readonly dir: string;
   private unregister: (() => void) | null = null;
 
@@ -199,13 +200,21 @@ export class Guest {
    */
   async commands(cmds: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<{ answer: string; data: string[] }[]> {
     if (!this.proc?.stdin || this.exited) throw new GuestError(`guest: ${this.exited ?? 'not running'}`);
+    // A command that timed out may still answer: every later answer would be read as the wrong one.
+    if (this.broken) throw new GuestError(`guest out of step with its agent since: ${this.broken}`);
     for (const c of cmds) if (c.includes('\n')) throw new GuestError(`agent command with a newline: ${JSON.stringify(c)}`);
     this.proc.stdin.write(cmds.map((c) => `${c}\n`).join(''));
     const out: { answer: string; data: string[] }[] = [];
     for (const c of cmds) {
       const data: string[] = [];
       for (;;) {
-        const line = await this.nextLine(timeoutMs, `agent command ${JSON.stringify(c.slice(0, 80))}`);
+        let line: string;
+        try {
+          line = await this.nextLine(timeoutMs, `agent command ${JSON.stringify(c.slice(0, 80))}`);
+        } catch (e) {
+          this.broken = (e as Error).message;
+          throw e;
+        }
         if (line.startsWith('= ')) data.push(line.slice(2));
         else if (line === '=') data.push('');
         else if (line.startsWith('ok')) {

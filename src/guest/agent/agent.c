@@ -372,6 +372,13 @@ int main(int argc, char **argv) {
       else if (strcmp(a[0], "counters") == 0 && na == 2) cmd_counters(a[1]);
       else if (strcmp(a[0], "cat") == 0 && na == 2) cmd_cat(a[1]);
       else if (strcmp(a[0], "probe") == 0 && na == 3) cmd_probe(a[1], a[2]);
+      else if (strcmp(a[0], "tap") == 0 && na == 2) {
+        /* The NIC was re-registered (a new ifindex): the packet tap follows it. */
+        if (packet_fd >= 0) close(packet_fd);
+        packet_fd = open_packet(a[1]);
+        nseen = 0;
+        if (packet_fd < 0) reply("fail packet socket on %s: %s", a[1], errname(errno)); else reply("ok");
+      }
       else if (strcmp(a[0], "reset") == 0 && na == 1) { while (nsocks > 0) close_sock(&socks[0]); nseen = 0; reply("ok"); }
       else if (strcmp(a[0], "version") == 0) reply("ok %s", PROTOCOL);
       else reply("fail unknown command %s", a[0]);
