@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_FAULTS } from '../src/faults.ts';
-import { builtinProfiles } from '../src/nic/registry.ts';
+import { builtinProfiles } from '../src/profiles/registry.ts';
 import { parseMac } from '../src/wire/mac.ts';
 import { destinations, groupList, median, seconds } from './data.ts';
 

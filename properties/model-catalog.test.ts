@@ -5,7 +5,7 @@ import { scenarioArbitrary } from '../src/check/arbitraries.ts';
 import { checkScenario } from '../src/check/compare.ts';
 import { modelProperty } from '../src/check/properties.ts';
 import { hasOracleSpec } from '../src/oracle/index.ts';
-import { builtinProfileNames } from '../src/nic/registry.ts';
+import { builtinProfileNames } from '../src/profiles/registry.ts';
 import { MODEL_RUNS, SCENARIO_RUNS, catalogProfiles } from './profiles.ts';
 
 it('every builtin profile has an oracle spec, so `check` runs them all', () => {

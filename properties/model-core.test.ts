@@ -5,7 +5,7 @@ import { scenarioArbitrary } from '../src/check/arbitraries.ts';
 import { checkScenario } from '../src/check/compare.ts';
 import { modelProperty } from '../src/check/properties.ts';
 import { hasOracleSpec } from '../src/oracle/index.ts';
-import { builtinProfileNames } from '../src/nic/registry.ts';
+import { builtinProfileNames } from '../src/profiles/registry.ts';
 import { CORE_PROFILES, MODEL_RUNS, SCENARIO_RUNS } from './profiles.ts';
 
 describe.each(CORE_PROFILES)('profile %s', (profile) => {

@@ -1,7 +1,7 @@
 // Which builtin profiles the property suites cover, split in two files so that vitest runs
 // them on both cores.
 import { hasOracleSpec } from '../src/oracle/index.ts';
-import { builtinProfileNames } from '../src/nic/registry.ts';
+import { builtinProfileNames } from '../src/profiles/registry.ts';
 
 /** The LDD3/tap/DPDK-style profiles of src/nic (one file each). */
 export const CORE_PROFILES = ['accept-all', 'ldd3-nf', 'allmulti-only', 'ldd3-ff:4', 'exact-strict:4', 'hash64', 'tun'] as const;

@@ -72,7 +72,8 @@ export {
   type ProfilePropertyOptions,
 } from './check/properties.ts';
 /** `mcast-testbench check` as a function: every property on the given profiles. */
-export { runCheck, profileSeed, type CheckFailure, type CheckOptions, type CheckOutcome } from './check/runner.ts';
+export { runCheck } from './check/runner.ts';
+export { profileSeed, type CheckFailure, type CheckOptions, type CheckOutcome } from './check/units.ts';
 
 // ---- NIC profiles --------------------------------------------------------------------------
 export {
@@ -82,7 +83,7 @@ export {
   profileFamilies,
   resolveProfile,
   type ProfileFamilyInfo,
-} from './nic/registry.ts';
+} from './profiles/registry.ts';
 export type { NicFilter, NicProfile, ProgramResult, RxMode } from './nic/filter.ts';
 export {
   fixedFamily,

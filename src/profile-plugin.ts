@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from './errors.ts';
 import type { FixedFamily, ParameterisedFamily } from './nic/family.ts';
-import { addProfileFamily, hasProfileFamily } from './nic/registry.ts';
+import { addProfileFamily, hasProfileFamily } from './profiles/registry.ts';
 import type { NicProfile } from './nic/filter.ts';
 import { addSpecFamily, hasSpecFamily } from './oracle/filters/index.ts';
 import type { FilterSpec, FilterSpecFamily } from './oracle/filters/spec.ts';

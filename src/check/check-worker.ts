@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import type { FaultName } from '../faults.ts';
 import type { CheckWorkerData, WorkerReply, WorkerRequest } from './parallel.ts';
-import { runProperty } from './runner.ts';
+import { runProperty } from './run-property.ts';
 import { loadProfileModule } from '../profile-plugin.ts';
 
 const data = workerData as CheckWorkerData;

@@ -5,8 +5,8 @@
 // the elapsed times differ).
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
-import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './runner.ts';
-import { profileSeed } from './runner.ts';
+import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './units.ts';
+import { profileSeed } from './units.ts';
 import { pluginModulesForWorkers } from '../profile-plugin.ts';
 
 export interface CheckWorkerData {

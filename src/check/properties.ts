@@ -12,7 +12,7 @@ import { interfacesArbitrary, scenarioArbitrary } from './arbitraries.ts';
 import { type CheckModel, type CheckReal, ViolationError, modelRunSetup, stepCommandArbitraries } from './commands.ts';
 import { checkScenario } from './compare.ts';
 import { InputError } from '../errors.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { isRelayKind } from '../relay/device.ts';
 import { type RelayEvent, relayInterleavingProperty } from '../relay/interleavings.ts';
 import type { RouteOp } from '../route/types.ts';

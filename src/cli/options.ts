@@ -3,7 +3,7 @@
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.ts';
 import { FAULTS, type FaultName, type FaultSet, isFaultName } from '../faults.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { bareMessage } from '../scenario/validate.ts';
 
 /** commander argParser for repeatable options: collects every value in order. */

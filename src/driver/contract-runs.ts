@@ -5,7 +5,7 @@
 // built-in profile's, so a driver that names no model still meets every known edge.
 import fc from 'fast-check';
 import type { NicProfile } from '../nic/filter.ts';
-import { builtinProfiles, resolveProfile } from '../nic/registry.ts';
+import { builtinProfiles, resolveProfile } from '../profiles/registry.ts';
 import { BROADCAST_MAC, type Mac, bitNeighbours, macFromBytes, parseMac } from '../wire/mac.ts';
 import type { DriverRequest, HelloAnswer, ProgramRequest } from './protocol.ts';
 

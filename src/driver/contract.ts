@@ -9,13 +9,13 @@
 //    the sequence S), not on earlier programs: this catches stale entries and sticky
 //    all-multicast without knowing the driver's hash. Refusal too depends only on the request.
 //  - the same request gives the same answer; reset gives the same state every time;
-//  - a driver naming a built-in `model` answers exactly as that profile (src/nic/registry.ts).
+//  - a driver naming a built-in `model` answers exactly as that profile (src/profiles/registry.ts).
 // The checker reads a script of requests, so a saved transcript replays through the same rules.
 import fc from 'fast-check';
 import { type ShardSpec, shardCases } from '../check/shard.ts';
 import { NO_FAULTS } from '../faults.ts';
 import type { NicFilter } from '../nic/filter.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
 import { DEFAULT_OWN_MAC, buildScript, contractRunArb, effectiveOrder, programKey, runTargets } from './contract-runs.ts';
 import {

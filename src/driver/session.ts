@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isProfileName } from '../nic/registry.ts';
+import { isProfileName } from '../profiles/registry.ts';
 import { onShutdown } from '../shutdown.ts';
 import { BROADCAST_MAC } from '../wire/mac.ts';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';

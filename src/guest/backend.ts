@@ -3,8 +3,8 @@
 // scenarios); its steps run in the guest through the agent, its frames come in on the NIC's
 // wire, and the result has the kernel runner's shape (src/kernel/runner.ts).
 import { InputError, type Errno } from '../errors.ts';
-import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../kernel/runner.ts';
-import { udpFrame, rawFrame } from '../kernel/frames.ts';
+import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../kernel/proc-net.ts';
+import { udpFrame, rawFrame } from '../sys/frames.ts';
 import type { Blindness, LiveBackend } from '../live/backend.ts';
 import type { Delivery, InterfaceResult, InterfaceSpec, Scenario, SimulateResult, Step, StepResult } from '../scenario/types.ts';
 import { isRouteStep } from '../scenario/types.ts';
@@ -67,6 +67,7 @@ export class GuestBackend implements LiveBackend {
   readonly label: string;
   readonly profile: string;
   readonly blind: Blindness;
+  readonly observer = 'guest';
   private ifname: string;
   /** The device's disable_ipv6 (0 at boot). */
   private ipv6Disabled = false;

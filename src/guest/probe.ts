@@ -5,7 +5,7 @@
 // A resend can only turn a lost frame into an accepted one if the NIC accepts it: a frame the
 // filter drops is dropped every time.
 import { type Mac, BROADCAST_MAC } from '../wire/mac.ts';
-import { rawFrame } from '../kernel/frames.ts';
+import { rawFrame } from '../sys/frames.ts';
 import { GuestError } from './errors.ts';
 import type { Guest } from './qemu.ts';
 

@@ -3,7 +3,7 @@
 import { type Errno, InputError } from '../errors.ts';
 import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import type { NicProfile, RxMode } from '../nic/filter.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import type {
   Delivery,
   DeviceListEntry,

@@ -8,8 +8,8 @@ import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
 import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
-import { DeviceList, type SyncOptions, mcSync, mcUnsync, rxModeOf } from './device-list.ts';
-import { DeviceFlags } from './flags.ts';
+import { DeviceList, type SyncOptions, mcSync, mcUnsync, rxModeOf } from '../netdev/device-list.ts';
+import { DeviceFlags } from '../netdev/flags.ts';
 import { DeleteRecords } from './delete-records.ts';
 import { type FilterMode, GroupRecord } from './group.ts';
 import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
@@ -372,7 +372,7 @@ export class HostInterface {
    * filters unicast) holds one promiscuity count while dev->uc is not empty; then
    * ndo_set_rx_mode with the flags and the whole list, in list order (handed over as the list's
    * changes since the previous call, its length and head, and the list itself built only if the
-   * filter reads it: src/host/device-list.ts rxModeOf). A macvlan's
+   * filter reads it: src/netdev/device-list.ts rxModeOf). A macvlan's
    * ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower (dev_mc_sync, which
    * ends in __dev_set_rx_mode(lower)).
    */

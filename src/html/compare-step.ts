@@ -6,7 +6,7 @@ import type { FaultSet } from '../faults.ts';
 import type { InterfaceSpec, Step } from '../scenario/types.ts';
 import { parseIp } from '../wire/ip.ts';
 import { groupMac } from '../wire/mapping.ts';
-import type { InterfaceState, LayerVerdict, OracleVerdict, StepTrace } from './trace.ts';
+import type { InterfaceState, LayerVerdict, OracleVerdict, StepTrace } from './trace-types.ts';
 
 const text = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 

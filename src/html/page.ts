@@ -3,7 +3,7 @@
 // the steps with the failing one highlighted; choosing a step shows the device list and rx mode
 // of every interface after it, the NIC state, and a frame's verdict at each layer beside the
 // oracle's must / may / must-not.
-import type { InterfaceState, LayerVerdict, StepTrace, Trace } from './trace.ts';
+import type { InterfaceState, LayerVerdict, StepTrace, Trace } from './trace-types.ts';
 
 export interface FailurePage {
   readonly title: string;

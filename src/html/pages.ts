@@ -1,9 +1,9 @@
 // Writes failure pages (./page.ts): `check --html DIR` one per failure with a scenario,
 // `replay --html DIR` one per failing scenario file.
 import { basename, join, resolve } from 'node:path';
-import type { CheckFailure } from '../check/runner.ts';
+import type { CheckFailure } from '../check/units.ts';
 import type { FaultSet } from '../faults.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { measureCapacity } from '../report/capacity.ts';
 import { profileSpec, renderSvg } from '../report/plot.ts';
 import { writeTextFile } from '../results/output.ts';

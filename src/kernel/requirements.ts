@@ -2,7 +2,7 @@
 // /dev/net/tun, and a namespace that can actually be created.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createNamespace, deleteNamespace } from './netns.ts';
+import { createNamespace, deleteNamespace } from '../sys/netns.ts';
 
 /** null when kernel mode can run here, else the reason it cannot (one line). */
 export function kernelModeUnavailable(): string | null {

@@ -21,11 +21,11 @@ import {
   sendto,
   setsockopt,
   socket,
-} from './ffi.ts';
-import { sockaddrLl } from './frames.ts';
+} from '../sys/ffi.ts';
+import { sockaddrLl } from '../sys/frames.ts';
 import { ROUTE_DIFF_PORT, mfcctl, parseCopy, vifctl } from './route-structs.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
-import { sockaddr } from './sockaddr.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { sockaddr } from '../sys/sockaddr.ts';
 import { parseIp } from '../wire/index.ts';
 import type { RouteFamily, RouteOp } from '../route/types.ts';
 

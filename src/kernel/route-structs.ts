@@ -1,8 +1,8 @@
 // The structures the routing differential hands to the kernel and reads back: struct vifctl /
 // mif6ctl, struct mfcctl / mf6cctl (include/uapi/linux/mroute.h, mroute6.h) and the forwarded
 // copies captured on the host side.
-import { ETH_P_IP, ETH_P_IPV6 } from './frames.ts';
-import { sockaddr } from './sockaddr.ts';
+import { ETH_P_IP, ETH_P_IPV6 } from '../sys/frames.ts';
+import { sockaddr } from '../sys/sockaddr.ts';
 import { parseIp } from '../wire/index.ts';
 import type { RouteFamily, RouteOp } from '../route/types.ts';
 

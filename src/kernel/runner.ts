@@ -7,29 +7,21 @@ import type { Errno } from '../errors.ts';
 import { InputError } from '../errors.ts';
 import type {
   Delivery,
-  DeviceListEntry,
-  InterfaceResult,
   InterfaceSpec,
-  JsonValue,
   Scenario,
   SimulateResult,
   Step,
   StepResult,
-  GroupUsers,
 } from '../scenario/types.ts';
 import { isRouteStep } from '../scenario/types.ts';
-import { type IpAddr, ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
-import { solicitedNode } from '../wire/ipv6.ts';
-import { type Mac, BROADCAST_MAC, compareMac, parseMac } from '../wire/mac.ts';
+import { parseIp } from '../wire/ip.ts';
+import { parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import {
   AF_INET,
   AF_PACKET,
   IFF_UP,
-  IFNAMSIZ,
-  KernelCallError,
   SIOCGIFFLAGS,
-  SIOCGIFINDEX,
   SIOCSIFFLAGS,
   SOCK_DGRAM,
   SOCK_NONBLOCK,
@@ -41,103 +33,16 @@ import {
   ioctl,
   must,
   pinToOneCpu,
-  recvNow,
   sendto,
   socket,
-} from './ffi.ts';
-import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
+} from '../sys/ffi.ts';
+import { ETH_P_802_EX1, rawFrame, sockaddrLl, udpFrame } from '../sys/frames.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { ipv6SettledOn, readInterfaceResults } from './proc-net.ts';
+import { type Link, POLL_MS, SETTLE_TIMEOUT_MS, checkInterfaces, clearNetDown, htons, ifindexOf, pickPeerMac, barrier, sleepMs } from './veth-link.ts';
 import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 
-/** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure. */
-const SETTLE_TIMEOUT_MS = 5_000;
-const POLL_MS = 1;
-const BARRIER_TAG = 'mtb-barrier:';
 const FRAME_TAG = 'mtb-frame:';
-const IFA_F_TENTATIVE = 0x40; // include/uapi/linux/if_addr.h
-
-function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-interface Link {
-  readonly spec: InterfaceSpec;
-  readonly ifindex: number;
-  /** The veth peer in the sender namespace; a macvlan's frames travel on its lower's. */
-  readonly peer: string;
-  readonly peerIfindex: number;
-  readonly peerMac: Mac;
-  /** AF_PACKET socket in the receiver namespace, bound to the interface, receiving barriers only. */
-  readonly barrierFd: number;
-  /** A macvlan's lower link; null for a veth end. */
-  readonly lower: Link | null;
-  /** IFF_UP as the steps left it (veth ends stay up). */
-  up: boolean;
-  /** IPv6 addresses the link holds besides its link-local (a `link down` deletes them all). */
-  ipv6: readonly string[];
-}
-
-/**
- * The kernel's state for the `nic` field, in the shape of the `accept-all` profile's state()
- * (src/nic/accept-all.ts): veth has no filter; what the stack asked for, in list order.
- */
-function vethState(promisc: number, allmulti: number, listOrder: readonly string[]): JsonValue {
-  return { filter: 'none', requested: { promisc: promisc > 0, allmulti: allmulti > 0, mc: [...listOrder] } };
-}
-
-/** The receiver side of /proc/net/dev_mcast: "%-4d %-15s %-5d %-5d %*phN" (net/core/net-procfs.c): users, global use. */
-export function parseDevMcast(text: string, iface: string): { mac: Mac; users: number; global: boolean }[] {
-  const out: { mac: Mac; users: number; global: boolean }[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 5 || f[1] !== iface) continue;
-    const hex = f[4] as string;
-    out.push({ mac: parseMac(hex.match(/../g)!.join(':')), users: Number(f[2]), global: Number(f[3]) > 0 });
-  }
-  return out;
-}
-
-/**
- * /proc/net/igmp (net/ipv4/igmp.c igmp_mc_seq_show): a device line "%d\t%-10s: %5d %7s", then one
- * "\t\t\t\t%08X %5d %d:%08lX\t\t%d" line per group: im->multiaddr, a network-order word printed
- * as a host integer (224.0.0.1 reads 010000E0 on little-endian machines), and its users.
- */
-export function parseProcIgmp(text: string, iface: string): GroupUsers[] {
-  const out: GroupUsers[] = [];
-  let current: string | null = null;
-  for (const line of text.split('\n').slice(1)) {
-    const device = /^\d+\s+(\S+)\s*:/.exec(line);
-    if (device) {
-      current = device[1] as string;
-      continue;
-    }
-    const group = /^\s+([0-9A-Fa-f]{8})\s+(\d+)/.exec(line);
-    if (!group || current !== iface) continue;
-    const word = Number.parseInt(group[1] as string, 16);
-    const bytes = Buffer.alloc(4);
-    bytes.writeUInt32LE(word >>> 0);
-    out.push({ group: ipFromValue('ipv4', BigInt(bytes.readUInt32BE(0))).text, users: Number(group[2]) });
-  }
-  return out;
-}
-
-/** /proc/net/igmp6 (net/ipv6/mcast.c igmp6_mc_seq_show): "%-4d %-15s %pi6 %5d %08X %ld": group as 32 hex digits, users. */
-export function parseProcIgmp6(text: string, iface: string): GroupUsers[] {
-  const out: GroupUsers[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 4 || f[1] !== iface || !/^[0-9a-f]{32}$/i.test(f[2] as string)) continue;
-    out.push({ group: ipFromValue('ipv6', BigInt(`0x${f[2] as string}`)).text, users: Number(f[3]) });
-  }
-  return out;
-}
-
-function pickPeerMac(taken: ReadonlySet<string>, n: number): Mac {
-  for (let k = 0; ; k++) {
-    const m = parseMac(`02:6d:74:62:${(k & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`);
-    if (!taken.has(m)) return m;
-  }
-}
 
 export interface KernelRunOptions {
   /** Called with a short line per phase, for --verbose. */
@@ -311,7 +216,7 @@ export class KernelBench {
         steps.push({ op: step.op, error: error as Errno | null });
         log(`step ${i} ${step.op}: ${error ?? 'ok'}`);
       });
-      return { steps, interfaces: this.readInterfaces(), deliveries };
+      return { steps, interfaces: readInterfaceResults(this.rxNs, this.links.map((l) => l.spec)), deliveries };
     } finally {
       for (const s of sockets.values()) close(s.fd);
       pin.restore();
@@ -347,7 +252,7 @@ export class KernelBench {
         const dst = parseIp(step.dst, `${where}/dst`);
         const frame = udpFrame(groupMac(dst), l.peerMac, src, dst, step.port, Buffer.from(`${DATAGRAM_TAG}${step.id}`));
         must(`send ${step.id}`, sendto(this.txFd, frame, sockaddrLl(l.peerIfindex, 0)));
-        this.barrier(l);
+        barrier(this.txFd, l, this.links, this.barrierSeq++);
         this.drain(sockets, received);
         deliveries[step.id] = { nic: true, sockets: [...(received.get(step.id) ?? [])].sort() };
         return null;
@@ -380,7 +285,7 @@ export class KernelBench {
         const l = this.link(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
         must(`frame ${step.id}`, sendto(this.txFd, rawFrame(dst, l.peerMac, Buffer.from(`${FRAME_TAG}${step.id}`)), sockaddrLl(l.peerIfindex, 0)));
-        this.barrier(l);
+        barrier(this.txFd, l, this.links, this.barrierSeq++);
         // veth has no receive filter (drivers/net/veth.c): every frame reaches the stack.
         deliveries[step.id] = { nic: true, sockets: [] };
         return null;
@@ -388,118 +293,13 @@ export class KernelBench {
     }
   }
 
-  /**
-   * Sends a barrier frame after the last frame and waits until the receiver's packet tap sees it.
-   * The thread is pinned to one CPU, so both frames go through the same per-CPU backlog queue
-   * (net/core/dev.c netif_rx -> enqueue_to_backlog) and are processed in order: when the barrier
-   * is seen, the frame before it has been delivered to its sockets or dropped.
-   */
-  private barrier(l: Link): void {
-    const tag = `${BARRIER_TAG}${this.barrierSeq++}`;
-    must('send barrier', sendto(this.txFd, rawFrame(BROADCAST_MAC, l.peerMac, Buffer.from(tag)), sockaddrLl(l.peerIfindex, 0)));
-    // The wire's own end and every up macvlan on it: drivers/net/macvlan.c hands broadcast and
-    // multicast to the macvlans from a work item (macvlan_process_broadcast), after the lower
-    // has seen the frame, so the barrier must come out of each of them.
-    const wire = l.lower ?? l;
-    const waiting = [wire, ...this.links.filter((m) => m.lower === wire && m.up)];
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-    for (const [k, w] of waiting.entries()) {
-      while (!this.sawBarrier(w, tag)) {
-        if (Date.now() > deadline) {
-          const seen = waiting.slice(0, k).map((x) => x.spec.name);
-          throw new KernelEnvError(
-            `barrier frame on ${w.spec.name} not seen in ${SETTLE_TIMEOUT_MS} ms${seen.length > 0 ? ` (seen on ${seen.join(', ')})` : ''}`,
-          );
-        }
-        sleepMs(POLL_MS);
-      }
-    }
-  }
-
-  /** Reads the link's barrier socket up to the barrier `tag`; false when it has not come yet. */
-  private sawBarrier(l: Link, tag: string): boolean {
-    for (let f = recvNow(l.barrierFd); f; f = recvNow(l.barrierFd)) {
-      if (rawPayload(f) === tag) return true;
-    }
-    return false;
-  }
-
   private drain(sockets: ReadonlyMap<string, KernelSocket>, received: Map<string, Set<string>>): void {
     drainSockets(sockets, received);
   }
-
-  private readInterfaces(): Record<string, InterfaceResult> {
-    const [devMcast, igmp, igmp6] = inNamespace(this.rxNs, () =>
-      ['dev_mcast', 'igmp', 'igmp6'].map((f) => readFileSync(`/proc/thread-self/net/${f}`, 'utf8')),
-    ) as [string, string, string];
-    const counters = linkCounters(this.rxNs);
-    const out: Record<string, InterfaceResult> = {};
-    for (const l of this.links) {
-      const list = parseDevMcast(devMcast, l.spec.name);
-      const c = counters.get(l.spec.name) ?? { promisc: -1, allmulti: -1 };
-      const mc: DeviceListEntry[] = [...list].sort((a, b) => compareMac(a.mac, b.mac)).map((e) => ({ mac: e.mac, users: e.users }));
-      const groups = [...parseProcIgmp(igmp, l.spec.name), ...parseProcIgmp6(igmp6, l.spec.name)].sort((a, b) =>
-        a.group < b.group ? -1 : a.group > b.group ? 1 : 0,
-      );
-      out[l.spec.name] = {
-        mc,
-        promisc: c.promisc,
-        allmulti: c.allmulti,
-        nic: vethState(c.promisc, c.allmulti, list.map((e) => e.mac)),
-        global: list.filter((e) => e.global).map((e) => e.mac).sort(),
-        groups,
-      };
-    }
-    return out;
-  }
-}
-
-function clearNetDown(fd: number): void {
-  try {
-    while (recvNow(fd)) {
-      // frames queued before the device went down: nothing waits for them
-    }
-  } catch (e) {
-    if (!(e instanceof KernelCallError) || e.errno !== 'ENETDOWN') throw e;
-  }
-}
-
-function htons(n: number): number {
-  return ((n & 0xff) << 8) | ((n >> 8) & 0xff);
 }
 
 function errnoOf(r: SysResult<number>): string | null {
   return r.ok ? null : r.errno;
-}
-
-function checkInterfaces(interfaces: readonly InterfaceSpec[]): void {
-  interfaces.forEach((spec, i) => {
-    // IFNAMSIZ - 1 characters (include/uapi/linux/if.h); `lo` exists in every namespace and
-    // `mtbp*` are the sender's peers.
-    if (!/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(spec.name) || spec.name === 'lo' || spec.name.startsWith('mtbp')) {
-      throw new InputError(`/interfaces/${i}/name`, `interface name ${JSON.stringify(spec.name)} cannot be created by the kernel runner`);
-    }
-    parseMac(spec.mac, `/interfaces/${i}/mac`);
-    (spec.ipv4 ?? []).forEach((a, k) => parsePrefix(a, `/interfaces/${i}/ipv4/${k}`));
-    (spec.ipv6 ?? []).forEach((a, k) => parsePrefix(a, `/interfaces/${i}/ipv6/${k}`));
-  });
-}
-
-/** SIOCGIFINDEX on a socket of the link's namespace (net/core/dev_ioctl.c). */
-function ifindexOf(fd: number, name: string): SysResult<number> {
-  const req = ifreq(name);
-  const r = ioctl(fd, SIOCGIFINDEX, req);
-  return r.ok ? { ok: true, value: req.readInt32LE(IFNAMSIZ) } : r;
-}
-
-/** "promiscuity N allmulti N" from `ip -d link` (dev->promiscuity, dev->allmulti via IFLA_PROMISCUITY / IFLA_ALLMULTI). */
-function linkCounters(ns: string): Map<string, { promisc: number; allmulti: number }> {
-  const links = JSON.parse(ip(['-n', ns, '-d', '-j', 'link', 'show'])) as { ifname: string; promiscuity?: number; allmulti?: number }[];
-  return new Map(links.map((l) => [l.ifname, { promisc: l.promiscuity ?? -1, allmulti: l.allmulti ?? -1 }]));
-}
-
-function hex32(ip6: IpAddr): string {
-  return ip6.value.toString(16).padStart(32, '0');
 }
 
 /** Every IPv6 address of the link is non-tentative and its solicited-node group is joined (/proc/net/if_inet6, /proc/net/igmp6). */
@@ -507,21 +307,6 @@ function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
   return ipv6SettledOn(l.spec.name, l.ipv6, ifInet6, igmp6);
 }
 
-/** ipv6Settled for the device `name` that should hold the `ipv6` prefixes besides its link-local. */
-export function ipv6SettledOn(name: string, ipv6: readonly string[], ifInet6: string, igmp6: string): boolean {
-  const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === name);
-  const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === name).map((f) => f[2]));
-  const hasLinkLocal = rows.some((f) => (f[0] as string).startsWith('fe80'));
-  const wanted = ipv6.map((a) => hex32(parsePrefix(a).addr));
-  if (!hasLinkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
-  return rows.every((f) => {
-    const flags = parseInt(f[4] as string, 16);
-    const addr = parseIp((f[0] as string).match(/.{4}/g)!.join(':'));
-    return (flags & IFA_F_TENTATIVE) === 0 && groups.has(hex32(solicitedNode(addr)));
-  });
-}
-
-/** Runs one scenario on a fresh namespace pair and removes it. */
 /** The scenario's steps if none is a routing step: this runner has no router (`kernel route` has). */
 function receiveSteps(scenario: Scenario): readonly Step[] {
   const i = scenario.steps.findIndex((s) => isRouteStep(s));
@@ -529,6 +314,7 @@ function receiveSteps(scenario: Scenario): readonly Step[] {
   return scenario.steps as readonly Step[];
 }
 
+/** Runs one scenario on a fresh namespace pair and removes it. */
 export function runOnKernel(scenario: Scenario, options: KernelRunOptions = {}): SimulateResult {
   const bench = new KernelBench();
   try {

@@ -33,9 +33,9 @@ import {
   setsockopt,
   setsockoptInt,
   socket,
-} from './ffi.ts';
-import { inNamespace } from './netns.ts';
-import { groupReq, groupSourceReq, sockaddr } from './sockaddr.ts';
+} from '../sys/ffi.ts';
+import { inNamespace } from '../sys/netns.ts';
+import { groupReq, groupSourceReq, sockaddr } from '../sys/sockaddr.ts';
 
 /** The payload prefix of every scenario datagram: the rest is the send step's id. */
 export const DATAGRAM_TAG = 'mtb-dgram:';

@@ -8,8 +8,8 @@ import { Bond } from '../relay/bond.ts';
 import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
-import { parseDevMcast } from './runner.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { parseDevMcast } from './proc-net.ts';
 
 export type StackedKind = 'vlan' | 'bond';
 

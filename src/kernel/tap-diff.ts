@@ -5,7 +5,7 @@
 import { release } from 'node:os';
 import fc from 'fast-check';
 import type { RxMode } from '../nic/filter.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { NO_FAULTS } from '../faults.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes } from '../wire/mac.ts';
 import { TUN_FLT_ALLMULTI, TapBench } from './tap.ts';

@@ -7,17 +7,17 @@
 // accepts into the tap's file descriptor. The model runs the scenario with nic "tap-relay+PORT".
 import { closeSync, constants as fsConstants, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { NO_FAULTS } from '../faults.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { TapDevice, type TapKind } from '../relay/tap.ts';
 import type { Delivery, InterfaceSpec, Scenario, SimulateResult, Step } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import { parseIp } from '../wire/ip.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { AF_INET, AF_PACKET, IFNAMSIZ, SIOCGIFINDEX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, bind, close, ifreq, ioctl, must, pinToOneCpu, recvNow, socket } from './ffi.ts';
-import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from './frames.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
-import { ipv6SettledOn, parseDevMcast } from './runner.ts';
+import { AF_INET, AF_PACKET, IFNAMSIZ, SIOCGIFINDEX, SOCK_DGRAM, SOCK_NONBLOCK, SOCK_RAW, bind, close, ifreq, ioctl, must, pinToOneCpu, recvNow, socket } from '../sys/ffi.ts';
+import { ETH_P_802_EX1, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../sys/frames.ts';
+import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { ipv6SettledOn, parseDevMcast } from './proc-net.ts';
 import { DATAGRAM_TAG, type KernelSocket, applySocketStep, drainSockets } from './socket-steps.ts';
 
 const IFF_TAP = 0x0002; // include/uapi/linux/if_tun.h

@@ -23,9 +23,9 @@ import {
   setsockoptInt,
   SOCK_DGRAM,
   socket,
-} from './ffi.ts';
-import { rawFrame, rawPayload, sockaddrLl } from './frames.ts';
-import { createNamespace, deleteNamespace, inNamespace } from './netns.ts';
+} from '../sys/ffi.ts';
+import { rawFrame, rawPayload, sockaddrLl } from '../sys/frames.ts';
+import { createNamespace, deleteNamespace, inNamespace } from '../sys/netns.ts';
 
 const IFF_TAP = 0x0002; // include/uapi/linux/if_tun.h
 const IFF_NO_PI = 0x1000; // include/uapi/linux/if_tun.h

@@ -20,6 +20,8 @@ export interface LiveBackend {
   /** The NIC profile the model runs with when it is compared with this backend. */
   readonly profile: string;
   readonly blind: Blindness;
+  /** Who observed, as the column title of the side-by-side report ('kernel', 'guest'). Default 'live'. */
+  readonly observer?: string;
   /** Runs one scenario from fresh interfaces and reports what it observed. */
   run(scenario: Scenario): Promise<SimulateResult>;
   /** Undoes everything the backend set up (namespaces, guest, DUT state). Idempotent. */

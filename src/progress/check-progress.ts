@@ -1,5 +1,5 @@
 // check's progress: profiles done (every property of the profile ran), runs, elapsed, estimate.
-import type { CheckEvents, CheckUnit, UnitOutcome } from '../check/runner.ts';
+import type { CheckEvents, CheckUnit, UnitOutcome } from '../check/units.ts';
 import type { Progress } from './progress.ts';
 
 export class CheckProgress {

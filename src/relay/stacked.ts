@@ -2,11 +2,11 @@
 // PROMISC flags down to the lower device, as Linux net/core/dev_addr_lists.c (dev_mc_sync,
 // dev_mc_unsync, dev_mc_sync_multiple over __hw_addr_sync_one / __hw_addr_unsync_one) and
 // drivers/net/macvlan.c (macvlan_open, macvlan_stop, macvlan_change_rx_flags,
-// macvlan_set_mac_lists) do. The list and the sync verbs are src/host/device-list.ts's (the host
+// macvlan_set_mac_lists) do. The list and the sync verbs are src/netdev/device-list.ts's (the host
 // stacks macvlans in scenarios with the same code); this file keeps the standalone devices.
 import type { Errno } from '../errors.ts';
-import { DeviceList, type HwAddr, type SyncOptions, mcSync, mcSyncMultiple, mcUnsync } from '../host/device-list.ts';
-import { DeviceFlags } from '../host/flags.ts';
+import { DeviceList, type HwAddr, type SyncOptions, mcSync, mcSyncMultiple, mcUnsync } from '../netdev/device-list.ts';
+import { DeviceFlags } from '../netdev/flags.ts';
 import type { Mac } from '../wire/mac.ts';
 import { MACVLAN_ALLMULTI_WHILE_DOWN, NO_RELAY_FAULTS, type RelayFaultSet, UNSYNC_REMOVES_USED } from './faults.ts';
 

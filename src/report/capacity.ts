@@ -4,7 +4,7 @@
 import { NO_FAULTS } from '../faults.ts';
 import type { CapacityModel } from '../nic/capacity.ts';
 import type { NicProfile } from '../nic/filter.ts';
-import { isCatalogProfile, isProfileName, resolveProfile } from '../nic/registry.ts';
+import { isCatalogProfile, isProfileName, resolveProfile } from '../profiles/registry.ts';
 import { type Mac, macFromBytes } from '../wire/mac.ts';
 
 export { type CapacityModel, hashFill } from '../nic/capacity.ts';

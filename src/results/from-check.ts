@@ -1,5 +1,5 @@
 // `check` outcomes as result cases: one per (profile, property) unit that ran.
-import type { CheckOutcome, UnitOutcome } from '../check/runner.ts';
+import type { CheckOutcome, UnitOutcome } from '../check/units.ts';
 import type { ResultCase } from './types.ts';
 
 function unitCase(u: UnitOutcome): ResultCase {

@@ -2,7 +2,7 @@
 // docs/semantics.md "Static validation". Each failure is an InputError whose `where` is the JSON
 // pointer of the offending field. Anything else that can go wrong is a result (an errno).
 import { InputError } from '../errors.ts';
-import { resolveProfile } from '../nic/registry.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 import { type Family, type IpAddr, isMulticastIp, isWildcard, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
 import { isMulticastMac, type Mac, parseMac } from '../wire/mac.ts';
 import { pointerToken } from './pointer.ts';

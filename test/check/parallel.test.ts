@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FaultName } from '../../src/faults.ts';
-import { type CheckOutcome, runCheck } from '../../src/check/runner.ts';
+import { runCheck } from '../../src/check/runner.ts';
+import type { CheckOutcome } from '../../src/check/units.ts';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync, copyFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profileFamilies } from '../../src/nic/registry.ts';
+import { profileFamilies } from '../../src/profiles/registry.ts';
 import { ROOT, expectOneLineError, lines, runCli } from './run.ts';
 
 const FIXTURES = join(ROOT, 'fixtures');

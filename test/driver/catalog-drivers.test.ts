@@ -7,7 +7,7 @@ import { LONGEST_LIST, contractRunArb, longLengths, runTargets } from '../../src
 import { checkDriverEndToEnd } from '../../src/driver/end-to-end.ts';
 import { ProfileSession } from '../../src/driver/profile-session.ts';
 import { type FaultName, NO_FAULTS } from '../../src/faults.ts';
-import { builtinProfileNames, resolveProfile } from '../../src/nic/registry.ts';
+import { builtinProfileNames, resolveProfile } from '../../src/profiles/registry.ts';
 import fc from 'fast-check';
 
 const RUNS = 60;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDriverContract, runScript } from '../../src/driver/contract.ts';
 import { type ContractRun, buildScript, longLengths, runTargets } from '../../src/driver/contract-runs.ts';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import { type DriverSession, startModuleDriver, startProcessDriver } from '../../src/driver/session.ts';
 
 const examples = fileURLToPath(new URL('../../examples/drivers/', import.meta.url));

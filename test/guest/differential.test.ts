@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultName } from '../../src/faults.ts';
 import { GuestBackend } from '../../src/guest/backend.ts';
 import { guestUnavailable } from '../../src/guest/requirements.ts';
-import { differences, faultScenario, generated } from './scenarios.ts';
+import { compareWithModel } from '../../src/live/diff.ts';
+import { faultScenario, generated } from './scenarios.ts';
 
 const skipReason = guestUnavailable();
 if (skipReason !== null) console.warn(`SKIP guest differential: ${skipReason}`);
@@ -34,7 +35,7 @@ for (const { nic, fault } of CASES) {
 
     it(`${RUNS} generated scenarios: the model equals the guest (seed ${SEED})`, async () => {
       for (const [k, scenario] of generated(backend.profile, RUNS, SEED).entries()) {
-        const diff = differences(scenario, await backend.run(scenario), backend.profile);
+        const diff = compareWithModel(backend, scenario, await backend.run(scenario)).differences;
         expect(diff, `scenario ${k} (seed ${SEED}): ${JSON.stringify(scenario)}`).toEqual([]);
       }
     }, 600_000);
@@ -43,8 +44,8 @@ for (const { nic, fault } of CASES) {
       const scenario = faultScenario(backend.profile, fault);
       expect(scenario, `no scenario shows ${fault} on ${backend.profile}`).not.toBeNull();
       const guest = await backend.run(scenario!);
-      expect(differences(scenario!, guest, backend.profile)).toEqual([]);
-      expect(differences(scenario!, guest, backend.profile, [fault]).length).toBeGreaterThan(0);
+      expect(compareWithModel(backend, scenario!, guest).differences).toEqual([]);
+      expect(compareWithModel(backend, scenario!, guest, new Set([fault])).differences.length).toBeGreaterThan(0);
     }, 300_000);
   });
 }

@@ -87,7 +87,7 @@ describe('guest runner units', () => {
   });
 
   it('every guest NIC names its QEMU device and modules; every profile it names exists', async () => {
-    const { resolveProfile } = await import('../../src/nic/registry.ts');
+    const { resolveProfile } = await import('../../src/profiles/registry.ts');
     for (const n of GUEST_NICS) {
       expect(n.modules.length).toBeGreaterThan(0);
       if (n.profile !== null) expect(() => resolveProfile(n.profile!)).not.toThrow();

@@ -1,6 +1,6 @@
 // dev->mc verbs against net/core/dev_addr_lists.c (and its KUnit tests, dev_addr_lists_test.c).
 import { describe, expect, it } from 'vitest';
-import { DeviceList } from '../../src/host/device-list.ts';
+import { DeviceList } from '../../src/netdev/device-list.ts';
 import type { Mac } from '../../src/wire/mac.ts';
 
 const A = '01:00:5e:01:01:01' as Mac;

@@ -1,6 +1,6 @@
 // promiscuity / allmulti counters and the user flag (net/core/dev.c __dev_change_flags).
 import { describe, expect, it } from 'vitest';
-import { DeviceFlags } from '../../src/host/flags.ts';
+import { DeviceFlags } from '../../src/netdev/flags.ts';
 
 describe('DeviceFlags (net/core/dev.c)', () => {
   it('the user promisc flag holds exactly one count: on twice is 1, off twice is 0', () => {

@@ -5,11 +5,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runKernelDiff } from '../../src/kernel/diff.ts';
-import { ownedNamespaces } from '../../src/kernel/netns.ts';
+import { NetnsBackend } from '../../src/kernel/netns-backend.ts';
+import { ownedNamespaces } from '../../src/sys/netns.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
-import { KernelBench } from '../../src/kernel/runner.ts';
 import { runTapDiff } from '../../src/kernel/tap-diff.ts';
+import { runLiveDiff } from '../../src/live/diff.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
 
 const skipReason = kernelModeUnavailable();
@@ -36,9 +36,10 @@ function namespacesOf(pid: number): string[] {
 }
 
 describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', () => {
-  const bench = skipReason === null ? new KernelBench() : undefined;
-  afterAll(() => {
-    bench?.dispose();
+  const backend = skipReason === null ? new NetnsBackend() : undefined;
+  const bench = backend?.bench;
+  afterAll(async () => {
+    await backend?.dispose();
     expect(ownedNamespaces()).toEqual([]);
   });
 
@@ -105,7 +106,7 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
   });
 
   it(`${RUNS} generated scenarios: the model agrees with the kernel (seed ${SEED})`, async () => {
-    const report = await runKernelDiff({ runs: RUNS, seed: SEED });
+    const report = await runLiveDiff(backend!, { runs: RUNS, seed: SEED });
     const d = report.difference;
     expect(d ? `seed ${SEED}: ${d.differences.join('; ')} in ${JSON.stringify(d.scenario)}` : 'no difference').toBe('no difference');
     expect(report.runs).toBe(RUNS);
@@ -118,7 +119,7 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
   }, 300_000);
 
   it('a model with a known fault differs from the kernel, shrunk to no steps at all', async () => {
-    const report = await runKernelDiff({ runs: 20, seed: 1, maxSteps: 4, faults: new Set(['no-solicited-node'] as const) });
+    const report = await runLiveDiff(backend!, { runs: 20, seed: 1, maxSteps: 4, faults: new Set(['no-solicited-node'] as const) });
     expect(report.difference?.scenario.steps).toEqual([]);
     expect(report.difference?.differences.some((l) => l.includes('33:33:ff:'))).toBe(true);
   }, 300_000);

@@ -1,10 +1,10 @@
 // The byte layouts the kernel runner hands to the kernel, checked against hand-written bytes from
 // the uapi headers, and the parsers of what the kernel prints. No root needed.
 import { describe, expect, it } from 'vitest';
-import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/kernel/frames.ts';
-import { withProbeSends } from '../../src/kernel/probe-sends.ts';
-import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/runner.ts';
-import { groupReq, groupSourceReq, sockaddr } from '../../src/kernel/sockaddr.ts';
+import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/sys/frames.ts';
+import { withProbeSends } from '../../src/live/probe-sends.ts';
+import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/proc-net.ts';
+import { groupReq, groupSourceReq, sockaddr } from '../../src/sys/sockaddr.ts';
 import { tunFilter } from '../../src/kernel/tap.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 import { parseIp } from '../../src/wire/ip.ts';

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NO_FAULTS } from '../../src/faults.ts';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import { TUN_VECTORS_SCHEMA, type TunVectorFile } from '../../src/kernel/tap-diff.ts';
 import { parseMac } from '../../src/wire/mac.ts';
 

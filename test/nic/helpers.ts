@@ -1,7 +1,7 @@
 // Small builders shared by the profile tests.
 import { type FaultName, type FaultSet, NO_FAULTS } from '../../src/faults.ts';
 import type { NicFilter, RxMode } from '../../src/nic/filter.ts';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import { type Mac, parseMac } from '../../src/wire/mac.ts';
 
 export const OWN = parseMac('02:00:00:00:00:01');

@@ -1,14 +1,14 @@
 // The incremental programming path (src/nic/rx-view.ts): for random sequences of device-list
 // adds, deletes, purges and flag changes, with several changes between program calls at times,
-// a filter programmed the way the host programs it (changes, count, head; src/host/device-list.ts
+// a filter programmed the way the host programs it (changes, count, head; src/netdev/device-list.ts
 // rxModeOf) answers every probe and shows the same state as a filter of the same profile given
 // the same calls with the plain full list.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FaultName, FaultSet } from '../../src/faults.ts';
-import { DeviceList, rxModeOf } from '../../src/host/device-list.ts';
+import { DeviceList, rxModeOf } from '../../src/netdev/device-list.ts';
 import type { NicProfile, RxMode } from '../../src/nic/filter.ts';
-import { builtinProfiles, resolveProfile } from '../../src/nic/registry.ts';
+import { builtinProfiles, resolveProfile } from '../../src/profiles/registry.ts';
 import { type Mac, parseMac } from '../../src/wire/mac.ts';
 import { BROADCAST, OTHER_UNICAST, OWN } from './helpers.ts';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.ts';
 import { NO_FAULTS } from '../../src/faults.ts';
 import { CATALOG_FAMILIES } from '../../src/nic/catalog/index.ts';
-import { builtinProfiles, isProfileName, profileFamilies, resolveProfile } from '../../src/nic/registry.ts';
+import { builtinProfiles, isProfileName, profileFamilies, resolveProfile } from '../../src/profiles/registry.ts';
 import { hasOracleSpec, oracleProfileNames } from '../../src/oracle/index.ts';
 import { type Mac, macFromBytes, parseMac } from '../../src/wire/mac.ts';
 import { BROADCAST, OWN } from './helpers.ts';

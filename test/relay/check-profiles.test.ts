@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/check/runner.ts';
 import { NO_FAULTS } from '../../src/faults.ts';
-import { builtinProfiles, resolveProfile } from '../../src/nic/registry.ts';
+import { builtinProfiles, resolveProfile } from '../../src/profiles/registry.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'mcast-relay-check-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -2,7 +2,7 @@
 // 'fifo-drop' (never 'filtered'), what is queued arrives once and in order, no mbuf is lost.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import { type IngressVerdict, KniDataPath } from '../../src/relay/data-path.ts';
 import { OWN, groups, mode } from './helpers.ts';
 

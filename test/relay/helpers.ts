@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { NO_FAULTS } from '../../src/faults.ts';
 import type { RxMode } from '../../src/nic/filter.ts';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import type { RelayDevice, RelayKind, RelayOptions } from '../../src/relay/device.ts';
 import { createRelay } from '../../src/relay/relay-filter.ts';
 import { type RelayEvent, relayEventArb } from '../../src/relay/interleavings.ts';

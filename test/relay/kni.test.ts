@@ -3,7 +3,7 @@
 // holds 4 groups and refuses 5), never from running the relay.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveProfile } from '../../src/nic/registry.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 import { KniDevice } from '../../src/relay/kni.ts';
 import { relayFilter, relayProfile } from '../../src/relay/relay-filter.ts';
 import { TapDevice } from '../../src/relay/tap.ts';

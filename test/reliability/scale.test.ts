@@ -75,7 +75,7 @@ describe('issue 14: the work per list change does not grow with the device list'
   // and MAC CRCs computed. A batch is 500 `ip maddr add` of new MACs then their 500 deletes.
   async function batchWork(nic: string): Promise<{ small: number; large: number }> {
     const { Host } = await import('../../src/host/host.ts');
-    const { deviceListEntriesCopied } = await import('../../src/host/device-list.ts');
+    const { deviceListEntriesCopied } = await import('../../src/netdev/device-list.ts');
     const host = new Host([{ name: 'eth0', mac: '02:00:00:00:00:02', ipv4: ['10.99.0.2/24'], nic }]);
     const mac = (i: number): string => `01:00:5e:${[(i >> 16) & 0x7f, (i >> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
     const run = (from: number, to: number, add: boolean): void => {

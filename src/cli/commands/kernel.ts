@@ -25,11 +25,14 @@ const SAVED_VECTORS = 60;
  * that never arrived) becomes one line and exit 2, like a missing requirement, not a stack.
  */
 async function onKernel<T>(action: () => Promise<T>): Promise<T> {
-  const { KernelEnvError } = await import('../../kernel/netns.ts');
-  const { KernelCallError } = await import('../../kernel/ffi.ts');
+  const { KernelEnvError } = await import('../../sys/netns.ts');
+  const { KernelCallError } = await import('../../sys/ffi.ts');
+  const { LiveBackendError } = await import('../../live/errors.ts');
   try {
     return await action();
-  } catch (e) {
+  } catch (thrown) {
+    // The live core names the backend; the kernel's own error says what failed.
+    const e = thrown instanceof LiveBackendError ? thrown.cause : thrown;
     if (e instanceof KernelEnvError || e instanceof KernelCallError) {
       throw new CliExit(EXIT.usage, `error: kernel environment: ${e.message}`);
     }
@@ -83,13 +86,14 @@ export function registerKernel(program: Command, cli: Cli): void {
       const result = await onKernel(async () => runOnKernel(scenario, options.verbose ? { log: (l) => cli.err(l) } : {}));
       cli.out(JSON.stringify(result, null, 2));
       if (options.save !== undefined) {
-        const { withoutNic } = await import('../../kernel/diff.ts');
+        const { withoutBlind } = await import('../../live/blindness.ts');
+        const { NETNS_BLINDNESS } = await import('../../kernel/netns-backend.ts');
         const { saveFixture } = await import('../../scenario/save.ts');
         let path: string;
         try {
           path = saveFixture(resolve(options.save), basename(file, '.json'), {
             ...scenario,
-            expect: withoutNic(result),
+            expect: withoutBlind(result, { ...NETNS_BLINDNESS, listOrder: false }),
             meta: { ...(scenario.meta ?? {}), source: 'mcast-testbench kernel run', kernel: release() },
           });
         } catch (e) {
@@ -119,21 +123,41 @@ export function registerKernel(program: Command, cli: Cli): void {
       let runsDone = 0;
       progress.update({ done: 0, total: options.tapPrograms > 0 ? 2 : 1, runs: 0, totalRuns: options.runs }, 'scenarios');
       let started = Date.now();
-      const { runKernelDiff, sideBySide } = await import('../../kernel/diff.ts');
+      const { runLiveDiff } = await import('../../live/diff.ts');
+      const { NetnsBackend } = await import('../../kernel/netns-backend.ts');
       const { runTapDiff } = await import('../../kernel/tap-diff.ts');
       // A faulty model's differences are not evidence about the kernel: saved only on request.
       const fixturesDir = options.fixtures !== undefined ? resolve(options.fixtures) : faults.size > 0 ? undefined : resolve('fixtures/kernel');
-      const report = await onKernel(() => runKernelDiff({
-        runs: options.runs,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-        ...(fixturesDir !== undefined ? { fixturesDir } : {}),
-        faults,
-        log: (l) => progress.note(l),
-        onRun: () => progress.update({ runs: ++runsDone }),
-      })).finally(() => progress.done());
+      const kernelRelease = release();
+      const report = await onKernel(async () => {
+        const backend = new NetnsBackend();
+        try {
+          return await runLiveDiff(backend, {
+            runs: options.runs,
+            ...(options.seed !== undefined ? { seed: options.seed } : {}),
+            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+            ...(fixturesDir !== undefined
+              ? {
+                  fixture: (seed: number) => ({
+                    dir: fixturesDir,
+                    name: `kernel-diff-${seed}`,
+                    describe: (first: string) => `kernel diff: the model differs from Linux ${kernelRelease}: ${first}`,
+                    meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease },
+                  }),
+                }
+              : {}),
+            faults,
+            log: (l) => progress.note(l),
+            // The namespaces exist now: a caller (or a test about to signal the run) can rely on it.
+            onStart: (seed) => progress.note(`kernel diff: namespaces ready, running ${options.runs} scenarios (seed ${seed})`),
+            onRun: () => progress.update({ runs: ++runsDone }),
+          });
+        } finally {
+          await backend.dispose();
+        }
+      }).finally(() => progress.done());
       collector.setSeed(report.seed);
-      cli.out(`kernel ${report.kernelRelease}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      cli.out(`kernel ${kernelRelease}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       let failed = false;
       const d = report.difference;
       if (d) {
@@ -141,7 +165,7 @@ export function registerKernel(program: Command, cli: Cli): void {
         cli.out(`DIFFERENCE (shrunk on the kernel to ${d.scenario.steps.length} steps):`);
         for (const line of d.differences) cli.out(`  ${line}`);
         cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
-        cli.out(sideBySide('kernel', d.kernel, 'model', d.model));
+        cli.out(d.sideBySide);
         if (d.savedTo) cli.out(`saved: ${d.savedTo} (mcast-testbench replay ${d.savedTo})`);
         if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
       } else {

@@ -8,7 +8,7 @@ export function registerProfiles(program: Command, cli: Cli): void {
     .description('list the NIC filter profiles, their driver sources and summaries')
     .option('--json', 'print the list as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { profileFamilies } = await import('../../nic/registry.ts');
+      const { profileFamilies } = await import('../../profiles/registry.ts');
       const families = profileFamilies();
       if (options.json) {
         cli.out(JSON.stringify(families, null, 2));

@@ -26,7 +26,7 @@ export function registerReport(program: Command, cli: Cli): void {
     .action(async (options: ReportCliOptions) => {
       // An empty name is no directory (mkdir(2) says ENOENT); "." says the current one.
       if (options.out.trim() === '') throw new InputError('--out', 'an empty directory name; give a directory, e.g. --out report (or --out . for the current one)');
-      const { resolveProfile, builtinProfiles } = await import('../../nic/registry.ts');
+      const { resolveProfile, builtinProfiles } = await import('../../profiles/registry.ts');
       const { isCatalogCapacityProfile } = await import('../../report/capacity.ts');
       const { buildReport } = await import('../../report/index.ts');
       const names = options.profile?.map((n) => checkProfileName(n)) ?? builtinProfiles().map((p) => p.name).filter(isCatalogCapacityProfile);

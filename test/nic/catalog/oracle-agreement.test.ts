@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NO_FAULTS } from '../../../src/faults.ts';
 import type { RxMode } from '../../../src/nic/filter.ts';
 import { CATALOG_FAMILIES } from '../../../src/nic/catalog/index.ts';
-import { resolveProfile } from '../../../src/nic/registry.ts';
+import { resolveProfile } from '../../../src/profiles/registry.ts';
 import { classifyAcceptance, resolveSpec } from '../../../src/oracle/filters/index.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes } from '../../../src/wire/mac.ts';
 import { OWN, mac } from './helpers.ts';

@@ -7,7 +7,7 @@ import type { Errno } from '../../../src/errors.ts';
 import { NO_FAULTS } from '../../../src/faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../../../src/nic/filter.ts';
 import { CATALOG_FAMILIES } from '../../../src/nic/catalog/index.ts';
-import { resolveProfile } from '../../../src/nic/registry.ts';
+import { resolveProfile } from '../../../src/profiles/registry.ts';
 import { BROADCAST_MAC, type Mac, macFromBytes } from '../../../src/wire/mac.ts';
 import { OWN, groupMacs, mac } from './helpers.ts';
 

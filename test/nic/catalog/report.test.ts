@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
-import { resolveProfile } from '../../../src/nic/registry.ts';
+import { resolveProfile } from '../../../src/profiles/registry.ts';
 import { capacityModel, groupGrid, hashFill, isCatalogCapacityProfile, measureCapacity } from '../../../src/report/capacity.ts';
 import { buildReport } from '../../../src/report/index.ts';
 

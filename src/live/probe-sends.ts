@@ -1,7 +1,7 @@
 // Generated scenarios rarely send to a group that a socket holds, so most deliveries compare
 // empty socket lists. withProbeSends adds, after each join, a datagram to that group on the
 // joining socket's port: from the first listed source (the source filter decides) or from a
-// source no filter names. Used by `kernel diff` for half of its scenarios.
+// source no filter names. Used by the live differential (src/live/diff.ts) for half of its scenarios.
 import type { AnyStep, Scenario, SocketFamily } from '../scenario/types.ts';
 import { isMulticastIp, parseIp, parsePrefix, sameIp } from '../wire/ip.ts';
 

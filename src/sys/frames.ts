@@ -1,4 +1,4 @@
-// Ethernet frames the sender namespace puts on the veth: UDP datagrams to a group (IPv4/IPv6),
+// Ethernet frames a backend puts on the wire: UDP datagrams to a group (IPv4/IPv6),
 // raw probe frames and barrier frames. Built by hand so that the sender needs no routes.
 import type { IpAddr } from '../wire/ip.ts';
 import { type Mac, macBytes } from '../wire/mac.ts';

@@ -1,18 +1,19 @@
-// Profile name -> NicProfile. Adding a catalog profile: one file in src/nic/catalog/ exporting its
-// family (collected by src/nic/catalog/index.ts), and its oracle spec in src/oracle/filters/.
-// The teaching profiles of src/nic/ are listed below by hand.
+// Profile name -> NicProfile: the one table of every profile name, above both src/nic (physical
+// filters) and src/relay (exception-path devices stacked on them). Adding a catalog profile: one
+// file in src/nic/catalog/ exporting its family (collected by src/nic/catalog/index.ts), and its
+// oracle spec in src/oracle/filters/. The teaching profiles of src/nic/ are listed below by hand.
 import { InputError } from '../errors.ts';
-import { acceptAll } from './accept-all.ts';
-import { allmultiOnly } from './allmulti-only.ts';
-import { exactStrict } from './exact-strict.ts';
-import { hash64 } from './hash64.ts';
-import { ldd3Ff } from './ldd3-ff.ts';
-import { ldd3Nf } from './ldd3-nf.ts';
-import { tun } from './tun.ts';
-import { CATALOG_FAMILIES } from './catalog/index.ts';
+import { acceptAll } from '../nic/accept-all.ts';
+import { allmultiOnly } from '../nic/allmulti-only.ts';
+import { exactStrict } from '../nic/exact-strict.ts';
+import { hash64 } from '../nic/hash64.ts';
+import { ldd3Ff } from '../nic/ldd3-ff.ts';
+import { ldd3Nf } from '../nic/ldd3-nf.ts';
+import { tun } from '../nic/tun.ts';
+import { CATALOG_FAMILIES } from '../nic/catalog/index.ts';
 import { RELAY_FAMILIES } from '../relay/families.ts';
-import { type FixedFamily, type ParameterisedFamily, type ProfileFamily, familyPattern, parseParameter } from './family.ts';
-import type { NicProfile } from './filter.ts';
+import { type FixedFamily, type ParameterisedFamily, type ProfileFamily, familyPattern, parseParameter } from '../nic/family.ts';
+import type { NicProfile } from '../nic/filter.ts';
 
 const BUILTIN_FAMILIES: readonly ProfileFamily[] = [
   acceptAll,
@@ -24,8 +25,7 @@ const BUILTIN_FAMILIES: readonly ProfileFamily[] = [
   tun,
   // Catalog: profiles modelled on real drivers, every family of src/nic/catalog/ (docs/profiles.md).
   ...CATALOG_FAMILIES,
-  // Exception-path devices over a physical profile ("kni-mc+mlx5-dpdk", src/relay): the one
-  // table of names, so the registry lists them though they sit above src/nic.
+  // Exception-path devices over a physical profile ("kni-mc+mlx5-dpdk", src/relay).
   ...RELAY_FAMILIES,
 ];
 

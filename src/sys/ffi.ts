@@ -1,4 +1,4 @@
-// The few libc calls the kernel runner needs, through koffi: sockets, socket options, ioctls,
+// The few libc calls the live backends need, through koffi: sockets, socket options, ioctls,
 // setns and CPU affinity. Every call returns the errno NAME on failure (os.constants.errno).
 // Linux x86_64/aarch64 ABI values; each constant cites its uapi header.
 import { constants as osConstants } from 'node:os';

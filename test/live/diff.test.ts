@@ -1,0 +1,104 @@
+// The live core against in-process backends: a faithful one (the model itself), a faulty one
+// (the model with a fault: found, shrunk on the backend, saved), a blind one and a broken one.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FaultSet } from '../../src/faults.ts';
+import type { Blindness, LiveBackend } from '../../src/live/backend.ts';
+import { withoutBlind } from '../../src/live/blindness.ts';
+import { runLiveDiff } from '../../src/live/diff.ts';
+import { LiveBackendError } from '../../src/live/errors.ts';
+import type { Scenario, SimulateResult } from '../../src/scenario/types.ts';
+import { simulate } from '../../src/simulate.ts';
+
+class ModelBackend implements LiveBackend {
+  readonly label: string;
+  readonly profile = 'accept-all';
+  readonly observer = 'fake';
+  ran = 0;
+  disposed = false;
+  constructor(
+    readonly blind: Blindness,
+    private readonly faults: FaultSet = new Set(),
+    private readonly failOn?: number,
+  ) {
+    this.label = `model${faults.size > 0 ? ` with ${[...faults].join(', ')}` : ''}`;
+  }
+  async run(scenario: Scenario): Promise<SimulateResult> {
+    if (this.ran++ === this.failOn) throw new Error('the wire came loose');
+    return simulate(scenario, { profile: this.profile, faults: this.faults });
+  }
+  async dispose(): Promise<void> {
+    this.disposed = true;
+  }
+}
+
+const SEES_ALL: Blindness = { nicState: false, listOrder: false };
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('runLiveDiff', () => {
+  it('a backend that behaves like the model: no difference, every run counted', async () => {
+    const backend = new ModelBackend(SEES_ALL);
+    const report = await runLiveDiff(backend, { runs: 30, seed: 7, maxSteps: 8 });
+    expect(report).toMatchObject({ label: 'model', runs: 30, seed: 7 });
+    expect(report.difference).toBeUndefined();
+    expect(backend.ran).toBe(30);
+    expect(backend.disposed).toBe(false);
+  });
+
+  it('a backend with a fault: the difference is shrunk on the backend, reported side by side and saved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-live-'));
+    dirs.push(dir);
+    const backend = new ModelBackend(SEES_ALL, new Set(['no-solicited-node'] as const));
+    const report = await runLiveDiff(backend, {
+      runs: 20,
+      seed: 1,
+      maxSteps: 4,
+      fixture: (seed) => ({ dir, name: `live-${seed}`, describe: (first) => `fake: ${first}`, meta: { source: 'test' } }),
+    });
+    const d = report.difference!;
+    expect(d.scenario.steps).toEqual([]);
+    expect(d.differences.some((l) => l.includes('33:33:ff:'))).toBe(true);
+    // Shrinking re-ran candidates on the backend, besides the generated runs and the final re-run.
+    expect(backend.ran).toBeGreaterThan(report.runs + 1);
+    expect(d.sideBySide.split('\n')[0]).toMatch(/fake\s+model$/);
+    expect(d.sideBySide).toMatch(/33:33:ff:\S+\s+-\s+\* users 1/);
+    expect(readdirSync(dir)).toEqual(['live-1.json']);
+    const saved = JSON.parse(readFileSync(d.savedTo!, 'utf8')) as { description: string; meta: Record<string, unknown> };
+    expect(saved.description).toBe(`fake: ${d.differences[0]}`);
+    expect(saved.meta).toMatchObject({ source: 'test', seed: 1, differences: d.differences });
+  });
+
+  it('what the backend is blind to is compared on neither side', async () => {
+    const blind: Blindness = { nicState: true, listOrder: true, unobservable: () => 'no verdict here' };
+    // every NIC verdict unobservable and the nic state unread: a model that drops every frame agrees
+    const result: SimulateResult = {
+      steps: [{ op: 'frame', error: null }],
+      interfaces: { eth0: { mc: [{ mac: '33:33:00:00:00:01', users: 1 }, { mac: '01:00:5e:00:00:01', users: 1 }], promisc: 0, allmulti: 0, nic: { any: 1 } } },
+      deliveries: { f: { nic: false, sockets: [] } },
+    };
+    const scenario: Scenario = {
+      schema: 'mcast-testbench/scenario@1',
+      interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:02' }],
+      steps: [{ op: 'frame', id: 'f', iface: 'eth0', dst: '01:00:5e:00:00:09' }],
+    };
+    const seen = withoutBlind(result, blind, scenario);
+    expect(seen.deliveries).toEqual({});
+    expect(seen.interfaces['eth0']?.nic).toBeUndefined();
+    expect(seen.interfaces['eth0']?.mc.map((e) => e.mac)).toEqual(['01:00:5e:00:00:01', '33:33:00:00:00:01']);
+    expect(withoutBlind(result, SEES_ALL, scenario)).toEqual(result);
+  });
+
+  it('a backend failure stops the run, typed and naming the backend, and is never shrunk', async () => {
+    const backend = new ModelBackend(SEES_ALL, new Set(), 3);
+    const failure = await runLiveDiff(backend, { runs: 50, seed: 2, maxSteps: 4 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(LiveBackendError);
+    expect((failure as LiveBackendError).message).toBe('model: the wire came loose');
+    expect(((failure as LiveBackendError).cause as Error).message).toBe('the wire came loose');
+    expect(backend.ran).toBe(4);
+  });
+});
