@@ -5,6 +5,7 @@ import { InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerGuest } from './commands/guest.ts';
 import { registerKernel } from './commands/kernel.ts';
 import { registerMap } from './commands/map.ts';
 import { registerProfiles } from './commands/profiles.ts';
@@ -33,6 +34,7 @@ function program(cli: Cli): Command {
   registerCheck(program, cli);
   registerReport(program, cli);
   registerKernel(program, cli);
+  registerGuest(program, cli);
 
   return program;
 }
