@@ -5,7 +5,7 @@
 // QEMU hw/net/pcnet.c ladr_match reads the same bit (net_crc32_le(dst) >> 26) for any
 // multicast destination; padr_match the station address (CSR12..14), padr_bcast broadcast.
 import type { FaultSet } from '../../faults.ts';
-import { macEtherCrcLe } from '../../wire/crc.ts';
+import { macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
@@ -26,7 +26,13 @@ export function pcnet32LadrfBit(mac: Mac): number {
 export class Pcnet32Filter implements NicFilter {
   private csr15 = 0;
   private readonly ladrf = new BitTable(64);
-  constructor(private readonly ownMac: Mac) {}
+  private readonly bitOf: (mac: Mac) => number;
+  constructor(
+    private readonly ownMac: Mac,
+    faults: FaultSet,
+  ) {
+    this.bitOf = faults.has('pcnet32-ladrf-be-crc') ? (mac) => macEtherCrc(mac) >>> 26 : pcnet32LadrfBit;
+  }
 
   program(mode: RxMode): ProgramResult {
     if (mode.promisc) {
@@ -39,7 +45,7 @@ export class Pcnet32Filter implements NicFilter {
     if (mode.allmulti) {
       for (let b = 0; b < 64; b++) this.ladrf.set(b);
     } else {
-      for (const mac of mcHead(mode, mcCount(mode))) this.ladrf.set(pcnet32LadrfBit(mac));
+      for (const mac of mcHead(mode, mcCount(mode))) this.ladrf.set(this.bitOf(mac));
     }
     return { ok: true };
   }
@@ -50,7 +56,7 @@ export class Pcnet32Filter implements NicFilter {
       case 'broadcast':
         return true;
       case 'multicast':
-        return this.ladrf.test(pcnet32LadrfBit(dst));
+        return this.ladrf.test(this.bitOf(dst));
       case 'unicast':
         return dst === this.ownMac;
     }
@@ -76,6 +82,6 @@ export const pcnet32: FixedFamily = {
     thresholds: [],
     capacity: hashOnly(64, '64-bucket LADRF hash, never all multicast by count'),
     sharesUnicast: false,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new Pcnet32Filter(ownMac),
+    create: (ownMac: Mac, faults: FaultSet): NicFilter => new Pcnet32Filter(ownMac, faults),
   }),
 };
