@@ -21,6 +21,7 @@ const CASES: readonly { nic: string; fault: FaultName }[] = [
   { nic: 'e1000', fault: 'e1000-filter-type-1' },
   { nic: 'e100', fault: 'ipv4-map-24bit' },
   { nic: 'virtio-net-pci', fault: 'qemu-table-65' },
+  { nic: 'pcnet', fault: 'pcnet32-ladrf-be-crc' },
 ];
 
 for (const { nic, fault } of CASES) {

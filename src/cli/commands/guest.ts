@@ -123,7 +123,8 @@ export function registerGuest(program: Command, cli: Cli): void {
             faults,
             log: (l) => progress.note(l),
             onStart: (seed) => progress.note(`${suite}: running ${options.runs} scenarios on ${backend.label} (seed ${seed})`),
-            onRun: () => progress.update({ done: ++runsDone }),
+            // Past --runs the core is shrinking a difference: each candidate runs in the guest too.
+            onRun: () => (++runsDone <= options.runs ? progress.update({ done: runsDone }) : progress.update({}, `shrinking in the guest (${runsDone - options.runs} candidates)`)),
           });
         } finally {
           await backend.dispose();
