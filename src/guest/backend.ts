@@ -9,7 +9,7 @@ import type { Blindness, LiveBackend } from '../live/backend.ts';
 import type { Delivery, InterfaceResult, InterfaceSpec, Scenario, SimulateResult, Step, StepResult } from '../scenario/types.ts';
 import { isRouteStep } from '../scenario/types.ts';
 import { parseIp } from '../wire/ip.ts';
-import { compareMac, parseMac } from '../wire/mac.ts';
+import { BROADCAST_MAC, type Mac, compareMac, isMulticastMac, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import { GUEST_KERNEL_RELEASE } from './cache.ts';
 import { GuestError } from './errors.ts';
@@ -73,6 +73,8 @@ export class GuestBackend implements LiveBackend {
   private ipv6Disabled = false;
   /** The last scenario's `ip maddr add`s: deleted before the next scenario. */
   private maddrs = new Set<string>();
+  /** The last scenario's probed MACs whose verdict the NIC cannot show (GuestNic.blindBetween). */
+  private readonly unobservableMacs = new Set<string>();
   private disposed = false;
 
   private constructor(
@@ -83,7 +85,12 @@ export class GuestBackend implements LiveBackend {
     this.label = `guest ${nic.name} (QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
     this.profile = nic.profile ?? 'accept-all';
     // The NIC's registers are QEMU's; the order of dev->mc depends on when addrconf's work ran.
-    this.blind = { nicState: true, listOrder: true };
+    const blindBetween = nic.blindBetween;
+    this.blind = {
+      nicState: true,
+      listOrder: true,
+      ...(blindBetween ? { unobservable: (_iface: string, mac: string) => (this.unobservableMacs.has(mac) ? blindBetween.reason : null) } : {}),
+    };
     this.ifname = guest.ifname;
   }
 
@@ -103,6 +110,7 @@ export class GuestBackend implements LiveBackend {
   async run(scenario: Scenario): Promise<SimulateResult> {
     if (this.disposed) throw new GuestError('guest backend already disposed');
     const spec = guestInterface(scenario);
+    this.unobservableMacs.clear();
     await this.reset(spec);
     const steps: StepResult[] = [];
     const deliveries: Record<string, Delivery> = {};
@@ -166,6 +174,7 @@ export class GuestBackend implements LiveBackend {
         this.iface(step.iface, `${where}/iface`);
         const src = parseIp(step.src, `${where}/src`);
         const dst = parseIp(step.dst, `${where}/dst`);
+        await this.noteBlindness(spec.name, groupMac(dst));
         const frame = udpFrame(groupMac(dst), WIRE_PEER_MAC, src, dst, step.port, Buffer.from(`${DATAGRAM_TAG}${step.id}`));
         const v = await this.wire.probe(frame, step.id);
         deliveries[step.id] = { nic: v.nic, sockets: [...v.sockets] };
@@ -173,6 +182,7 @@ export class GuestBackend implements LiveBackend {
       }
       case 'frame': {
         this.iface(step.iface, `${where}/iface`);
+        await this.noteBlindness(spec.name, parseMac(step.dst, `${where}/dst`));
         const v = await this.wire.probe(rawFrame(parseMac(step.dst, `${where}/dst`), WIRE_PEER_MAC, Buffer.from(`${FRAME_TAG}${step.id}`)), step.id);
         deliveries[step.id] = { nic: v.nic, sockets: [] };
         return null;
@@ -236,6 +246,16 @@ export class GuestBackend implements LiveBackend {
       if (r !== '0') throw new GuestError(`guest: adding ${addrs.join(', ')} to ${spec.name} failed (exit ${r})`);
     }
     if (!spec.disableIpv6) await this.settleIpv6(spec.name, spec.ipv6 ?? []);
+  }
+
+  /** Remembers `mac` as unobservable when the NIC is blind to the device list's current size. */
+  private async noteBlindness(name: string, mac: Mac): Promise<void> {
+    const range = this.nic.blindBetween;
+    if (!range || !isMulticastMac(mac) || mac === BROADCAST_MAC) return;
+    const [dm, counters] = await this.guest.commands(['cat /proc/net/dev_mcast', `counters ${name}`]);
+    const n = parseDevMcast(dm!.data.join('\n'), name).length;
+    const [promisc, allmulti] = counters!.answer.split(' ').map(Number) as [number, number];
+    if (promisc === 0 && allmulti === 0 && n >= range.from && n <= range.to) this.unobservableMacs.add(mac);
   }
 
   /** Waits until every IPv6 address is up with its solicited-node group joined (as the kernel runner does). */

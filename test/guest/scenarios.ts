@@ -27,10 +27,12 @@ const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
  * agree. null when no K up to 200 shows the fault.
  */
 export function faultScenario(profile: string, fault: FaultName): Scenario | null {
+  // Broadcast and a foreign unicast first: every NIC shows their verdict (a hash the emulated NIC lacks does not).
   const candidates = [
+    'ff:ff:ff:ff:ff:ff',
+    '02:00:00:aa:bb:cc',
     ...Array.from({ length: 512 }, (_, i) => `01:00:5e:${hex2(5 + (i >> 8))}:${hex2((i * 37) & 0xff)}:${hex2(i & 0xff)}`),
     ...Array.from({ length: 512 }, (_, i) => `33:33:${hex2(i >> 8)}:${hex2((i * 53) & 0xff)}:00:${hex2(i & 0xff)}`),
-    '02:00:00:aa:bb:cc',
   ];
   const frames = (macs: readonly string[]): Step[] => macs.map((dst, i): Step => ({ op: 'frame', id: `f${i}`, iface: 'eth0', dst }));
   for (let k = 0; k <= 200; k++) {
