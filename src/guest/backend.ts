@@ -85,12 +85,12 @@ export class GuestBackend implements LiveBackend {
     this.label = `guest ${nic.name} (QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
     this.profile = nic.profile ?? 'accept-all';
     // The NIC's registers are QEMU's; the order of dev->mc depends on when addrconf's work ran.
-    const blindBetween = nic.blindBetween;
-    this.blind = {
-      nicState: true,
-      listOrder: true,
-      ...(blindBetween ? { unobservable: (_iface: string, mac: string) => (this.unobservableMacs.has(mac) ? blindBetween.reason : null) } : {}),
+    const { blindBetween, unicastBlind } = nic;
+    const unobservable = (_iface: string, mac: string): string | null => {
+      if (unicastBlind !== undefined && !isMulticastMac(parseMac(mac))) return unicastBlind;
+      return blindBetween !== undefined && this.unobservableMacs.has(mac) ? blindBetween.reason : null;
     };
+    this.blind = { nicState: true, listOrder: true, ...(blindBetween || unicastBlind ? { unobservable } : {}) };
     this.ifname = guest.ifname;
   }
 
