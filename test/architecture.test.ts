@@ -37,6 +37,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['check'],
   ['live', 'driver', 'report', 'results', 'progress'],
   ['kernel', 'html'],
+  ['guest'],
   ['cli', 'index.ts'],
 ];
 

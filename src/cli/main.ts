@@ -6,6 +6,7 @@ import { VERSION } from '../version.ts';
 import { endWithParent } from '../shutdown.ts';
 import { type Cli, CliExit, EXIT, oneLine, processCli } from './cli.ts';
 import { registerCheck } from './commands/check.ts';
+import { registerGuest } from './commands/guest.ts';
 import { registerKernel } from './commands/kernel.ts';
 import { registerMap } from './commands/map.ts';
 import { registerProfiles } from './commands/profiles.ts';
@@ -46,6 +47,7 @@ function program(cli: Cli, argv: readonly string[] = []): Command {
   registerCheck(program, cli);
   registerReport(program, cli);
   registerKernel(program, cli);
+  registerGuest(program, cli);
 
   return program;
 }

@@ -33,6 +33,8 @@ export interface LiveDiffOptions {
   readonly seed?: number;
   /** Most intents per scenario (scenarioArbitrary maxSteps). */
   readonly maxSteps?: number;
+  /** Exactly this many plain interfaces and no macvlan (a backend with one NIC: the guest); absent: 1 or 2 and a macvlan now and then. */
+  readonly interfaces?: 1 | 2;
   /** Device-list sizes a fill intent crosses (scenarioArbitrary fillThresholds). */
   readonly listSizes?: readonly number[];
   /** Faults injected into the model (to prove that a difference is found and shrunk). */
@@ -110,6 +112,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
   const generated = scenarioArbitrary({
     profile: backend.profile,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.interfaces !== undefined ? { interfaces: options.interfaces } : {}),
     ...(options.listSizes !== undefined ? { fillThresholds: options.listSizes } : {}),
     ...(backend.interfaces !== undefined ? { given: backend.interfaces } : {}),
   });

@@ -10,6 +10,7 @@ import { r8169, r8169MarBit } from '../../../src/nic/catalog/r8169.ts';
 import { rtl8139 } from '../../../src/nic/catalog/rtl8139.ts';
 import { TULIP_BROADCAST_BIT, tulip, tulipHashIndex } from '../../../src/nic/catalog/tulip.ts';
 import { tulipComet } from '../../../src/nic/catalog/tulip-comet.ts';
+import { pcnet32, pcnet32LadrfBit } from '../../../src/nic/catalog/pcnet32.ts';
 import { tulipHashOnly, tulipHashOnlyBucket } from '../../../src/nic/catalog/tulip-hash-only.ts';
 import { BROADCAST_MAC } from '../../../src/wire/mac.ts';
 import { mac, macs, programmed } from './helpers.ts';
@@ -181,5 +182,37 @@ describe('e100 (QEMU eepro100): (ether_crc >> 2) & 0x3f', () => {
   });
   it('mult[] bytes for 224.0.0.1: bit 38 = byte 4 bit 6', () => {
     expect((programmed(e100.profile(), macs(ALL_HOSTS)).state() as { mult: string[] }).mult).toEqual(['00', '00', '00', '00', '40', '00', '00', '00']);
+  });
+});
+
+describe('pcnet32: LADRF bit ether_crc_le >> 26 (pcnet32_load_multicast, QEMU ladr_match)', () => {
+  // ~zlib.crc32: 0xd9b4c5fe >> 26 = 54, 0x3f523c75 >> 26 = 15, 0x5d55d99f >> 26 = 23, 0x8350df6e >> 26 = 32.
+  it.each([
+    [ALL_HOSTS, 54],
+    [SSDP_LIKE, 15],
+    [V6_ALL_NODES, 23],
+    [V6_SOLICITED, 32],
+  ] as const)('%s -> bit %d', (m, bit) => {
+    expect(pcnet32LadrfBit(mac(m))).toBe(bit);
+    expect(etherCrcLeRef(octets(m)) >>> 26).toBe(bit);
+  });
+  it('224.0.0.1 sets LADRF bit 54 (CSR11 bit 6; word 1 bit 22 as two u32); other groups drop', () => {
+    const f = programmed(pcnet32.profile(), [mac(ALL_HOSTS)]);
+    const st = f.state() as { ladrf: string[] };
+    // 64 bits as two u32 words: bit 54 is word 1 bit 22.
+    expect(st.ladrf).toEqual(['00000000', '00400000']);
+    expect(f.accept(mac(ALL_HOSTS))).toBe(true);
+    expect(f.accept(mac(SSDP_LIKE))).toBe(false);
+    expect(f.accept(BROADCAST_MAC)).toBe(true);
+    expect(f.accept(mac('02:00:00:00:00:02'))).toBe(false);
+  });
+  it('no count limit: 200 groups stay hashed; ALLMULTI accepts every multicast; PROMISC everything', () => {
+    const many = Array.from({ length: 200 }, (_, i) => `01:00:5e:01:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`);
+    const f = programmed(pcnet32.profile(), many.map(mac));
+    const bits = new Set(many.map((m) => pcnet32LadrfBit(mac(m))));
+    const outside = Array.from({ length: 64 }, (_, i) => `33:33:00:00:01:${i.toString(16).padStart(2, '0')}`).find((m) => !bits.has(pcnet32LadrfBit(mac(m))));
+    if (outside !== undefined) expect(f.accept(mac(outside))).toBe(false);
+    expect(programmed(pcnet32.profile(), many.map(mac), { allmulti: true }).accept(mac('01:00:5e:7f:00:01'))).toBe(true);
+    expect(programmed(pcnet32.profile(), [], { promisc: true }).accept(mac('02:00:00:00:00:09'))).toBe(true);
   });
 });

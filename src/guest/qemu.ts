@@ -1,0 +1,285 @@
+// One QEMU guest: the kernel, the initramfs and one NIC, its agent on a serial port (ttyS1 on
+// QEMU's stdio; the console ttyS0 goes to a log file) and the NIC's wire on a UDP socket of this
+// process (QEMU 7.2 `-netdev dgram` over 127.0.0.1: one Ethernet frame per datagram, net/dgram.c).
+// Every wait is bounded and names what did not answer; QEMU is killed on dispose and on exit.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onShutdown } from '../shutdown.ts';
+import { QEMU_BINARY, cacheDir, findGuestKernel, type GuestKernel } from './cache.ts';
+import { GuestError } from './errors.ts';
+import { initramfs } from './initramfs.ts';
+
+/** The agent's protocol: its first line is "mtb-agent/1 IFNAME" (src/guest/agent/agent.c). */
+export const AGENT_PROTOCOL = 'mtb-agent/1';
+/** A TCG boot with a busybox initramfs takes 7-11 s here; generous, as a hang guard only. */
+const BOOT_TIMEOUT_MS = 90_000;
+/** A KVM probe boot: a KVM guest that hangs is given this long before TCG is used. */
+const KVM_PROBE_TIMEOUT_MS = 20_000;
+/** One agent command (a `sh` of busybox `ip` included); a hang guard only. */
+export const COMMAND_TIMEOUT_MS = 30_000;
+
+export interface GuestOptions {
+  /** QEMU's -device model: e1000, i82559er, tulip, pcnet, ... */
+  readonly device: string;
+  /** Modules the guest's /init loads, in dependency order. */
+  readonly modules: readonly string[];
+  readonly mac: string;
+  /** 'kvm' | 'tcg'; absent: $MCAST_TESTBENCH_GUEST_ACCEL, else the cached KVM probe's result. */
+  readonly accel?: 'kvm' | 'tcg';
+  readonly log?: (line: string) => void;
+}
+
+interface Waiter {
+  resolve(line: string): void;
+}
+
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export class Guest {
+  readonly kernel: GuestKernel;
+  /** The NIC's name in the guest (the agent's hello line). */
+  ifname = '';
+  /** How long the boot took, to the agent's hello line. */
+  bootMs = 0;
+  private proc: ChildProcess | null = null;
+  private wire: Socket | null = null;
+  private guestPort = 0;
+  private lines: string[] = [];
+  private waiters: Waiter[] = [];
+  private pending = '';
+  private exited: string | null = null;
+  private broken: string | null = null;
+  private readonly dir: string;
+  private unregister: (() => void) | null = null;
+
+  private constructor(kernel: GuestKernel) {
+    this.kernel = kernel;
+    this.dir = mkdtempSync(join(tmpdir(), 'mtb-guest-'));
+  }
+
+  /** Boots a guest; its agent has said hello when this resolves. */
+  static async boot(options: GuestOptions): Promise<Guest> {
+    const kernel = findGuestKernel();
+    const accel = options.accel ?? chosenAccel();
+    if (accel === undefined) {
+      // Probe KVM once (a KVM guest hangs at boot on some hosts) and remember the answer.
+      if (existsSync('/dev/kvm')) {
+        const g = new Guest(kernel);
+        try {
+          await g.start(options, 'kvm', KVM_PROBE_TIMEOUT_MS);
+          rememberAccel('kvm', 'a KVM guest booted');
+          return g;
+        } catch (e) {
+          await g.dispose();
+          rememberAccel('tcg', `KVM probe: ${(e as Error).message}`);
+          options.log?.(`guest: KVM did not boot (${(e as Error).message}); using TCG`);
+        }
+      } else rememberAccel('tcg', 'no /dev/kvm');
+      return Guest.boot({ ...options, accel: 'tcg' });
+    }
+    const g = new Guest(kernel);
+    try {
+      await g.start(options, accel, BOOT_TIMEOUT_MS);
+    } catch (e) {
+      await g.dispose();
+      throw e;
+    }
+    return g;
+  }
+
+  get consoleLog(): string {
+    const f = join(this.dir, 'console.log');
+    return existsSync(f) ? readFileSync(f, 'utf8') : '';
+  }
+
+  private async start(options: GuestOptions, accel: 'kvm' | 'tcg', timeoutMs: number): Promise<void> {
+    const started = Date.now();
+    const rd = initramfs(this.kernel);
+    this.wire = createSocket('udp4');
+    const wire = this.wire;
+    wire.on('message', () => {
+      // What the guest sends (reports, solicitations) is not observed: the agent reports receptions.
+    });
+    wire.on('error', () => {});
+    await new Promise<void>((resolve) => wire.bind(0, '127.0.0.1', resolve));
+    this.guestPort = await freeUdpPort();
+    const args = [
+      '-accel', accel,
+      // TCG with instruction counting and sleep=off: an idle guest's virtual clock jumps to the
+      // next timer (qemu-options.hx -icount), so QEMU's e1000 holds frames for 1000 virtual ms
+      // after each RCTL write (hw/net/e1000.c set_rx_control, flush_queue_timer) without the
+      // wall clock waiting for it: 40 times faster per scenario here.
+      ...(accel === 'tcg' ? ['-icount', 'shift=auto,sleep=off'] : []),
+      '-m', '256', '-smp', '1', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+      '-kernel', this.kernel.vmlinuz, '-initrd', rd,
+      '-append', `console=ttyS0 panic=-1 quiet mtb.modules=${options.modules.join(',')}`,
+      '-serial', `file:${join(this.dir, 'console.log')}`,
+      '-chardev', 'stdio,id=agent,signal=off', '-serial', 'chardev:agent',
+      // qemu-options.hx (QEMU 7.2): -netdev dgram,id=str,remote.type=inet,remote.host=addr,remote.port=port[,local...]
+      '-netdev', `dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=${this.guestPort},remote.type=inet,remote.host=127.0.0.1,remote.port=${wire.address().port}`,
+      '-device', `${options.device},netdev=n0,mac=${options.mac}`,
+      ...(process.env.MCAST_TESTBENCH_QEMU_ARGS ?? '').split(' ').filter((a) => a !== ''),
+    ];
+    writeFileSync(join(this.dir, 'qemu.args'), args.join(' '));
+    const proc = spawn(QEMU_BINARY, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = proc;
+    this.unregister = onShutdown(() => this.killNow());
+    let stderr = '';
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    proc.stdout?.on('data', (d: Buffer) => this.onData(d.toString('latin1')));
+    proc.on('exit', (code, signal) => {
+      this.exited = `QEMU exited (${signal ?? `status ${code}`})${stderr.trim() ? `: ${stderr.trim().split('\n').slice(-2).join(' / ')}` : ''}`;
+      for (const w of this.waiters.splice(0)) w.resolve('');
+    });
+    proc.on('error', (e) => {
+      this.exited = `QEMU failed to start: ${e.message}`;
+      for (const w of this.waiters.splice(0)) w.resolve('');
+    });
+    const hello = await this.nextLine(timeoutMs, `the agent's hello after boot (${accel}, ${options.device})`);
+    if (!hello.startsWith(`${AGENT_PROTOCOL} `)) {
+      throw new GuestError(`guest ${options.device}: expected "${AGENT_PROTOCOL} IFNAME" from the agent, got ${JSON.stringify(hello.slice(0, 200))}`);
+    }
+    this.ifname = hello.slice(AGENT_PROTOCOL.length + 1).trim();
+    this.bootMs = Date.now() - started;
+    options.log?.(`guest ${options.device}: booted (${accel}) in ${this.bootMs} ms, NIC ${this.ifname}`);
+  }
+
+  private onData(text: string): void {
+    this.pending += text;
+    for (let nl = this.pending.indexOf('\n'); nl >= 0; nl = this.pending.indexOf('\n')) {
+      const line = this.pending.slice(0, nl).replace(/\r$/, '');
+      this.pending = this.pending.slice(nl + 1);
+      const w = this.waiters.shift();
+      if (w) w.resolve(line);
+      else this.lines.push(line);
+    }
+  }
+
+  /** The agent's next line, or a GuestError naming `what` after `timeoutMs`. */
+  nextLine(timeoutMs: number, what: string): Promise<string> {
+    const queued = this.lines.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.exited) return Promise.reject(new GuestError(`${what}: ${this.exited}${this.consoleTail()}`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new GuestError(`${what}: no answer from the guest in ${timeoutMs} ms${this.consoleTail()}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        resolve: (line) => {
+          clearTimeout(timer);
+          if (this.exited && line === '') reject(new GuestError(`${what}: ${this.exited}${this.consoleTail()}`));
+          else resolve(line);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private consoleTail(): string {
+    const tail = this.consoleLog.trim().split('\n').slice(-3).join(' / ');
+    return tail ? ` (console: ${tail})` : '';
+  }
+
+  /**
+   * Sends commands in one write and reads one answer each (`cat` answers "= LINE" lines first,
+   * collected into `data`). A "fail ..." answer is a GuestError: the agent refused a command.
+   */
+  async commands(cmds: readonly string[], timeoutMs = COMMAND_TIMEOUT_MS): Promise<{ answer: string; data: string[] }[]> {
+    if (!this.proc?.stdin || this.exited) throw new GuestError(`guest: ${this.exited ?? 'not running'}`);
+    // A command that timed out may still answer: every later answer would be read as the wrong one.
+    if (this.broken) throw new GuestError(`guest out of step with its agent since: ${this.broken}`);
+    for (const c of cmds) if (c.includes('\n')) throw new GuestError(`agent command with a newline: ${JSON.stringify(c)}`);
+    this.proc.stdin.write(cmds.map((c) => `${c}\n`).join(''));
+    const out: { answer: string; data: string[] }[] = [];
+    for (const c of cmds) {
+      const data: string[] = [];
+      for (;;) {
+        let line: string;
+        try {
+          line = await this.nextLine(timeoutMs, `agent command ${JSON.stringify(c.slice(0, 80))}`);
+        } catch (e) {
+          this.broken = (e as Error).message;
+          throw e;
+        }
+        if (line.startsWith('= ')) data.push(line.slice(2));
+        else if (line === '=') data.push('');
+        else if (line.startsWith('ok')) {
+          out.push({ answer: line.slice(2).trim(), data });
+          break;
+        } else throw new GuestError(`agent command ${JSON.stringify(c.slice(0, 80))}: ${line}`);
+      }
+    }
+    return out;
+  }
+
+  async command(cmd: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
+    return (await this.commands([cmd], timeoutMs))[0]!.answer;
+  }
+
+  /** Puts one Ethernet frame on the NIC's wire. */
+  inject(frame: Buffer): Promise<void> {
+    const wire = this.wire;
+    if (!wire) return Promise.reject(new GuestError('guest: no wire'));
+    return new Promise((resolve, reject) => wire.send(frame, this.guestPort, '127.0.0.1', (e) => (e ? reject(new GuestError(`inject: ${e.message}`)) : resolve())));
+  }
+
+  private killNow(): void {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+  }
+
+  /** Kills QEMU, closes the wire, removes the log folder. Idempotent. */
+  async dispose(): Promise<void> {
+    this.unregister?.();
+    this.unregister = null;
+    const proc = this.proc;
+    this.proc = null;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+      proc.kill('SIGKILL');
+      await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 5_000))]);
+    }
+    if (this.wire) {
+      try {
+        this.wire.close();
+      } catch {
+        // already closed
+      }
+      this.wire = null;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function accelFile(): string {
+  return join(cacheDir(), 'accel');
+}
+
+function chosenAccel(): 'kvm' | 'tcg' | undefined {
+  const env = process.env.MCAST_TESTBENCH_GUEST_ACCEL;
+  if (env === 'kvm' || env === 'tcg') return env;
+  if (!existsSync(accelFile())) return undefined;
+  const first = readFileSync(accelFile(), 'utf8').split(/\s/)[0];
+  return first === 'kvm' || first === 'tcg' ? first : undefined;
+}
+
+function rememberAccel(accel: 'kvm' | 'tcg', why: string): void {
+  try {
+    writeFileSync(accelFile(), `${accel} ${why}\n`);
+  } catch {
+    // an unwritable cache only means probing again next time
+  }
+}

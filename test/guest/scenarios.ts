@@ -1,0 +1,58 @@
+// Scenarios of the guest differential tests: generated ones (the `kernel diff` generators, one
+// interface) and, per fault, a hand-built one the faulty model gets wrong, found with the model
+// alone (the guest is run only once on it).
+import fc from 'fast-check';
+import { scenarioArbitrary } from '../../src/check/arbitraries.ts';
+import { withProbeSends } from '../../src/live/probe-sends.ts';
+import { withoutBlind } from '../../src/live/blindness.ts';
+import type { FaultName } from '../../src/faults.ts';
+import { diffResults } from '../../src/scenario/compare.ts';
+import type { Scenario, SimulateResult, Step } from '../../src/scenario/types.ts';
+import { simulate } from '../../src/simulate.ts';
+
+export function generated(profile: string, runs: number, seed: number): Scenario[] {
+  const arb = scenarioArbitrary({ profile, interfaces: 1 });
+  return fc.sample(fc.oneof(arb, arb.map(withProbeSends)), { numRuns: runs, seed });
+}
+
+/** NIC state and list order, as the guest backend is blind to them. */
+const BLIND = { nicState: true, listOrder: true } as const;
+const seen = (r: SimulateResult): SimulateResult => withoutBlind(r, BLIND);
+
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+/**
+ * K groups joined (K the smallest count at which the faulty model differs from the correct one),
+ * then frames to the candidate MACs on which the two models disagree and a few on which they
+ * agree. null when no K up to 200 shows the fault.
+ */
+export function faultScenario(profile: string, fault: FaultName): Scenario | null {
+  // Broadcast and a foreign unicast first: every NIC shows their verdict (a hash the emulated NIC lacks does not).
+  const candidates = [
+    'ff:ff:ff:ff:ff:ff',
+    '02:00:00:aa:bb:cc',
+    ...Array.from({ length: 512 }, (_, i) => `01:00:5e:${hex2(5 + (i >> 8))}:${hex2((i * 37) & 0xff)}:${hex2(i & 0xff)}`),
+    ...Array.from({ length: 512 }, (_, i) => `33:33:${hex2(i >> 8)}:${hex2((i * 53) & 0xff)}:00:${hex2(i & 0xff)}`),
+  ];
+  const frames = (macs: readonly string[]): Step[] => macs.map((dst, i): Step => ({ op: 'frame', id: `f${i}`, iface: 'eth0', dst }));
+  for (let k = 0; k <= 200; k++) {
+    // 20 memberships per socket (net/ipv4/igmp.c sysctl_igmp_max_memberships): a socket per 20 joins.
+    const opens: Step[] = Array.from({ length: Math.ceil(k / 20) }, (_, n): Step => ({ op: 'open', socket: `s${n}`, family: 'ipv4', bind: '0.0.0.0', port: 5000 }));
+    const joins: Step[] = Array.from({ length: k }, (_, i): Step => ({ op: 'join', socket: `s${Math.floor(i / 20)}`, group: `239.133.${i >> 8}.${(i & 0xff) + 1}`, iface: 'eth0' }));
+    const steps: Step[] = [...opens, ...joins, { op: 'promisc', iface: 'eth0', on: false }];
+    const base = (more: Step[]): Scenario => ({
+      schema: 'mcast-testbench/scenario@1',
+      description: `guest fault case: ${fault} on ${profile}, ${k} groups`,
+      interfaces: [{ name: 'eth0', mac: '02:00:00:00:01:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'], nic: profile }],
+      steps: [...steps, ...more],
+    });
+    const all = base(frames(candidates));
+    const clean = simulate(all, { profile });
+    const faulty = simulate(all, { profile, faults: new Set([fault]) });
+    if (diffResults(seen(clean), seen(faulty)).length === 0) continue;
+    const differing = candidates.filter((_, i) => clean.deliveries[`f${i}`]?.nic !== faulty.deliveries[`f${i}`]?.nic);
+    const agreeing = candidates.filter((_, i) => clean.deliveries[`f${i}`]?.nic === faulty.deliveries[`f${i}`]?.nic);
+    return base(frames([...differing.slice(0, 8), ...agreeing.slice(0, 4)]));
+  }
+  return null;
+}
