@@ -2,6 +2,7 @@
 // is the guest's NIC (renamed, readdressed and re-MACed between scenarios, one boot for many
 // scenarios); its steps run in the guest through the agent, its frames come in on the NIC's
 // wire, and the result has the kernel runner's shape (src/kernel/runner.ts).
+import { fillMacs } from '../scenario/fill.ts';
 import { InputError, type Errno } from '../errors.ts';
 import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../kernel/proc-net.ts';
 import { udpFrame, rawFrame } from '../sys/frames.ts';
@@ -114,11 +115,16 @@ export class GuestBackend implements LiveBackend {
     await this.reset(spec);
     const steps: StepResult[] = [];
     const deliveries: Record<string, Delivery> = {};
-    let batch: { index: number; step: Step; cmd: string }[] = [];
+    // A step is one agent command, or several (a fill: one `maddr add` each): its error is the first.
+    let batch: { index: number; step: Step; cmds: readonly string[] }[] = [];
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      const answers = await this.guest.commands(batch.map((b) => b.cmd));
-      batch.forEach((b, k) => (steps[b.index] = { op: b.step.op, error: errnoOf(answers[k]!.answer) }));
+      const answers = await this.guest.commands(batch.flatMap((b) => b.cmds));
+      let k = 0;
+      for (const b of batch) {
+        const errors = b.cmds.map(() => errnoOf(answers[k++]!.answer));
+        steps[b.index] = { op: b.step.op, error: errors.find((e) => e !== null) ?? null };
+      }
       batch = [];
     };
     const all = scenario.steps as readonly Step[];
@@ -126,7 +132,12 @@ export class GuestBackend implements LiveBackend {
       if (step.op === 'send' || step.op === 'frame' || step.op === 'link') {
         await flush();
         steps[i] = { op: step.op, error: await this.special(step, i, spec, deliveries) };
-      } else batch.push({ index: i, step, cmd: this.command(step, i) });
+      } else if (step.op === 'fill') {
+        const ifname = this.iface(step.iface, `/steps/${i}/iface`);
+        const macs = fillMacs(step);
+        for (const mac of macs) this.maddrs.add(mac);
+        batch.push({ index: i, step, cmds: macs.map((mac) => `maddr ${ifname} ${mac} add`) });
+      } else batch.push({ index: i, step, cmds: [this.command(step, i)] });
     }
     await flush();
     return { steps, interfaces: { [spec.name]: await this.readInterface(spec.name) }, deliveries };
