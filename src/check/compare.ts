@@ -17,6 +17,8 @@ export interface Violation {
   readonly stepIndex: number;
   readonly kind: ViolationKind;
   readonly message: string;
+  /** The frame's destination MAC of a leak or loss: failure pages group and bucket by it. */
+  readonly mac?: string;
 }
 
 export interface CheckScenarioOptions {
@@ -193,12 +195,14 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         out.push({
           stepIndex,
           kind: 'loss',
+          mac,
           message: `${name} (${profile}): NIC drops ${mac} ${where}; the oracle says it must accept it ${rx}`,
         });
       } else if (verdict === 'must-not' && accepted) {
         out.push({
           stepIndex,
           kind: 'leak',
+          mac,
           message: `${name} (${profile}): NIC accepts ${mac} ${where}; the oracle says it must not ${rx}`,
         });
       }
@@ -238,10 +242,11 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
       out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
     } else {
       const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
+      const mac = step.op === 'frame' ? { mac: step.dst.toLowerCase() } : {};
       if (verdict === 'must' && !d.nic) {
-        out.push({ stepIndex, kind: 'loss', message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
+        out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
       } else if (verdict === 'must-not' && d.nic) {
-        out.push({ stepIndex, kind: 'leak', message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
+        out.push({ stepIndex, kind: 'leak', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
       }
       const want = d.nic ? [...(expected.sockets ?? [])].sort() : [];
       const got = [...d.sockets].sort();
