@@ -19,6 +19,8 @@ export interface Violation {
   readonly message: string;
   /** The frame's destination MAC of a leak or loss: failure pages group and bucket by it. */
   readonly mac?: string;
+  /** The interface of a leak or loss. */
+  readonly iface?: string;
 }
 
 export interface CheckScenarioOptions {
@@ -160,6 +162,8 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
           out.push({
             stepIndex,
             kind: 'loss',
+            iface: name,
+            mac,
             message: `${name} (${profile}): NIC drops ${mac} at open, before the first rx-mode call; the oracle says it must accept it`,
           });
         }
@@ -195,6 +199,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         out.push({
           stepIndex,
           kind: 'loss',
+          iface: name,
           mac,
           message: `${name} (${profile}): NIC drops ${mac} ${where}; the oracle says it must accept it ${rx}`,
         });
@@ -202,6 +207,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         out.push({
           stepIndex,
           kind: 'leak',
+          iface: name,
           mac,
           message: `${name} (${profile}): NIC accepts ${mac} ${where}; the oracle says it must not ${rx}`,
         });
@@ -242,7 +248,7 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
       out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
     } else {
       const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
-      const mac = step.op === 'frame' ? { mac: step.dst.toLowerCase() } : {};
+      const mac = { iface: step.iface, ...(step.op === 'frame' ? { mac: step.dst.toLowerCase() } : {}) };
       if (verdict === 'must' && !d.nic) {
         out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
       } else if (verdict === 'must-not' && d.nic) {

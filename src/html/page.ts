@@ -3,6 +3,9 @@
 // the steps with the failing one highlighted; choosing a step shows the device list and rx mode
 // of every interface after it, the NIC state, and a frame's verdict at each layer beside the
 // oracle's must / may / must-not.
+import { esc } from './escape.ts';
+import { renderSideBySide } from './side-by-side.ts';
+import { renderViolationGroups } from './summary.ts';
 import type { InterfaceState, LayerVerdict, StepTrace, Trace } from './trace-types.ts';
 
 export interface FailurePage {
@@ -19,18 +22,23 @@ export interface FailurePage {
   readonly transcriptTitle?: string;
 }
 
+export { esc } from './escape.ts';
+
 /** The colour of the failing step in the timeline (test/html checks it on a screenshot). */
 export const FAILING_STEP_RGB = [200, 30, 30] as const;
-
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:12px 20px;background:#fff;border-bottom:1px solid #ddd}
 h1{font-size:18px;margin:0 0 6px} h2{font-size:15px;margin:16px 0 6px}
-code,pre{font:12px/1.35 ui-monospace,monospace} pre{white-space:pre-wrap;margin:0}
+code,pre{font:12px/1.35 ui-monospace,monospace;overflow-wrap:anywhere} pre{white-space:pre-wrap;margin:0}
+p,li,td,th{overflow-wrap:anywhere}
+#summary ul{margin:4px 0;padding-left:20px} #summary li{margin:2px 0}
+table.side-by-side{width:100%;table-layout:fixed;background:#fff} table.side-by-side caption{text-align:left;font-weight:600}
+table.side-by-side col.label{width:18%} table.side-by-side col.mark{width:2.5em}
+table.side-by-side pre{max-height:14em;overflow-y:auto}
+tr.differs td,tr.differs th{background:#fbe3e3} tr.differs td.mark{color:rgb(${FAILING_STEP_RGB.join(',')});font-weight:700;text-align:center}
+td.mark{text-align:center}
 main{display:flex;gap:16px;padding:12px 20px}
 #timeline{list-style:none;margin:0;padding:0;width:38%;min-width:280px}
 .step{padding:4px 8px;margin:2px 0;border:1px solid #ddd;border-radius:4px;background:#fff;cursor:pointer;overflow-wrap:anywhere}
@@ -103,6 +111,9 @@ export function renderFailurePage(page: FailurePage): string {
     const cls = ['step', t.index === failing ? 'failing' : '', failing !== null && t.index > failing ? 'after' : ''].filter(Boolean).join(' ');
     return `<li class="${cls}" data-step="${t.index}">${esc(stepLabel(t))}</li>`;
   });
+  // The failing step's evidence goes to the top (grouped violations, model vs oracle): the
+  // timeline below has every step, but a long failure would push it thousands of pixels down.
+  const failing = trace.steps.find((t) => t.index === trace.failingStep);
   const plots = page.plots.map((p) => `<figure><figcaption>${esc(p.profile)}</figcaption>${p.svg.replace(/^<\?xml[^>]*>\s*/, '')}</figure>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -111,11 +122,13 @@ export function renderFailurePage(page: FailurePage): string {
 <title>${esc(page.title)}</title><style>${CSS}</style></head>
 <body data-failing="${trace.failingStep ?? 'none'}">
 <header><h1>${esc(page.title)}</h1><p class="violation">${esc(page.message)}</p>
+${failing ? renderViolationGroups(failing) : ''}
+${failing ? renderSideBySide(failing) : ''}
 ${page.replay !== undefined ? `<p>replay: <code>${esc(page.replay)}</code></p>` : ''}
-<p>interfaces: <code>${esc(JSON.stringify(trace.interfaces))}</code>${trace.profile !== undefined ? `; profile <b>${esc(trace.profile)}</b>` : ''}</p></header>
+${trace.interfaces.length > 0 ? `<p>interfaces: <code>${esc(JSON.stringify(trace.interfaces))}</code>${trace.profile !== undefined ? `; profile <b>${esc(trace.profile)}</b>` : ''}</p>` : ''}</header>
 ${page.transcript !== undefined ? `<section style="padding:0 20px"><h2>${esc(page.transcriptTitle ?? 'exchanges with the driver')}</h2><pre>${esc(page.transcript)}</pre></section>` : ''}
-<main><ol id="timeline">${items.join('\n')}</ol><div id="details">${trace.steps.map(detail).join('\n')}</div></main>
-<section class="plots" style="padding:0 20px 20px"><h2>filter capacity</h2>${plots.join('\n') || '<p>(no capacity plot for these profiles)</p>'}</section>
+${trace.steps.length > 0 ? `<main><ol id="timeline">${items.join('\n')}</ol><div id="details">${trace.steps.map(detail).join('\n')}</div></main>` : ''}
+${trace.steps.length > 0 || plots.length > 0 ? `<section class="plots" style="padding:0 20px 20px"><h2>filter capacity</h2>${plots.join('\n') || '<p>(no capacity plot for these profiles)</p>'}</section>` : ''}
 <script>${SCRIPT}</script>
 </body></html>
 `;
