@@ -4,6 +4,7 @@
 // of every interface after it, the NIC state, and a frame's verdict at each layer beside the
 // oracle's must / may / must-not.
 import { esc } from './escape.ts';
+import { renderExchanges } from './exchanges.ts';
 import { renderSideBySide } from './side-by-side.ts';
 import { renderViolationGroups } from './summary.ts';
 import type { InterfaceState, LayerVerdict, StepTrace, Trace } from './trace-types.ts';
@@ -20,6 +21,8 @@ export interface FailurePage {
   readonly transcript?: string;
   /** The heading over `transcript` (default: the exchanges with the driver). */
   readonly transcriptTitle?: string;
+  /** A driver transcript (src/driver/transcript.ts): drawn as a table, the failing exchange highlighted. */
+  readonly exchanges?: string;
 }
 
 export { esc } from './escape.ts';
@@ -39,6 +42,10 @@ table.side-by-side col.label{width:18%} table.side-by-side col.mark{width:2.5em}
 table.side-by-side pre{max-height:14em;overflow-y:auto}
 tr.differs td,tr.differs th{background:#fbe3e3} tr.differs td.mark{color:rgb(${FAILING_STEP_RGB.join(',')});font-weight:700;text-align:center}
 td.mark{text-align:center}
+#exchanges{padding:0 20px} table.exchanges{width:100%;table-layout:fixed;background:#fff}
+table.exchanges col.num{width:4em} table.exchanges col.answer{width:30%} table.exchanges col.mark{width:9em}
+tr.exchange.cited td{background:#fff3c4}
+tr.exchange.failing td{background:rgb(${FAILING_STEP_RGB.join(',')});color:#fff}
 main{display:flex;gap:16px;padding:12px 20px}
 #timeline{list-style:none;margin:0;padding:0;width:38%;min-width:280px}
 .step{padding:4px 8px;margin:2px 0;border:1px solid #ddd;border-radius:4px;background:#fff;cursor:pointer;overflow-wrap:anywhere}
@@ -126,6 +133,7 @@ ${failing ? renderViolationGroups(failing) : ''}
 ${failing ? renderSideBySide(failing) : ''}
 ${page.replay !== undefined ? `<p>replay: <code>${esc(page.replay)}</code></p>` : ''}
 ${trace.interfaces.length > 0 ? `<p>interfaces: <code>${esc(JSON.stringify(trace.interfaces))}</code>${trace.profile !== undefined ? `; profile <b>${esc(trace.profile)}</b>` : ''}</p>` : ''}</header>
+${page.exchanges !== undefined ? renderExchanges(page.exchanges, page.message) : ''}
 ${page.transcript !== undefined ? `<section style="padding:0 20px"><h2>${esc(page.transcriptTitle ?? 'exchanges with the driver')}</h2><pre>${esc(page.transcript)}</pre></section>` : ''}
 ${trace.steps.length > 0 ? `<main><ol id="timeline">${items.join('\n')}</ol><div id="details">${trace.steps.map(detail).join('\n')}</div></main>` : ''}
 ${trace.steps.length > 0 || plots.length > 0 ? `<section class="plots" style="padding:0 20px 20px"><h2>filter capacity</h2>${plots.join('\n') || '<p>(no capacity plot for these profiles)</p>'}</section>` : ''}
