@@ -42,7 +42,7 @@ function bucketText(p: ProbeBucket): { model: string; oracle: string } {
   if (p.bucket === null) return { model: '', oracle: '' };
   return {
     model: p.modelSet ? `bucket ${p.bucket}: ${p.modelSet.field} ${p.modelSet.set ? 'set' : 'clear'}` : `bucket ${p.bucket} (the model's state shows no hash register)`,
-    oracle: `bucket ${p.bucket}: ${p.oracleSet ? 'set by a listed MAC (may)' : 'not set by any listed MAC'}`,
+    oracle: `bucket ${p.bucket}: ${p.oracleSet ? 'set (a listed MAC hashes there)' : 'clear (no listed MAC hashes there)'}`,
   };
 }
 
