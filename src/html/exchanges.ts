@@ -40,7 +40,7 @@ export function renderExchanges(transcript: string, message: string): string {
   const rows = parseExchanges(transcript, message);
   const body = rows.map((r) => {
     const cls = [r.failing ? 'failing' : '', r.cited ? 'cited' : ''].filter(Boolean).join(' ');
-    const mark = r.failing ? 'failing' : r.cited ? 'cited in the message' : '';
+    const mark = r.failing ? 'failing' : r.cited ? 'cited' : '';
     return `<tr class="exchange${cls ? ` ${cls}` : ''}"${r.failing ? ' id="failing-exchange"' : ''} data-exchange="${r.number ?? 'hello'}"><td>${r.number === null ? 'hello' : `#${r.number}`}</td><td><code>${esc(r.request)}</code></td><td><code>${esc(r.answer).replace(/\n/g, '<br>')}</code></td><td class="mark">${mark}</td></tr>`;
   });
   const failing = rows.find((r) => r.failing);
