@@ -38,6 +38,8 @@ export function parseExchanges(transcript: string, message: string): ExchangeRow
 
 export function renderExchanges(transcript: string, message: string): string {
   const rows = parseExchanges(transcript, message);
+  // No exchange in the usual form (e.g. "(no exchange recorded)"): the text as it is.
+  if (rows.length === 0) return `<section id="exchanges"><h2>exchanges with the driver</h2><pre>${esc(transcript)}</pre></section>`;
   const body = rows.map((r) => {
     const cls = [r.failing ? 'failing' : '', r.cited ? 'cited' : ''].filter(Boolean).join(' ');
     const mark = r.failing ? 'failing' : r.cited ? 'cited' : '';
