@@ -30,6 +30,9 @@ export { esc } from './escape.ts';
 /** The colour of the failing step in the timeline (test/html checks it on a screenshot). */
 export const FAILING_STEP_RGB = [200, 30, 30] as const;
 
+/** Violations of a step shown unfolded in its detail pane. */
+const VIOLATIONS_SHOWN = 3;
+
 const CSS = `
 body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
 header{padding:12px 20px;background:#fff;border-bottom:1px solid #ddd}
@@ -104,7 +107,12 @@ function detail(t: StepTrace): string {
     t.step === null
       ? [`<h2>step ${t.index}: the interfaces as created</h2>`]
       : [`<h2>step ${t.index}: ${esc(t.step.op)}</h2><pre>${esc(JSON.stringify(t.step))}</pre>`, `<p>result: model ${esc(t.modelError ?? 'success')}, oracle ${esc(t.oracleError ?? 'success')}</p>`];
-  for (const v of t.violations) parts.push(`<p class="violation">${esc(v)}</p>`);
+  // A few violations in full; the rest folded (a hundred near-identical leak lines would bury
+  // the step's state below them; the summary at the top counts them by kind).
+  const line = (v: string): string => `<p class="violation">${esc(v)}</p>`;
+  parts.push(...t.violations.slice(0, VIOLATIONS_SHOWN).map(line));
+  const folded = t.violations.slice(VIOLATIONS_SHOWN);
+  if (folded.length > 0) parts.push(`<details class="more-violations"><summary>and ${folded.length} more violation${folded.length === 1 ? '' : 's'}</summary>${folded.map(line).join('')}</details>`);
   if (t.threw !== undefined) parts.push(`<p class="violation">threw: ${esc(t.threw)}</p>`);
   if (t.frame) parts.push(`<h2>frame ${esc(t.frame.id)} on ${esc(t.frame.iface)}</h2>${layerTable(t.frame.layers)}`);
   if (t.interfaces.length > 0) parts.push(`<h2>after the step</h2>${interfaceTable(t.interfaces)}`);

@@ -59,6 +59,11 @@ describe('check --html: the failing step at the top', () => {
     expect(filter).toContain('&quot;mode&quot;: &quot;all-multicast&quot;');
     expect(filter).toContain('&quot;all multicast&quot;: &quot;no&quot;');
     expect(row('leak 01:00:5e:7f:ff:fa')).toContain('<td>accepts</td><td class="mark" aria-label="differs">≠</td><td>must not</td>');
+    // The step's own pane: three violations in full, the other 96 folded.
+    const pane = page.slice(page.indexOf('<section class="detail" data-step="1">'));
+    const folded = pane.indexOf('<details class="more-violations"><summary>and 96 more violations</summary>');
+    expect(folded).toBeGreaterThan(0);
+    expect(pane.slice(0, folded).match(/<p class="violation">/g)).toHaveLength(3);
   });
 
   it("a hash filter's lost MAC shows its bucket on both sides: the model's register bit and the oracle's bucket set", async () => {
