@@ -75,7 +75,6 @@ const SCRIPT = `
   steps.forEach(function(s){s.addEventListener('click',function(){show(s.dataset.step);});});
   var failing=document.body.dataset.failing;
   show(failing!=='none'?failing:(steps.length?steps[0].dataset.step:'none'));
-  var f=document.querySelector('.step.failing'); if(f){f.scrollIntoView({block:'nearest'});}
   document.body.dataset.ready='1';
 })();
 `;

@@ -70,6 +70,8 @@ describe('failure page', () => {
           expression: `(() => {
             const rect = (el) => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top, w: r.width, h: r.height }; };
             const failing = document.querySelector('.step.failing');
+            // The page opens at its top (the evidence); bring the timeline's failing step into view.
+            if (failing) failing.scrollIntoView({ block: 'center' });
             const before = document.querySelector('.step[data-step="${FAILING - 1}"]');
             const shown = document.querySelector('.detail.shown');
             return { ready: document.body.dataset.ready, failing: failing && failing.dataset.step, selected: failing && failing.classList.contains('selected'),
@@ -165,12 +167,28 @@ describe('failure pages at 1280 px', () => {
         })()`,
       );
       expect(dom.group).toBe('leak ×99: 01:00:5e:7f:ff:fa, 01:00:5e:12:34:56, 33:33:12:34:56:78 and 96 more');
+      expect(dom.summaryTop).toBeGreaterThanOrEqual(0);
       expect(dom.summaryTop).toBeLessThan(900);
+      expect(dom.sideTop, 'the first differing row of model vs oracle').toBeGreaterThanOrEqual(0);
       expect(dom.sideTop, 'the first differing row of model vs oracle').toBeLessThan(900);
       expect(dom.differs).toBeGreaterThan(0);
       expect(new Set(dom.marks)).toEqual(new Set(['≠']));
       expect(dom.width).toBeLessThanOrEqual(1280);
       await screenshots(browser, session, 'check-demo');
+      // The scenario property's page: its failing step (3) sits low in the timeline; the page
+      // must still open at the top, on the evidence, not scrolled to the step.
+      const scenario = await openAt1280(browser, join(checkDir, 'check-ldd3-ff-4-scenario.html'));
+      const s = await evaluate<{ scrollY: number; summaryTop: number; sideTop: number; width: number }>(
+        browser,
+        scenario,
+        `({ scrollY: window.scrollY, summaryTop: document.querySelector('#summary').getBoundingClientRect().top,
+            sideTop: document.querySelector('#side-by-side tr.differs').getBoundingClientRect().top, width: document.documentElement.scrollWidth })`,
+      );
+      expect(s.scrollY).toBe(0);
+      expect(s.summaryTop).toBeGreaterThanOrEqual(0);
+      expect(s.sideTop).toBeLessThan(900);
+      expect(s.width).toBeLessThanOrEqual(1280);
+      await screenshots(browser, scenario, 'check-demo-scenario');
 
       const driverSession = await openAt1280(browser, join(driverDir, 'driver-stale-entries-contract.html'));
       const d = await evaluate<{ width: number; tableTop: number; failing: string[]; rect: { x: number; y: number; h: number }; text: string }>(
