@@ -7,7 +7,9 @@ import { Oracle } from '../oracle/index.ts';
 export { BUCKET_PROBE_MACS } from '../oracle/probes.ts';
 import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
+import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
@@ -217,6 +219,15 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
   return out;
 }
 
+/** The destination MAC of a datagram to a group (the page buckets it), null for an unparsable address. */
+function datagramMac(dst: string): string | null {
+  try {
+    return groupMac(parseIp(dst)).toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 /** Applies one step to both systems and checks the step's result and then the state. */
 export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Violation[] {
   const where = describeStep(stepIndex, step);
@@ -248,7 +259,8 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
       out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
     } else {
       const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
-      const mac = { iface: step.iface, ...(step.op === 'frame' ? { mac: step.dst.toLowerCase() } : {}) };
+      const dstMac = step.op === 'frame' ? step.dst.toLowerCase() : datagramMac(step.dst);
+      const mac = { iface: step.iface, ...(dstMac !== null ? { mac: dstMac } : {}) };
       if (verdict === 'must' && !d.nic) {
         out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
       } else if (verdict === 'must-not' && d.nic) {
