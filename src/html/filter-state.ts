@@ -28,19 +28,33 @@ export function acceptanceJson(a: Acceptance): JsonValue {
   };
 }
 
-const WORD = /^0x[0-9a-f]{1,8}$/i;
+const WORD = /^(0x)?[0-9a-f]{8}$/i;
+const BYTE = /^[0-9a-f]{2}$/i;
+
+/** A hash register as the page reads it: `width`-bit cells, bucket b at bit b % width of cell b / width. */
+interface HashRegister {
+  readonly field: string;
+  readonly cells: readonly number[];
+  readonly width: 8 | 32;
+}
 
 /**
- * The model's hash register, if its NIC state shows one: an array of 32-bit words as hex text
- * (8139too `mar`, tun `mask`, e1000 `mta`). Every such driver sets bucket b as bit b & 31 of
- * word b >> 5 (mc_filter[bit_nr >> 5] |= 1 << (bit_nr & 31)), so one rule reads them all.
+ * The model's hash register, if its NIC state shows one in a layout the page can read: an array
+ * of 32-bit words (8139too-style `mar` as 0x words, tun `mask`, tulip `mcFilter`) or of bytes
+ * (rtl8139 `mar`, e100 `mult`). These drivers set bucket b as bit b % width of cell b / width
+ * (mc_filter[bit_nr >> 5] |= 1 << (bit_nr & 31), in bytes MAR0..7 little-endian), so one rule
+ * reads them all. A state that says its layout differs (r8169's swapped halves) or keeps the
+ * register another way (e1000 `mta` by register name) gets no reading rather than a wrong one.
  */
-function hashRegister(nic: JsonValue): { field: string; words: number[] } | null {
+function hashRegister(nic: JsonValue): HashRegister | null {
   if (typeof nic !== 'object' || nic === null || Array.isArray(nic)) return null;
-  for (const [field, value] of Object.entries(nic)) {
-    if (Array.isArray(value) && value.length > 0 && value.every((w) => typeof w === 'string' && WORD.test(w))) {
-      return { field, words: value.map((w) => Number.parseInt(w as string, 16)) };
-    }
+  const state = nic as { readonly [k: string]: JsonValue };
+  if (state['marLayout'] !== undefined && state['marLayout'] !== 'linear') return null;
+  for (const [field, value] of Object.entries(state)) {
+    if (!Array.isArray(value) || value.length === 0 || !value.every((w) => typeof w === 'string')) continue;
+    const cells = value as readonly string[];
+    if (cells.every((w) => WORD.test(w))) return { field, cells: cells.map((w) => Number.parseInt(w.replace(/^0x/i, ''), 16)), width: 32 };
+    if (cells.every((w) => BYTE.test(w))) return { field, cells: cells.map((w) => Number.parseInt(w, 16)), width: 8 };
   }
   return null;
 }
@@ -50,12 +64,14 @@ export function probeBucket(mac: string, kind: string, acceptance: Acceptance, n
   if (!hashed) return { mac, kind, bucket: null, oracleSet: null, modelSet: null };
   const bucket = hashed.bucketOf(mac);
   const register = hashRegister(nic);
-  const word = register?.words[bucket >>> 5];
+  const index = register ? Math.floor(bucket / register.width) : 0;
+  const bit = register ? bucket % register.width : 0;
+  const cell = register?.cells[index];
   return {
     mac,
     kind,
     bucket,
     oracleSet: hashed.buckets.has(bucket),
-    modelSet: register && word !== undefined ? { field: `${register.field}[${bucket >>> 5}] bit ${bucket & 31}`, set: ((word >>> (bucket & 31)) & 1) === 1 } : null,
+    modelSet: register && cell !== undefined ? { field: `${register.field}[${index}] bit ${bit}`, set: Math.floor(cell / 2 ** bit) % 2 === 1 } : null,
   };
 }
