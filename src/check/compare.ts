@@ -7,7 +7,9 @@ import { Oracle } from '../oracle/index.ts';
 export { BUCKET_PROBE_MACS } from '../oracle/probes.ts';
 import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
+import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
+import { groupMac } from '../wire/mapping.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
@@ -17,6 +19,10 @@ export interface Violation {
   readonly stepIndex: number;
   readonly kind: ViolationKind;
   readonly message: string;
+  /** The frame's destination MAC of a leak or loss: failure pages group and bucket by it. */
+  readonly mac?: string;
+  /** The interface of a leak or loss. */
+  readonly iface?: string;
 }
 
 export interface CheckScenarioOptions {
@@ -158,6 +164,8 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
           out.push({
             stepIndex,
             kind: 'loss',
+            iface: name,
+            mac,
             message: `${name} (${profile}): NIC drops ${mac} at open, before the first rx-mode call; the oracle says it must accept it`,
           });
         }
@@ -193,18 +201,31 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         out.push({
           stepIndex,
           kind: 'loss',
+          iface: name,
+          mac,
           message: `${name} (${profile}): NIC drops ${mac} ${where}; the oracle says it must accept it ${rx}`,
         });
       } else if (verdict === 'must-not' && accepted) {
         out.push({
           stepIndex,
           kind: 'leak',
+          iface: name,
+          mac,
           message: `${name} (${profile}): NIC accepts ${mac} ${where}; the oracle says it must not ${rx}`,
         });
       }
     }
   }
   return out;
+}
+
+/** The destination MAC of a datagram to a group (the page buckets it), null for an unparsable address. */
+function datagramMac(dst: string): string | null {
+  try {
+    return groupMac(parseIp(dst)).toLowerCase();
+  } catch {
+    return null;
+  }
 }
 
 /** Applies one step to both systems and checks the step's result and then the state. */
@@ -238,10 +259,12 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
       out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
     } else {
       const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
+      const dstMac = step.op === 'frame' ? step.dst.toLowerCase() : datagramMac(step.dst);
+      const mac = { iface: step.iface, ...(dstMac !== null ? { mac: dstMac } : {}) };
       if (verdict === 'must' && !d.nic) {
-        out.push({ stepIndex, kind: 'loss', message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
+        out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
       } else if (verdict === 'must-not' && d.nic) {
-        out.push({ stepIndex, kind: 'leak', message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
+        out.push({ stepIndex, kind: 'leak', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
       }
       const want = d.nic ? [...(expected.sockets ?? [])].sort() : [];
       const got = [...d.sockets].sort();

@@ -97,8 +97,9 @@ export async function writeScenarioPages(dir: string, failed: readonly { file: s
 
 /**
  * A page for a failure that has no receive-path scenario to trace step by step: a driver under
- * test (`check --driver --html`, `replay --driver --html`: the exchanges with the driver and, end
- * to end, the scenario) or a routing / relay property (its shrunk operations or events).
+ * test (`check --driver --html`, `replay --driver --html`: the exchanges with the driver, as a
+ * table, and end to end the scenario) or a routing / relay property (its shrunk operations or
+ * events, as text).
  */
 export function writeTextPage(
   dir: string,
@@ -109,18 +110,23 @@ export function writeTextPage(
     readonly replay?: string;
     readonly transcript: string;
     readonly transcriptTitle?: string;
+    /** The transcript is a driver's exchanges (src/driver/transcript.ts). */
+    readonly exchanges?: boolean;
     readonly scenario?: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly unknown[] };
   },
 ): string {
   makeDirectory(dir);
+  const scenario = page.scenario ? `scenario: ${JSON.stringify(page.scenario)}` : undefined;
+  const text = page.exchanges === true ? scenario : scenario !== undefined ? `${page.transcript}\n\n${scenario}` : page.transcript;
   const html = renderFailurePage({
     title: page.title,
     message: page.message,
     ...(page.replay !== undefined ? { replay: page.replay } : {}),
     trace: { interfaces: page.scenario?.interfaces ?? [], steps: [], failingStep: null },
     plots: [],
-    transcript: page.scenario ? `${page.transcript}\n\nscenario: ${JSON.stringify(page.scenario)}` : page.transcript,
-    ...(page.transcriptTitle !== undefined ? { transcriptTitle: page.transcriptTitle } : {}),
+    ...(page.exchanges === true ? { exchanges: page.transcript } : {}),
+    ...(text !== undefined ? { transcript: text } : {}),
+    ...(page.exchanges === true ? { transcriptTitle: 'the end-to-end scenario' } : page.transcriptTitle !== undefined ? { transcriptTitle: page.transcriptTitle } : {}),
   });
   return saveNewFile(dir, pageName(page.fileBase), '.html', html);
 }
@@ -131,6 +137,5 @@ export function writeDriverPage(
   page: { readonly name: string; readonly part: string; readonly message: string; readonly replay?: string; readonly transcript: string; readonly scenario?: { readonly interfaces: readonly InterfaceSpec[]; readonly steps: readonly unknown[] } },
 ): string {
   const { name, part, ...rest } = page;
-  return writeTextPage(dir, { ...rest, title: `check --driver ${name}: ${part}`, fileBase: `driver-${pageName(name)}-${pageName(part)}` });
+  return writeTextPage(dir, { ...rest, exchanges: true, title: `check --driver ${name}: ${part}`, fileBase: `driver-${pageName(name)}-${pageName(part)}` });
 }
-

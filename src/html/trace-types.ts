@@ -4,6 +4,7 @@
 // the oracle's must / may / must-not. Written by ./compare-step.ts, drawn by ./page.ts.
 import type { InterfaceSpec, Step } from '../scenario/types.ts';
 import type { JsonValue } from '../json.ts';
+import type { ProbeBucket } from './filter-state.ts';
 
 export type OracleVerdict = 'must' | 'may' | 'must-not';
 
@@ -24,7 +25,21 @@ export interface InterfaceState {
   readonly oracleDeviceList: readonly string[];
   readonly promisc: number;
   readonly allmulti: number;
+  readonly oraclePromisc: number;
+  readonly oracleAllmulti: number;
+  /** The model's NIC state (nicState). */
   readonly nic: JsonValue;
+  /** What the oracle's spec expects of the filter (./filter-state.ts acceptanceJson). */
+  readonly oracleFilter: JsonValue;
+  /** The first few leaked or lost MACs of the step on this interface, with their hash buckets. */
+  readonly probes: readonly ProbeBucket[];
+}
+
+/** One violation's kind and, for a leak or loss, the MAC and interface (check/compare.ts Violation). */
+export interface ViolationFacts {
+  readonly kind: string;
+  readonly mac?: string;
+  readonly iface?: string;
 }
 
 export interface StepTrace {
@@ -38,6 +53,8 @@ export interface StepTrace {
   readonly frame?: { readonly id: string; readonly iface: string; readonly layers: readonly LayerVerdict[] };
   /** This step's violations (check/compare.ts), one line each. */
   readonly violations: readonly string[];
+  /** The same violations' kinds and MACs, in the same order: the page groups them. */
+  readonly issues: readonly ViolationFacts[];
   /** Set when the model or the oracle threw: the trace stops here. */
   readonly threw?: string;
 }

@@ -6,7 +6,7 @@ import type { InterfaceSpec, SocketFamily } from '../scenario/types.ts';
 import type { RouteOracle } from './route/oracle.ts';
 import { SourceTables } from './source-tables.ts';
 import { type OracleIp, canonicalMac, ipKey, macOctets, parseInterfaceAddress } from './address.ts';
-import { type FilterInput, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
+import { type Acceptance, type FilterInput, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
 import { IPV4_ALL_HOSTS, IPV6_ALL_NODES, IPV6_NODE_LOCAL_ALL_NODES, eui64LinkLocal, solicitedNodeGroup } from './mapping.ts';
 import { type FilterMode, type GroupRef, type Membership, MembershipTable, groupKey } from './memberships.ts';
 import { type InterfaceFacts, groupMac, reportable, sameGroup } from './facts.ts';
@@ -249,6 +249,11 @@ export abstract class DeviceListOracle {
   }
 
   protected classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
+    return classifyAcceptance(this.acceptanceOn(facts), mac);
+  }
+
+  /** The spec's acceptance for the interface's current flags and lists, cached until they change. */
+  protected acceptanceOn(facts: InterfaceFacts): Acceptance {
     if (!facts.acceptance) {
       const counters = this.countersOf(facts);
       const input: FilterInput = {
@@ -260,7 +265,7 @@ export abstract class DeviceListOracle {
       };
       facts.acceptance = facts.spec.acceptance(input);
     }
-    return classifyAcceptance(facts.acceptance, mac);
+    return facts.acceptance;
   }
 
   /** net/core/dev_addr_lists.c dev_mc_add_global / dev_mc_del_global. */

@@ -13,7 +13,7 @@ import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep } from '../scen
 import { RouteOracle } from './route/oracle.ts';
 import type { OracleForwarding, RouteOracleOp } from './route/types.ts';
 import { BROADCAST, canonicalMac, ipText, ipv6MulticastScope, parseAddress } from './address.ts';
-import type { FrameVerdict } from './filters/index.ts';
+import type { Acceptance, FrameVerdict } from './filters/index.ts';
 import { IPV6_SCOPE_LINK_LOCAL } from './limits.ts';
 import type { GroupRef } from './memberships.ts';
 import { type OracleStepResult, sameGroup } from './facts.ts';
@@ -177,6 +177,11 @@ export class Oracle extends SocketOracle {
     const facts = this.wire(this.facts(iface));
     const m = canonicalMac(mac, 'mac');
     return m === facts.ownMac || m === BROADCAST ? 'must' : 'may';
+  }
+
+  /** What the filter must do now (its spec's acceptance): failure pages show it beside the model's NIC state. */
+  expectedFilter(iface: string): Acceptance {
+    return this.acceptanceOn(this.wire(this.facts(iface)));
   }
 
   classify(iface: string, mac: string): FrameVerdict {

@@ -135,6 +135,8 @@ describe('checkStep result checks', () => {
     // Dropped at the NIC, so no socket receives it: one violation, the loss.
     expect(d.map((x) => x.kind)).toEqual(['loss']);
     expect(d[0]?.message).toContain('NIC dropped the frame for 225.1.1.1');
+    // The destination MAC and the interface, for the failure page's grouping and buckets.
+    expect(d[0]).toMatchObject({ iface: 'eth0', mac: '01:00:5e:01:01:01' });
   });
 
   it("reports the same entries in another order as 'device-list' (tun/e1000 program by position)", () => {
