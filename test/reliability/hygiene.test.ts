@@ -31,13 +31,15 @@ function gitStatus(): string[] {
 /**
  * The README's runnable commands: every `npx mcast-testbench ...` in it and every printed
  * `replay:` line, as a user pastes them. Left out: lines with placeholders (my_driver.py), the
- * plain `check` (the main job, a minute; it writes only a failure, which fails other tests too).
+ * plain `check` (the main job, a minute; it writes only a failure, which fails other tests too)
+ * and the guest commands (a guest boot each; test/guest runs them, and they write only a
+ * difference, under fixtures/guest/).
  */
 function readmeCommands(readme: string): string[] {
   const cmds = new Set<string>();
   for (const m of readme.matchAll(/(?:^|`|\$ )(npx mcast-testbench [^`\n#]*)/gm)) cmds.add((m[1] as string).trim());
   for (const m of readme.matchAll(/replay: (mcast-testbench [^\n`]*)/g)) cmds.add(`npx ${(m[1] as string).trim()}`);
-  return [...cmds].filter((c) => !c.includes('my_driver') && c !== 'npx mcast-testbench check');
+  return [...cmds].filter((c) => !c.includes('my_driver') && c !== 'npx mcast-testbench check' && !c.startsWith('npx mcast-testbench guest '));
 }
 
 describe('issue 19: the README\'s commands leave the clone clean', () => {
