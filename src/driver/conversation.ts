@@ -186,6 +186,17 @@ export async function openSession(transport: Transport, options: DriverOptions):
   return session;
 }
 
+/** A request written and not answered yet, as both the process and the module transports keep it. */
+export interface PendingAnswer {
+  readonly line: string;
+  readonly op: DriverRequest['op'];
+  readonly timeoutMs: number;
+  readonly resolve: (answer: string) => void;
+  readonly reject: (e: Error) => void;
+  /** Armed when the request is the oldest unanswered one: the deadline is per answer. */
+  timer: NodeJS.Timeout | null;
+}
+
 /** Said where a driver's stdout carries something besides answers: debug prints are the usual cause. */
 export const STDERR_TIP = '; stdout carries only answers: a driver logs to stderr';
 

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_DRIVER_TIMEOUT_MS } from './defaults.ts';
 import { type DriverRequest, DriverError } from './protocol.ts';
-import { DEFAULT_STARTUP_TIMEOUT_MS, type DriverOptions, type DriverSession, OPS, type Transport, openSession } from './conversation.ts';
+import { DEFAULT_STARTUP_TIMEOUT_MS, type DriverOptions, type DriverSession, OPS, type PendingAnswer, type Transport, openSession } from './conversation.ts';
 
 /**
  * The worker's code (CommonJS, evaluated): imports the module, says which operations are
@@ -48,15 +48,7 @@ type WorkerReply =
   | { readonly kind: 'undefined'; readonly id: number; readonly shown: string }
   | { readonly kind: 'threw'; readonly id: number; readonly message: string };
 
-interface PendingCall {
-  readonly line: string;
-  readonly op: DriverRequest['op'];
-  readonly timeoutMs: number;
-  readonly resolve: (answer: string) => void;
-  readonly reject: (e: Error) => void;
-  /** Armed when the call is the oldest unanswered one: the deadline is per answer. */
-  timer: NodeJS.Timeout | null;
-}
+type PendingCall = PendingAnswer;
 
 class ModuleTransport implements Transport {
   private nextId = 0;

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { onShutdown } from '../shutdown.ts';
 import { type DriverRequest, DriverError } from './protocol.ts';
-import { type DriverOptions, type DriverSession, KILL_GRACE_MS, MAX_ANSWER_LINE_BYTES, STDERR_TIP, type Transport, clip, openSession } from './conversation.ts';
+import { type DriverOptions, type DriverSession, KILL_GRACE_MS, MAX_ANSWER_LINE_BYTES, type PendingAnswer, STDERR_TIP, type Transport, clip, openSession } from './conversation.ts';
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -16,15 +16,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-interface Pending {
-  readonly line: string;
-  readonly op: DriverRequest['op'];
-  readonly timeoutMs: number;
-  readonly resolve: (answer: string) => void;
-  readonly reject: (e: Error) => void;
-  /** Armed when the request is the oldest unanswered one: the deadline is per answer. */
-  timer: NodeJS.Timeout | null;
-}
+type Pending = PendingAnswer;
 
 /** How long answers printed just before an exit may take to arrive through the pipe. */
 const EXIT_DRAIN_MS = 300;
