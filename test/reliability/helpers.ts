@@ -84,18 +84,31 @@ export function scratchDir(): string {
   return dir;
 }
 
-/** The error contract: this exit code, one stderr line matching, no stack. */
+/**
+ * A driver error (exit 3) says its message once, in the DRIVER ERROR report on stdout; stderr's
+ * last line names only its kind (issue 22). `pattern` is written for the message as
+ * `error: driver error (KIND): ...`.
+ */
+function expectDriverReport(r: Run, pattern: RegExp): void {
+  const kind = /driver error \\\(([a-z-]+)\\\)/.exec(pattern.source)?.[1];
+  const report = new RegExp(pattern.source.replace(/^\^error: /, '^DRIVER ERROR: (?:[^:\n]+: )?'), 'm');
+  expect(r.stdout, r.stdout).toMatch(report);
+  expect(r.stderr.trimEnd().split('\n').at(-1), r.stderr).toBe(`error: driver error (${kind}): the driver under test misbehaved (exit 3); the DRIVER ERROR report is on stdout`);
+}
+
+/** The error contract: this exit code, one stderr line matching (exit 3: the report), no stack. */
 export function expectError(r: Run, code: number, pattern: RegExp): void {
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(code);
   expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
-  expect(r.stderr).toMatch(pattern);
+  if (code === 3) expectDriverReport(r, pattern);
+  else expect(r.stderr).toMatch(pattern);
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 
-/** A driver error after hello: exit 3, the last stderr line matches (progress lines come first). */
+/** A driver error after hello: exit 3, the report on stdout matches (progress lines come first on stderr). */
 export function expectDriverError(r: Run, pattern: RegExp): void {
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(3);
-  expect(r.stderr.trimEnd().split('\n').at(-1), r.stderr).toMatch(pattern);
+  expectDriverReport(r, pattern);
   expect(r.stderr).not.toMatch(/^\s+at /m);
 }
 
