@@ -163,9 +163,27 @@ export async function loadProfileModule(file: string): Promise<string[]> {
   return names;
 }
 
+/** Loaded modules that printed commands leave out: those a finished assertProfileHolds loaded. */
+const outOfCommands = new Set<string>();
+
 /** The plug-in module files loaded so far (absolute paths, in load order): printed commands pass them on. */
 export function loadedProfileModules(): readonly string[] {
-  return [...loadedModules];
+  return [...loadedModules].filter((m) => !outOfCommands.has(m));
+}
+
+/**
+ * Names `file` in printed commands only while `run` runs: a test process checks one plug-in after
+ * another (vitest shares modules between files), and each run's replay lines name its own module.
+ */
+export async function withProfileModule<T>(file: string, run: () => Promise<T>): Promise<T> {
+  await loadProfileModule(file);
+  const path = resolve(file);
+  outOfCommands.delete(path);
+  try {
+    return await run();
+  } finally {
+    outOfCommands.add(path);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // `check` for one profile from a user's own test file: a failure throws an Error whose message
 // holds what `check` prints for it, the replay line and the fixture it saved, so a failing
 // plug-in property in a project's vitest is as reproducible as `npx mcast-testbench check`.
-import { loadProfileModule } from '../profile-plugin.ts';
+import { withProfileModule } from '../profile-plugin.ts';
 import { displayPath } from '../command-line.ts';
 import { runCheck } from './runner.ts';
 
@@ -25,7 +25,7 @@ export class ProfileCheckFailed extends Error {
 
 /** Runs every property `check` runs on `profile`; resolves when they hold, throws ProfileCheckFailed otherwise. */
 export async function assertProfileHolds(profile: string, options: AssertProfileOptions = {}): Promise<void> {
-  if (options.profileModule !== undefined) await loadProfileModule(options.profileModule);
+  if (options.profileModule !== undefined) return withProfileModule(options.profileModule, () => assertProfileHolds(profile, { ...options, profileModule: undefined }));
   const lines: string[] = [];
   const outcome = await runCheck({
     profiles: [profile],
