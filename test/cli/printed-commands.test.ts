@@ -9,11 +9,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './run.ts';
 
 const dirs: string[] = [];
-const fixturesBefore = new Set(readdirSync(join(ROOT, 'fixtures')));
+// A pasted `check --path` saves its counterexample where check saves by default: sent to a
+// scratch folder by $MCAST_TESTBENCH_FIXTURES, so the repository's fixtures/ (which other test
+// files watch at the same time) never sees it.
+const pastedFixtures = mkdtempSync(join(tmpdir(), 'mtb-pasted-'));
+dirs.push(pastedFixtures);
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  // A pasted `check --path` saves its counterexample into fixtures/ as a real failure would.
-  for (const f of readdirSync(join(ROOT, 'fixtures'))) if (!fixturesBefore.has(f)) rmSync(join(ROOT, 'fixtures', f), { recursive: true, force: true });
 });
 
 const unescape = (s: string): string => s.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
@@ -30,7 +32,7 @@ function printedCommands(stdout: string, dir: string): Record<'terminal' | 'juni
 
 function paste(command: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', command], { cwd: ROOT, timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '' } }, (error, stdout, stderr) => {
+    execFile('sh', ['-c', command], { cwd: ROOT, timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '', MCAST_TESTBENCH_FIXTURES: pastedFixtures } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: `${stdout}${stderr}` });
     });
   });

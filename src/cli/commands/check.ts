@@ -43,6 +43,15 @@ interface CheckCommandOptions extends DriverCliOptions, ResultsCliOptions {
   injectFault?: string[];
 }
 
+/**
+ * Where counterexamples go without --fixtures: fixtures/ of the working directory, or the folder
+ * $MCAST_TESTBENCH_FIXTURES names (a CI job's artifact folder; a test pasting printed commands).
+ */
+function defaultFixtures(): string {
+  const env = process.env['MCAST_TESTBENCH_FIXTURES'];
+  return env !== undefined && env !== '' ? env : 'fixtures';
+}
+
 export function registerCheck(program: Command, cli: Cli): void {
   const check = program
     .command('check')
@@ -51,7 +60,7 @@ export function registerCheck(program: Command, cli: Cli): void {
     .option('--runs <n>', 'runs per property and profile', positiveInteger, DEFAULT_RUNS)
     .option('--seed <s>', 'fast-check seed (a failure prints the seed that reproduces it)', seedValue)
     .option('--path <path>', 'fast-check replay path printed with a failure (use with --seed)')
-    .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: fixtures/ of the current directory)')
+    .option('--fixtures <dir>', 'where shrunk counterexamples are saved (default: $MCAST_TESTBENCH_FIXTURES, else fixtures/ of the current directory)')
     .option('--shard <i/n>', 'run only shard i of n of the (profile, property) units (needs --seed; shards 1/n..n/n together run the unsharded cases)', shardArg)
     .addOption(new Option('--jobs <n>', 'worker threads for the (profile, property) units; the output and the verdicts do not depend on it').argParser(positiveInteger).default(DEFAULT_JOBS, `the CPUs this process may use, ${DEFAULT_JOBS} here`))
     .option('--html <dir>', 'write an HTML page per failure into DIR (timeline, device lists, verdicts per layer)')
@@ -59,7 +68,7 @@ export function registerCheck(program: Command, cli: Cli): void {
   addResultsOptions(addDriverOptions(check)).action(async (options: CheckCommandOptions) => {
       const driver = driverSourceFrom(options);
       // Where a failure is saved: refused now, not after minutes of checking.
-      checkOutputDirectory(options.fixtures ?? 'fixtures', '--fixtures');
+      checkOutputDirectory(options.fixtures ?? defaultFixtures(), '--fixtures');
       const outputs = resultsOutputsFrom(options);
       if (options.html !== undefined) checkOutputDirectory(options.html, '--html');
       if (options.shard && options.seed === undefined) {
@@ -72,7 +81,7 @@ export function registerCheck(program: Command, cli: Cli): void {
             runs: options.runs,
             ...(options.seed !== undefined ? { seed: options.seed } : {}),
             ...(options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
-            fixturesDir: resolve(options.fixtures ?? 'fixtures'),
+            fixturesDir: resolve(options.fixtures ?? defaultFixtures()),
             outputs,
             ...(options.shard ? { shard: options.shard } : {}),
             ...(options.html !== undefined ? { html: options.html } : {}),
@@ -89,7 +98,7 @@ export function registerCheck(program: Command, cli: Cli): void {
       // A counterexample of an injected fault is no regression fixture: unless --fixtures names a
       // folder, it goes to a fresh temporary one, never into fixtures/.
       const faultScratch = faults.size > 0 && options.fixtures === undefined ? mkdtempSync(join(tmpdir(), 'mcast-testbench-fault-')) : null;
-      const fixturesDir = faultScratch ?? resolve(options.fixtures ?? 'fixtures');
+      const fixturesDir = faultScratch ?? resolve(options.fixtures ?? defaultFixtures());
       const { runCheck } = await import('../../check/runner.ts');
       const { CheckProgress } = await import('../../progress/check-progress.ts');
       const progress = new CheckProgress(stderrProgress('check', 'profiles'));
