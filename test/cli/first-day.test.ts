@@ -44,7 +44,10 @@ describe('first day', () => {
   });
 
   it('a driver error: its message once (stdout), stderr names the kind; debug text on stdout gets the stderr tip', async () => {
-    const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/chatty.py', '--runs', '3']);
+    const dir = mkdtempSync(join(tmpdir(), 'mtb-first-day-'));
+    dirs.push(dir);
+    // Its transcript goes to a scratch folder: fixtures/ is watched by other test files meanwhile.
+    const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/chatty.py', '--runs', '3', '--fixtures', dir]);
     expect(r.code).toBe(3);
     const both = `${r.stdout}\n${r.stderr}`;
     expect(both.match(/rx answer must be/g)).toHaveLength(1);
