@@ -17,6 +17,7 @@ export const FAULTS = {
   'e1000-filter-type-1': 'e1000:0 hashes groups into the MTA with mc_filter_type 1 ([46:35]) instead of 0 ([47:36])',
   'tulip-perfect-15': 'tulip keeps 15 groups in the perfect setup frame (losing its broadcast entry) instead of switching to the hash table',
   'qemu-table-65': "QEMU virtio-net's MAC table takes 65 entries before multi_overflow (MAC_TABLE_ENTRIES is 64)",
+  'vmxnet3-mftablelen-wrap': 'vmxnet3 stores a list longer than 10,922 groups in the u16 mfTableLen without the size check: the device reads (bytes mod 65536) / 6 entries instead of going all-multicast',
   'pcnet32-ladrf-be-crc': 'pcnet32 picks the LADRF bit from the big-endian ether_crc >> 26 instead of ether_crc_le >> 26',
   'rxconfig-zero-at-open': 'rtl8139 starts with RxConfig 0: broadcast and its own MAC dropped until the first rx-mode call',
   'group-users-on-eaddrinuse': "a duplicate join (EADDRINUSE) still raises the interface group's users count",

@@ -38,6 +38,10 @@ export class ListMirror {
     return this.set.size;
   }
 
+  has(mac: Mac): boolean {
+    return this.set.has(mac);
+  }
+
   values(): Mac[] {
     return Array.from(this.set);
   }

@@ -285,6 +285,28 @@ export abstract class DeviceListOracle {
     return null;
   }
 
+  /**
+   * A run of `ip maddr add`s in increasing MAC order (a fill step, split at its wrap): each is one
+   * change whose new entry goes to the tail, which is MAC order, so one refresh gives the same
+   * list. A refusing table needs the list after every change (the last one it accepted), so
+   * there every add is refreshed on its own.
+   */
+  protected maddrRun(iface: string, macs: readonly string[]): void {
+    const facts = this.facts(iface);
+    const refusing = (f: InterfaceFacts): boolean => f.spec.refusesBeyond !== null || (f.lower !== null && refusing(this.facts(f.lower)));
+    if (refusing(facts)) {
+      for (const mac of macs) this.maddr(iface, mac, true);
+      return;
+    }
+    for (const text of macs) {
+      const mac = canonicalMac(text, 'mac');
+      if (facts.globalMacs.has(mac)) continue;
+      facts.globalMacs.add(mac);
+      this.macRef(facts, mac, 1);
+    }
+    this.refresh(facts);
+  }
+
   /** `ip link set … promisc|allmulticast on|off`: a user flag holding one count (net/core/dev.c). */
   protected setFlag(iface: string, flag: 'promisc' | 'allmulti', on: boolean): void {
     const facts = this.facts(iface);

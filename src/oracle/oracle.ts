@@ -73,12 +73,12 @@ export class Oracle extends SocketOracle {
       case 'maddr':
         return { error: this.maddr(step.iface, step.mac, step.add) };
       case 'fill': {
-        // 01:00:5e and the low 23 bits of first + i (ip_eth_mc_map), each an `ip maddr add`.
-        for (let i = 0; i < step.count; i++) {
-          const v = (step.first + i) % 0x800000;
-          const error = this.maddr(step.iface, `01:00:5e:${[v >> 16, (v >> 8) & 0xff, v & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`, true);
-          if (error !== null) return { error };
-        }
+        // 01:00:5e and the low 23 bits of first + i (ip_eth_mc_map), each an `ip maddr add`; in
+        // increasing MAC order up to the wrap of the 23 bits, then again from 01:00:5e:00:00:00.
+        const macs = Array.from({ length: step.count }, (_, i) => (step.first + i) % 0x800000);
+        const wrap = macs.findIndex((v, i) => i > 0 && v === 0);
+        const text = (v: number): string => `01:00:5e:${[v >> 16, (v >> 8) & 0xff, v & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+        for (const run of wrap < 0 ? [macs] : [macs.slice(0, wrap), macs.slice(wrap)]) this.maddrRun(step.iface, run.map(text));
         return { error: null };
       }
       case 'promisc':

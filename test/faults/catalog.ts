@@ -24,6 +24,9 @@ const THRESHOLD_FAULT_STEPS: Partial<Record<FaultName, number>> = {
   'qemu-table-65': 64 + 4,
 };
 
+/** A bound against hangs, not a speed target: on a machine whose cores are busy a whole check takes minutes. */
+const HEAVY_TIMEOUT_MS = 900_000;
+
 const tmp = mkdtempSync(join(tmpdir(), 'mcast-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -86,7 +89,7 @@ describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
       expect(replayScenario(scenario, { faults }).length).toBeGreaterThan(0);
       expect(replayScenario(scenario, {})).toEqual([]);
     }
-  });
+  }, HEAVY_TIMEOUT_MS);
 
   itIn(2)('passes without faults on the same profiles and seed (control run)', async () => {
     const profiles = [...new Set(Object.values(FAULT_PROFILES).flat())];
@@ -94,7 +97,7 @@ describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
     expect(outcome.failures).toEqual([]);
     expect(outcome.ok).toBe(true);
     expect(existsSync(join(tmp, 'control'))).toBe(false);
-  });
+  }, HEAVY_TIMEOUT_MS);
 
   itIn(1)('the real CLI exits 1 and prints the fixture path', () => {
     const dir = join(tmp, 'cli');

@@ -9,6 +9,7 @@ import type { FaultName } from '../../src/faults.ts';
 import { diffResults } from '../../src/scenario/compare.ts';
 import type { Scenario, SimulateResult, Step } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
+import { resolveProfile } from '../../src/profiles/registry.ts';
 
 export function generated(profile: string, runs: number, seed: number): Scenario[] {
   const arb = scenarioArbitrary({ profile, interfaces: 1 });
@@ -24,7 +25,7 @@ const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 /**
  * K groups joined (K the smallest count at which the faulty model differs from the correct one),
  * then frames to the candidate MACs on which the two models disagree and a few on which they
- * agree. null when no K up to 200 shows the fault.
+ * agree; past 200, a fill just past each larger threshold. null when none shows the fault.
  */
 export function faultScenario(profile: string, fault: FaultName): Scenario | null {
   // Broadcast and a foreign unicast first: every NIC shows their verdict (a hash the emulated NIC lacks does not).
@@ -46,13 +47,28 @@ export function faultScenario(profile: string, fault: FaultName): Scenario | nul
       interfaces: [{ name: 'eth0', mac: '02:00:00:00:01:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'], nic: profile }],
       steps: [...steps, ...more],
     });
+    const found = showing(base);
+    if (found) return found;
+  }
+  // Past 200 groups: one `fill` just past each threshold the profile declares (vmxnet3's 10,922).
+  for (const t of resolveProfile(profile).thresholds.filter((n) => n > 200)) {
+    const found = showing((more) => ({
+      schema: 'mcast-testbench/scenario@1',
+      description: `guest fault case: ${fault} on ${profile}, a list of ${t + 1} groups and more`,
+      interfaces: [{ name: 'eth0', mac: '02:00:00:00:01:02', ipv4: ['10.99.0.2/24'], ipv6: ['2001:db8::2/64'], nic: profile }],
+      steps: [{ op: 'fill', iface: 'eth0', count: t + 1, first: 0x10000 }, ...more],
+    }));
+    if (found) return found;
+  }
+  return null;
+
+  function showing(base: (more: Step[]) => Scenario): Scenario | null {
     const all = base(frames(candidates));
     const clean = simulate(all, { profile });
     const faulty = simulate(all, { profile, faults: new Set([fault]) });
-    if (diffResults(seen(clean), seen(faulty)).length === 0) continue;
+    if (diffResults(seen(clean), seen(faulty)).length === 0) return null;
     const differing = candidates.filter((_, i) => clean.deliveries[`f${i}`]?.nic !== faulty.deliveries[`f${i}`]?.nic);
     const agreeing = candidates.filter((_, i) => clean.deliveries[`f${i}`]?.nic === faulty.deliveries[`f${i}`]?.nic);
     return base(frames([...differing.slice(0, 8), ...agreeing.slice(0, 4)]));
   }
-  return null;
 }

@@ -56,8 +56,16 @@ export function station(input: FilterInput): string[] {
   return [input.ownMac, BROADCAST];
 }
 
+/** The exact MACs of an acceptance as a set, built once per acceptance (lists reach 64 Ki entries). */
+const exactSets = new WeakMap<Acceptance, ReadonlySet<string>>();
+function exactSet(acceptance: Acceptance): ReadonlySet<string> {
+  let set = exactSets.get(acceptance);
+  if (!set) exactSets.set(acceptance, (set = new Set(acceptance.exact)));
+  return set;
+}
+
 export function classifyAcceptance(acceptance: Acceptance, mac: string): FrameVerdict {
-  if (acceptance.everything || acceptance.exact.includes(mac)) return 'must';
+  if (acceptance.everything || exactSet(acceptance).has(mac)) return 'must';
   if (!isGroupMac(mac)) return 'must-not';
   if (acceptance.multicast) return acceptance.multicast;
   if (acceptance.hashed && acceptance.hashed.buckets.has(acceptance.hashed.bucketOf(mac))) return 'may';

@@ -11,9 +11,10 @@ import { rtl8139 } from '../../../src/nic/catalog/rtl8139.ts';
 import { TULIP_BROADCAST_BIT, tulip, tulipHashIndex } from '../../../src/nic/catalog/tulip.ts';
 import { tulipComet } from '../../../src/nic/catalog/tulip-comet.ts';
 import { pcnet32, pcnet32LadrfBit } from '../../../src/nic/catalog/pcnet32.ts';
+import { vmxnet3 } from '../../../src/nic/catalog/vmxnet3.ts';
 import { tulipHashOnly, tulipHashOnlyBucket } from '../../../src/nic/catalog/tulip-hash-only.ts';
 import { BROADCAST_MAC } from '../../../src/wire/mac.ts';
-import { mac, macs, programmed } from './helpers.ts';
+import { groupMacs, mac, macs, programmed } from './helpers.ts';
 import { etherCrcLeRef, octets, qemuMcastCrc, reflectedCrc32 } from './independent-crc.ts';
 
 const ALL_HOSTS = '01:00:5e:00:00:01'; // 224.0.0.1
@@ -214,5 +215,27 @@ describe('pcnet32: LADRF bit ether_crc_le >> 26 (pcnet32_load_multicast, QEMU la
     if (outside !== undefined) expect(f.accept(mac(outside))).toBe(false);
     expect(programmed(pcnet32.profile(), many.map(mac), { allmulti: true }).accept(mac('01:00:5e:7f:00:01'))).toBe(true);
     expect(programmed(pcnet32.profile(), [], { promisc: true }).accept(mac('02:00:00:00:00:09'))).toBe(true);
+  });
+});
+
+describe('vmxnet3: an exact table while the list fits the u16 mfTableLen (vmxnet3_copy_mc), then ALL_MULTI', () => {
+  // 0xffff / 6 = 10922.5: 10,922 groups take 65,532 bytes, 10,923 take 65,538.
+  it('10,922 groups: exactly the list', () => {
+    const list = groupMacs(10_922);
+    const f = programmed(vmxnet3.profile(), list);
+    expect(f.accept(list[10_921]!)).toBe(true);
+    expect(f.accept(groupMacs(1, 10_922)[0]!)).toBe(false);
+    expect(f.accept(mac(V6_SOLICITED))).toBe(false);
+  });
+  it('10,923 groups: every multicast frame', () => {
+    const f = programmed(vmxnet3.profile(), groupMacs(10_923));
+    expect(f.accept(mac(V6_SOLICITED))).toBe(true);
+    expect(f.accept(mac('02:00:00:00:00:09'))).toBe(false);
+  });
+  it('the mfTableLen wrap fault keeps (65,538 mod 65,536) / 6 = 0 entries of 10,923 groups', () => {
+    const f = vmxnet3.profile().create(mac('02:00:00:00:00:01'), new Set(['vmxnet3-mftablelen-wrap']));
+    const list = groupMacs(10_923);
+    f.program({ promisc: false, allmulti: false, mc: list });
+    expect(f.accept(list[0]!)).toBe(false);
   });
 });
