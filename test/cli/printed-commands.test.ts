@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './run.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const dirs: string[] = [];
 // A pasted `check --path` saves its counterexample where check saves by default: sent to a
@@ -32,7 +33,7 @@ function printedCommands(stdout: string, dir: string): Record<'terminal' | 'juni
 
 function paste(command: string): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', command], { cwd: ROOT, timeout: 120_000, maxBuffer: 64 << 20, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '', MCAST_TESTBENCH_FIXTURES: pastedFixtures } }, (error, stdout, stderr) => {
+    execFile('sh', ['-c', command], { cwd: ROOT, timeout: HANG_BOUND_MS, maxBuffer: 64 << 20, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '', MCAST_TESTBENCH_FIXTURES: pastedFixtures } }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, out: `${stdout}${stderr}` });
     });
   });

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/mcast-testbench.js');
@@ -17,7 +18,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; timeout
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: options.cwd ?? ROOT, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '' } },
+      { cwd: options.cwd ?? ROOT, timeout: options.timeoutMs ?? HANG_BOUND_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '' } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);
         resolve({ code: error ? (error.code as number) : 0, stdout, stderr });

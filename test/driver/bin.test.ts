@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, lines, runCli } from '../cli/run.ts';
 import { groupMembersRunning } from './procs.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -36,7 +37,7 @@ describe('mcast-testbench check/replay --driver', () => {
 
   it('a hanging driver: exit 3 within the timeout, one error line naming the last request, no stack trace', async () => {
     const dir = tempDir('driver-bin-');
-    const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/hang_on_rx.py', '--timeout', '200', '--fixtures', dir], { timeoutMs: 30_000 });
+    const r = await runCli(['check', '--driver', 'python3 test/driver/drivers/hang_on_rx.py', '--timeout', '200', '--fixtures', dir], { timeoutMs: HANG_BOUND_MS });
     expect(r.code, r.stderr).toBe(3);
     // The first rx of a run probes the station MAC of its reset (printed in the transcript).
     const station = /"op":"reset","mac":"([0-9a-f:]{17})"/.exec(r.stdout)?.[1];

@@ -12,6 +12,7 @@ import { FAULTS, type FaultName, NO_FAULTS } from '../../src/faults.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { replayScenario } from '../../src/check/replay.ts';
 import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const SEED = 1;
 const RUNS = 100;
@@ -23,9 +24,6 @@ const THRESHOLD_FAULT_STEPS: Partial<Record<FaultName, number>> = {
   'tulip-perfect-15': 14 + 4,
   'qemu-table-65': 64 + 4,
 };
-
-/** A bound against hangs, not a speed target: on a machine whose cores are busy a whole check takes minutes. */
-const HEAVY_TIMEOUT_MS = 900_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'mcast-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -89,7 +87,7 @@ describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
       expect(replayScenario(scenario, { faults }).length).toBeGreaterThan(0);
       expect(replayScenario(scenario, {})).toEqual([]);
     }
-  }, HEAVY_TIMEOUT_MS);
+  }, HANG_BOUND_MS);
 
   itIn(2)('passes without faults on the same profiles and seed (control run)', async () => {
     const profiles = [...new Set(Object.values(FAULT_PROFILES).flat())];
@@ -97,14 +95,14 @@ describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
     expect(outcome.failures).toEqual([]);
     expect(outcome.ok).toBe(true);
     expect(existsSync(join(tmp, 'control'))).toBe(false);
-  }, HEAVY_TIMEOUT_MS);
+  }, HANG_BOUND_MS);
 
   itIn(1)('the real CLI exits 1 and prints the fixture path', () => {
     const dir = join(tmp, 'cli');
     const r = spawnSync(
       process.execPath,
       ['bin/mcast-testbench.js', 'check', '--profile', 'ldd3-ff:4', '--inject-fault', 'sticky-allmulti', '--runs', '200', '--seed', '1', '--fixtures', dir],
-      { encoding: 'utf8', timeout: 120_000 },
+      { encoding: 'utf8', timeout: HANG_BOUND_MS },
     );
     expect(r.status).toBe(1);
     const m = /fixture: (\S+\.json)/.exec(r.stdout);

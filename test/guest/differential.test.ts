@@ -8,6 +8,7 @@ import { GuestBackend } from '../../src/guest/backend.ts';
 import { guestUnavailable } from '../../src/guest/requirements.ts';
 import { compareWithModel } from '../../src/live/diff.ts';
 import { faultScenario, generated } from './scenarios.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const skipReason = guestUnavailable();
 if (skipReason !== null) console.warn(`SKIP guest differential: ${skipReason}`);
@@ -35,7 +36,7 @@ for (const { nic, fault } of CASES) {
     let backend: GuestBackend;
     beforeAll(async () => {
       backend = await GuestBackend.create(nic);
-    }, 180_000);
+    }, HANG_BOUND_MS);
     afterAll(async () => {
       await backend?.dispose();
     });
@@ -45,7 +46,7 @@ for (const { nic, fault } of CASES) {
         const diff = compareWithModel(backend, scenario, await backend.run(scenario)).differences;
         expect(diff, `scenario ${k} (seed ${SEED}): ${JSON.stringify(scenario)}`).toEqual([]);
       }
-    }, 600_000);
+    }, HANG_BOUND_MS);
 
     it(`the fault ${fault} makes the comparison differ`, async () => {
       const scenario = faultScenario(backend.profile, fault);
@@ -53,6 +54,6 @@ for (const { nic, fault } of CASES) {
       const guest = await backend.run(scenario!);
       expect(compareWithModel(backend, scenario!, guest).differences).toEqual([]);
       expect(compareWithModel(backend, scenario!, guest, new Set([fault])).differences.length).toBeGreaterThan(0);
-    }, 300_000);
+    }, HANG_BOUND_MS);
   });
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -23,7 +24,7 @@ afterAll(() => {
 const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_BOUND_MS });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -89,7 +90,7 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
     // 300 sockets under `ulimit -n 200`: the run must run out of descriptors.
     const steps = Array.from({ length: 300 }, (_, i) => ({ op: 'open', socket: `s${i}`, family: 'ipv4', bind: '0.0.0.0', port: 5000 }));
     writeFileSync(file, JSON.stringify({ schema: 'mcast-testbench/scenario@1', interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:02' }], steps }));
-    const r = spawnSync('sh', ['-c', 'ulimit -n 200; exec "$0" "$@"', process.execPath, BIN, 'kernel', 'run', file], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('sh', ['-c', 'ulimit -n 200; exec "$0" "$@"', process.execPath, BIN, 'kernel', 'run', file], { encoding: 'utf8', timeout: HANG_BOUND_MS });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^error: kernel environment: EMFILE: .*ulimit -n\)\n$/);
     // exec: the shell's pid is the testbench's, which names its namespaces mtb-<pid>-<n>.

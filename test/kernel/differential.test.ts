@@ -12,6 +12,7 @@ import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { runTapDiff } from '../../src/kernel/tap-diff.ts';
 import { runLiveDiff } from '../../src/live/diff.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const skipReason = kernelModeUnavailable() ?? kernelFeatureMissing('macvlan');
 if (skipReason !== null) console.warn(`SKIP kernel differential: ${skipReason}`);
@@ -111,19 +112,19 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
     const d = report.difference;
     expect(d ? `seed ${SEED}: ${d.differences.join('; ')} in ${JSON.stringify(d.scenario)}` : 'no difference').toBe('no difference');
     expect(report.runs).toBe(RUNS);
-  }, 600_000);
+  }, HANG_BOUND_MS);
 
   it(`${TAP_PROGRAMS} tap TX filter programs: the tun profile agrees on every probe (seed ${SEED})`, async () => {
     const report = await runTapDiff({ programs: TAP_PROGRAMS, seed: SEED });
     expect(report.mismatches.map((m) => `${m.mac}: kernel ${m.kernel}, model ${m.model}`)).toEqual([]);
     expect(report.probes).toBeGreaterThan(TAP_PROGRAMS * 8);
-  }, 300_000);
+  }, HANG_BOUND_MS);
 
   it('a model with a known fault differs from the kernel, shrunk to no steps at all', async () => {
     const report = await runLiveDiff(backend!, { runs: 20, seed: 1, maxSteps: 4, faults: new Set(['no-solicited-node'] as const) });
     expect(report.difference?.scenario.steps).toEqual([]);
     expect(report.difference?.differences.some((l) => l.includes('33:33:ff:'))).toBe(true);
-  }, 300_000);
+  }, HANG_BOUND_MS);
 
   it('SIGTERM or SIGINT in the middle of a run leaves no mtb- namespace behind', async () => {
     const runs: [NodeJS.Signals, number, string[], RegExp][] = [
@@ -152,5 +153,5 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
     }
     const links = spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout;
     expect(links).not.toMatch(/mtbp\d|mtbtap/);
-  }, 120_000);
+  }, HANG_BOUND_MS);
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const skipReason = kernelModeUnavailable();
 if (skipReason !== null) console.warn(`SKIP kernel diff --dut: ${skipReason}`);
@@ -17,7 +18,7 @@ const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.ur
 const NS = `mtb-dut-test-${process.pid}`;
 
 function sh(args: string[]): string {
-  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(args[0] as string, args.slice(1), { encoding: 'utf8', timeout: HANG_BOUND_MS });
   if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -35,7 +36,7 @@ function diffOnDut(profile: string, fixtures: string): { code: number | null; st
   const r = spawnSync(
     'ip',
     ['netns', 'exec', NS, process.execPath, BIN, 'kernel', 'diff', '--dut', 'd0', '--peer', 'p0', '--profile', profile, '--runs', '25', '--seed', '7', '--max-steps', '12', '--fixtures', fixtures],
-    { encoding: 'utf8', timeout: 240_000 },
+    { encoding: 'utf8', timeout: HANG_BOUND_MS },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -60,7 +61,7 @@ describe.skipIf(skipReason !== null)('kernel diff --dut (a veth pair as the DUT 
     expect(r.stdout).toContain('scenarios: 0 differences');
     expect(r.code).toBe(0);
     expect(dutState()).toBe(before);
-  }, 300_000);
+  }, HANG_BOUND_MS);
 
   it('judged against a strict 4-entry table, the veth takes frames the table must not: a difference, exit 1', () => {
     const before = dutState();
@@ -69,7 +70,7 @@ describe.skipIf(skipReason !== null)('kernel diff --dut (a veth pair as the DUT 
     expect(r.stdout).toMatch(/delivery \S+: expected the NIC to accept it, it dropped it/);
     expect(r.code).toBe(1);
     expect(dutState()).toBe(before);
-  }, 300_000);
+  }, HANG_BOUND_MS);
 
   it('a --dut without --peer is refused before anything runs', () => {
     const r = spawnSync(process.execPath, [BIN, 'kernel', 'diff', '--dut', 'd0'], { encoding: 'utf8' });

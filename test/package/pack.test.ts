@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -74,7 +75,7 @@ const DEV_TOOLS = ['vitest', 'typescript', '@types/node'] as const;
 
 function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): string {
   try {
-    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: HANG_BOUND_MS, maxBuffer: 64 * 1024 * 1024 });
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string };
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${err.status}:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
@@ -180,7 +181,7 @@ describe('the packed package in a fresh project (offline)', () => {
     const shard = (n: number, driver: string, more: Record<string, string> = {}): number => {
       rmSync(join(project, 'results'), { recursive: true, force: true });
       try {
-        execFileSync('sh', [script], { cwd: project, env: { ...env, SHARD: String(n), DRIVER: driver, ...more }, stdio: 'ignore', timeout: 120_000 });
+        execFileSync('sh', [script], { cwd: project, env: { ...env, SHARD: String(n), DRIVER: driver, ...more }, stdio: 'ignore', timeout: HANG_BOUND_MS });
         return 0;
       } catch (e) {
         return (e as { status: number }).status;

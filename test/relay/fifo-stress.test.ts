@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { KniFifo, KNI_FIFO_COUNT_MAX } from '../../src/relay/fifo.ts';
 import type { StressReport } from './fifo-worker.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 const TOTAL = 1_000_000;
 const BURST = 32; // rte_kni.c MAX_MBUF_BURST_NUM
@@ -46,5 +47,5 @@ describe('KniFifo across two worker threads', () => {
       clearTimeout(timer);
       await Promise.all([producer.worker.terminate(), consumer.worker.terminate()]);
     }
-  }, 30_000);
+  }, HANG_BOUND_MS);
 });

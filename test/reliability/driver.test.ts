@@ -8,6 +8,7 @@ import type { DriverRequest } from '../../src/driver/protocol.ts';
 import { type DriverSession, startModuleDriver, startProcessDriver } from '../../src/driver/session.ts';
 import { groupMembersRunning } from '../driver/procs.ts';
 import { DRIVERS, checkLeftoversAfterAll, expectDriverError, expectError, run, scratchDir } from './helpers.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 checkLeftoversAfterAll();
 
@@ -38,11 +39,12 @@ function waitForFile(path: string): Promise<string> {
 }
 
 describe('case 1: --timeout bounds each answer, not a batch', () => {
-  it('a driver taking 40 ms per answer passes a batch of 30 pipelined requests with a 200 ms timeout', async () => {
-    session = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0.04`, { timeoutMs: 200, stderr: 'ignore' });
+  // 100 answers of 40 ms take 4 s, twice the timeout; one answer stays 50 times within it, so busy cores cannot tip it.
+  it('a driver taking 40 ms per answer passes a batch of 100 pipelined requests with a 2 s timeout', async () => {
+    session = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0.04`, { timeoutMs: 2_000, stderr: 'ignore' });
     const answers: unknown[] = [];
-    await session.requestAll(rx(30), (_i, a) => answers.push(a));
-    expect(answers).toHaveLength(30);
+    await session.requestAll(rx(100), (_i, a) => answers.push(a));
+    expect(answers).toHaveLength(100);
     expect(answers.every((a) => JSON.stringify(a) === '{"accept":true}')).toBe(true);
   });
 
@@ -56,10 +58,10 @@ export async function reset() { await wait(); return { ok: true }; }
 export async function program() { await wait(); return { ok: true }; }
 export async function rx() { await wait(); return { accept: true }; }
 `);
-    session = await startModuleDriver(file, { timeoutMs: 200 });
+    session = await startModuleDriver(file, { timeoutMs: 2_000 });
     let n = 0;
-    await session.requestAll(rx(30), () => n++);
-    expect(n).toBe(30);
+    await session.requestAll(rx(100), () => n++);
+    expect(n).toBe(100);
   });
 
   it('a driver that stops answering is still a timeout naming that request', async () => {
@@ -92,7 +94,7 @@ describe('case 2: a driver process group is ended, and no pipe is waited on with
     } finally {
       process.kill(escaped, 'SIGKILL');
     }
-  }, 30_000);
+  }, HANG_BOUND_MS);
 });
 
 describe('driver answers that are no answers: exit 3 saying what the driver did', () => {

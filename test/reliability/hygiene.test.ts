@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, checkLeftoversAfterAll } from './helpers.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
 checkLeftoversAfterAll();
 
@@ -51,7 +52,7 @@ describe('issue 19: the README\'s commands leave the clone clean', () => {
     const before = gitStatus();
     for (const c of commands) {
       try {
-        execFileSync('sh', ['-c', `${c} >/dev/null 2>&1`], { cwd: ROOT, timeout: 300_000 });
+        execFileSync('sh', ['-c', `${c} >/dev/null 2>&1`], { cwd: ROOT, timeout: HANG_BOUND_MS });
       } catch {
         // Demos of faults exit 1 by design; what matters here is what they leave behind.
       }
