@@ -18,7 +18,7 @@ const RUNS = Number(process.env['MTB_GUEST_RUNS'] ?? 15);
 const SEED = Number(process.env['MTB_GUEST_SEED'] ?? Date.now() % 0x7fffffff);
 
 /** Each NIC with a fault of its profile (or, where the profile consults none, of the host model). */
-const CASES: readonly { nic: string; fault: FaultName }[] = [
+const CASES: readonly { nic: string; fault: FaultName; longestList?: number }[] = [
   { nic: 'e1000', fault: 'e1000-filter-type-1' },
   { nic: 'e100', fault: 'ipv4-map-24bit' },
   { nic: 'virtio-net-pci', fault: 'qemu-table-65' },
@@ -28,10 +28,13 @@ const CASES: readonly { nic: string; fault: FaultName }[] = [
   { nic: 'ne2k_pci', fault: 'hash-low-bits' },
   { nic: 'rtl8139', fault: 'ipv4-map-24bit' },
   { nic: 'e1000e', fault: 'ipv4-map-24bit' },
-  { nic: 'vmxnet3', fault: 'vmxnet3-mftablelen-wrap' },
+  // Past 10,922 groups each of the ~11,000 SIOCADDMULTIs makes vmxnet3_set_mc copy the whole table
+  // (O(n^2) under TCG: 15 scenarios took 476 s on busy cores); the fault case crosses the limit
+  // once, `guest diff --nic vmxnet3` generates lists past it.
+  { nic: 'vmxnet3', fault: 'vmxnet3-mftablelen-wrap', longestList: 2000 },
 ];
 
-for (const { nic, fault } of CASES) {
+for (const { nic, fault, longestList } of CASES) {
   describe.skipIf(skipReason !== null).sequential(`guest differential: ${nic}`, () => {
     let backend: GuestBackend;
     beforeAll(async () => {
@@ -42,7 +45,8 @@ for (const { nic, fault } of CASES) {
     });
 
     it(`${RUNS} generated scenarios: the model equals the guest (seed ${SEED})`, async () => {
-      for (const [k, scenario] of generated(backend.profile, RUNS, SEED).entries()) {
+      const within = (s: ReturnType<typeof generated>[number]): boolean => longestList === undefined || s.steps.every((st) => st.op !== 'fill' || st.count <= longestList);
+      for (const [k, scenario] of generated(backend.profile, RUNS, SEED).filter(within).entries()) {
         const diff = compareWithModel(backend, scenario, await backend.run(scenario)).differences;
         expect(diff, `scenario ${k} (seed ${SEED}): ${JSON.stringify(scenario)}`).toEqual([]);
       }
