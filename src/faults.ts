@@ -32,6 +32,7 @@ export const FAULTS = {
   'relay-truncates-list':
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
   'unsync-removes-used': "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
+  'stacked-allmulti-user-only': "a macvlan passes only its user flag's allmulti to the lower, not the kernel's own count (a vif on it): the lower stays filtered and a router on the macvlan loses every group it does not hold",
   'macvlan-allmulti-while-down': "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
 } as const;
 

@@ -5,7 +5,7 @@
 // The parts: ./pools.ts, ./interface-arbitrary.ts, ./intents.ts, ./step-context.ts; this file
 // puts them together and is what the rest of the program imports.
 import fc from 'fast-check';
-import { type InterfaceSpec, type Scenario, SCENARIO_SCHEMA_ID, type Step } from '../scenario/types.ts';
+import { type AnyStep, type InterfaceSpec, type Scenario, SCENARIO_SCHEMA_ID, type Step } from '../scenario/types.ts';
 import { type ScenarioArbitraryOptions, interfacesArbitrary } from './interface-arbitrary.ts';
 import { type Intent, intentArbitrary } from './intents.ts';
 import { StepContext } from './step-context.ts';
@@ -45,11 +45,24 @@ export function stepArbitrary(ctx: StepContext): fc.Arbitrary<Step> {
 export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Arbitrary<Scenario> {
   const maxSteps = options.maxSteps ?? 30;
   const ipv6 = options.ipv6 ?? true;
+  const vif = options.stackedVifs
+    ? fc.option(fc.record({ at: fc.nat(maxSteps), family: fc.constantFrom('ipv4' as const, 'ipv6' as const) }), { freq: 3 })
+    : fc.constant(null);
   return fc
-    .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps, size: 'medium' }))
-    .map(([interfaces, intents]) => ({
-      schema: SCENARIO_SCHEMA_ID,
-      interfaces,
-      steps: stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? []),
-    }));
+    .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps, size: 'medium' }), vif)
+    .map(([interfaces, intents, v]) => {
+      const steps: AnyStep[] = stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? []);
+      const stacked = interfaces.find((i) => i.kind !== undefined);
+      if (v && stacked) steps.splice(Math.min(v.at, steps.length), 0, ...stackedVif(stacked.name, v.family));
+      return { schema: SCENARIO_SCHEMA_ID, interfaces, steps };
+    });
+}
+
+/** A routing socket with a vif on a stacked interface: net/ipv4/ipmr.c vif_add -> dev_set_allmulti(dev, 1). */
+function stackedVif(iface: string, family: 'ipv4' | 'ipv6'): AnyStep[] {
+  const socket = family === 'ipv4' ? 'r4' : 'r6';
+  return [
+    { op: 'mrt-init', socket, family },
+    { op: 'vif-add', socket, vif: 0, iface },
+  ];
 }

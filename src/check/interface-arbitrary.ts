@@ -17,6 +17,12 @@ export interface ScenarioArbitraryOptions {
   readonly fillThresholds?: readonly number[];
   /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
   readonly macvlan?: boolean;
+  /**
+   * With a macvlan: in some runs a routing socket puts a vif on it (mrt-init, vif-add), so the
+   * kernel's own allmulti count on a stacked device meets its lower (dev_set_allmulti ->
+   * macvlan_change_rx_flags). Off for live backends whose kernel may lack IP_MROUTE.
+   */
+  readonly stackedVifs?: boolean;
   /** These interfaces, not generated ones (a device under test's); `interfaces` and `macvlan` are then ignored. */
   readonly given?: readonly InterfaceSpec[];
 }

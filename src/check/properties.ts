@@ -62,7 +62,7 @@ export function modelProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<
 export function scenarioProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<[Scenario]> {
   const around = o.around ?? direct;
   const options = { profile: o.profile, ...(o.faults ? { faults: o.faults } : {}) };
-  const arb = scenarioArbitrary({ profile: o.profile, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}) });
+  const arb = scenarioArbitrary({ profile: o.profile, stackedVifs: true, ...(o.maxSteps !== undefined ? { maxSteps: o.maxSteps } : {}) });
   return fc.property(arb, (scenario) => {
     around(() => {
       const v = checkScenario(scenario, options);

@@ -340,31 +340,35 @@ export class HostInterface {
 
   /** `ip link set … promisc on|off` (dev_change_flags calls dev_set_rx_mode on every call). */
   setPromisc(on: boolean): void {
-    if (this.flags.setUserPromisc(on)) this.changeRxFlags('promiscuity', on);
+    this.countChange('promiscuity', () => this.flags.setUserPromisc(on));
     this.programRxMode();
   }
 
   /** `ip link set … allmulticast on|off`. */
   setAllmulti(on: boolean): void {
-    if (this.flags.setUserAllmulti(on)) this.changeRxFlags('allmulti', on);
+    this.countChange('allmulti', () => this.flags.setUserAllmulti(on));
     this.programRxMode();
   }
 
   /** dev_set_allmulti(dev, ±1) (net/core/dev.c): moves the count, then dev_set_rx_mode, as a vif does. */
   changeAllmulti(inc: number): void {
-    this.flags.changeAllmulti(inc);
+    if (this.faults.has('stacked-allmulti-user-only')) this.flags.changeAllmulti(inc);
+    else this.countChange('allmulti', () => this.flags.changeAllmulti(inc));
     this.programRxMode();
   }
 
-
   /**
-   * dev_change_rx_flags → drivers/net/macvlan.c macvlan_change_rx_flags: "if (dev->flags &
-   * IFF_UP)" the change reaches the lower as a count. The user flag is the macvlan's only count,
-   * so a move of the counter is a change of the IFF flag.
+   * __dev_set_allmulti / __dev_set_promiscuity (net/core/dev.c): whoever moves the count (the user
+   * flag, a vif, dev->uc), dev_change_rx_flags runs only when IFF_ALLMULTI / IFF_PROMISC flips;
+   * drivers/net/macvlan.c macvlan_change_rx_flags passes that flip to the lower "if (dev->flags &
+   * IFF_UP)", as one count.
    */
-  private changeRxFlags(counter: Counter, on: boolean): void {
-    if (!this.lower) return;
-    if (this.up || this.faults.has('macvlan-allmulti-while-down')) this.lower.adjust(counter, on ? 1 : -1);
+  private countChange(counter: Counter, move: () => unknown): void {
+    const before = this.flags[counter] > 0;
+    move();
+    const after = this.flags[counter] > 0;
+    if (before === after || !this.lower) return;
+    if (this.up || this.faults.has('macvlan-allmulti-while-down')) this.lower.adjust(counter, after ? 1 : -1);
   }
 
   /**
@@ -378,12 +382,9 @@ export class HostInterface {
    */
   programRxMode(): void {
     if (!this.up) return;
-    if (this.ucEntries > 0 && !this.ucPromisc) {
-      this.flags.promiscuity++;
-      this.ucPromisc = true;
-    } else if (this.ucEntries === 0 && this.ucPromisc) {
-      this.flags.promiscuity--;
-      this.ucPromisc = false;
+    if (this.ucEntries > 0 !== this.ucPromisc) {
+      this.ucPromisc = !this.ucPromisc;
+      this.countChange('promiscuity', () => (this.flags.promiscuity += this.ucPromisc ? 1 : -1));
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
     const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn);

@@ -28,7 +28,9 @@ export abstract class DeviceListOracle {
     const uppers = this.upUppers(facts);
     return {
       promisc: (facts.promisc ? 1 : 0) + (uppers.length > 0 ? 1 : 0) + uppers.filter((u) => u.promisc).length,
-      allmulti: (facts.allmulti ? 1 : 0) + uppers.filter((u) => u.allmulti).length + this.vifCount(facts.name),
+      // An up upper holds one count while its own IFF_ALLMULTI is set, by its user flag or by the
+      // kernel (a vif): net/core/dev.c __dev_set_allmulti -> macvlan_change_rx_flags.
+      allmulti: (facts.allmulti ? 1 : 0) + uppers.filter((u) => u.allmulti || this.vifCount(u.name) > 0).length + this.vifCount(facts.name),
     };
   }
 
