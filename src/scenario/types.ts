@@ -27,7 +27,7 @@ export interface InterfaceSpec {
 }
 
 /** The exception-path devices (src/relay), written as an interface stacked on a DPDK port. */
-export const RELAY_INTERFACE_KINDS = ['kni-stub', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay'] as const;
+export const RELAY_INTERFACE_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay'] as const;
 export type RelayInterfaceKind = (typeof RELAY_INTERFACE_KINDS)[number];
 export type InterfaceKind = 'macvlan' | RelayInterfaceKind;
 
