@@ -73,28 +73,32 @@ export class EthdevState implements EthdevOps {
   }
 
   setMcAddrList(list: readonly Mac[]): number {
+    return this.setList(list.length, () => [...list]);
+  }
+
+  /** set_mc_addr_list of `count` entries; the list is built only when the PMD takes it (a refusal costs O(1)). */
+  private setList(count: number, build: () => readonly Mac[]): number {
     // rte_ethdev.c: `if (*dev->dev_ops->set_mc_addr_list == NULL) return -ENOTSUP;` comes first.
     if (this.spec.mcList === null) return negative('ENOTSUP');
     // The fault: the PMD answers the flush with 0 and keeps its table.
-    if (list.length === 0 && this.faults.has('pmd-flush-ignored')) return 0;
-    const refusal = this.spec.mcList(list.length);
+    if (count === 0 && this.faults.has('pmd-flush-ignored')) return 0;
+    const refusal = this.spec.mcList(count);
     if (refusal) {
       this.refusals++;
       return negative(refusal);
     }
-    this.list = [...list];
+    this.list = build();
     return 0;
   }
 
   /** What the kernel-style program() does with a port: the three calls in order, the list's refusal reported. */
-  program(mode: RxMode, list: () => readonly Mac[]): ProgramResult {
+  program(mode: RxMode, count: number, head: (k: number) => readonly Mac[]): ProgramResult {
     this.promiscuous(mode.promisc);
     this.allmulticast(mode.allmulti);
-    const mc = list();
-    const r = this.setMcAddrList(mc);
+    const r = this.setList(count, () => head(count));
     // No op and nothing to program: there is no table to flush. A device without rx control
     // filters nothing, so no mode is refused in effect.
-    if (r === 0 || (r === -ETHDEV_ERRNO.ENOTSUP && (mc.length === 0 || !this.spec.rxControl))) return { ok: true };
+    if (r === 0 || (r === -ETHDEV_ERRNO.ENOTSUP && (count === 0 || !this.spec.rxControl))) return { ok: true };
     return { ok: false, error: errnoName(r) };
   }
 

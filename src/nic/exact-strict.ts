@@ -37,7 +37,7 @@ class ExactStrictFilter implements NicFilter {
     // rte_eth_promiscuous_enable/disable and rte_eth_allmulticast_enable/disable come first
     // and succeed on their own, whatever happens to the list; mlx5_set_mc_addr_list: ENOSPC
     // before any entry is removed.
-    const r = this.ethdev.program({ ...rx, promisc: promiscSeen(rx, this.faults) }, () => mcHead(rx, mcCount(rx)));
+    const r = this.ethdev.program({ ...rx, promisc: promiscSeen(rx, this.faults) }, mcCount(rx), (k) => mcHead(rx, k));
     this.lastRefused = !r.ok;
     return r;
   }

@@ -22,7 +22,7 @@ export class DpdkExactTable implements NicFilter {
   }
 
   program(mode: RxMode): ProgramResult {
-    return this.ethdev.program(mode, () => mcHead(mode, mcCount(mode)));
+    return this.ethdev.program(mode, mcCount(mode), (k) => mcHead(mode, k));
   }
 
   accept(dst: Mac): boolean {
