@@ -13,7 +13,7 @@ import { relayProfile } from './relay-filter.ts';
 export const RELAY_DEFAULT_LOWER = 'exact-strict:4';
 
 const SOURCES: Readonly<Record<RelayKind, string>> = {
-  'kni-stub': 'DPDK kernel/linux/kni/kni_net.c up to 18.11 (kni_net_set_rx_mode empty); lib rte_kni_common.h without RTE_KNI_REQ_CHANGE_PROMISC',
+  'kni-stub': 'DPDK kernel/linux/kni/kni_net.c (kni_net_set_rx_mode empty up to 18.11); rte_kni_common.h before RTE_KNI_REQ_CHANGE_PROMISC: no flag relayed either',
   'kni-promisc': 'DPDK rte_kni_common.h requests ending at RTE_KNI_REQ_CHANGE_PROMISC; kni_net.c kni_net_set_rx_mode empty, the hook removed in 19.08',
   'kni-flags': 'DPDK 19.11 kernel/linux/kni/kni_net.c (kni_net_set_promiscusity, kni_net_set_allmulti: RTE_KNI_REQ_CHANGE_ALLMULTI; the list never relayed)',
   'kni-mc': 'seed 000: kni_net_set_rx_mode marks the list; the KNI thread relays it through the sync area to rte_eth_dev_set_mc_addr_list',
