@@ -34,6 +34,11 @@ export const FAULTS = {
   'unsync-removes-used': "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",
   'stacked-allmulti-user-only': "a macvlan passes only its user flag's allmulti to the lower, not the kernel's own count (a vif on it): the lower stays filtered and a router on the macvlan loses every group it does not hold",
   'macvlan-allmulti-while-down': "stacked: a down macvlan's ALLMULTI / PROMISC change is counted on the lower device",
+  'app-enotsup-fatal':
+    'DPDK application: -ENOTSUP from rte_eth_dev_set_mc_addr_list is taken as fatal: the port is never programmed again (no all-multicast fallback)',
+  'pmd-flush-ignored': 'DPDK PMD: rte_eth_dev_set_mc_addr_list(port, NULL, 0) answers 0 and keeps the table, so removed groups stay',
+  'app-allmulti-never-off':
+    'DPDK application: all-multicast turned on as the fallback for a refused list is never turned off when the list fits again or empties',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

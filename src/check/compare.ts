@@ -5,14 +5,15 @@ import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import { Host } from '../host/host.ts';
 import { Oracle } from '../oracle/index.ts';
 export { BUCKET_PROBE_MACS } from '../oracle/probes.ts';
-import type { DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import type { BurstResult, DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
+import type { OwedBurst } from '../oracle/kni-burst.ts';
 import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
 import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
-export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets';
+export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets' | 'fifo-drop';
 
 export interface Violation {
   /** Index of the step after which the invariant broke; -1: right after creating the interfaces. */
@@ -231,8 +232,8 @@ function datagramMac(dst: string): string | null {
 /** Applies one step to both systems and checks the step's result and then the state. */
 export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Violation[] {
   const where = describeStep(stepIndex, step);
-  let model: { error: Errno | null; delivery?: { nic: boolean; sockets: readonly string[] } };
-  let expected: { error: Errno | null; verdict?: string; sockets?: readonly string[] };
+  let model: { error: Errno | null; delivery?: { nic: boolean; sockets: readonly string[]; burst?: BurstResult } };
+  let expected: { error: Errno | null; verdict?: string; sockets?: readonly string[]; burst?: OwedBurst };
   try {
     expected = pair.oracle.apply(step);
   } catch (e) {
@@ -266,6 +267,7 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
       } else if (verdict === 'must-not' && d.nic) {
         out.push({ stepIndex, kind: 'leak', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
       }
+      if (expected.burst && step.op === 'send') out.push(...burstViolations(d.burst, expected.burst, { stepIndex, ...mac }, `${step.iface} (${profile}): ${step.id}`, where));
       const want = d.nic ? [...(expected.sockets ?? [])].sort() : [];
       const got = [...d.sockets].sort();
       if (step.op === 'frame' ? got.length > 0 : want.join(',') !== got.join(',')) {
@@ -278,6 +280,26 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
     }
   }
   return STATELESS_OPS.has(step.op) ? out : [...out, ...checkState(pair, stepIndex, step)];
+}
+
+/**
+ * A burst on a KNI interface: the port's filter must pass every frame the oracle owes it (a drop
+ * there is a loss, whatever the FIFO did), and rx_q must drop exactly the frames it cannot hold
+ * ('fifo-drop', its own verdict) and hand the rest to the stack.
+ */
+export function burstViolations(got: BurstResult | undefined, owed: OwedBurst, at: { stepIndex: number; iface: string; mac?: string }, who: string, where: string): Violation[] {
+  const { stepIndex } = at;
+  if (!got) return [{ stepIndex, kind: 'sockets', message: `${who}: the model reported no burst result ${where}` }];
+  if (owed.filtered === 0 && got.filtered > 0) {
+    return [{ ...at, kind: 'loss', message: `${who}: the filter dropped ${got.filtered} of ${got.frames} frames it owed the FIFO ${where}` }];
+  }
+  if (owed.filtered !== null && owed.filtered > 0) return [];
+  const accepted = got.frames - got.filtered;
+  if (accepted === 0) return [];
+  if (got.fifoDrop !== owed.fifoDrop || got.delivered !== owed.delivered || got.noMbuf !== 0) {
+    return [{ stepIndex, kind: 'fifo-drop', message: `${who}: ${got.fifoDrop} dropped at rx_q, ${got.noMbuf} without an mbuf, ${got.delivered} delivered of ${got.frames}; the oracle owes ${owed.fifoDrop} fifo-drop and ${owed.delivered} delivered ${where}` }];
+  }
+  return [];
 }
 
 /**

@@ -40,10 +40,15 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'macvlan-allmulti-while-down': ['accept-all'],
   // A vif on the generated macvlan (src/check/arbitraries.ts stackedVifs) meets a filtering lower.
   'stacked-allmulti-user-only': ['ldd3-ff:4'],
+  // The fallback-chain property (src/relay/fallback-chain.ts) on a port without the list op, and on
+  // strict tables whose lists empty or fit again.
+  'app-enotsup-fatal': ['virtio-dpdk', 'i40e-dpdk'],
+  'pmd-flush-ignored': ['exact-strict:4', 'enic-dpdk'],
+  'app-allmulti-never-off': ['virtio-dpdk', 'exact-strict:4'],
 };
 
 /** Where each fault lives, for the table. */
-const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing' | 'stacked device'>> = {
+const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing' | 'stacked device' | 'DPDK application' | 'DPDK PMD'>> = {
   'ipv4-map-24bit': 'host model',
   'ipv6-map-24bit': 'host model',
   'shared-mac-removed': 'host model',
@@ -74,6 +79,9 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'unsync-removes-used': 'stacked device',
   'stacked-allmulti-user-only': 'stacked device',
   'macvlan-allmulti-while-down': 'stacked device',
+  'app-enotsup-fatal': 'DPDK application',
+  'pmd-flush-ignored': 'DPDK PMD',
+  'app-allmulti-never-off': 'DPDK application',
 };
 
 export interface FaultCatalogRow {

@@ -15,6 +15,8 @@ import { InputError } from '../errors.ts';
 import { resolveProfile } from '../profiles/registry.ts';
 import { isRelayKind } from '../relay/device.ts';
 import { type RelayEvent, relayInterleavingProperty } from '../relay/interleavings.ts';
+import { fallbackChainProperty } from '../relay/fallback-chain.ts';
+import type { RxMode } from '../nic/filter.ts';
 import type { RouteOp } from '../route/types.ts';
 import { routeScenarioProperty } from './route-property.ts';
 
@@ -91,16 +93,34 @@ export function routeProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<
   return routeScenarioProperty({ profile: o.profile, ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
 }
 
+/**
+ * (e) DPDK ports only (NicProfile.dpdk): the application's fallback chain over the port's ethdev
+ * calls, list -> all-multicast -> promiscuous (src/relay/fallback-chain.ts).
+ */
+export function ethdevProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<[RxMode[]]> {
+  const profile = resolveProfile(o.profile);
+  if (!profile.dpdk) throw new InputError(o.profile, `the ethdev property needs a DPDK port profile (mlx5-dpdk, virtio-dpdk, ...), got ${o.profile}`);
+  return fallbackChainProperty(profile, { ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
+}
+
 export const PROFILE_PROPERTIES = {
   model: modelProperty,
   scenario: scenarioProperty,
   relay: relayProperty,
   route: routeProperty,
+  ethdev: ethdevProperty,
 } as const;
 
-/** The properties `check` runs on a profile: model, scenario and route, and relay for relay profiles. */
-export function propertiesFor(profile: string): ProfilePropertyName[] {
-  return resolveProfile(profile).stacked ? ['model', 'scenario', 'route', 'relay'] : ['model', 'scenario', 'route'];
+/**
+ * The properties `check` runs on a profile: model, scenario and route, relay for relay profiles,
+ * ethdev for DPDK ports. `byDefault`: the default run (no --profile), where a DPDK port the host
+ * never drives itself (dpdk.hostByDefault false) gets the ethdev property only.
+ */
+export function propertiesFor(profile: string, byDefault = false): ProfilePropertyName[] {
+  const p = resolveProfile(profile);
+  if (p.stacked) return ['model', 'scenario', 'route', 'relay'];
+  if (p.dpdk) return byDefault && !p.dpdk.hostByDefault ? ['ethdev'] : ['model', 'scenario', 'route', 'ethdev'];
+  return ['model', 'scenario', 'route'];
 }
 
 export type ProfilePropertyName = keyof typeof PROFILE_PROPERTIES;

@@ -156,8 +156,9 @@ export async function runProperty(
     const lines = [`interfaces: ${JSON.stringify(scenario.interfaces)}`, ...scenario.steps.map((s) => JSON.stringify(s))];
     return { failure: { profile, property, message, seed, profileSeed: fcSeed, path, steps: [...scenario.steps], replay: replayCommand, lines }, runs: state.runs };
   }
-  if (property === 'relay') {
-    // Interleavings of the relay's actors, not host steps: no scenario to save.
+  if (property === 'relay' || property === 'ethdev') {
+    // Interleavings of the relay's actors, or the rx modes an application gives a DPDK port,
+    // not host steps: no scenario to save.
     const path = [property, details.counterexamplePath].join(PATH_SEPARATOR);
     const events = details.counterexample[0] as unknown[];
     const message = errorText(details.errorInstance);

@@ -282,7 +282,10 @@ export class StepContext {
           // A listed own address is never a datagram's source (static validation: martian).
           const listed = m.sources.filter((s) => !pools.own[family].includes(s));
           const src = listed.length > 0 && p[5] % 3 !== 2 ? at(listed, p[5] >> 2) : at(pools.sources[family], p[5] >> 3);
-          return [{ op: 'send', id: `m${this.nextEvent}`, iface: m.iface, src, dst: m.group, port }];
+          // On a KNI interface, sometimes a burst past rx_q's 1023 (KNI_FIFO_COUNT_MAX - 1): fifo-drop.
+          const kni = pools.spec.nic !== undefined && /^kni-/.test(resolveProfile(pools.spec.nic).stacked?.kind ?? '');
+          const burst = kni && p[1] % 4 === 0 ? { burst: 1000 + (p[1] >> 2) % 64 } : {};
+          return [{ op: 'send', id: `m${this.nextEvent}`, iface: m.iface, src, dst: m.group, port, ...burst }];
         }
         const pools = this.iface(p[0]);
         // The family of an open socket when there is one, so that the datagram can reach it.

@@ -1,6 +1,7 @@
 // Delivery of a datagram the wire brings: the NIC's filter, the IP layer's checks (martian
 // sources, the interface's group records and source filters) and the sockets that take it.
 import type { FaultSet } from '../faults.ts';
+import { kniIngressBurst } from '../relay/burst.ts';
 import type { Delivery } from '../scenario/types.ts';
 import { type IpAddr, isMulticastIp, isWildcard, sameIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
@@ -12,6 +13,17 @@ import type { UdpSocket } from './socket.ts';
 export /** The interface whose NIC a frame for `iface` meets: the lower of a macvlan, else itself. */
 function wireOf(iface: HostInterface): HostInterface {
   return iface.lower ?? iface;
+}
+
+/**
+ * A send with `burst` (KNI interfaces only, src/scenario/validate.ts): the copies travel the KNI
+ * data path (src/relay/burst.ts); the sockets of the single datagram get it when any copy
+ * reaches the stack.
+ */
+export function withBurst(single: Delivery, iface: HostInterface, dst: IpAddr, burst: number | undefined): Delivery {
+  if (burst === undefined) return single;
+  const counts = kniIngressBurst(wireOf(iface).nic, wireMacOf(dst), burst);
+  return { ...single, sockets: counts.delivered > 0 ? single.sockets : [], burst: counts };
 }
 
 /**

@@ -24,7 +24,7 @@ import { HostInterface } from './interface.ts';
 import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_ADDR_SCOPE_LINKLOCAL, MLD_MAX_MSF } from './limits.ts';
 import { type Membership, UdpSocket } from './socket.ts';
 import { bindError } from './bind.ts';
-import { deliver, martianSource, wireOf } from './delivery.ts';
+import { deliver, martianSource, wireOf, withBurst } from './delivery.ts';
 import { isObject, parseFamilyIp, parsePort, parsePrefixes, requireBoolean, requireString } from './step-fields.ts';
 
 export interface HostOptions {
@@ -157,7 +157,7 @@ export class Host {
         return { error: null };
       }
       case 'send':
-        return { error: null, delivery: this.send(step.iface, step.src, step.dst, step.port, where, step.id, step.ttl ?? step.hopLimit) };
+        return { error: null, delivery: withBurst(this.send(step.iface, step.src, step.dst, step.port, where, step.id, step.ttl ?? step.hopLimit), this.iface(step.iface, `${where}/iface`), ipOf(step.dst, `${where}/dst`), step.burst) };
       case 'frame': {
         const iface = this.iface(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);

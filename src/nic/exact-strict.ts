@@ -6,11 +6,13 @@
 // (rte_eth_promiscuous_enable, rte_eth_allmulticast_enable) that always succeed.
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
-import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import type { Mac } from '../wire/mac.ts';
+import { EthdevState } from './ethdev.ts';
+import { refusingAbove } from './catalog/dpdk-table.ts';
 import { parameterisedFamily } from './family.ts';
 import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
 import { mcCount, mcHead } from './rx-view.ts';
-import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import { promiscSeen } from './station.ts';
 import { exactRefusing } from './capacity.ts';
 
 /** Largest N accepted in a profile name (mlx5: MLX5_MAX_MC_MAC_ADDRESSES is 128). */
@@ -19,46 +21,38 @@ const MC_TABLE_SIZE_MAX = 4096;
 const MC_TABLE_SIZE_DEFAULT = 4;
 
 class ExactStrictFilter implements NicFilter {
-  private promiscuous = false;
-  private allMulticast = false;
-  private table: readonly Mac[] = [];
+  /** The port behind the ethdev calls (./ethdev.ts), refusing lists longer than the table. */
+  readonly ethdev: EthdevState;
   private lastRefused = false;
 
   constructor(
     private readonly tableSize: number,
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    this.ethdev = new EthdevState({ pmd: `exact-strict:${tableSize}`, mcList: refusingAbove(tableSize, 'ENOSPC'), rxControl: true }, faults);
+  }
 
   program(rx: RxMode): ProgramResult {
     // rte_eth_promiscuous_enable/disable and rte_eth_allmulticast_enable/disable come first
-    // and succeed on their own, whatever happens to the list.
-    this.promiscuous = promiscSeen(rx, this.faults);
-    this.allMulticast = rx.allmulti;
-    const count = mcCount(rx);
-    if (count > this.tableSize) {
-      // mlx5_set_mc_addr_list: ENOSPC before any entry is removed.
-      this.lastRefused = true;
-      return { ok: false, error: 'ENOSPC' };
-    }
-    this.table = mcHead(rx, count);
-    this.lastRefused = false;
-    return { ok: true };
+    // and succeed on their own, whatever happens to the list; mlx5_set_mc_addr_list: ENOSPC
+    // before any entry is removed.
+    const r = this.ethdev.program({ ...rx, promisc: promiscSeen(rx, this.faults) }, mcCount(rx), (k) => mcHead(rx, k));
+    this.lastRefused = !r.ok;
+    return r;
   }
 
   accept(dst: Mac): boolean {
-    if (this.promiscuous || isOwnOrBroadcast(this.ownMac, dst)) return true;
-    if (this.allMulticast && isMulticastMac(dst)) return true;
-    return this.table.includes(dst);
+    return this.ethdev.accept(this.ownMac, dst);
   }
 
   state(): JsonValue {
     return {
-      promiscuous: this.promiscuous,
-      allMulticast: this.allMulticast,
+      promiscuous: this.ethdev.promisc,
+      allMulticast: this.ethdev.allmulti,
       station: this.ownMac,
       tableSize: this.tableSize,
-      table: [...this.table],
+      table: [...this.ethdev.list],
       lastListRefused: this.lastRefused,
     };
   }
@@ -71,5 +65,6 @@ export const exactStrict = parameterisedFamily({
   parameter: { meaning: 'exact table entries', min: 0, max: MC_TABLE_SIZE_MAX, default: MC_TABLE_SIZE_DEFAULT },
   thresholds: (n) => [n],
   capacity: (n) => exactRefusing(n, `exact table of ${n}, longer lists refused`),
+  dpdk: { pmd: 'exact-strict', hostByDefault: true },
   create: (n, ownMac, faults) => new ExactStrictFilter(n, ownMac, faults),
 });

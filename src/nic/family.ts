@@ -46,6 +46,8 @@ export interface ParameterisedFamily extends FamilyInfo {
  */
 export interface StackedFamily extends FamilyInfo {
   readonly parameter?: undefined;
+  /** The releases of the software this kind is (DPDK's KNI, src/relay/families.ts). */
+  readonly releases?: string;
   readonly stacked: { readonly defaultLower: string; readonly inDefaultCheck: boolean };
   readonly over: (lower: NicProfile) => NicProfile;
 }
@@ -77,9 +79,11 @@ export function parameterisedFamily(info: {
   sharesUnicast?: boolean;
   /** The analytic capacity of the profile with parameter n (src/nic/capacity.ts); absent: none. */
   capacity?: (n: number) => CapacityModel;
+  /** A DPDK port (NicProfile.dpdk). */
+  dpdk?: NicProfile['dpdk'];
   create: (n: number, ownMac: Mac, faults: FaultSet) => NicFilter;
 }): ParameterisedFamily {
-  const { base, source, summary, parameter, create, thresholds, capacity } = info;
+  const { base, source, summary, parameter, create, thresholds, capacity, dpdk } = info;
   const sharesUnicast = info.sharesUnicast ?? false;
   return {
     base,
@@ -93,6 +97,7 @@ export function parameterisedFamily(info: {
       thresholds: thresholds(n),
       sharesUnicast,
       ...(capacity ? { capacity: capacity(n) } : {}),
+      ...(dpdk ? { dpdk } : {}),
       create: (ownMac: Mac, faults: FaultSet) => create(n, ownMac, faults),
     }),
   };

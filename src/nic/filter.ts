@@ -36,6 +36,20 @@ export interface RxMode {
 
 export type ProgramResult = { readonly ok: true } | { readonly ok: false; readonly error: Errno };
 
+/**
+ * A DPDK port as the application calls it (lib/ethdev/rte_ethdev.h; ./ethdev.ts): each call
+ * answers 0 or a negative errno.
+ */
+export interface EthdevOps {
+  readonly pmd: string;
+  /** rte_eth_promiscuous_enable / _disable. */
+  promiscuous(on: boolean): number;
+  /** rte_eth_allmulticast_enable / _disable. */
+  allmulticast(on: boolean): number;
+  /** rte_eth_dev_set_mc_addr_list; [] is the flush (NULL, 0). */
+  setMcAddrList(list: readonly Mac[]): number;
+}
+
 /** One NIC's receive filter, programmed like its driver programs the hardware. */
 export interface NicFilter {
   /**
@@ -49,6 +63,8 @@ export interface NicFilter {
   accept(dst: Mac): boolean;
   /** JSON view of the programmed state (registers, tables), shown as `nic` in simulate output. */
   state(): JsonValue;
+  /** A DPDK port: the ethdev calls one by one (./ethdev.ts), for the application above it. */
+  readonly ethdev?: EthdevOps;
 }
 
 /** A filter profile: one driver/hardware combination. */
@@ -71,6 +87,12 @@ export interface NicProfile {
   readonly capacity?: CapacityModel;
   /** A virtual device stacked on a physical profile (src/relay: "kni-mc+mlx5-dpdk"): its kind and the lower profile. */
   readonly stacked?: { readonly kind: string; readonly lower: NicProfile };
+  /**
+   * A DPDK port (its filters offer `ethdev`): `check` runs the fallback-chain property on it.
+   * `hostByDefault` false: the default `check` runs only that property on it (a port the host
+   * never drives directly; named with --profile it gets every property).
+   */
+  readonly dpdk?: { readonly pmd: string; readonly hostByDefault: boolean };
   /** A fresh filter for a device with this station MAC, in its reset state. */
   create(ownMac: Mac, faults: FaultSet): NicFilter;
 }

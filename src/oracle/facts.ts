@@ -10,6 +10,7 @@ import { IPV4_ALL_HOSTS, IPV6_ALL_NODES, ipv4GroupMac, ipv6GroupMac } from './ma
 import type { FilterMode, GroupRef } from './memberships.ts';
 import type { OracleForwarding } from './route/types.ts';
 import type { SourceTables } from './source-tables.ts';
+import type { OwedBurst } from './kni-burst.ts';
 
 export interface OracleStepResult {
   readonly error: Errno | null;
@@ -21,6 +22,8 @@ export interface OracleStepResult {
   readonly routed?: OracleForwarding;
   /** mfc-add: the queued datagrams it resolves, in replay order. */
   readonly replayed?: readonly OracleForwarding[];
+  /** send with `burst` on a KNI interface: what the burst owes (./kni-burst.ts). */
+  readonly burst?: OwedBurst;
 }
 
 export interface OpenSocket {

@@ -8,6 +8,7 @@
 // it remembers when each MAC entry was last created; and for refusing tables, the list last programmed.
 // The device-list part is ./device-lists.ts, sockets and delivery ./sockets.ts; this file runs
 // the steps, routing included, and answers the questions.
+import { owedBurst } from './kni-burst.ts';
 import { InputError } from '../errors.ts';
 import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep } from '../scenario/types.ts';
 import { RouteOracle } from './route/oracle.ts';
@@ -89,7 +90,9 @@ export class Oracle extends SocketOracle {
         this.setLink(step.iface, step.up);
         return { error: null };
       case 'send': {
-        const local = this.send(step.iface, step.src, step.dst, step.port);
+        const single = this.send(step.iface, step.src, step.dst, step.port);
+        const burst = step.burst !== undefined && single.verdict ? owedBurst(this.wire(this.facts(step.iface)).spec.name, single.verdict, step.burst) : null;
+        const local = burst ? { ...single, burst } : single;
         if (!this.route || local.verdict === 'must-not') return local;
         return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit) };
       }

@@ -70,16 +70,24 @@ export interface ProfileFamilyInfo {
   readonly parameter?: { readonly meaning: string; readonly min: number; readonly max: number; readonly default: number };
   /** Stacked families: the lower profile a bare name stands on, and whether `check` runs it by default. */
   readonly stacked?: { readonly defaultLower: string; readonly inDefaultCheck: boolean };
+  /** Stacked families: the releases the kind is (e.g. "DPDK 19.11 to 23.07"). */
+  readonly releases?: string;
+  /** DPDK ports: the PMD, and whether the default `check` runs every property (else the fallback chain only). */
+  readonly dpdk?: { readonly pmd: string; readonly hostByDefault: boolean };
 }
 
 export function profileFamilies(): ProfileFamilyInfo[] {
-  return families().map((f) => ({
-    pattern: familyPattern(f),
-    source: f.source,
-    summary: f.summary,
-    ...(f.parameter ? { parameter: { ...f.parameter } } : {}),
-    ...('stacked' in f ? { stacked: { ...f.stacked } } : {}),
-  }));
+  return families().map((f) => {
+    const dpdk = 'stacked' in f ? undefined : (f.parameter ? f.profile(f.parameter.default) : f.profile()).dpdk;
+    return {
+      pattern: familyPattern(f),
+      source: f.source,
+      summary: f.summary,
+      ...(f.parameter ? { parameter: { ...f.parameter } } : {}),
+      ...('stacked' in f ? { stacked: { ...f.stacked }, ...(f.releases ? { releases: f.releases } : {}) } : {}),
+      ...(dpdk ? { dpdk: { ...dpdk } } : {}),
+    };
+  });
 }
 
 /** The profiles `check` runs by default; parameterised families with their default parameter. */

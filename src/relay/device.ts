@@ -6,7 +6,7 @@ import type { RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
 import type { RelayFaultSet } from './faults.ts';
 
-export const RELAY_KINDS = ['kni-stub', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay'] as const;
+export const RELAY_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay'] as const;
 export type RelayKind = (typeof RELAY_KINDS)[number];
 
 export function isRelayKind(name: string): name is RelayKind {

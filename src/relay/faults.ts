@@ -1,18 +1,25 @@
-// Faults of the multicast relay and the stacked devices (issue 12), all four in the catalog of
-// src/faults.ts: the relay's two live in src/relay (check runs kni-mc), the stacked devices' two
-// at one place each in the host's macvlan (src/host/interface.ts) and in src/relay/stacked.ts.
+// Faults of the multicast relay and the stacked devices (issue 12), and of the DPDK application
+// under an exception path (issue 24), all in the catalog of src/faults.ts: the relay's two and
+// the application's two live in src/relay (check runs kni-mc; the fallback-chain property runs
+// the application over every DPDK port), the stacked devices' two at one place each in the
+// host's macvlan (src/host/interface.ts) and in src/relay/stacked.ts.
 import { FAULTS } from '../faults.ts';
 
 export const RELAY_DROPS_LAST_UPDATE = 'relay-drops-last-update';
 export const RELAY_TRUNCATES_LIST = 'relay-truncates-list';
 export const UNSYNC_REMOVES_USED = 'unsync-removes-used';
 export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
+/** The DPDK application's faults (src/relay/pmd-port.ts); pmd-flush-ignored lives in src/nic/ethdev.ts. */
+export const APP_ENOTSUP_FATAL = 'app-enotsup-fatal';
+export const APP_ALLMULTI_NEVER_OFF = 'app-allmulti-never-off';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]: FAULTS[RELAY_DROPS_LAST_UPDATE],
   [RELAY_TRUNCATES_LIST]: FAULTS[RELAY_TRUNCATES_LIST],
   [UNSYNC_REMOVES_USED]: FAULTS[UNSYNC_REMOVES_USED],
   [MACVLAN_ALLMULTI_WHILE_DOWN]: FAULTS[MACVLAN_ALLMULTI_WHILE_DOWN],
+  [APP_ENOTSUP_FATAL]: FAULTS[APP_ENOTSUP_FATAL],
+  [APP_ALLMULTI_NEVER_OFF]: FAULTS[APP_ALLMULTI_NEVER_OFF],
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;

@@ -1,8 +1,12 @@
-// The three KNI variants as a virtual device stacked on a physical NIC driven by a DPDK PMD:
-// - kni-stub: kni_net_set_rx_mode was an empty function (DPDK kernel/linux/kni/kni_net.c before
-//   19.08, seed 000): nothing the host asks reaches the PMD.
-// - kni-flags: DPDK 19.11+: kni_net_change_rx_flags posts RTE_KNI_REQ_CHANGE_PROMISC /
-//   _CHANGE_ALLMULTI; the multicast list is never relayed.
+// The KNI variants, release by release, as a virtual device stacked on a physical NIC driven by a
+// DPDK PMD (families.ts names the releases):
+// - kni-stub: kni_net_set_rx_mode was an empty function (DPDK kernel/linux/kni/kni_net.c up to
+//   18.11, seed 000) and no flag was relayed: nothing the host asks reaches the PMD.
+// - kni-promisc: rte_kni_common.h's requests end at RTE_KNI_REQ_CHANGE_PROMISC: IFF_PROMISC is
+//   relayed (kni_net_change_rx_flags), ALLMULTI and the list are not; 19.08 dropped the empty
+//   set_rx_mode hook without changing that.
+// - kni-flags: DPDK 19.11 to 23.07 (KNI removed in 23.11): RTE_KNI_REQ_CHANGE_ALLMULTI next to
+//   _CHANGE_PROMISC; the multicast list is never relayed.
 // - kni-mc: seed 000's fix: ndo_set_rx_mode (atomic context, no mutex) only marks the list
 //   dirty; the KNI kernel thread later copies dev->mc (under netdev_addr_lock_bh), serialises it
 //   into the sync area and posts SET_MC_LIST; the application's handler calls the PMD's
@@ -16,7 +20,7 @@ import { PmdPort } from './pmd-port.ts';
 import { type RequestOutcome, RequestChannel } from './request-channel.ts';
 import { type KniRequest, SYNC_AREA_BYTES, mcListCapacity } from './sync-area.ts';
 
-export type KniKind = 'kni-stub' | 'kni-flags' | 'kni-mc';
+export type KniKind = 'kni-stub' | 'kni-promisc' | 'kni-flags' | 'kni-mc';
 
 const EMPTY_MODE: RxMode = { promisc: false, allmulti: false, mc: [] };
 
@@ -51,7 +55,7 @@ export class KniDevice implements RelayDevice {
 
   setRxMode(mode: RxMode): void {
     this.current = { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
-    if (this.kind !== 'kni-mc') return; // kni-stub: empty ndo_set_rx_mode; kni-flags: no list
+    if (this.kind !== 'kni-mc') return; // kni-stub: empty ndo_set_rx_mode; the others: no list
     const listInFlight = !this.channel.idle();
     if (this.faults.has(RELAY_DROPS_LAST_UPDATE) && listInFlight) return;
     this.listDirty = true;
@@ -62,7 +66,8 @@ export class KniDevice implements RelayDevice {
     if (this.kind === 'kni-stub') return null;
     // kni_net_change_rx_flags: one request per changed flag (dev_change_rx_flags passes one).
     if (this.relayed.promisc !== this.current.promisc) return { id: 'CHANGE_PROMISC', on: this.current.promisc };
-    if (this.relayed.allmulti !== this.current.allmulti) return { id: 'CHANGE_ALLMULTI', on: this.current.allmulti };
+    // kni-promisc: rte_kni_common.h before 19.11 ends at RTE_KNI_REQ_CHANGE_PROMISC.
+    if (this.kind !== 'kni-promisc' && this.relayed.allmulti !== this.current.allmulti) return { id: 'CHANGE_ALLMULTI', on: this.current.allmulti };
     if (this.kind === 'kni-mc' && this.listDirty) {
       const list = this.current.mc;
       const capacity = mcListCapacity(this.syncBytes);

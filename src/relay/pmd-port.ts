@@ -1,8 +1,12 @@
 // The DPDK application's side of the physical port: what it asked the PMD for (promiscuous,
 // all-multicast, the multicast list) and how it programs the physical NicFilter.
 // lib/ethdev/rte_ethdev.c: rte_eth_dev_set_mc_addr_list replaces the whole list, 0 entries
-// flush it, a PMD may refuse (mlx5_set_mc_addr_list ENOSPC, iavf EINVAL) and then keeps its
-// previous list; rte_eth_promiscuous_enable / rte_eth_allmulticast_enable are separate calls.
+// flush it, a PMD may refuse (mlx5_set_mc_addr_list ENOSPC, iavf and hns3 EINVAL, -ENOTSUP
+// without the op: virtio, i40e) and then keeps its previous list; rte_eth_promiscuous_enable /
+// rte_eth_allmulticast_enable are separate calls that may be -ENOTSUP too (virtio without
+// CTRL_RX). Over a DPDK port (NicFilter.ethdev) the application walks the calls one by one:
+// list, then all-multicast, then promiscuous (applyByEthdev); over any other filter it programs
+// all at once.
 // The relay's rule (issue 12): a list the PMD refuses, or that never reached user space because
 // it did not fit the KNI sync area, falls back to all-multicast; it is never cut to what fits,
 // and the exact list returns as soon as one fits again.
@@ -10,7 +14,8 @@ import type { Errno } from '../errors.ts';
 import type { JsonValue } from '../json.ts';
 import type { NicFilter, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
-import { RELAY_TRUNCATES_LIST, type RelayFaultSet } from './faults.ts';
+import { type EthdevOps, errnoName } from '../nic/ethdev.ts';
+import { APP_ALLMULTI_NEVER_OFF, APP_ENOTSUP_FATAL, RELAY_TRUNCATES_LIST, type RelayFaultSet } from './faults.ts';
 import { ERRNO } from './request-channel.ts';
 
 /** Negative errno for a PMD refusal, as rte_eth_dev_set_mc_addr_list returns it. */
@@ -28,6 +33,10 @@ export class PmdPort {
   /** What the last successful physical program() carried. */
   private programmed: RxMode = { promisc: false, allmulti: false, mc: [] };
   private programCalls = 0;
+  /** app-enotsup-fatal: the application gave up on the port. */
+  private gaveUp = false;
+  /** app-allmulti-never-off: all-multicast was a fallback once and stays. */
+  private stickyAllmulti = false;
 
   constructor(
     readonly physical: NicFilter,
@@ -69,6 +78,56 @@ export class PmdPort {
 
   /** Programs the physical NIC from what the application wants; 0 or a negative errno. */
   private apply(): number {
+    if (this.gaveUp) return -ERRNO.ENOTSUP;
+    const eth = this.physical.ethdev;
+    return eth ? this.applyByEthdev(eth) : this.applyByProgram();
+  }
+
+  /**
+   * The fallback chain over the ethdev calls (src/nic/ethdev.ts): the list; where the PMD refuses
+   * it (-ENOSPC, -EINVAL, -ENOTSUP: no op) or the sync area could not carry it, all-multicast;
+   * where that is -ENOTSUP too, promiscuous. Each step is undone as soon as the list fits again.
+   * An empty list on a PMD without the op is nothing to program (there is no table to flush).
+   */
+  private applyByEthdev(eth: EthdevOps): number {
+    const { promisc, allmulti } = this;
+    let result: number;
+    if (this.wanted === 'overflow') result = -ERRNO.ENOSPC;
+    else {
+      const list = this.wanted;
+      result = eth.setMcAddrList(list);
+      if (result === -ERRNO.ENOTSUP && this.faults.has(APP_ENOTSUP_FATAL)) {
+        // The fault: the application stops programming the port for good.
+        this.gaveUp = true;
+        return result;
+      }
+      if (result === -ERRNO.ENOTSUP && list.length === 0) result = 0;
+      if (result !== 0 && this.faults.has(RELAY_TRUNCATES_LIST)) {
+        // The fault: keep the longest prefix the PMD takes, and stay out of all-multicast.
+        for (let k = list.length - 1; k >= 0 && eth.setMcAddrList(list.slice(0, k)) !== 0; k--);
+        this.setFlags(eth, promisc, allmulti);
+        this.fallback = null;
+        return result;
+      }
+    }
+    const refused = result !== 0;
+    this.fallback = !refused ? null : this.wanted === 'overflow' ? 'sync-area' : errnoName(result);
+    // The fault: once all-multicast was the fallback it stays on.
+    this.stickyAllmulti = this.stickyAllmulti || (refused && this.faults.has(APP_ALLMULTI_NEVER_OFF));
+    this.setFlags(eth, promisc, allmulti || refused || this.stickyAllmulti);
+    this.programCalls++;
+    return result;
+  }
+
+  /** All-multicast as wanted; where the PMD cannot (-ENOTSUP), promiscuous in its place. */
+  private setFlags(eth: EthdevOps, promisc: boolean, allmulti: boolean): void {
+    const a = eth.allmulticast(allmulti);
+    const p = eth.promiscuous(promisc || (allmulti && a !== 0));
+    this.programmed = { promisc: promisc || (p === 0 && allmulti && a !== 0), allmulti: allmulti && a === 0, mc: this.wanted === 'overflow' ? [] : [...this.wanted] };
+  }
+
+  /** A lower profile without ethdev calls (a kernel-style filter): one program() per change. */
+  private applyByProgram(): number {
     const { promisc, allmulti } = this;
     if (this.wanted === 'overflow') {
       this.fallback = 'sync-area';

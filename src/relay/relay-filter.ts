@@ -11,11 +11,14 @@ import { TapDevice } from './tap.ts';
 export function createRelay(kind: RelayKind, physical: NicFilter, options: RelayOptions = {}): RelayDevice {
   switch (kind) {
     case 'kni-stub':
+    case 'kni-promisc':
     case 'kni-flags':
     case 'kni-mc':
       return new KniDevice(kind, physical, options);
     case 'tap-stub':
     case 'tap-relay':
+    case 'virtio-user-stub':
+    case 'virtio-user-relay':
       return new TapDevice(kind, physical, options);
   }
 }

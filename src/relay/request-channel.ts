@@ -4,6 +4,7 @@
 // on resp_q (lib/kni/rte_kni.c rte_kni_handle_request). Time is counted in scenario ticks,
 // never read from a clock.
 import type { JsonValue } from '../json.ts';
+import { ETHDEV_ERRNO } from '../nic/ethdev.ts';
 import { KniFifo, KNI_FIFO_COUNT_MAX } from './fifo.ts';
 import {
   type KniRequest,
@@ -21,7 +22,7 @@ import {
 export const KNI_WAIT_RESPONSE_TICKS = 300;
 
 /** Errno values as include/uapi/asm-generic/errno-base.h and errno.h number them. */
-export const ERRNO = { EBUSY: 16, EINVAL: 22, ENOSPC: 28, ETIME: 62, ENOTSUP: 95 } as const;
+export const ERRNO = { ...ETHDEV_ERRNO, EBUSY: 16, ETIME: 62 } as const;
 export type ChannelErrno = keyof typeof ERRNO;
 
 /** The value put on req_q / resp_q: the sync area's user-space address (kni->sync_va). */

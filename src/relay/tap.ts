@@ -4,6 +4,14 @@
 // - tap-relay: the application watches the tap's MAC list (/proc/net/dev_mcast, which lists
 //   dev->mc; RTNLGRP_IPV4/6_MCADDR report IP groups, not MACs: reference/linux-facts.md) and its
 //   flags, and mirrors them into the PMD (pmd-port.ts). No sync area: nothing limits the list.
+// - virtio-user-stub (DPDK doc/guides/howto/virtio_user_as_exception_path.rst): the kernel side is
+//   a tap served by vhost-net, so the tap's list stays there as above; and the application's own
+//   rx-mode calls on the virtio-user port reach virtio_user_dev.c's control queue, which answers
+//   VIRTIO_NET_CTRL_RX and _CTRL_MAC with status 0 without applying them (only
+//   VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET is handled): the calls succeed and change nothing.
+// - virtio-user-relay: the fix: the application wakes on RTM_NEWMULTICAST / RTM_DELMULTICAST and
+//   RTM_NEWLINK for the tap, re-reads its list (/proc/net/dev_mcast: netlink does not report an
+//   `ip maddr add`, so every poll pass reads it too) and programs the physical port as tap-relay.
 import type { JsonValue } from '../json.ts';
 import type { NicFilter, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
@@ -11,7 +19,20 @@ import { type RelayDevice, type RelayOptions, rxModeJson, settleByPolling } from
 import { NO_RELAY_FAULTS } from './faults.ts';
 import { PmdPort } from './pmd-port.ts';
 
-export type TapKind = 'tap-stub' | 'tap-relay';
+export type TapKind = 'tap-stub' | 'tap-relay' | 'virtio-user-stub' | 'virtio-user-relay';
+
+/** The kinds whose application never learns the tap's list. */
+function isStub(kind: TapKind): boolean {
+  return kind === 'tap-stub' || kind === 'virtio-user-stub';
+}
+
+/**
+ * virtio_user_dev.c virtio_user_handle_ctrl_msg: the status the control queue answers a command
+ * class with; VIRTIO_NET_CTRL_MQ is the only one acted on.
+ */
+export function virtioUserCtrlStatus(cls: 'RX' | 'MAC' | 'VLAN' | 'MQ'): { status: 0; applied: boolean } {
+  return { status: 0, applied: cls === 'MQ' };
+}
 
 function sameMode(a: RxMode, b: RxMode): boolean {
   return a.promisc === b.promisc && a.allmulti === b.allmulti && a.mc.length === b.mc.length && a.mc.every((m, i) => m === b.mc[i]);
@@ -23,6 +44,8 @@ export class TapDevice implements RelayDevice {
   /** What the application last mirrored (the PMD starts with everything off). */
   private mirrored: RxMode = { promisc: false, allmulti: false, mc: [] };
   private mirrors = 0;
+  /** virtio-user-stub: rx-mode calls the application made on the virtio-user port (status 0, nothing applied). */
+  private ctrlAnsweredUnapplied = 0;
 
   constructor(
     readonly kind: TapKind,
@@ -35,6 +58,9 @@ export class TapDevice implements RelayDevice {
   setRxMode(mode: RxMode): void {
     // __dev_set_rx_mode -> tun_net_mclist: nothing in the driver; dev->mc changes all the same.
     this.current = { promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] };
+    // The stub application sets its virtio-user port as it sets any port (rte_eth_allmulticast_enable
+    // and promiscuous: CTRL_RX; mac_addr_add: CTRL_MAC): answered 0, applied nowhere.
+    if (this.kind === 'virtio-user-stub' && !virtioUserCtrlStatus('RX').applied) this.ctrlAnsweredUnapplied++;
   }
 
   kernelThreadPoll(): void {
@@ -42,7 +68,7 @@ export class TapDevice implements RelayDevice {
   }
 
   userLoopPoll(): void {
-    if (this.kind === 'tap-stub' || sameMode(this.current, this.mirrored)) return;
+    if (isStub(this.kind) || sameMode(this.current, this.mirrored)) return;
     this.mirrored = this.current;
     this.mirrors++;
     this.pmd.mirror(this.current);
@@ -55,7 +81,7 @@ export class TapDevice implements RelayDevice {
   }
 
   quiet(): boolean {
-    return this.kind === 'tap-stub' || sameMode(this.current, this.mirrored);
+    return isStub(this.kind) || sameMode(this.current, this.mirrored);
   }
 
   settle(): void {
@@ -79,6 +105,7 @@ export class TapDevice implements RelayDevice {
       kind: this.kind,
       device: rxModeJson(this.current),
       mirrors: this.mirrors,
+      ...(this.kind === 'virtio-user-stub' ? { virtioUserCtrl: { answeredStatus0NotApplied: this.ctrlAnsweredUnapplied } } : {}),
       pmd: this.pmd.state(),
     };
   }

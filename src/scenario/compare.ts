@@ -97,8 +97,8 @@ function diffDelivery(id: string, e: Delivery, a: Delivery | undefined, out: str
   const want = socketsText(e.sockets);
   const got = socketsText(a.sockets);
   if (want !== got) out.push(`delivery ${id}: expected sockets ${want}, got ${got}`);
-  // Routing fields (scenarios with route steps), compared where the expectation names them.
-  for (const field of ['route', 'forwarded', 'upcalls'] as const) {
+  // Routing fields (scenarios with route steps) and a burst's counts, compared where the expectation names them.
+  for (const field of ['route', 'forwarded', 'upcalls', 'burst'] as const) {
     if (e[field] === undefined) continue;
     const w = canonical(e[field] as JsonValue);
     const g = canonical((field === 'upcalls' ? namedUpcallFields(e.upcalls ?? [], a.upcalls) : a[field]) as JsonValue | undefined);

@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { BURST_MAX, FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -98,7 +98,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
   step(
     'send',
-    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 } },
+    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },
     ['id', 'iface', 'src', 'dst', 'port'],
   ),
   step('frame', { id: nonEmpty, iface: ifname, dst: str }, ['id', 'iface', 'dst']),
@@ -160,6 +160,9 @@ const upcallResult = object(
   { type: { enum: ['NOCACHE', 'WRONGVIF', 'WHOLEPKT', 'WRVIFWHOLE'] }, vif: counter, src: str, group: str, length: counter, header: { type: 'string', pattern: '^([0-9a-f.]{2})( [0-9a-f.]{2})*$' } },
   ['type', 'vif', 'src', 'group'],
 );
+const count: JsonSchema = { type: 'integer', minimum: 0 };
+/** A burst's counts (types.ts BurstResult). */
+const burstResult = object({ frames: count, filtered: count, noMbuf: count, fifoDrop: count, delivered: count }, ['frames', 'filtered', 'noMbuf', 'fifoDrop', 'delivered']);
 const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
 const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
 const stepResult = object(
@@ -167,7 +170,7 @@ const stepResult = object(
   ['op', 'error'],
 );
 const delivery = object(
-  { nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty }, route: str, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } },
+  { nic: { type: 'boolean' }, sockets: { type: 'array', items: nonEmpty }, route: str, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult }, burst: burstResult },
   ['nic', 'sockets'],
 );
 export const simulateResultSchema: JsonSchema = object(

@@ -27,7 +27,7 @@ export interface InterfaceSpec {
 }
 
 /** The exception-path devices (src/relay), written as an interface stacked on a DPDK port. */
-export const RELAY_INTERFACE_KINDS = ['kni-stub', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay'] as const;
+export const RELAY_INTERFACE_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay'] as const;
 export type RelayInterfaceKind = (typeof RELAY_INTERFACE_KINDS)[number];
 export type InterfaceKind = 'macvlan' | RelayInterfaceKind;
 
@@ -105,7 +105,16 @@ export interface SendStep {
   readonly ttl?: number;
   /** Alias of `ttl` for IPv6 datagrams. */
   readonly hopLimit?: number;
+  /**
+   * A burst: `burst` copies of the datagram back to back (2..BURST_MAX), only on a KNI
+   * interface (or its port): they travel the KNI data path (src/relay/data-path.ts), where a
+   * full rx_q drops what does not fit ('fifo-drop'). Absent: one datagram.
+   */
+  readonly burst?: number;
 }
+
+/** The longest burst of one send step. */
+export const BURST_MAX = 65536;
 export interface FrameStep {
   readonly op: 'frame';
   readonly id: string;
@@ -283,9 +292,25 @@ export interface GroupUsers {
   readonly users: number;
 }
 
+/** A burst's frames through the KNI data path (send with `burst`). */
+export interface BurstResult {
+  /** Frames that arrived at the port. */
+  readonly frames: number;
+  /** Refused by the port's filter (a filter loss when owed). */
+  readonly filtered: number;
+  /** Dropped for want of an mbuf in the mempool (the PMD's imissed). */
+  readonly noMbuf: number;
+  /** Accepted by the port, dropped because rx_q was full: the 'fifo-drop' verdict. */
+  readonly fifoDrop: number;
+  /** Taken off rx_q by the KNI kernel thread and handed to the stack. */
+  readonly delivered: number;
+}
+
 export interface Delivery {
   /** Did the NIC filter accept the frame? */
   readonly nic: boolean;
+  /** send with `burst`: what became of the burst's frames. */
+  readonly burst?: BurstResult;
   /** Sockets that received the datagram, sorted (always [] for `frame` steps). */
   readonly sockets: readonly string[];
   /** Scenarios with route steps: what multicast routing did with the datagram (src/route RouteVerdict). */

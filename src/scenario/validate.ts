@@ -125,6 +125,15 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
 
   // DPDK ports under an exception-path interface: frames arrive there, nothing else happens there.
   const ports = new Map([...declared.values()].filter((d) => isRelayKind(d.spec.kind)).map((d) => [d.spec.lower, d.spec.name] as const));
+  // A KNI device written either way: its port (kind kni-*), or an interface whose nic is "kni-...+LOWER".
+  const kniReceiver = (name: string): boolean => {
+    const d = declared.get(name);
+    const nic = d?.spec.nic;
+    if (/^kni-/.test(d?.spec.kind ?? '')) return true;
+    if (nic !== undefined && /^kni-/.test(resolveProfile(nic).stacked?.kind ?? '')) return true;
+    const relay = ports.get(name);
+    return relay !== undefined && /^kni-/.test(declared.get(relay)?.spec.kind ?? '');
+  };
   steps.forEach((step, i) => {
     const at = `/steps/${i}`;
     if ('iface' in step && step.iface !== undefined) iface(step.iface, `${at}/iface`);
@@ -189,6 +198,9 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
         const src = parseOfFamily(step.src, dst.family, `${at}/src`);
         if (isMulticastIp(src) || isWildcard(src)) fail(`${at}/src`, `${JSON.stringify(step.src)} is not a unicast address`);
         validateSendTtl(step, at);
+        if (step.burst !== undefined && !kniReceiver(step.iface)) {
+          fail(`${at}/burst`, `a burst travels the KNI data path: ${JSON.stringify(step.iface)} is neither a KNI interface (kind kni-*, or nic "kni-...+LOWER") nor its port`);
+        }
         if (iface(step.iface, `${at}/iface`)[src.family].some((a) => sameIp(a, src))) {
           fail(`${at}/src`, `${JSON.stringify(step.src)} is an address of the receiving interface ${JSON.stringify(step.iface)}`);
         }

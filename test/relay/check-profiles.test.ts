@@ -29,7 +29,13 @@ describe('check over every physical profile', () => {
     expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
   });
 
-  it.each(['kni-stub', 'tap-stub', 'kni-flags', 'kni-stub+mlx5-dpdk', 'tap-stub+e1000:0'])('%s fails with a loss', async (profile) => {
+  // virtio-user-relay shares tap-relay's mirroring (src/relay/tap.ts): over the DPDK ports only.
+  it.each(['mlx5-dpdk', 'virtio-dpdk', 'virtio-dpdk-noctrl', 'i40e-dpdk', 'enic-dpdk', 'exact-strict:4'].map((p) => `virtio-user-relay+${p}`))('%s passes', async (profile) => {
+    const outcome = await runCheck({ profiles: [profile], runs: 12, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'pass'), ...quiet });
+    expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
+  });
+
+  it.each(['kni-stub', 'kni-promisc', 'tap-stub', 'kni-flags', 'virtio-user-stub', 'kni-stub+mlx5-dpdk', 'tap-stub+e1000:0', 'virtio-user-stub+virtio-dpdk', 'kni-flags+i40e-dpdk'])('%s fails with a loss', async (profile) => {
     const outcome = await runCheck({ profiles: [profile], runs: 50, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'fail'), ...quiet });
     expect(outcome.ok).toBe(false);
     expect(outcome.failures.some((f) => /: loss: /.test(f.message))).toBe(true);

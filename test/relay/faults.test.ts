@@ -15,8 +15,10 @@ function failingCounterexample(property: fc.IProperty<[unknown]>): unknown[] {
 }
 
 describe('relay faults', () => {
-  it('names exactly the relay and stacked-device faults', () => {
+  it('names exactly the relay, stacked-device and DPDK application faults', () => {
     expect(Object.keys(RELAY_FAULTS).sort()).toEqual([
+      'app-allmulti-never-off',
+      'app-enotsup-fatal',
       'macvlan-allmulti-while-down',
       'relay-drops-last-update',
       'relay-truncates-list',

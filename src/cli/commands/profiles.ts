@@ -17,6 +17,8 @@ export function registerProfiles(program: Command, cli: Cli): void {
         for (const f of families) {
           cli.out(`${f.pattern.padEnd(width)}  ${f.summary}`);
           cli.out(`${''.padEnd(width)}  source: ${f.source}`);
+          if (f.releases) cli.out(`${''.padEnd(width)}  releases: ${f.releases}`);
+          if (f.dpdk) cli.out(`${''.padEnd(width)}  DPDK port (${f.dpdk.pmd}): check runs the fallback chain (ethdev)${f.dpdk.hostByDefault ? '' : '; the default check runs it alone'}`);
           if (f.parameter) {
             const p = f.parameter;
             cli.out(`${''.padEnd(width)}  N: ${p.meaning}, ${p.min}..${p.max} (check runs N=${p.default})`);

@@ -32,7 +32,8 @@ export const dpdkVf: ParameterisedFamily = {
     thresholds: [...new Set([n, IAVF_NUM_MACADDR_MAX])],
     capacity: exactRefusing(n, `exact VF table of ${n}, longer lists refused`),
     sharesUnicast: false,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
-      new DpdkExactTable(ownMac, 'net_iavf', (count) => (count > IAVF_NUM_MACADDR_MAX ? 'EINVAL' : count > n ? 'ENOSPC' : null)),
+    dpdk: { pmd: 'net_iavf', hostByDefault: true },
+    create: (ownMac: Mac, faults: FaultSet): NicFilter =>
+      new DpdkExactTable(ownMac, { pmd: 'net_iavf', mcList: (count) => (count > IAVF_NUM_MACADDR_MAX ? 'EINVAL' : count > n ? 'ENOSPC' : null), rxControl: true }, faults),
   }),
 };

@@ -28,7 +28,8 @@ export const mlx5Dpdk: FixedFamily = {
     thresholds: [MLX5_MC_LIST_CAPACITY],
     capacity: exactRefusing(MLX5_MC_LIST_CAPACITY, 'exact table of 127, longer lists refused'),
     sharesUnicast: false,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter =>
-      new DpdkExactTable(ownMac, 'net_mlx5', (n) => (n >= MLX5_MAX_MC_MAC_ADDRESSES ? 'ENOSPC' : null)),
+    dpdk: { pmd: 'net_mlx5', hostByDefault: true },
+    create: (ownMac: Mac, faults: FaultSet): NicFilter =>
+      new DpdkExactTable(ownMac, { pmd: 'net_mlx5', mcList: (n) => (n >= MLX5_MAX_MC_MAC_ADDRESSES ? 'ENOSPC' : null), rxControl: true }, faults),
   }),
 };

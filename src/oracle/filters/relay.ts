@@ -9,7 +9,7 @@ import type { FilterSpec } from './spec.ts';
 import { station } from './spec.ts';
 
 /** The relay kinds the oracle knows (src/relay/device.ts RELAY_KINDS, written out again here). */
-export const RELAY_SPEC_KINDS = ['kni-stub', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay'] as const;
+export const RELAY_SPEC_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay'] as const;
 
 export function relaySpec(kind: string, lower: FilterSpec): FilterSpec {
   const limit = lower.refusesBeyond;
