@@ -12,6 +12,8 @@ import { GuestError, GuestSetupError } from './errors.ts';
 import { iproute2Files, parentDirs } from './iproute2.ts';
 
 const AGENT_SOURCE = join(REPO_ROOT, 'src', 'guest', 'agent', 'agent.c');
+/** Included by agent.c: the kernel-host verbs (src/guest/kernel-host.ts). */
+const AGENT_INCLUDES = [join(REPO_ROOT, 'src', 'guest', 'agent', 'host-verbs.c')];
 /** The serial port the agent answers on (the console is ttyS0). */
 export const AGENT_TTY = '/dev/ttyS1';
 
@@ -60,7 +62,7 @@ function sha(parts: readonly (string | Buffer)[]): string {
 export function agentBinary(): string {
   const source = readFileSync(AGENT_SOURCE);
   const dir = join(cacheDir(), 'agent');
-  const out = join(dir, `agent-${sha([source])}`);
+  const out = join(dir, `agent-${sha([source, ...AGENT_INCLUDES.map((f) => readFileSync(f))])}`);
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;

@@ -2,8 +2,8 @@
 // src/relay/vlan.ts and src/relay/bond.ts. On this machine's kernel where it has the drivers, else
 // in the QEMU guest (Debian's 6.1, one boot for both kinds: docs/guest.md), else
 // `SKIP <kind> differential: <both reasons>`. The VLAN model states the 6.15 rules ("net: vlan:
-// don't propagate flags on open"); the guest's Debian 6.1.192 carries them as a stable backport,
-// which step 1 (ALLMULTI set while the VLAN is down reaches the real device) shows.
+// don't propagate flags on open"); the guest's Debian 6.1.192 behaves so (a stable backport, by its
+// behaviour), which step 1 shows: ALLMULTI set while the VLAN is down reaches the real device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelPlace, openKernelHost } from '../../src/guest/kernel-place.ts';
 import { type StackedKind, kernelStacked, modelStacked } from '../../src/kernel/stacked-diff.ts';
