@@ -3,7 +3,7 @@
 // IPv6 multicast routing (root, iproute2, namespaces), else in the QEMU guest (Debian's 6.1, one
 // boot for the file: docs/guest.md), else it prints `SKIP route differential: <both reasons>`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDifference, diffRouteScenario, routeDiff } from '../../src/kernel/route-diff.ts';
+import { describeDifference, diffRouteScenario, forKernel, routeDiff } from '../../src/kernel/route-diff.ts';
 import { RouteBench } from '../../src/kernel/route-bench.ts';
 import { kernelPlace, openKernelHost } from '../../src/guest/kernel-place.ts';
 import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
@@ -93,6 +93,27 @@ describe.skipIf(place.where === 'none').sequential(`route differential (${place.
         const last = (await bench.applyAll(scenario)).at(-1);
         const types = (last?.upcalls ?? []).map((u) => (u.family === 'ipv4' ? u.raw[8] : u.raw[1]));
         expect(types.sort()).toEqual([2, 4]); // IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE (MRT6MSG_WRONGMIF, MRT6MSG_WRMIFWHOLE)
+      } finally {
+        await bench.reset();
+      }
+    }
+  }, 300_000);
+
+  it('real time: a queued datagram is replayed after a 0.7 s tick and expired after a 10.5 s one, as the model says (in the guest: its clock is the wall clock, no icount)', async () => {
+    for (const [ms, copies] of [
+      [500, ['d0 eth1 ttl 3', 'd0 eth2 ttl 3']],
+      [10_001, []],
+    ] as const) {
+      const scenario: RouteOp[] = [
+        ...ROUTER_SETUP,
+        { op: 'send', id: 'd0', iface: 'eth0', src: '10.0.0.2', group: '239.1.1.1', ttl: 4, length: 44 },
+        { op: 'tick', ms },
+        { op: 'mfc-add', socket: 'r4', origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 1, 1] },
+      ];
+      expect(await diffRouteScenario(bench, scenario, undefined, true)).toBeNull();
+      try {
+        const last = (await bench.applyAll(forKernel(scenario, true))).at(-1);
+        expect(last?.copies.map((c) => `${c.id} ${c.iface} ttl ${c.ttl}`).sort()).toEqual(copies);
       } finally {
         await bench.reset();
       }
