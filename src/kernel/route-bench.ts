@@ -8,10 +8,8 @@ import { AF_INET, AF_INET6, AF_PACKET, IPPROTO_IP, IPPROTO_IPV6, SOCK_DGRAM, SOC
 import { sockaddrLl } from '../sys/frames.ts';
 import { type HostAnswer, type HostCall, type KernelHost, hostIp, mustAnswer, runAll } from '../sys/kernel-host.ts';
 import { KernelEnvError } from '../sys/netns.ts';
-import { sockaddr } from '../sys/sockaddr.ts';
-import { parseIp } from '../wire/index.ts';
 import type { RouteFamily, RouteOp } from '../route/types.ts';
-import { ROUTE_DIFF_PORT, mfcctl, parseCopy, vifctl } from './route-structs.ts';
+import { mfcctl, parseCopy, senderCalls, vifctl } from './route-structs.ts';
 
 const IPPROTO_IGMP = 2; // include/uapi/linux/in.h
 const IPPROTO_ICMPV6 = 58; // include/uapi/linux/in6.h
@@ -28,12 +26,6 @@ const MRT_ASSERT = 207; // include/uapi/linux/mroute.h
 const MRT_PIM = 208; // include/uapi/linux/mroute.h; MRT6_PIM too
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // include/uapi/linux/mroute.h MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
-const IP_MULTICAST_IF = 32; // include/uapi/linux/in.h
-const IP_MULTICAST_TTL = 33; // include/uapi/linux/in.h
-const IP_MULTICAST_LOOP = 34; // include/uapi/linux/in.h
-const IPV6_MULTICAST_IF = 17; // include/uapi/linux/in6.h
-const IPV6_MULTICAST_HOPS = 18; // include/uapi/linux/in6.h
-const IPV6_MULTICAST_LOOP = 19; // include/uapi/linux/in6.h
 /** The ff00::/8 routes after link up (linkwatch): a hang guard, generous for a loaded TCG guest. */
 const MROUTE_WAIT_MS = 30_000;
 const MROUTE_POLL_MS = 50;
@@ -68,7 +60,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Handles of the bench's sockets on the KernelHost. */
 const captureHandle = (r: string): string => `cap-${r}`;
 const socketHandle = (name: string): string => `s-${name}`;
-const SENDER = 'tx';
 
 /** One operation as calls, and how its answers become its result. */
 interface Plan {
@@ -219,7 +210,7 @@ export class RouteBench {
     const calls: HostCall[] = [];
     let errorAt = -1;
     let fixedError: string | null = null;
-    if (op.op === 'send') calls.push(...this.send(op));
+    if (op.op === 'send') calls.push(...senderCalls(op, this.hostNs, this.ifindex.get(`h${op.iface.slice(3)}`) ?? 0));
     else if (op.op === 'tick') calls.push({ call: 'sleep', ms: op.ms });
     else if (op.op === 'link-del') {
       if (this.deleted.has(op.iface) || !(ROUTER_IFACES as readonly string[]).includes(op.iface)) fixedError = 'ENODEV';
@@ -319,27 +310,6 @@ export class RouteBench {
       case 'mfc-del':
         return call(op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
     }
-  }
-
-  /** A UDP datagram from the host namespace: bound to `src`, out of h<N> with the TTL, payload = id. */
-  private send(op: Extract<RouteOp, { op: 'send' }>): HostCall[] {
-    const family: RouteFamily = op.group.includes(':') ? 'ipv6' : 'ipv4';
-    const ifindex = this.ifindex.get(`h${op.iface.slice(3)}`) ?? 0;
-    const header = family === 'ipv4' ? 28 : 48;
-    const payload = Buffer.alloc(Math.max(op.length - header, op.id.length + 1));
-    payload.write(op.id, 'latin1');
-    const opt = (level: number, name: number, value: Buffer): HostCall => ({ call: 'setsockopt', handle: SENDER, level, name, value });
-    const mreqn = Buffer.alloc(12);
-    mreqn.writeInt32LE(ifindex, 8);
-    return [
-      { call: 'socket', ns: this.hostNs, handle: SENDER, domain: family === 'ipv4' ? AF_INET : AF_INET6, type: SOCK_DGRAM, protocol: 0 },
-      { call: 'bind', handle: SENDER, addr: sockaddr(parseIp(op.src), 0) },
-      ...(family === 'ipv4'
-        ? [opt(IPPROTO_IP, IP_MULTICAST_IF, mreqn), opt(IPPROTO_IP, IP_MULTICAST_TTL, int(op.ttl)), opt(IPPROTO_IP, IP_MULTICAST_LOOP, int(0))]
-        : [opt(IPPROTO_IPV6, IPV6_MULTICAST_IF, int(ifindex)), opt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, int(op.ttl)), opt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, int(0))]),
-      { call: 'sendto', handle: SENDER, data: payload, addr: sockaddr(parseIp(op.group), ROUTE_DIFF_PORT) },
-      { call: 'close', handle: SENDER },
-    ];
   }
 
   async state(): Promise<KernelRouteState> {
