@@ -152,3 +152,16 @@ describe.skipIf(!noRouting)('mcast-testbench kernel route on a kernel without mu
     expect(r.stderr.trim()).toMatch(/^error: cannot run here: no guest: guest: .+ \(run: .*guest-setup\.sh\)$/);
   });
 });
+
+// `kernel stacked` falls back the same way; where neither this kernel nor a guest has the drivers,
+// exit 69 with both reasons (its guest run is test/kernel/stacked-differential.test.ts's script).
+const noStacked = kernelModeUnavailable() === null && kernelFeatureMissing('8021q') !== null;
+describe.skipIf(!noStacked)('mcast-testbench kernel stacked on a kernel without 8021q and no guest', () => {
+  it('exits 69 with one line naming the missing driver and why no guest', () => {
+    const cache = tempDir('mtb-nocache-');
+    const r = run(['kernel', 'stacked', '--kind', 'vlan'], { env: { ...process.env, MCAST_TESTBENCH_CACHE: cache } });
+    expect(r.code).toBe(69);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^error: cannot run here: this kernel has no VLAN devices \(CONFIG_VLAN_8021Q\): .+; no guest either: guest: .+ \(run: .*guest-setup\.sh\)$/);
+  });
+});

@@ -1,4 +1,4 @@
-// `kernel run FILE`, `kernel diff`, `kernel tap` (and `kernel route`, kernel-route.ts): the differential mode against the live Linux
+// `kernel run FILE`, `kernel diff`, `kernel tap` (and `kernel route`, `kernel stacked`: kernel-route.ts, kernel-stacked.ts): the differential mode against the live Linux
 // kernel (src/kernel). Needs root, iproute2 and /dev/net/tun; everything runs in network
 // namespaces the command creates and removes.
 import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrPr
 import { displayPath, toolCommand } from '../../command-line.ts';
 import { onKernel } from './kernel-env.ts';
 import { registerKernelRoute } from './kernel-route.ts';
+import { registerKernelStacked } from './kernel-stacked.ts';
 
 /** Scenarios `kernel diff` runs when --runs is not given. */
 export const DEFAULT_KERNEL_RUNS = 200;
@@ -202,6 +203,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     });
 
   registerKernelRoute(kernel, cli);
+  registerKernelStacked(kernel, cli);
 
   kernel
     .command('tap')
