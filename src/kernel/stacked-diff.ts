@@ -1,14 +1,13 @@
 // The VLAN and bond differential: a fixed script of list, flag and up/down changes on a VLAN or a
 // bond stacked on veths in a fresh namespace, each step compared with src/relay/vlan.ts /
 // src/relay/bond.ts on the lower devices' /proc/net/dev_mcast users of the script's groups and
-// their allmulti counts (`ip -d link`). Needs the 8021q / bonding drivers; stackedKindUnavailable
-// says why this machine cannot, and then it runs in the QEMU guest (a KernelHost,
-// src/sys/kernel-host.ts; docs/guest.md).
+// their allmulti counts (`ip -d link`). Needs the 8021q / bonding drivers: where this machine's
+// kernel lacks them it runs in the QEMU guest (a KernelHost, src/sys/kernel-host.ts; the place is
+// chosen by src/guest/kernel-place.ts; docs/guest.md).
 import { Bond } from '../relay/bond.ts';
 import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
-import { kernelFeatureMissing } from './features.ts';
 import { type KernelHost, hostIp, runAll } from '../sys/kernel-host.ts';
 import { KernelEnvError } from '../sys/netns.ts';
 import { parseDevMcast } from './proc-net.ts';
@@ -16,11 +15,6 @@ import { parseDevMcast } from './proc-net.ts';
 export type StackedKind = 'vlan' | 'bond';
 
 const GROUPS: readonly Mac[] = ['01:00:5e:33:00:01', '01:00:5e:33:00:02'].map((m) => parseMac(m));
-
-/** null when `ip link add ... type vlan|bond` works here, else why not (one line). */
-export function stackedKindUnavailable(kind: StackedKind): string | null {
-  return kernelFeatureMissing(kind === 'vlan' ? '8021q' : 'bonding');
-}
 
 type Step = { readonly op: 'add' | 'del'; readonly mac: Mac } | { readonly op: 'up' | 'down' } | { readonly op: 'allmulti'; readonly on: boolean } | { readonly op: 'release' };
 
