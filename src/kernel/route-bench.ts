@@ -9,6 +9,7 @@ import { sockaddrLl } from '../sys/frames.ts';
 import { type HostAnswer, type HostCall, type KernelHost, hostIp, mustAnswer, runAll } from '../sys/kernel-host.ts';
 import { KernelEnvError } from '../sys/netns.ts';
 import type { RouteFamily, RouteOp } from '../route/types.ts';
+import { timeSqueezes } from './proc-net.ts';
 import { mfcctl, parseCopy, senderCalls, vifctl } from './route-structs.ts';
 
 const IPPROTO_IGMP = 2; // include/uapi/linux/in.h
@@ -76,6 +77,8 @@ export class RouteBench {
   private readonly sockets = new Map<string, RouteFamily>();
   /** Router interfaces deleted by the running scenario (recreated by reset). */
   private readonly deleted = new Set<string>();
+  /** Scenario runs repeated because the kernel's receive processing was squeezed (route-diff.ts kernelRun). */
+  squeezedRuns = 0;
 
   private constructor(
     readonly host: KernelHost,
@@ -195,14 +198,28 @@ export class RouteBench {
 
   /** Runs the operations in order, in one batch; per operation its errno, copies and upcalls. */
   async applyAll(ops: readonly RouteOp[]): Promise<KernelOpResult[]> {
+    return (await this.applyChecked(ops)).results;
+  }
+
+  /**
+   * applyAll, and whether the kernel's receive processing ran out of time meanwhile (the
+   * time_squeeze column of /proc/net/softnet_stat grew: net_rx_action left packets for a later
+   * softirq or ksoftirqd). Then a datagram's copies or upcalls may have come after the drains of
+   * its step: the run does not show what the kernel decides, only when it got to it.
+   */
+  async applyChecked(ops: readonly RouteOp[]): Promise<{ results: KernelOpResult[]; squeezed: boolean }> {
     const plans = ops.map((op) => this.plan(op));
-    const answers = await this.host.run(plans.flatMap((p) => p.calls));
-    let at = 0;
-    return plans.map((p) => {
+    const stat: HostCall = { call: 'read', ns: this.routerNs, path: '/proc/net/softnet_stat' };
+    const answers = await this.host.run([stat, ...plans.flatMap((p) => p.calls), stat]);
+    const squeezes = (a: HostAnswer | undefined): number => timeSqueezes(mustAnswer(stat, a).text);
+    const squeezed = squeezes(answers[answers.length - 1]) !== squeezes(answers[0]);
+    let at = 1;
+    const results = plans.map((p) => {
       const mine = answers.slice(at, at + p.calls.length);
       at += p.calls.length;
       return p.finish(mine);
     });
+    return { results, squeezed };
   }
 
   /** The calls of one operation (updating the bench's idea of open sockets as the kernel will), then the drains. */

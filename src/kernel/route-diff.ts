@@ -175,7 +175,7 @@ export async function diffRouteScenario(bench: RouteBench, scenario: readonly Ro
     { faults },
   );
   try {
-    const kernel = await bench.applyAll(ops);
+    const kernel = await kernelRun(bench, ops);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as RouteOp;
       const m = modelOp(model, op);
@@ -207,6 +207,23 @@ export async function diffRouteScenario(bench: RouteBench, scenario: readonly Ro
     }
     return null;
   } finally {
+    await bench.reset();
+  }
+}
+
+/** Kernel runs of one scenario at most, while its receive processing is squeezed (RouteBench.applyChecked). */
+const SQUEEZE_ATTEMPTS = 4;
+
+/**
+ * The scenario on the kernel; run again (after a reset) while the kernel's receive processing ran
+ * out of time during it, at most SQUEEZE_ATTEMPTS times: a loaded machine (a TCG guest above all)
+ * can leave a datagram's copies or upcalls for after the drains of its step. The last run counts.
+ */
+async function kernelRun(bench: RouteBench, ops: readonly RouteOp[]): Promise<KernelOpResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { results, squeezed } = await bench.applyChecked(ops);
+    if (!squeezed || attempt >= SQUEEZE_ATTEMPTS) return results;
+    bench.squeezedRuns++;
     await bench.reset();
   }
 }

@@ -44,6 +44,7 @@ export function registerKernelRoute(kernel: Command, cli: Cli): void {
       let runsDone = 0;
       let started = Date.now();
       let label = '';
+      let squeezed = 0;
       const report = await onKernel(async () => {
         if (place.where === 'guest') progress.note('kernel route: booting the QEMU guest');
         const host = await openKernelHost(place, features, (l) => progress.note(l));
@@ -62,6 +63,7 @@ export function registerKernelRoute(kernel: Command, cli: Cli): void {
               faults,
             });
           } finally {
+            squeezed = bench.squeezedRuns;
             await bench.dispose();
           }
         } finally {
@@ -70,6 +72,8 @@ export function registerKernelRoute(kernel: Command, cli: Cli): void {
         }
       });
       cli.out(`${label}, seed ${report.seed}: ${report.runs} routing scenarios in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      // Runs repeated because the kernel's receive processing ran out of time (route-diff.ts kernelRun).
+      if (squeezed > 0) cli.err(`kernel route: ${squeezed} kernel runs repeated (receive processing squeezed: /proc/net/softnet_stat time_squeeze)`);
       if (report.difference) {
         cli.out(describeDifference(report.difference));
         const extra = [
