@@ -9,8 +9,11 @@ import { join } from 'node:path';
 import { BUSYBOX, REPO_ROOT, cacheDir, type GuestKernel } from './cache.ts';
 import { DIR_MODE, FILE_MODE, cpioNewc } from './cpio.ts';
 import { GuestError, GuestSetupError } from './errors.ts';
+import { iproute2Files, parentDirs } from './iproute2.ts';
 
 const AGENT_SOURCE = join(REPO_ROOT, 'src', 'guest', 'agent', 'agent.c');
+/** Included by agent.c: the kernel-host verbs (src/guest/kernel-host.ts). */
+const AGENT_INCLUDES = [join(REPO_ROOT, 'src', 'guest', 'agent', 'host-verbs.c')];
 /** The serial port the agent answers on (the console is ttyS0). */
 export const AGENT_TTY = '/dev/ttyS1';
 
@@ -59,7 +62,7 @@ function sha(parts: readonly (string | Buffer)[]): string {
 export function agentBinary(): string {
   const source = readFileSync(AGENT_SOURCE);
   const dir = join(cacheDir(), 'agent');
-  const out = join(dir, `agent-${sha([source])}`);
+  const out = join(dir, `agent-${sha([source, ...AGENT_INCLUDES.map((f) => readFileSync(f))])}`);
   if (existsSync(out)) return out;
   mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
@@ -74,16 +77,24 @@ export function agentBinary(): string {
   return out;
 }
 
-/** The initramfs for this kernel's modules and the current agent, built once per content. */
-export function initramfs(kernel: GuestKernel): string {
+/**
+ * The initramfs for this kernel's modules and the current agent, built once per content; with
+ * `iproute2`, also the host's `ip` and its libraries (src/guest/iproute2.ts) for the kernel-host
+ * guest (src/guest/kernel-host.ts).
+ */
+export function initramfs(kernel: GuestKernel, options: { readonly iproute2?: boolean } = {}): string {
   const agent = readFileSync(agentBinary());
   const busybox = readFileSync(BUSYBOX);
   const modules = readdirSync(kernel.modulesDir).filter((f) => f.endsWith('.ko')).sort();
-  const key = sha([INIT, agent, busybox, kernel.version, ...modules]);
+  const extra = options.iproute2 ? iproute2Files() : [];
+  const dirs = ['bin', 'dev', 'proc', 'sys', 'tmp', 'run', 'lib', 'lib/modules'];
+  const key = sha([INIT, dirs.join(' '), agent, busybox, kernel.version, ...modules, ...extra.flatMap((f) => [f.name, f.data])]);
   const out = join(cacheDir(), `initramfs-${key}.cpio`);
   if (existsSync(out)) return out;
   const cpio = cpioNewc([
-    ...['bin', 'dev', 'proc', 'sys', 'tmp', 'lib', 'lib/modules'].map((name) => ({ name, mode: DIR_MODE })),
+    ...dirs.map((name) => ({ name, mode: DIR_MODE })),
+    ...parentDirs(extra).filter((d) => d !== 'lib').map((name) => ({ name, mode: DIR_MODE })),
+    ...extra.map((f) => ({ name: f.name, mode: FILE_MODE, data: f.data })),
     { name: 'init', mode: FILE_MODE, data: Buffer.from(INIT) },
     { name: 'bin/busybox', mode: FILE_MODE, data: busybox },
     { name: 'agent', mode: FILE_MODE, data: agent },

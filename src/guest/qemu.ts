@@ -30,6 +30,14 @@ export interface GuestOptions {
   /** 'kvm' | 'tcg'; absent: $MCAST_TESTBENCH_GUEST_ACCEL, else the cached KVM probe's result. */
   readonly accel?: 'kvm' | 'tcg';
   readonly log?: (line: string) => void;
+  /** Put the host's iproute2 `ip` and its libraries in the initramfs (src/guest/iproute2.ts). */
+  readonly iproute2?: boolean;
+  /**
+   * TCG with `-icount shift=auto,sleep=off` (default true). Off for the kernel-host guest: an idle
+   * guest's clock jumps to its next timer there, so the routing code's 10 s expiry of unresolved
+   * entries and 3 s assert limit would pass while the guest waits for the next command.
+   */
+  readonly icount?: boolean;
 }
 
 interface Waiter {
@@ -53,6 +61,8 @@ export class Guest {
   ifname = '';
   /** How long the boot took, to the agent's hello line. */
   bootMs = 0;
+  /** The accelerator this guest runs under. */
+  accel: 'kvm' | 'tcg' = 'tcg';
   private proc: ChildProcess | null = null;
   private wire: Socket | null = null;
   private guestPort = 0;
@@ -106,7 +116,8 @@ export class Guest {
 
   private async start(options: GuestOptions, accel: 'kvm' | 'tcg', timeoutMs: number): Promise<void> {
     const started = Date.now();
-    const rd = initramfs(this.kernel);
+    this.accel = accel;
+    const rd = initramfs(this.kernel, { iproute2: options.iproute2 === true });
     this.wire = createSocket('udp4');
     const wire = this.wire;
     wire.on('message', () => {
@@ -121,7 +132,7 @@ export class Guest {
       // next timer (qemu-options.hx -icount), so QEMU's e1000 holds frames for 1000 virtual ms
       // after each RCTL write (hw/net/e1000.c set_rx_control, flush_queue_timer) without the
       // wall clock waiting for it: 40 times faster per scenario here.
-      ...(accel === 'tcg' ? ['-icount', 'shift=auto,sleep=off'] : []),
+      ...(accel === 'tcg' && options.icount !== false ? ['-icount', 'shift=auto,sleep=off'] : []),
       '-m', '256', '-smp', '1', '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
       '-kernel', this.kernel.vmlinuz, '-initrd', rd,
       '-append', `console=ttyS0 panic=-1 quiet mtb.modules=${options.modules.join(',')}`,

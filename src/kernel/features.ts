@@ -8,7 +8,7 @@ import { createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.
 export type KernelFeature = 'ip_mroute' | 'ip6_mroute' | 'macvlan' | 'tun' | '8021q' | 'bonding';
 
 /** What each feature is, as a person reads it in a SKIP line: the kernel option and how it shows. */
-const WHAT: Record<KernelFeature, string> = {
+export const FEATURE_WHAT: Readonly<Record<KernelFeature, string>> = {
   ip_mroute: 'IPv4 multicast routing (CONFIG_IP_MROUTE)',
   ip6_mroute: 'IPv6 multicast routing (CONFIG_IPV6_MROUTE)',
   macvlan: 'macvlan devices (CONFIG_MACVLAN)',
@@ -20,7 +20,7 @@ const WHAT: Record<KernelFeature, string> = {
 const IPPROTO_IGMP = 2; // include/uapi/linux/in.h
 const IPPROTO_ICMPV6 = 58; // include/uapi/linux/in6.h
 const MRT_INIT = 200; // include/uapi/linux/mroute.h; MRT6_INIT has the same value (mroute6.h)
-const MRT_DONE = 201;
+const MRT_DONE = 201; // include/uapi/linux/mroute.h MRT_BASE + 1
 
 /** null when the feature works, else the errno or error that showed it does not. */
 type Probe = (ns: string) => string | null;
@@ -77,7 +77,7 @@ export function kernelFeatureMissing(...features: readonly KernelFeature[]): str
       try {
         ns = createNamespace();
       } catch (e) {
-        return `cannot create a network namespace to probe ${WHAT[f]}: ${e instanceof Error ? e.message : String(e)}`;
+        return `cannot create a network namespace to probe ${FEATURE_WHAT[f]}: ${e instanceof Error ? e.message : String(e)}`;
       }
       try {
         known.set(f, PROBES[f](ns));
@@ -86,7 +86,7 @@ export function kernelFeatureMissing(...features: readonly KernelFeature[]): str
       }
     }
     const why = known.get(f);
-    if (why != null) return `this kernel has no ${WHAT[f]}: ${why}`;
+    if (why != null) return `this kernel has no ${FEATURE_WHAT[f]}: ${why}`;
   }
   return null;
 }

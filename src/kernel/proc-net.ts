@@ -114,3 +114,12 @@ export function readInterfaceResults(ns: string, specs: readonly InterfaceSpec[]
   }
   return out;
 }
+
+/** The sum of the time_squeeze column (the third) of /proc/net/softnet_stat over the CPUs (net/core/net-procfs.c softnet_seq_show). */
+export function timeSqueezes(softnetStat: string): number {
+  return softnetStat
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 3)
+    .reduce((sum, f) => sum + Number.parseInt(f[2] as string, 16), 0);
+}

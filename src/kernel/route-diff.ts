@@ -163,18 +163,23 @@ function byteDifference(model: readonly Upcall[], kernel: KernelOpResult): strin
   return null;
 }
 
-/** Runs one scenario on both sides (after adapting it with forKernel); null when they agree. */
-export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet, realTicks = false): RouteDifference | null {
+/**
+ * Runs one scenario on both sides (after adapting it with forKernel); null when they agree. The
+ * kernel runs the whole scenario as one batch (one round trip to a guest), then the model walks
+ * it step by step: the first differing step is reported.
+ */
+export async function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet, realTicks = false): Promise<RouteDifference | null> {
   const ops = forKernel(scenario, realTicks);
   const model = new MulticastRouter(
     ROUTER_IFACES.map((name) => ({ name, ifindex: bench.ifindex.get(name) ?? -1 })),
     { faults },
   );
   try {
+    const kernel = await kernelRun(bench, ops);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i] as RouteOp;
       const m = modelOp(model, op);
-      const k = bench.apply(op);
+      const k = kernel[i] as KernelOpResult;
       const ko = kernelObserved(k);
       for (const field of ['error', 'copies', 'upcalls'] as const) {
         if (JSON.stringify(m.observed[field]) !== JSON.stringify(ko[field])) {
@@ -184,7 +189,7 @@ export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[
       const bytes = byteDifference(m.upcalls, k);
       if (bytes) return { ops, step: i, what: 'upcall bytes', model: bytes, kernel: bytes };
     }
-    const state = bench.state();
+    const state = await bench.state();
     const modelProc = {
       ip_mr_vif: procVif(model.table('ipv4')),
       ip_mr_cache: procCache(model.table('ipv4')),
@@ -202,7 +207,24 @@ export function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[
     }
     return null;
   } finally {
-    bench.reset();
+    await bench.reset();
+  }
+}
+
+/** Kernel runs of one scenario at most, while its receive processing is squeezed (RouteBench.applyChecked). */
+const SQUEEZE_ATTEMPTS = 4;
+
+/**
+ * The scenario on the kernel; run again (after a reset) while the kernel's receive processing ran
+ * out of time during it, at most SQUEEZE_ATTEMPTS times: a loaded machine (a TCG guest above all)
+ * can leave a datagram's copies or upcalls for after the drains of its step. The last run counts.
+ */
+async function kernelRun(bench: RouteBench, ops: readonly RouteOp[]): Promise<KernelOpResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    const { results, squeezed } = await bench.applyChecked(ops);
+    if (!squeezed || attempt >= SQUEEZE_ATTEMPTS) return results;
+    bench.squeezedRuns++;
+    await bench.reset();
   }
 }
 
@@ -224,7 +246,7 @@ export interface RouteDiffReport {
 }
 
 /** Random scenarios (half of them starting from two routing sockets with vifs 0..2) on both sides; a difference is shrunk on the kernel. */
-export function routeDiff(bench: RouteBench, options: RouteDiffOptions): RouteDiffReport {
+export async function routeDiff(bench: RouteBench, options: RouteDiffOptions): Promise<RouteDiffReport> {
   const seed = options.seed ?? Date.now() ^ (Math.random() * 0x7fffffff);
   const ops = routeOps(options.maxOps ?? 30);
   const arb = fc.oneof(
@@ -236,10 +258,10 @@ export function routeDiff(bench: RouteBench, options: RouteDiffOptions): RouteDi
   let last: RouteDifference | null = null;
   const pin = bench.pin();
   try {
-    const details = fc.check(
-      fc.property(arb, (scenario) => {
+    const details = await fc.check(
+      fc.asyncProperty(arb, async (scenario) => {
         options.onRun?.();
-        const d = diffRouteScenario(bench, scenario, options.faults, options.realTicks);
+        const d = await diffRouteScenario(bench, scenario, options.faults, options.realTicks);
         if (d) last = d;
         return d === null;
       }),

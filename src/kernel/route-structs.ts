@@ -1,7 +1,9 @@
 // The structures the routing differential hands to the kernel and reads back: struct vifctl /
 // mif6ctl, struct mfcctl / mf6cctl (include/uapi/linux/mroute.h, mroute6.h) and the forwarded
-// copies captured on the host side.
+// copies captured on the host side, and the calls that send one scenario datagram.
+import { AF_INET, AF_INET6, IPPROTO_IP, IPPROTO_IPV6, SOCK_DGRAM } from '../sys/ffi.ts';
 import { ETH_P_IP, ETH_P_IPV6 } from '../sys/frames.ts';
+import type { HostCall } from '../sys/kernel-host.ts';
 import { sockaddr } from '../sys/sockaddr.ts';
 import { parseIp } from '../wire/index.ts';
 import type { RouteFamily, RouteOp } from '../route/types.ts';
@@ -13,6 +15,43 @@ const MIFF_REGISTER = 0x1; // include/uapi/linux/mroute6.h
 /** An ifindex no device has: MRT_ADD_VIF answers EADDRNOTAVAIL (vif_add dev_get_by_index). */
 const NO_SUCH_IFINDEX = 999;
 export const ROUTE_DIFF_PORT = 5000;
+const IP_MULTICAST_IF = 32; // include/uapi/linux/in.h
+const IP_MULTICAST_TTL = 33; // include/uapi/linux/in.h
+const IP_MULTICAST_LOOP = 34; // include/uapi/linux/in.h
+const IPV6_MULTICAST_IF = 17; // include/uapi/linux/in6.h
+const IPV6_MULTICAST_HOPS = 18; // include/uapi/linux/in6.h
+const IPV6_MULTICAST_LOOP = 19; // include/uapi/linux/in6.h
+/** The sender socket's handle on the KernelHost. */
+const SENDER = 'tx';
+
+const int32 = (v: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(v);
+  return b;
+};
+
+/**
+ * A UDP datagram from the host namespace `ns`: bound to `src`, out of the host end `ifindex` with
+ * the TTL, no loopback, payload = id padded to the datagram's length; the socket is closed after.
+ */
+export function senderCalls(op: Extract<RouteOp, { op: 'send' }>, ns: string, ifindex: number): HostCall[] {
+  const family: RouteFamily = op.group.includes(':') ? 'ipv6' : 'ipv4';
+  const header = family === 'ipv4' ? 28 : 48;
+  const payload = Buffer.alloc(Math.max(op.length - header, op.id.length + 1));
+  payload.write(op.id, 'latin1');
+  const opt = (level: number, name: number, value: Buffer): HostCall => ({ call: 'setsockopt', handle: SENDER, level, name, value });
+  const mreqn = Buffer.alloc(12); // struct ip_mreqn: imr_ifindex at offset 8
+  mreqn.writeInt32LE(ifindex, 8);
+  return [
+    { call: 'socket', ns, handle: SENDER, domain: family === 'ipv4' ? AF_INET : AF_INET6, type: SOCK_DGRAM, protocol: 0 },
+    { call: 'bind', handle: SENDER, addr: sockaddr(parseIp(op.src), 0) },
+    ...(family === 'ipv4'
+      ? [opt(IPPROTO_IP, IP_MULTICAST_IF, mreqn), opt(IPPROTO_IP, IP_MULTICAST_TTL, int32(op.ttl)), opt(IPPROTO_IP, IP_MULTICAST_LOOP, int32(0))]
+      : [opt(IPPROTO_IPV6, IPV6_MULTICAST_IF, int32(ifindex)), opt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, int32(op.ttl)), opt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, int32(0))]),
+    { call: 'sendto', handle: SENDER, data: payload, addr: sockaddr(parseIp(op.group), ROUTE_DIFF_PORT) },
+    { call: 'close', handle: SENDER },
+  ];
+}
 
 /** struct vifctl (16 bytes, VIFF_USE_IFINDEX) / struct mif6ctl (12 bytes); MRT6_DEL_MIF takes a mifi_t. */
 export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add' | 'vif-del' }>, ifindexOf: (name: string) => number | undefined): Buffer {

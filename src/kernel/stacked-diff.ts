@@ -1,25 +1,20 @@
 // The VLAN and bond differential: a fixed script of list, flag and up/down changes on a VLAN or a
 // bond stacked on veths in a fresh namespace, each step compared with src/relay/vlan.ts /
 // src/relay/bond.ts on the lower devices' /proc/net/dev_mcast users of the script's groups and
-// their allmulti counts (`ip -d link`). Needs the 8021q / bonding drivers; stackedKindUnavailable
-// says why not (this machine's kernel has neither, so here the tests skip visibly).
-import { readFileSync } from 'node:fs';
+// their allmulti counts (`ip -d link`). Needs the 8021q / bonding drivers: where this machine's
+// kernel lacks them it runs in the QEMU guest (a KernelHost, src/sys/kernel-host.ts; the place is
+// chosen by src/guest/kernel-place.ts; docs/guest.md).
 import { Bond } from '../relay/bond.ts';
 import { StackedDevice } from '../relay/stacked.ts';
 import { Vlan } from '../relay/vlan.ts';
 import { type Mac, parseMac } from '../wire/mac.ts';
-import { kernelFeatureMissing } from './features.ts';
-import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from '../sys/netns.ts';
+import { type KernelHost, hostIp, runAll } from '../sys/kernel-host.ts';
+import { KernelEnvError } from '../sys/netns.ts';
 import { parseDevMcast } from './proc-net.ts';
 
 export type StackedKind = 'vlan' | 'bond';
 
 const GROUPS: readonly Mac[] = ['01:00:5e:33:00:01', '01:00:5e:33:00:02'].map((m) => parseMac(m));
-
-/** null when `ip link add ... type vlan|bond` works here, else why not (one line). */
-export function stackedKindUnavailable(kind: StackedKind): string | null {
-  return kernelFeatureMissing(kind === 'vlan' ? '8021q' : 'bonding');
-}
 
 type Step = { readonly op: 'add' | 'del'; readonly mac: Mac } | { readonly op: 'up' | 'down' } | { readonly op: 'allmulti'; readonly on: boolean } | { readonly op: 'release' };
 
@@ -90,44 +85,54 @@ export function modelStacked(kind: StackedKind, script: readonly Step[] = STACKE
   });
 }
 
-/** The kernel's observations after each step (root; the driver must exist: stackedKindUnavailable). */
-export function kernelStacked(kind: StackedKind, script: readonly Step[] = STACKED_SCRIPT): StackedObservation[] {
-  const ns = createNamespace();
+/** The kernel's observations after each step (the driver must exist: stackedKindUnavailable, hostFeatureMissing). */
+export async function kernelStacked(host: KernelHost, kind: StackedKind, script: readonly Step[] = STACKED_SCRIPT): Promise<StackedObservation[]> {
+  const ns = await host.createNamespace();
   try {
-    const run = (args: string[]): string => ip(['-n', ns, ...args]);
-    run(['link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
-    run(['link', 'add', 'veth2', 'type', 'veth', 'peer', 'name', 'veth3']);
+    const run = (args: string[]): Promise<string> => hostIp(host, ['-n', ns, ...args]);
+    await run(['link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1']);
+    await run(['link', 'add', 'veth2', 'type', 'veth', 'peer', 'name', 'veth3']);
     const lowers = kind === 'vlan' ? ['veth0'] : ['veth0', 'veth2'];
     const upper = kind === 'vlan' ? 'veth0.5' : 'bond0';
     if (kind === 'vlan') {
-      run(['link', 'set', 'veth0', 'up']);
-      run(['link', 'add', 'link', 'veth0', 'name', upper, 'type', 'vlan', 'id', '5']);
+      await run(['link', 'set', 'veth0', 'up']);
+      await run(['link', 'add', 'link', 'veth0', 'name', upper, 'type', 'vlan', 'id', '5']);
     } else {
-      run(['link', 'add', upper, 'type', 'bond', 'mode', 'balance-rr']);
-      for (const l of lowers) run(['link', 'set', l, 'master', upper]);
+      await run(['link', 'add', upper, 'type', 'bond', 'mode', 'balance-rr']);
+      for (const l of lowers) await run(['link', 'set', l, 'master', upper]);
     }
     // Only the script's groups and the allmulti counts are compared: the automatic groups of
     // the devices (224.0.0.1, ff02::1, ...) are not the script's.
-    return script.map((s, step) => {
-      if (s.op === 'add' || s.op === 'del') run(['maddr', s.op, s.mac, 'dev', upper]);
-      else if (s.op === 'up' || s.op === 'down') run(['link', 'set', upper, s.op]);
-      else if (s.op === 'allmulti') run(['link', 'set', upper, 'allmulticast', s.on ? 'on' : 'off']);
-      else run(['link', 'set', 'veth2', 'nomaster']);
-      const mcast = inNamespace(ns, () => readFileSync('/proc/thread-self/net/dev_mcast', 'utf8'));
-      const links = JSON.parse(run(['-d', '-j', 'link', 'show'])) as { ifname: string; allmulti?: number }[];
-      return {
+    const out: StackedObservation[] = [];
+    for (const [step, s] of script.entries()) {
+      const args =
+        s.op === 'add' || s.op === 'del'
+          ? ['maddr', s.op, s.mac, 'dev', upper]
+          : s.op === 'up' || s.op === 'down'
+            ? ['link', 'set', upper, s.op]
+            : s.op === 'allmulti'
+              ? ['link', 'set', upper, 'allmulticast', s.on ? 'on' : 'off']
+              : ['link', 'set', 'veth2', 'nomaster'];
+      const [, mcast, shown] = await runAll(host, [
+        { call: 'ip', args: ['-n', ns, ...args] },
+        { call: 'read', ns, path: '/proc/thread-self/net/dev_mcast' },
+        { call: 'ip', args: ['-n', ns, '-d', '-j', 'link', 'show'] },
+      ]);
+      const links = JSON.parse(shown as string) as { ifname: string; allmulti?: number }[];
+      out.push({
         step,
         lowers: Object.fromEntries(
           lowers.map((l) => {
-            const rows = parseDevMcast(mcast, l);
+            const rows = parseDevMcast(mcast as string, l);
             const allmulti = links.find((x) => x.ifname === l)?.allmulti;
-            if (allmulti === undefined) throw new KernelEnvError(`ip -d link does not print allmulti for ${l}`);
+            if (allmulti === undefined) throw new KernelEnvError(`ip -d link does not print allmulti for ${l} (${host.label})`);
             return [l, { users: GROUPS.map((g) => rows.find((r) => r.mac === g)?.users ?? 0), allmulti }];
           }),
         ),
-      };
-    });
+      });
+    }
+    return out;
   } finally {
-    deleteNamespace(ns);
+    await host.deleteNamespace(ns);
   }
 }

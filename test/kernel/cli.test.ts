@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernelFeatureMissing } from '../../src/kernel/features.ts';
+import { kernelPlace } from '../../src/guest/kernel-place.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HANG_BOUND_MS } from '../bounds.ts';
@@ -23,8 +24,8 @@ afterAll(() => {
 
 const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 
-function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: HANG_BOUND_MS });
+function run(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? HANG_BOUND_MS, ...(options.env ? { env: options.env } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -100,30 +101,68 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
 });
 
 const routeSkip = kernelModeUnavailable() ?? kernelFeatureMissing('ip_mroute', 'ip6_mroute');
-if (routeSkip !== null) console.log(`SKIP kernel route CLI differential: ${routeSkip}`);
-describe.skipIf(routeSkip !== null)('mcast-testbench kernel route (live kernel)', () => {
+// Where this kernel has no multicast routing, `kernel route` runs in the QEMU guest (docs/guest.md).
+const routePlace = kernelPlace(['ip_mroute', 'ip6_mroute']);
+if (routePlace.where === 'none') console.log(`SKIP kernel route CLI differential: ${routePlace.reason}`);
+describe.skipIf(routePlace.where === 'none')(`mcast-testbench kernel route (${routePlace.where === 'guest' ? 'QEMU guest' : 'live kernel'})`, () => {
+  const inGuest = routePlace.where === 'guest';
+  // Two commands, a guest boot each in the guest: each bounded by HANG_BOUND_MS, the test by twice that.
+  const runs = 40;
+  const timeoutMs = HANG_BOUND_MS;
   it('runs routing scenarios on the kernel: 0 differences, and a faulty model (>= thresholds) is caught and shrunk', () => {
-    const ok = run(['kernel', 'route', '--runs', '40', '--seed', '7']);
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('40 routing scenarios');
-    expect(ok.stdout).toContain('routing: 0 differences');
-    const bad = run(['kernel', 'route', '--runs', '100', '--seed', '7', '--inject-fault', 'ttl-threshold-ge']);
-    expect(bad.code).toBe(1);
+    // In the guest one boot is enough here: test/kernel/route-differential.test.ts runs the clean
+    // scenarios there; this checks the command's fall-back line, its output and its reproduce line.
+    if (!inGuest) {
+      const ok = run(['kernel', 'route', '--runs', String(runs), '--seed', '7'], { timeoutMs });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain(`${runs} routing scenarios`);
+      expect(ok.stdout).toContain('routing: 0 differences');
+    }
+    const bad = run(['kernel', 'route', '--runs', '100', '--seed', '7', '--inject-fault', 'ttl-threshold-ge'], { timeoutMs });
+    expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toContain('route differential: copies differs');
     expect(bad.stdout).toContain('--inject-fault ttl-threshold-ge');
-  });
+    if (inGuest) {
+      expect(bad.stdout).toMatch(/^guest \(Linux 6\.1\.\S+, QEMU (TCG|KVM)\), seed 7: \d+ routing scenarios/);
+      expect(bad.stderr).toContain('running in the QEMU guest (reproduce with --guest)');
+    }
+    // The printed command reproduces the run where it ran: in the guest, it names --guest.
+    const reproduce = bad.stdout.split('\n').find((l) => l.startsWith('reproduce: '));
+    expect(reproduce?.includes(' --guest')).toBe(inGuest);
+  }, 2 * HANG_BOUND_MS);
 });
 
-// The other side of the same probe: where the kernel lacks multicast routing, `kernel route` says
-// so in one line with exit 69 (EX_UNAVAILABLE), never an internal error (exit 70).
+// Where neither this kernel nor a guest can route, `kernel route` says so in one line with exit 69
+// (EX_UNAVAILABLE), never an internal error (exit 70): an empty guest cache stands for "no guest".
 const noRouting = kernelModeUnavailable() === null && routeSkip !== null;
 if (kernelModeUnavailable() === null && !noRouting) console.log('SKIP kernel route without IP_MROUTE: this kernel has multicast routing');
-describe.skipIf(!noRouting)('mcast-testbench kernel route on a kernel without multicast routing', () => {
-  it('exits 69 with one line naming the missing kernel option', () => {
-    const r = run(['kernel', 'route', '--runs', '5', '--seed', '7']);
+describe.skipIf(!noRouting)('mcast-testbench kernel route on a kernel without multicast routing and no guest', () => {
+  it('exits 69 with one line naming the missing kernel option and why no guest', () => {
+    const cache = tempDir('mtb-nocache-');
+    const r = run(['kernel', 'route', '--runs', '5', '--seed', '7'], { env: { ...process.env, MCAST_TESTBENCH_CACHE: cache } });
     expect(r.code).toBe(69);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: cannot run here: this kernel has no IPv(4|6) multicast routing \(CONFIG_IPV?6?_MROUTE\): MRT6?_INIT: ENOPROTOOPT/);
+    expect(r.stderr.trim()).toMatch(/^error: cannot run here: this kernel has no IPv(4|6) multicast routing \(CONFIG_IPV?6?_MROUTE\): MRT6?_INIT: ENOPROTOOPT; no guest either: guest: .+ \(run: .*guest-setup\.sh\)$/);
+  });
+  it('--guest without a guest: exit 69, one line', () => {
+    const cache = tempDir('mtb-nocache-');
+    const r = run(['kernel', 'route', '--guest', '--runs', '5'], { env: { ...process.env, MCAST_TESTBENCH_CACHE: cache } });
+    expect(r.code).toBe(69);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(/^error: cannot run here: no guest: guest: .+ \(run: .*guest-setup\.sh\)$/);
+  });
+});
+
+// `kernel stacked` falls back the same way; where neither this kernel nor a guest has the drivers,
+// exit 69 with both reasons (its guest run is test/kernel/stacked-differential.test.ts's script).
+const noStacked = kernelModeUnavailable() === null && kernelFeatureMissing('8021q') !== null;
+describe.skipIf(!noStacked)('mcast-testbench kernel stacked on a kernel without 8021q and no guest', () => {
+  it('exits 69 with one line naming the missing driver and why no guest', () => {
+    const cache = tempDir('mtb-nocache-');
+    const r = run(['kernel', 'stacked', '--kind', 'vlan'], { env: { ...process.env, MCAST_TESTBENCH_CACHE: cache } });
+    expect(r.code).toBe(69);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^error: cannot run here: this kernel has no VLAN devices \(CONFIG_VLAN_8021Q\): .+; no guest either: guest: .+ \(run: .*guest-setup\.sh\)$/);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ETH_P_802_EX1, inetChecksum, rawFrame, rawPayload, sockaddrLl, udpFrame } from '../../src/sys/frames.ts';
 import { withProbeSends } from '../../src/live/probe-sends.ts';
-import { parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../../src/kernel/proc-net.ts';
+import { parseDevMcast, parseProcIgmp, parseProcIgmp6, timeSqueezes } from '../../src/kernel/proc-net.ts';
 import { groupReq, groupSourceReq, sockaddr } from '../../src/sys/sockaddr.ts';
 import { tunFilter } from '../../src/kernel/tap.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
@@ -152,5 +152,17 @@ describe('withProbeSends', () => {
       // 10.99.0.1 is eth0's own address: an outside source instead.
       { op: 'send', id: 'kprobe-1', iface: 'eth0', src: '10.250.0.1', dst: '232.1.1.2', port: 5001 },
     ]);
+  });
+});
+
+describe('/proc/net/softnet_stat (net/core/net-procfs.c softnet_seq_show)', () => {
+  it('time_squeeze is the third hex column, summed over the CPUs', () => {
+    const text = [
+      '0000029e 00000000 00000006 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000',
+      '00000010 00000001 0000000a 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000001',
+      '',
+    ].join('\n');
+    expect(timeSqueezes(text)).toBe(16);
+    expect(timeSqueezes('')).toBe(0);
   });
 });

@@ -1,45 +1,56 @@
-// The routing differential on the live kernel (root, iproute2, network namespaces): 50 random
-// routing scenarios agree with the model, and a model with a routing fault is told apart.
-// Elsewhere it prints `SKIP route differential: <reason>` and skips.
+// The routing differential on a live kernel: random routing scenarios agree with the model, and a
+// model with a routing fault is told apart. It runs on this machine's kernel when it has IPv4 and
+// IPv6 multicast routing (root, iproute2, namespaces), else in the QEMU guest (Debian's 6.1, one
+// boot for the file: docs/guest.md), else it prints `SKIP route differential: <both reasons>`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDifference, diffRouteScenario, routeDiff } from '../../src/kernel/route-diff.ts';
+import { describeDifference, diffRouteScenario, forKernel, routeDiff } from '../../src/kernel/route-diff.ts';
 import { RouteBench } from '../../src/kernel/route-bench.ts';
-import { kernelFeatureMissing } from '../../src/kernel/features.ts';
-import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
+import { kernelPlace, openKernelHost } from '../../src/guest/kernel-place.ts';
 import { ROUTER_SETUP } from '../../src/route/arbitraries.ts';
 import { TTL_THRESHOLD_GE } from '../../src/route/faults.ts';
 import type { RouteOp } from '../../src/route/types.ts';
+import type { KernelHost } from '../../src/sys/kernel-host.ts';
+import { HANG_BOUND_MS } from '../bounds.ts';
 
-const reason = kernelModeUnavailable() ?? kernelFeatureMissing('ip_mroute', 'ip6_mroute');
-if (reason) console.log(`SKIP route differential: ${reason}`);
+const FEATURES = ['ip_mroute', 'ip6_mroute'] as const;
+const place = kernelPlace(FEATURES);
+if (place.where === 'none') console.log(`SKIP route differential: ${place.reason}`);
+else if (place.where === 'guest') console.log(`route differential: in the QEMU guest (${place.hostReason})`);
+/** Scenarios per run: a count, never a time; fewer in the guest (TCG), as docs/guest.md says. */
+const RUNS = place.where === 'guest' ? 40 : 50;
 
-describe.skipIf(reason !== null)('route differential (live kernel)', () => {
+describe.skipIf(place.where === 'none').sequential(`route differential (${place.where === 'guest' ? 'QEMU guest' : 'live kernel'})`, () => {
+  let host: KernelHost;
   let bench: RouteBench;
-  beforeAll(() => {
-    bench = new RouteBench();
-  });
-  afterAll(() => bench?.dispose());
+  beforeAll(async () => {
+    host = await openKernelHost(place, FEATURES);
+    bench = await RouteBench.create(host);
+  }, HANG_BOUND_MS);
+  afterAll(async () => {
+    await bench?.dispose();
+    await host?.dispose();
+  }, HANG_BOUND_MS);
 
-  it('50 random routing scenarios: the model agrees with the kernel', () => {
-    const report = routeDiff(bench, { runs: 50, seed: 1013 });
+  it(`${RUNS} random routing scenarios: the model agrees with the kernel`, async () => {
+    const report = await routeDiff(bench, { runs: RUNS, seed: 1013 });
     expect(report.difference === null ? null : describeDifference(report.difference)).toBeNull();
-    expect(report.runs).toBe(50);
-  });
+    expect(report.runs).toBe(RUNS);
+  }, HANG_BOUND_MS);
 
-  it('a datagram at exactly the threshold is not forwarded by the kernel, so a >= model differs', () => {
+  it('a datagram at exactly the threshold is not forwarded by the kernel, so a >= model differs', async () => {
     const scenario = [
       ...ROUTER_SETUP,
       { op: 'mfc-add', socket: 'r4', origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 3, 4] },
       { op: 'send', id: 'd0', iface: 'eth0', src: '10.0.0.2', group: '239.1.1.1', ttl: 4, length: 44 },
     ] as const;
-    expect(diffRouteScenario(bench, scenario)).toBeNull();
-    const d = diffRouteScenario(bench, scenario, new Set([TTL_THRESHOLD_GE]));
+    expect(await diffRouteScenario(bench, scenario)).toBeNull();
+    const d = await diffRouteScenario(bench, scenario, new Set([TTL_THRESHOLD_GE]));
     expect(d?.what).toBe('copies');
     expect(d?.kernel).toEqual(['d0 eth1 ttl 3']);
     expect(d?.model).toEqual(['d0 eth1 ttl 3', 'd0 eth2 ttl 3']);
-  });
+  }, HANG_BOUND_MS);
 
-  it('deleting a router interface takes its vifs: the kernel and the model agree, a model that keeps them differs', () => {
+  it('deleting a router interface takes its vifs: the kernel and the model agree, a model that keeps them differs', async () => {
     const scenario = [
       ...ROUTER_SETUP,
       { op: 'mfc-add', socket: 'r4', origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 1, 1] },
@@ -47,25 +58,25 @@ describe.skipIf(reason !== null)('route differential (live kernel)', () => {
       { op: 'send', id: 'd0', iface: 'eth0', src: '10.0.0.2', group: '239.1.1.1', ttl: 4, length: 44 },
       { op: 'vif-add', socket: 'r4', vif: 5, iface: 'eth2' },
     ] as const;
-    expect(diffRouteScenario(bench, scenario)).toBeNull();
+    expect(await diffRouteScenario(bench, scenario)).toBeNull();
     // The bench brought eth2 back with its ifindex: the same scenario runs again and agrees.
-    expect(diffRouteScenario(bench, scenario)).toBeNull();
+    expect(await diffRouteScenario(bench, scenario)).toBeNull();
     // What the kernel did, by hand: d0 leaves only on eth1, eth2's vifs are gone from /proc, and
     // the vif-add naming the gone device is EADDRNOTAVAIL.
     try {
-      const results = scenario.map((o) => bench.apply(o));
+      const results = await bench.applyAll(scenario);
       expect(results[results.length - 2]?.copies.map((c) => `${c.id} ${c.iface} ttl ${c.ttl}`)).toEqual(['d0 eth1 ttl 3']);
       expect(results[results.length - 1]?.error).toBe('EADDRNOTAVAIL');
-      const state = bench.state();
+      const state = await bench.state();
       expect(state.proc.ip_mr_vif).not.toContain('eth2');
       expect(state.proc.ip6_mr_vif).not.toContain('eth2');
       expect(state.allmulti['eth2']).toBeUndefined();
     } finally {
-      bench.reset();
+      await bench.reset();
     }
-  });
+  }, HANG_BOUND_MS);
 
-  it('MRT_PIM 4: a datagram on the wrong vif gives WRONGVIF and WRVIFWHOLE upcalls, also for a non-output arrival vif; the model agrees byte for byte', () => {
+  it('MRT_PIM 4: a datagram on the wrong vif gives WRONGVIF and WRVIFWHOLE upcalls, also for a non-output arrival vif; the model agrees byte for byte', async () => {
     for (const family of ['ipv4', 'ipv6'] as const) {
       const v4 = family === 'ipv4';
       const socket = v4 ? 'r4' : 'r6';
@@ -78,14 +89,35 @@ describe.skipIf(reason !== null)('route differential (live kernel)', () => {
         // Arrives on eth1 (vif 1, not an output): only PIM mode asserts for it.
         { op: 'send', id: 'd0', iface: 'eth1', src: v4 ? '10.0.0.2' : '2001:db8::2', group: v4 ? '239.1.1.1' : 'ff05::1', ttl: 4, length: v4 ? 44 : 64 },
       ];
-      expect(diffRouteScenario(bench, scenario)).toBeNull();
+      expect(await diffRouteScenario(bench, scenario)).toBeNull();
       try {
-        const last = scenario.map((o) => bench.apply(o)).at(-1);
+        const last = (await bench.applyAll(scenario)).at(-1);
         const types = (last?.upcalls ?? []).map((u) => (u.family === 'ipv4' ? u.raw[8] : u.raw[1]));
         expect(types.sort()).toEqual([2, 4]); // IGMPMSG_WRONGVIF, IGMPMSG_WRVIFWHOLE (MRT6MSG_WRONGMIF, MRT6MSG_WRMIFWHOLE)
       } finally {
-        bench.reset();
+        await bench.reset();
       }
     }
-  });
+  }, HANG_BOUND_MS);
+
+  it('real time: a queued datagram is replayed after a 0.7 s tick and expired after a 10.5 s one, as the model says (in the guest: its clock is the wall clock, no icount)', async () => {
+    for (const [ms, copies] of [
+      [500, ['d0 eth1 ttl 3', 'd0 eth2 ttl 3']],
+      [10_001, []],
+    ] as const) {
+      const scenario: RouteOp[] = [
+        ...ROUTER_SETUP,
+        { op: 'send', id: 'd0', iface: 'eth0', src: '10.0.0.2', group: '239.1.1.1', ttl: 4, length: 44 },
+        { op: 'tick', ms },
+        { op: 'mfc-add', socket: 'r4', origin: '10.0.0.2', group: '239.1.1.1', parent: 0, ttls: [0, 1, 1] },
+      ];
+      expect(await diffRouteScenario(bench, scenario, undefined, true)).toBeNull();
+      try {
+        const last = (await bench.applyAll(forKernel(scenario, true))).at(-1);
+        expect(last?.copies.map((c) => `${c.id} ${c.iface} ttl ${c.ttl}`).sort()).toEqual(copies);
+      } finally {
+        await bench.reset();
+      }
+    }
+  }, HANG_BOUND_MS);
 });

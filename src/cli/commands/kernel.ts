@@ -1,4 +1,4 @@
-// `kernel run FILE`, `kernel diff`, `kernel tap`: the differential mode against the live Linux
+// `kernel run FILE`, `kernel diff`, `kernel tap` (and `kernel route`, `kernel stacked`: kernel-route.ts, kernel-stacked.ts): the differential mode against the live Linux
 // kernel (src/kernel). Needs root, iproute2 and /dev/net/tun; everything runs in network
 // namespaces the command creates and removes.
 import { existsSync, linkSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,40 +12,16 @@ import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
 import { displayPath, toolCommand } from '../../command-line.ts';
+import { onKernel } from './kernel-env.ts';
+import { registerKernelRoute } from './kernel-route.ts';
+import { registerKernelStacked } from './kernel-stacked.ts';
 
 /** Scenarios `kernel diff` runs when --runs is not given. */
 export const DEFAULT_KERNEL_RUNS = 200;
-/** Routing scenarios `kernel route` runs when --runs is not given. */
-export const DEFAULT_ROUTE_RUNS = 200;
 /** Tap filter programs `kernel diff` and `kernel tap` run when not given. */
 export const DEFAULT_TAP_PROGRAMS = 200;
 /** Vectors kept when `kernel tap --save` writes the known-answer file. */
 const SAVED_VECTORS = 60;
-
-/**
- * Runs a kernel action; a failure of the environment (an `ip` command, a namespace, a barrier
- * that never arrived) becomes one line and exit 2, like a missing requirement, not a stack.
- */
-async function onKernel<T>(action: () => Promise<T>): Promise<T> {
-  const { KernelEnvError } = await import('../../sys/netns.ts');
-  const { KernelCallError } = await import('../../sys/ffi.ts');
-  const { LiveBackendError } = await import('../../live/errors.ts');
-  try {
-    return await action();
-  } catch (thrown) {
-    // The live core names the backend; the kernel's own error says what failed.
-    const e = thrown instanceof LiveBackendError ? thrown.cause : thrown;
-    if (e instanceof KernelEnvError || e instanceof KernelCallError) {
-      throw new CliExit(EXIT.usage, `error: kernel environment: ${e.message}`);
-    }
-    // A scenario with more sockets than the file descriptor limit (ulimit -n) is too big to run.
-    const code = (e as NodeJS.ErrnoException | null)?.code;
-    if (code === 'EMFILE' || code === 'ENFILE') {
-      throw new CliExit(EXIT.usage, `error: kernel environment: ${(e as Error).message} (the scenario needs more open files than this process may hold: ulimit -n)`);
-    }
-    throw e;
-  }
-}
 
 async function requireKernelMode(...features: readonly KernelFeature[]): Promise<void> {
   const { kernelModeUnavailable } = await import('../../kernel/requirements.ts');
@@ -226,47 +202,8 @@ export function registerKernel(program: Command, cli: Cli): void {
       cli.exitCode = failed ? EXIT.failure : EXIT.ok;
     });
 
-  kernel
-    .command('route')
-    .description('the routing differential: random MRT socket, vif, MFC, link-del and datagram scenarios on a live three-interface router, compared with the model; a difference is shrunk on the kernel')
-    .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_ROUTE_RUNS)
-    .option('--seed <s>', 'fast-check seed', seedValue)
-    .option('--max-ops <n>', 'most random operations per scenario (after the router setup)', positiveInteger)
-    .option('--real-ticks', 'run tick steps as real sleeps (seconds per scenario) instead of leaving them out')
-    .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp())
-    .action(async (options: { runs: number; seed?: number; maxOps?: number; realTicks?: boolean; injectFault?: string[] }) => {
-      const faults = faultSet(options.injectFault);
-      await requireKernelMode('ip_mroute', 'ip6_mroute');
-      const { RouteBench } = await import('../../kernel/route-bench.ts');
-      const { describeDifference, routeDiff } = await import('../../kernel/route-diff.ts');
-      const started = Date.now();
-      const progress = stderrProgress('kernel route', 'parts');
-      let runsDone = 0;
-      progress.update({ done: 0, total: 1, runs: 0, totalRuns: options.runs }, 'routing scenarios');
-      const report = await onKernel(async () => {
-        const bench = new RouteBench();
-        try {
-          return routeDiff(bench, {
-            onRun: () => progress.update({ runs: ++runsDone }),
-            runs: options.runs,
-            ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            ...(options.maxOps !== undefined ? { maxOps: options.maxOps } : {}),
-            ...(options.realTicks === true ? { realTicks: true } : {}),
-            faults,
-          });
-        } finally {
-          bench.dispose();
-          progress.done();
-        }
-      });
-      cli.out(`kernel ${release()}, seed ${report.seed}: ${report.runs} routing scenarios in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      if (report.difference) {
-        cli.out(describeDifference(report.difference));
-        const extra = [...(options.maxOps !== undefined ? [`--max-ops ${options.maxOps}`] : []), ...(options.realTicks ? ['--real-ticks'] : []), ...[...faults].map((f) => `--inject-fault ${f}`)];
-        cli.out(`reproduce: ${toolCommand(['kernel', 'route', '--seed', String(report.seed), '--runs', String(options.runs), ...extra.flatMap((x) => x.split(' '))])}`);
-      } else cli.out('routing: 0 differences');
-      cli.exitCode = report.difference ? EXIT.failure : EXIT.ok;
-    });
+  registerKernelRoute(kernel, cli);
+  registerKernelStacked(kernel, cli);
 
   kernel
     .command('tap')

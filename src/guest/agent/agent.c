@@ -2,7 +2,9 @@
  * mcast-testbench guest agent, protocol mtb-agent/1 (docs/guest.md). Runs in a busybox
  * initramfs under QEMU as /init's child, reads one command a line from the host on a serial
  * port, runs it on the guest kernel and answers one line ("ok ..." or "fail REASON"); `cat`
- * answers "= LINE" lines before its "ok". Built on the host with `cc -static -O2`.
+ * answers "= LINE" lines before its "ok". Built on the host with `cc -static -O2`. The verbs of
+ * the routing / VLAN / bond runs (exec, nsocket, sockopt, bindh, sendh, drain, nsread, nswrite,
+ * sleep) are in host-verbs.c, included below.
  *
  * Sockets and steps mirror src/kernel/socket-steps.ts (MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP,
  * MCAST_BLOCK_SOURCE, MCAST_LEAVE_GROUP, SIOCADDMULTI/SIOCDELMULTI, SIOCSIFFLAGS). The NIC's
@@ -24,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -241,6 +244,15 @@ static void cmd_sh(char *command) {
   reply("ok %d", WIFEXITED(rc) ? WEXITSTATUS(rc) : 128);
 }
 
+/* One line split at spaces into at most `max` words. */
+static int split(char *line, char **argv, int max) {
+  int n = 0;
+  for (char *save = NULL, *t = strtok_r(line, " ", &save); t && n < max; t = strtok_r(NULL, " ", &save)) argv[n++] = t;
+  return n;
+}
+
+#include "host-verbs.c"
+
 static void note(const char *tag, const char *body, size_t len, const char *sock) {
   size_t t = strlen(tag);
   const char *p = memmem(body, len, tag, t);
@@ -330,12 +342,6 @@ static int open_packet(const char *ifname) {
   return fd;
 }
 
-static int split(char *line, char **argv, int max) {
-  int n = 0;
-  for (char *save = NULL, *t = strtok_r(line, " ", &save); t && n < max; t = strtok_r(NULL, " ", &save)) argv[n++] = t;
-  return n;
-}
-
 int main(int argc, char **argv) {
   if (argc < 3) { fprintf(stderr, "usage: agent TTY IFNAME\n"); return 2; }
   int fd = open(argv[1], O_RDWR | O_NOCTTY);
@@ -360,8 +366,10 @@ int main(int argc, char **argv) {
       char *a[8];
       int na;
       if (strncmp(start, "sh ", 3) == 0) rest = start + 3;
-      na = rest ? 1 : split(start, a, 8);
+      int exec = strncmp(start, "exec ", 5) == 0;
+      na = rest || exec ? 1 : split(start, a, 8);
       if (rest) cmd_sh(rest);
+      else if (exec) cmd_exec(start + 5);
       else if (na == 0) reply("fail empty");
       else if (strcmp(a[0], "open") == 0 && na == 5) cmd_open(a[1], a[2], a[3], a[4]);
       else if (strcmp(a[0], "join") == 0 && na == 6) cmd_join(a[1], a[2], a[3], a[4], a[5]);
@@ -380,6 +388,14 @@ int main(int argc, char **argv) {
         if (packet_fd < 0) reply("fail packet socket on %s: %s", a[1], errname(errno)); else reply("ok");
       }
       else if (strcmp(a[0], "reset") == 0 && na == 1) { while (nsocks > 0) close_sock(&socks[0]); nseen = 0; reply("ok"); }
+      else if (strcmp(a[0], "nsocket") == 0 && na == 6) cmd_nsocket(a[1], a[2], a[3], a[4], a[5]);
+      else if (strcmp(a[0], "sockopt") == 0 && na == 5) cmd_sockopt(a[1], a[2], a[3], a[4]);
+      else if (strcmp(a[0], "bindh") == 0 && na == 3) cmd_bindh(a[1], a[2]);
+      else if (strcmp(a[0], "sendh") == 0 && na == 4) cmd_sendh(a[1], a[2], a[3]);
+      else if (strcmp(a[0], "drain") == 0 && na == 3) cmd_drain(a[1], a[2]);
+      else if (strcmp(a[0], "nsread") == 0 && na == 3) cmd_nsread(a[1], a[2]);
+      else if (strcmp(a[0], "nswrite") == 0 && na == 4) cmd_nswrite(a[1], a[2], a[3]);
+      else if (strcmp(a[0], "sleep") == 0 && na == 2) cmd_sleep(a[1]);
       else if (strcmp(a[0], "version") == 0) reply("ok %s", PROTOCOL);
       else reply("fail unknown command %s", a[0]);
       start = nl + 1;
