@@ -171,6 +171,11 @@ export function loadedProfileModules(): readonly string[] {
   return [...loadedModules].filter((m) => !outOfCommands.has(m));
 }
 
+/** A worker thread of `check --jobs`: printed commands name exactly the main thread's `files`, not every module it loaded. */
+export function nameInCommandsOnly(files: readonly string[]): void {
+  for (const m of loadedModules) if (!files.includes(m)) outOfCommands.add(m);
+}
+
 /**
  * Names `file` in printed commands only while `run` runs: a test process checks one plug-in after
  * another (vitest shares modules between files), and each run's replay lines name its own module.

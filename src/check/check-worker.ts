@@ -6,7 +6,7 @@ import { InputError } from '../errors.ts';
 import type { FaultName } from '../faults.ts';
 import type { CheckWorkerData, WorkerReply, WorkerRequest } from './parallel.ts';
 import { runProperty } from './run-property.ts';
-import { loadProfileModule } from '../profile-plugin.ts';
+import { loadProfileModule, nameInCommandsOnly } from '../profile-plugin.ts';
 
 const data = workerData as CheckWorkerData;
 const port = parentPort;
@@ -16,6 +16,7 @@ const post = (m: WorkerReply): void => port.postMessage(m);
 // The same plug-ins as the main thread (--profile-module), loaded before any unit runs.
 const ready = (async () => {
   for (const file of data.profileModules) await loadProfileModule(file);
+  nameInCommandsOnly(data.commandModules);
 })();
 
 port.on('message', (req: WorkerRequest) => {

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../errors.ts';
 import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './units.ts';
 import { profileSeed } from './units.ts';
-import { pluginModulesForWorkers } from '../profile-plugin.ts';
+import { loadedProfileModules, pluginModulesForWorkers } from '../profile-plugin.ts';
 
 export interface CheckWorkerData {
   readonly runs: number;
@@ -17,6 +17,8 @@ export interface CheckWorkerData {
   readonly recordCases: boolean;
   /** --profile-module files to load before the first unit (src/profile-plugin.ts). */
   readonly profileModules: readonly string[];
+  /** Those of them printed commands name (loadedProfileModules): a finished assertProfileHolds's module is loaded but not named. */
+  readonly commandModules: readonly string[];
 }
 
 export interface WorkerRequest extends CheckUnit {
@@ -61,6 +63,7 @@ export function runUnitsInWorkers(units: readonly CheckUnit[], options: CheckOpt
     fixturesDir: options.fixturesDir,
     recordCases: options.recordCases === true,
     profileModules: pluginModulesForWorkers() ?? [],
+    commandModules: loadedProfileModules(),
   };
   const outcomes: (UnitOutcome | undefined)[] = new Array(units.length);
   const logs: string[][] = units.map(() => []);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { FaultName } from '../../src/faults.ts';
 import { runCheck } from '../../src/check/runner.ts';
 import type { CheckOutcome } from '../../src/check/units.ts';
+import { withProfileModule } from '../../src/profile-plugin.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -45,5 +46,16 @@ describe('check --jobs', () => {
     expect(two.log).toEqual(one.log);
     expect(two.saved).toEqual(one.saved);
     expect(one.saved.length).toBeGreaterThan(0);
+  });
+
+  // Seen under load (vitest shares modules between the files of a worker): a plug-in module an
+  // earlier file's assertProfileHolds loaded was passed to the worker threads, which named it in
+  // their replay lines while the single thread did not.
+  it('a plug-in module loaded and released by an earlier check is named by neither a one-thread nor a two-thread run', async () => {
+    await withProfileModule('test/cli/plugins/acme-allmulti-100.ts', async () => {});
+    const one = await run(1, ['sticky-allmulti']);
+    const two = await run(2, ['sticky-allmulti']);
+    expect(one.log.join('\n')).not.toContain('--profile-module');
+    expect(two.log).toEqual(one.log);
   });
 });
