@@ -14,12 +14,12 @@ import { initramfs } from './initramfs.ts';
 
 /** The agent's protocol: its first line is "mtb-agent/1 IFNAME" (src/guest/agent/agent.c). */
 export const AGENT_PROTOCOL = 'mtb-agent/1';
-/** A TCG boot with a busybox initramfs takes 7-11 s here; generous, as a hang guard only. */
-const BOOT_TIMEOUT_MS = 90_000;
+/** A TCG boot takes 7-11 s idle and was seen at 83 s with both cores busy: a hang guard only. */
+const BOOT_TIMEOUT_MS = 300_000;
 /** A KVM probe boot: a KVM guest that hangs is given this long before TCG is used. */
 const KVM_PROBE_TIMEOUT_MS = 20_000;
-/** One agent command (a `sh` of busybox `ip` included); a hang guard only. */
-export const COMMAND_TIMEOUT_MS = 30_000;
+/** One agent command (a `sh` of busybox `ip`, or a fill of 10,923 groups, included); a hang guard only. */
+export const COMMAND_TIMEOUT_MS = 120_000;
 
 export interface GuestOptions {
   /** QEMU's -device model: e1000, i82559er, tulip, pcnet, ... */
