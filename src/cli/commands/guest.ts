@@ -8,6 +8,7 @@ import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
+import { liveDiffRunOptions, printLiveDifference } from './live-diff-cli.ts';
 
 /** Scenarios `guest diff` runs when --runs is not given (about a second each under TCG). */
 export const DEFAULT_GUEST_RUNS = 100;
@@ -106,20 +107,12 @@ export function registerGuest(program: Command, cli: Cli): void {
         progress.update({ done: 0, total: options.runs });
         try {
           return await runLiveDiff(backend, {
-            runs: options.runs,
+            ...liveDiffRunOptions(options, fixturesDir, (seed) => ({
+              name: `guest-diff-${name}-${seed}`,
+              describe: (first: string) => `guest diff: the model (${backend.profile}) differs from ${backend.label}: ${first}`,
+              meta: { source: 'mcast-testbench guest diff', nic: name, profile: backend.profile, kernel: GUEST_KERNEL_RELEASE },
+            })),
             interfaces: 1,
-            ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-            ...(fixturesDir !== undefined
-              ? {
-                  fixture: (seed: number) => ({
-                    dir: fixturesDir,
-                    name: `guest-diff-${name}-${seed}`,
-                    describe: (first: string) => `guest diff: the model (${backend.profile}) differs from ${backend.label}: ${first}`,
-                    meta: { source: 'mcast-testbench guest diff', nic: name, profile: backend.profile, kernel: GUEST_KERNEL_RELEASE },
-                  }),
-                }
-              : {}),
             faults,
             log: (l) => progress.note(l),
             onStart: (seed) => progress.note(`${suite}: running ${options.runs} scenarios on ${backend.label} (seed ${seed})`),
@@ -135,12 +128,7 @@ export function registerGuest(program: Command, cli: Cli): void {
       const d = report.difference;
       const reproduce = `mcast-testbench guest diff --nic ${name} --runs ${options.runs} --seed ${report.seed}${faults.size > 0 ? [...faults].map((f) => ` --inject-fault ${f}`).join('') : ''}`;
       if (d) {
-        cli.out(`DIFFERENCE (shrunk in the guest to ${d.scenario.steps.length} steps):`);
-        for (const line of d.differences) cli.out(`  ${line}`);
-        cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
-        cli.out(d.sideBySide);
-        if (d.savedTo) cli.out(`saved: ${d.savedTo} (mcast-testbench guest run --nic ${name} ${d.savedTo})`);
-        if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
+        printLiveDifference(cli, d, 'in the guest', (saved) => `${saved} (mcast-testbench guest run --nic ${name} ${saved})`);
         cli.out(`reproduce: ${reproduce}`);
       } else {
         cli.out('scenarios: 0 differences');

@@ -13,6 +13,7 @@ import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
 import { displayPath, toolCommand } from '../../command-line.ts';
 import { onKernel } from './kernel-env.ts';
+import { liveDiffRunOptions, printLiveDifference } from './live-diff-cli.ts';
 import { registerKernelRoute } from './kernel-route.ts';
 import { registerKernelStacked } from './kernel-stacked.ts';
 
@@ -125,19 +126,11 @@ export function registerKernel(program: Command, cli: Cli): void {
         const backend = dut ? new DutBackend({ dut: dut.dut, peer: dut.peer as string, profile: dut.profile as string }) : new NetnsBackend();
         try {
           return await runLiveDiff(backend, {
-            runs: options.runs,
-            ...(options.seed !== undefined ? { seed: options.seed } : {}),
-            ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
-            ...(fixturesDir !== undefined
-              ? {
-                  fixture: (seed: number) => ({
-                    dir: fixturesDir,
-                    name: dut ? `kernel-diff-dut-${seed}` : `kernel-diff-${seed}`,
-                    describe: (first: string) => (dut ? `kernel diff: ${backend.label} differs from its profile: ${first}` : `kernel diff: the model differs from Linux ${kernelRelease}: ${first}`),
-                    meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, ...(dut ? { dut: dut.dut, peer: dut.peer ?? null, profile: dut.profile ?? null } : {}) },
-                  }),
-                }
-              : {}),
+            ...liveDiffRunOptions(options, fixturesDir, (seed) => ({
+              name: dut ? `kernel-diff-dut-${seed}` : `kernel-diff-${seed}`,
+              describe: (first: string) => (dut ? `kernel diff: ${backend.label} differs from its profile: ${first}` : `kernel diff: the model differs from Linux ${kernelRelease}: ${first}`),
+              meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, ...(dut ? { dut: dut.dut, peer: dut.peer ?? null, profile: dut.profile ?? null } : {}) },
+            })),
             faults,
             log: (l) => progress.note(l),
             // The namespaces exist now: a caller (or a test about to signal the run) can rely on it.
@@ -154,12 +147,7 @@ export function registerKernel(program: Command, cli: Cli): void {
       const d = report.difference;
       if (d) {
         failed = true;
-        cli.out(`DIFFERENCE (shrunk on the kernel to ${d.scenario.steps.length} steps):`);
-        for (const line of d.differences) cli.out(`  ${line}`);
-        cli.out(JSON.stringify({ interfaces: d.scenario.interfaces, steps: d.scenario.steps }, null, 1));
-        cli.out(d.sideBySide);
-        if (d.savedTo) cli.out(`saved: ${displayPath(d.savedTo)} (${toolCommand(['replay', displayPath(d.savedTo)])})`);
-        if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
+        printLiveDifference(cli, d, 'on the kernel', (saved) => `${displayPath(saved)} (${toolCommand(['replay', displayPath(saved)])})`);
       } else {
         cli.out('scenarios: 0 differences');
       }
