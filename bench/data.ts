@@ -55,3 +55,9 @@ export function median(xs: readonly number[]): number {
 export function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
+
+/** CPU seconds (user + system) of this process since `start` (a process.cpuUsage()): on a machine whose cores are shared it counts this process's work, as the C reference's CLOCK_PROCESS_CPUTIME_ID does. */
+export function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}

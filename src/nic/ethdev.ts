@@ -49,6 +49,8 @@ export class EthdevState implements EthdevOps {
   promisc = false;
   allmulti = false;
   list: readonly Mac[] = [];
+  /** The list as a set, for lookups (a 4,096-entry list was scanned per frame). */
+  private members: ReadonlySet<Mac> = new Set();
   refusals = 0;
 
   constructor(
@@ -88,6 +90,7 @@ export class EthdevState implements EthdevOps {
       return negative(refusal);
     }
     this.list = build();
+    this.members = new Set(this.list);
     return 0;
   }
 
@@ -104,6 +107,6 @@ export class EthdevState implements EthdevOps {
 
   accept(ownMac: Mac, dst: Mac): boolean {
     if (!this.spec.rxControl || this.promisc || isOwnOrBroadcast(ownMac, dst)) return true;
-    return isMulticastMac(dst) && (this.allmulti || this.list.includes(dst));
+    return isMulticastMac(dst) && (this.allmulti || this.members.has(dst));
   }
 }

@@ -23,6 +23,7 @@ type FfMode = 'all-packets' | 'all-multicast' | 'own-packets' | 'multicast-list'
 class FfFilter implements NicFilter {
   private mode: FfMode = 'own-packets';
   private table: Mac[] = [];
+  private tableSet: ReadonlySet<Mac> = new Set();
   /** Set by the 'sticky-allmulti' fault once all-multicast was entered. */
   private stuckAllMulticast = false;
 
@@ -43,9 +44,11 @@ class FfFilter implements NicFilter {
     } else if (count === 0) {
       this.mode = 'own-packets';
       this.table = [];
+      this.tableSet = new Set();
     } else {
       // With 'no-allmulti-on-overflow' an overflowing list is cut to the first N.
       this.table = [...mcHead(rx, this.tableSize)];
+      this.tableSet = new Set(this.table);
       this.mode = 'multicast-list';
     }
     return { ok: true };
@@ -54,7 +57,7 @@ class FfFilter implements NicFilter {
   accept(dst: Mac): boolean {
     if (this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst)) return true;
     if (this.mode === 'all-multicast') return isMulticastMac(dst);
-    return this.mode === 'multicast-list' && this.table.includes(dst);
+    return this.mode === 'multicast-list' && this.tableSet.has(dst);
   }
 
   state(): JsonValue {

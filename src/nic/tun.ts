@@ -68,6 +68,8 @@ interface HashedTail {
 class TapTxFilter implements NicFilter {
   // tun_set_iff allocates the tun_struct zeroed: count 0, the filter disabled.
   private filter: TapFilter = { count: 0, mask: EMPTY_MASK64, addr: [] };
+  /** The first `count` slots of addr (the ones matched), for lookups. */
+  private exactSlots: ReadonlySet<Mac> = new Set();
   private flags = 0;
 
   /** update_filter's hash loop, extended instead of redone when addresses were only appended. */
@@ -92,7 +94,7 @@ class TapTxFilter implements NicFilter {
     this.split.update(rx, GROUPS_EXACT, true);
     if (promiscSeen(rx, this.faults)) {
       this.flags = 0;
-      this.filter = updateFilter(this.filter, { flags: 0, addr: [] }, this.hashed);
+      this.setFilter(updateFilter(this.filter, { flags: 0, addr: [] }, this.hashed));
       return { ok: true };
     }
     const flags = rx.allmulti ? TUN_FLT_ALLMULTI : 0;
@@ -100,14 +102,14 @@ class TapTxFilter implements NicFilter {
     const exact = [this.ownMac, BROADCAST_MAC, ...this.split.head];
     if (this.unicast > this.split.head.filter((a) => !isMulticastMac(a)).length) {
       // A unicast group in the hashed part: update_filter on the whole list.
-      this.filter = updateFilter(this.filter, { flags, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] }, this.hashed);
+      this.setFilter(updateFilter(this.filter, { flags, addr: [this.ownMac, BROADCAST_MAC, ...rx.mc] }, this.hashed));
       return { ok: true };
     }
     // update_filter without walking the list: the exact slots from the head, the mask from the
     // bucket counts of the rest (the same bits the hash loop sets).
     const old = this.filter;
     const addr = [...exact, ...old.addr.slice(exact.length)];
-    this.filter = { count: exact.length, mask: flags & TUN_FLT_ALLMULTI ? FULL_MASK64 : this.maskOfCounts(), addr };
+    this.setFilter({ count: exact.length, mask: flags & TUN_FLT_ALLMULTI ? FULL_MASK64 : this.maskOfCounts(), addr });
     return { ok: true };
   }
 
@@ -126,11 +128,16 @@ class TapTxFilter implements NicFilter {
     return mask;
   }
 
+  private setFilter(filter: TapFilter): void {
+    this.filter = filter;
+    this.exactSlots = new Set(filter.addr.slice(0, filter.count));
+  }
+
   /** check_filter then run_filter. */
   accept(dst: Mac): boolean {
     const f = this.filter;
     if (f.count === 0) return true;
-    if (f.addr.slice(0, f.count).includes(dst)) return true;
+    if (this.exactSlots.has(dst)) return true;
     return isMulticastMac(dst) && testBucket64(f.mask, hashBucket64(dst));
   }
 

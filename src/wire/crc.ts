@@ -2,7 +2,7 @@
 // include/linux/crc32.h: ether_crc_le(len, p) = crc32_le(~0, p, len);
 //                        ether_crc(len, p)    = bitrev32(crc32_le(~0, p, len)).
 // Neither applies the final inversion of the IEEE 802.3 FCS.
-import { type Mac, macBytes } from './mac.ts';
+import { type Mac, macByte } from './mac.ts';
 
 const CRC32_POLY_LE = 0xedb88320; // include/linux/crc32poly.h
 
@@ -25,13 +25,13 @@ export function crc32Le(seed: number, data: ArrayLike<number>): number {
   return crc >>> 0;
 }
 
-/** include/linux/bitrev.h bitrev32. */
+/** include/linux/bitrev.h bitrev32 (as swaps of halves, quarters, ... instead of its byte table). */
 export function bitrev32(x: number): number {
-  let r = 0;
-  for (let i = 0; i < 32; i++) {
-    r = (r << 1) | ((x >>> i) & 1);
-  }
-  return r >>> 0;
+  x = ((x >>> 1) & 0x55555555) | ((x & 0x55555555) << 1);
+  x = ((x >>> 2) & 0x33333333) | ((x & 0x33333333) << 2);
+  x = ((x >>> 4) & 0x0f0f0f0f) | ((x & 0x0f0f0f0f) << 4);
+  x = ((x >>> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
+  return ((x >>> 16) | (x << 16)) >>> 0;
 }
 
 export function etherCrcLe(bytes: ArrayLike<number>): number {
@@ -43,47 +43,28 @@ export function etherCrc(bytes: ArrayLike<number>): number {
 }
 
 /**
- * CRCs of MACs already seen. A NIC is programmed with the whole device list on every change
- * (ndo_set_rx_mode), so a hash filter hashes the same addresses again and again: remembering
- * them keeps a long run of `maddr` steps from spending its time in the CRC. Bounded: cleared
- * when full.
+ * The CRCs of a MAC read straight from its text, byte by byte through the table: no bytes array
+ * and no cache (a lookup of a remembered CRC cost more than the six table steps, and 1,000,000
+ * random destinations overflowed any bounded cache). Filters hash every received destination.
  */
-const CRC_CACHE_LIMIT = 1 << 16;
-const crcCache = new Map<Mac, number>();
-const crcLeCache = new Map<Mac, number>();
-
 let computed = 0;
 
-/** How many MAC CRCs were computed (not found remembered) so far: linear in the distinct MACs. */
+/** How many MAC CRCs were computed so far (a test counts the work of programming with it). */
 export function macCrcsComputed(): number {
   return computed;
 }
 
-/**
- * Forgets every remembered CRC. For counting work: the caches are shared by everything in the
- * process, so a count taken without this depends on what ran before (and on when a full cache
- * was cleared).
- */
-export function forgetMacCrcs(): void {
-  crcCache.clear();
-  crcLeCache.clear();
-}
-
-function cached(cache: Map<Mac, number>, mac: Mac, compute: (bytes: Uint8Array) => number): number {
-  let crc = cache.get(mac);
-  if (crc === undefined) {
-    if (cache.size >= CRC_CACHE_LIMIT) cache.clear();
-    computed++;
-    crc = compute(macBytes(mac));
-    cache.set(mac, crc);
-  }
-  return crc;
+function macCrc32Le(mac: Mac): number {
+  computed++;
+  let crc = 0xffffffff;
+  for (let i = 0; i < 6; i++) crc = (TABLE[(crc ^ macByte(mac, i)) & 0xff] as number) ^ (crc >>> 8);
+  return crc >>> 0;
 }
 
 export function macEtherCrc(mac: Mac): number {
-  return cached(crcCache, mac, etherCrc);
+  return bitrev32(macCrc32Le(mac));
 }
 
 export function macEtherCrcLe(mac: Mac): number {
-  return cached(crcLeCache, mac, etherCrcLe);
+  return macCrc32Le(mac);
 }

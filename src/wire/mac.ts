@@ -43,6 +43,11 @@ function hexDigit(c: number): number {
   return c >= 97 ? c - 87 : c - 48;
 }
 
+/** Byte i (0..5) of a MAC, read from its text without allocating (filters hash every destination). */
+export function macByte(mac: Mac, i: number): number {
+  return (hexDigit(mac.charCodeAt(3 * i)) << 4) | hexDigit(mac.charCodeAt(3 * i + 1));
+}
+
 export function macBytes(mac: Mac): Uint8Array {
   // Read digit by digit (no split, no parseInt): NIC profiles call this for every address of
   // the device list on every program.

@@ -7,7 +7,7 @@
 // (the MO field of RCTL). The driver never falls back to all-multicast by count: only
 // IFF_ALLMULTI (MPE) or IFF_PROMISC (UPE | MPE).
 import type { FaultSet } from '../../faults.ts';
-import { type Mac, macBytes } from '../../wire/mac.ts';
+import { type Mac, macByte } from '../../wire/mac.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { BitTable, destinationClass } from './hash-table.ts';
@@ -30,9 +30,8 @@ export const E1000_RCTL_BAM = 0x00008000;
  * 0x58D for type 2 ((0x34 >> 2) | (0x56 << 6) = 0x158D & 0xfff): the comment transposes two digits.
  */
 export function mtaVector(filterType: number, mac: Mac): number {
-  const b = macBytes(mac);
-  const b4 = b[4] as number;
-  const b5 = b[5] as number;
+  const b4 = macByte(mac, 4);
+  const b5 = macByte(mac, 5);
   let v: number;
   switch (filterType) {
     case 0: v = (b4 >> 4) | (b5 << 4); break; // [47:36]
@@ -81,6 +80,8 @@ class E1000Filter implements NicFilter {
   // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
   private rctl = E1000_RCTL_BAM;
   private rar: (Mac | null)[];
+  /** The addresses in rar, for lookups. */
+  private rarSet: ReadonlySet<Mac | null>;
   private readonly mta = new MulticastTableArray();
   /**
    * The groups that reach RARs (the list's first ones) and the rest counted at their MTA vector,
@@ -92,6 +93,7 @@ class E1000Filter implements NicFilter {
     private readonly filterType: number,
   ) {
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
+    this.rarSet = new Set([ownMac]);
     this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
   }
 
@@ -119,11 +121,12 @@ class E1000Filter implements NicFilter {
     rar.push(...this.split.head);
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
+    this.rarSet = new Set(rar.filter((m) => m !== null));
     return { ok: true };
   }
 
   accept(dst: Mac): boolean {
-    if (this.rar.includes(dst)) return true;
+    if (this.rarSet.has(dst)) return true;
     switch (destinationClass(dst)) {
       case 'broadcast':
         return (this.rctl & E1000_RCTL_BAM) !== 0;

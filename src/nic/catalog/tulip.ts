@@ -37,14 +37,14 @@ export function tulipHashIndex(mac: Mac): number {
 }
 
 type SetupFrame =
-  | { readonly kind: 'perfect'; readonly entries: readonly Mac[] }
+  | { readonly kind: 'perfect'; readonly entries: readonly Mac[]; readonly entrySet: ReadonlySet<Mac> }
   | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac };
 
 function perfectFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
   const entries: Mac[] = [...mc];
   while (entries.length < TULIP_SETUP_ENTRIES - 1) entries.push(BROADCAST_MAC);
   entries.push(ownMac);
-  return { kind: 'perfect', entries };
+  return { kind: 'perfect', entries, entrySet: new Set(entries) };
 }
 
 /** build_setup_frame_hash: the broadcast bit and one bit per group (here: per bucket holding a group). */
@@ -91,7 +91,7 @@ class TulipFilter implements NicFilter {
     const cls = destinationClass(dst);
     if (cls !== 'unicast' && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
     const f = this.frame;
-    if (f.kind === 'perfect') return f.entries.includes(dst);
+    if (f.kind === 'perfect') return f.entrySet.has(dst);
     // Hash mode (21140 "imperfect"): multicast and broadcast through the table, the one
     // physical address by exact match.
     return cls === 'unicast' ? dst === f.station : f.table.test(tulipHashIndex(dst));

@@ -27,6 +27,9 @@ interface MacTable {
   readonly firstMulti: number;
   readonly uniOverflow: boolean;
   readonly multiOverflow: boolean;
+  /** macs[0..firstMulti) and macs[firstMulti..) as sets, for lookups. */
+  readonly unicastSet: ReadonlySet<Mac>;
+  readonly multicastSet: ReadonlySet<Mac>;
 }
 
 /** virtio_net_handle_mac, VIRTIO_NET_CTRL_MAC_TABLE_SET, with an empty unicast list. */
@@ -39,7 +42,7 @@ export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[], 
   const firstMulti = macs.length;
   if (multicast.length <= entries - macs.length) macs.push(...multicast);
   else multiOverflow = true;
-  return { macs, firstMulti, uniOverflow, multiOverflow };
+  return { macs, firstMulti, uniOverflow, multiOverflow, unicastSet: new Set(macs.slice(0, firstMulti)), multicastSet: new Set(macs.slice(firstMulti)) };
 }
 
 class VirtioQemuFilter implements NicFilter {
@@ -48,7 +51,7 @@ class VirtioQemuFilter implements NicFilter {
   // nouni/nomulti/nobcast stay 0: virtio_net never sends them.
   private readonly nobcast = false;
   private readonly nomulti = false;
-  private table: MacTable = { macs: [], firstMulti: 0, uniOverflow: false, multiOverflow: false };
+  private table: MacTable = macTableSet([], []);
   private programmed = false;
   private readonly entries: number;
   constructor(
@@ -78,9 +81,9 @@ class VirtioQemuFilter implements NicFilter {
       case 'multicast':
         if (this.nomulti) return false;
         if (this.allmulti || t.multiOverflow) return true;
-        return t.macs.slice(t.firstMulti).includes(dst);
+        return t.multicastSet.has(dst);
       case 'unicast':
-        return t.uniOverflow || dst === this.ownMac || t.macs.slice(0, t.firstMulti).includes(dst);
+                return t.uniOverflow || dst === this.ownMac || t.unicastSet.has(dst);
     }
   }
 
