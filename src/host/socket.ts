@@ -23,12 +23,14 @@ export interface Membership {
 export class MembershipList {
   private readonly byPair = new Map<string, Membership>();
   /** Per group, newest first (inet6_mc_check takes the first one on any interface). */
-  private readonly byGroup = new Map<bigint, Membership[]>();
+  private readonly byGroup = new Map<string, Membership[]>();
   private readonly order = new Map<Membership, number>();
   private joins = 0;
 
   private static pair(group: IpAddr, iface: HostInterface): string {
-    return `${iface.name}\u0000${group.value}`;
+    // The canonical text, not the value: a bigint turned into decimal on every lookup cost more
+    // than the rest of a join.
+    return `${iface.name}\u0000${group.text}`;
   }
 
   get length(): number {
@@ -38,9 +40,9 @@ export class MembershipList {
   /** A new membership at the head of the list. */
   unshift(m: Membership): void {
     this.byPair.set(MembershipList.pair(m.group, m.iface), m);
-    const list = this.byGroup.get(m.group.value) ?? [];
+    const list = this.byGroup.get(m.group.text) ?? [];
     list.unshift(m);
-    this.byGroup.set(m.group.value, list);
+    this.byGroup.set(m.group.text, list);
     this.order.set(m, this.joins++);
   }
 
@@ -50,7 +52,7 @@ export class MembershipList {
 
   /** The newest membership of the group on any interface. */
   newestOf(group: IpAddr): Membership | undefined {
-    return this.byGroup.get(group.value)?.[0];
+    return this.byGroup.get(group.text)?.[0];
   }
 
   remove(group: IpAddr, iface: HostInterface): Membership | undefined {
@@ -59,9 +61,9 @@ export class MembershipList {
     if (!m) return undefined;
     this.byPair.delete(key);
     this.order.delete(m);
-    const list = this.byGroup.get(group.value) ?? [];
+    const list = this.byGroup.get(group.text) ?? [];
     list.splice(list.indexOf(m), 1);
-    if (list.length === 0) this.byGroup.delete(group.value);
+    if (list.length === 0) this.byGroup.delete(group.text);
     return m;
   }
 
