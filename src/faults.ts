@@ -39,6 +39,8 @@ export const FAULTS = {
   'pmd-flush-ignored': 'DPDK PMD: rte_eth_dev_set_mc_addr_list(port, NULL, 0) answers 0 and keeps the table, so removed groups stay',
   'app-allmulti-never-off':
     'DPDK application: all-multicast turned on as the fallback for a refused list is never turned off when the list fits again or empties',
+  'allmulti-flag-only':
+    'an all-or-none filter (allmulti-only) turns all-multicast on for IFF_ALLMULTI only, not for a non-empty device list: every joined group is dropped',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

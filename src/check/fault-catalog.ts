@@ -45,6 +45,7 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'app-enotsup-fatal': ['virtio-dpdk', 'i40e-dpdk'],
   'pmd-flush-ignored': ['exact-strict:4', 'enic-dpdk'],
   'app-allmulti-never-off': ['virtio-dpdk', 'exact-strict:4'],
+  'allmulti-flag-only': ['allmulti-only'],
 };
 
 /** Where each fault lives, for the table. */
@@ -82,6 +83,7 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'app-enotsup-fatal': 'DPDK application',
   'pmd-flush-ignored': 'DPDK PMD',
   'app-allmulti-never-off': 'DPDK application',
+  'allmulti-flag-only': 'NIC profile',
 };
 
 export interface FaultCatalogRow {
