@@ -41,6 +41,8 @@ export const FAULTS = {
     'DPDK application: all-multicast turned on as the fallback for a refused list is never turned off when the list fits again or empties',
   'allmulti-flag-only':
     'an all-or-none filter (allmulti-only) turns all-multicast on for IFF_ALLMULTI only, not for a non-empty device list: every joined group is dropped',
+  'ctrl-mac-bad-length':
+    "virtio-qemu: the guest driver's VIRTIO_NET_CTRL_MAC_TABLE_SET is longer than its entries: QEMU answers VIRTIO_NET_ERR and keeps its previous MAC table",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -46,6 +46,7 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'pmd-flush-ignored': ['exact-strict:4', 'enic-dpdk'],
   'app-allmulti-never-off': ['virtio-dpdk', 'exact-strict:4'],
   'allmulti-flag-only': ['allmulti-only'],
+  'ctrl-mac-bad-length': ['virtio-qemu'],
 };
 
 /** Where each fault lives, for the table. */
@@ -84,6 +85,7 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'pmd-flush-ignored': 'DPDK PMD',
   'app-allmulti-never-off': 'DPDK application',
   'allmulti-flag-only': 'NIC profile',
+  'ctrl-mac-bad-length': 'NIC profile',
 };
 
 export interface FaultCatalogRow {
