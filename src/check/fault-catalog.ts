@@ -47,6 +47,7 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'app-allmulti-never-off': ['virtio-dpdk', 'exact-strict:4'],
   'allmulti-flag-only': ['allmulti-only'],
   'ctrl-mac-bad-length': ['virtio-qemu'],
+  'app-flag-clears-fallback': ['virtio-dpdk', 'exact-strict:4'],
 };
 
 /** Where each fault lives, for the table. */
@@ -86,6 +87,7 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'app-allmulti-never-off': 'DPDK application',
   'allmulti-flag-only': 'NIC profile',
   'ctrl-mac-bad-length': 'NIC profile',
+  'app-flag-clears-fallback': 'DPDK application',
 };
 
 export interface FaultCatalogRow {

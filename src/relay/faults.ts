@@ -12,6 +12,7 @@ export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
 /** The DPDK application's faults (src/relay/pmd-port.ts); pmd-flush-ignored lives in src/nic/ethdev.ts. */
 export const APP_ENOTSUP_FATAL = 'app-enotsup-fatal';
 export const APP_ALLMULTI_NEVER_OFF = 'app-allmulti-never-off';
+export const APP_FLAG_CLEARS_FALLBACK = 'app-flag-clears-fallback';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]: FAULTS[RELAY_DROPS_LAST_UPDATE],
@@ -20,6 +21,7 @@ export const RELAY_FAULTS = {
   [MACVLAN_ALLMULTI_WHILE_DOWN]: FAULTS[MACVLAN_ALLMULTI_WHILE_DOWN],
   [APP_ENOTSUP_FATAL]: FAULTS[APP_ENOTSUP_FATAL],
   [APP_ALLMULTI_NEVER_OFF]: FAULTS[APP_ALLMULTI_NEVER_OFF],
+  [APP_FLAG_CLEARS_FALLBACK]: FAULTS[APP_FLAG_CLEARS_FALLBACK],
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;
