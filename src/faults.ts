@@ -42,7 +42,7 @@ export const FAULTS = {
   'allmulti-flag-only':
     'an all-or-none filter (allmulti-only) turns all-multicast on for IFF_ALLMULTI only, not for a non-empty device list: every joined group is dropped',
   'ctrl-mac-bad-length':
-    "virtio-qemu: the guest driver's VIRTIO_NET_CTRL_MAC_TABLE_SET is longer than its entries: QEMU answers VIRTIO_NET_ERR and keeps its previous MAC table",
+    "virtio-qemu: the guest driver's VIRTIO_NET_CTRL_MAC_TABLE_SET gives a multicast length other than 4 + 6 x entries: QEMU answers VIRTIO_NET_ERR and keeps its previous MAC table",
   'app-flag-clears-fallback':
     "DPDK application: a change of the user's ALLMULTI flag is written to the port as asked, turning off the all-multicast a refused list still needs",
 } as const;

@@ -1,6 +1,7 @@
 // Faults of the multicast relay and the stacked devices (issue 12), and of the DPDK application
-// under an exception path (issue 24), all in the catalog of src/faults.ts: the relay's two and
-// the application's two live in src/relay (check runs kni-mc; the fallback-chain property runs
+// under an exception path (issue 24; app-flag-clears-fallback from issue 25, DPDK/grout pull
+// request 381), all in the catalog of src/faults.ts: the relay's two and the application's three
+// live in src/relay (check runs kni-mc; the fallback-chain property runs
 // the application over every DPDK port), the stacked devices' two at one place each in the
 // host's macvlan (src/host/interface.ts) and in src/relay/stacked.ts.
 import { FAULTS } from '../faults.ts';
