@@ -3,13 +3,14 @@
 // bug's story: the fixture must replay cleanly on the correct model and fail, at its `expect`,
 // with the fault injected. That `check` catches each fault on its first seed with a short
 // counterexample is test/faults/ (part-1, part-2), which runs every FAULT_PROFILES entry: here
-// the row's profile must be one of them.
+// the row's profile must be one of them, and one of the default run's profiles.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_PROFILES } from '../../src/check/fault-catalog.ts';
 import { replayScenario } from '../../src/check/replay.ts';
 import { type FaultName, isFaultName } from '../../src/faults.ts';
+import { builtinProfileNames } from '../../src/profiles/registry.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -56,6 +57,8 @@ describe('docs/real-bugs.md: real bugs, each a fault, a fixture and a source', (
   it.each(rows)('$fault ($fixture): a catalog fault, caught on its profile, with a source link and a measured time', (row) => {
     expect(isFaultName(row.fault), `${row.fault} is not in src/faults.ts`).toBe(true);
     expect(FAULT_PROFILES[row.fault as FaultName]).toContain(row.profile);
+    // "Caught by the default check": the profile is one the default run checks.
+    expect(builtinProfileNames()).toContain(row.profile);
     expect(row.source).toMatch(/https:\/\/\S+/);
     expect(row.median).toMatch(/^\d+\.\d\d s \(\d+\/20\)$/);
     expect(row.steps).toMatch(/^(\d+|-)$/);
