@@ -18,11 +18,12 @@ export interface CatchRow {
   readonly medianSteps: number | null;
 }
 
-export async function runCatch(seeds: number, log: (l: string) => void): Promise<CatchRow[]> {
+/** `only`: measure these faults alone (docs/real-bugs.md's rows), in catalog order; default every fault. */
+export async function runCatch(seeds: number, log: (l: string) => void, only?: readonly FaultName[]): Promise<CatchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mcast-bench-catch-'));
   const rows: CatchRow[] = [];
   try {
-    for (const fault of Object.keys(FAULTS) as FaultName[]) {
+    for (const fault of (Object.keys(FAULTS) as FaultName[]).filter((f) => !only || only.includes(f))) {
       const profile = FAULT_PROFILES[fault][0] as string;
       const times: number[] = [];
       const lengths: number[] = [];

@@ -2,7 +2,9 @@
 // into BENCHMARKS.md between its markers (the analysis around them is written by hand), so a
 // run leaves the clone clean unless asked.
 // Options: --frames N (lookups, default 1,000,000), --seeds N (time to catch, default 20),
-// --quick (200,000 frames, scale at 1,000 only, 1 seed): a smoke run of all four (never written).
+// --quick (200,000 frames, scale at 1,000 only, 1 seed): a smoke run of all four (never written);
+// --catch-only F1,F2 (catalog fault names): the time-to-catch rows of those faults alone, printed
+// as table rows, never written (how docs/real-bugs.md's rows were measured).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { LIST_SIZES, type LookupRow, runLookups } from './lookups.ts';
 import { SCALE_SIZES, type ScaleRow, runScale } from './scale.ts';
 import { STEP_COST_SIZES, type StepCostRow, runStepCost } from './step-cost.ts';
 import { type ThroughputRow, runThroughput } from './throughput.ts';
+import { type FaultName, isFaultName } from '../src/faults.ts';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -32,6 +35,19 @@ const frames = option('--frames', quick ? 200_000 : 1_000_000);
 const seeds = option('--seeds', quick ? 1 : 20);
 const log = (l: string) => console.log(l);
 const fmt = (n: number | null, digits = 0) => (n === null ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+const onlyAt = process.argv.indexOf('--catch-only');
+if (onlyAt >= 0) {
+  const names = (process.argv[onlyAt + 1] ?? '').split(',').filter((n) => n !== '');
+  const unknown = names.filter((n) => !isFaultName(n));
+  if (write || names.length === 0 || unknown.length > 0) {
+    console.error(`error: --catch-only needs catalog fault names, comma-separated, and never writes; got ${JSON.stringify(process.argv[onlyAt + 1] ?? '')}`);
+    process.exit(2);
+  }
+  const rows = await runCatch(seeds, log, names as FaultName[]);
+  for (const line of catchTable(rows)) console.log(line);
+  process.exit(0);
+}
 
 const started = new Date();
 const lookups = runLookups(frames, log);

@@ -39,6 +39,12 @@ export const FAULTS = {
   'pmd-flush-ignored': 'DPDK PMD: rte_eth_dev_set_mc_addr_list(port, NULL, 0) answers 0 and keeps the table, so removed groups stay',
   'app-allmulti-never-off':
     'DPDK application: all-multicast turned on as the fallback for a refused list is never turned off when the list fits again or empties',
+  'allmulti-flag-only':
+    'an all-or-none filter (allmulti-only) turns all-multicast on for IFF_ALLMULTI only, not for a non-empty device list: every joined group is dropped',
+  'ctrl-mac-bad-length':
+    "virtio-qemu: the guest driver's VIRTIO_NET_CTRL_MAC_TABLE_SET gives a multicast length other than 4 + 6 x entries: QEMU answers VIRTIO_NET_ERR and keeps its previous MAC table",
+  'app-flag-clears-fallback':
+    "DPDK application: a change of the user's ALLMULTI flag is written to the port as asked, turning off the all-multicast a refused list still needs",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -45,6 +45,9 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'app-enotsup-fatal': ['virtio-dpdk', 'i40e-dpdk'],
   'pmd-flush-ignored': ['exact-strict:4', 'enic-dpdk'],
   'app-allmulti-never-off': ['virtio-dpdk', 'exact-strict:4'],
+  'allmulti-flag-only': ['allmulti-only'],
+  'ctrl-mac-bad-length': ['virtio-qemu'],
+  'app-flag-clears-fallback': ['virtio-dpdk', 'exact-strict:4'],
 };
 
 /** Where each fault lives, for the table. */
@@ -82,6 +85,9 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'app-enotsup-fatal': 'DPDK application',
   'pmd-flush-ignored': 'DPDK PMD',
   'app-allmulti-never-off': 'DPDK application',
+  'allmulti-flag-only': 'NIC profile',
+  'ctrl-mac-bad-length': 'NIC profile',
+  'app-flag-clears-fallback': 'DPDK application',
 };
 
 export interface FaultCatalogRow {

@@ -22,7 +22,10 @@ class AllmultiOnlyFilter implements NicFilter {
 
   program(rx: RxMode): ProgramResult {
     if (promiscSeen(rx, this.faults)) this.mode = 'all-packets';
-    else if (rx.allmulti || mcCount(rx) > 0) this.mode = 'all-multicast';
+    // The fault models Linux 009f766ca238 ("hv_netvsc: filter multicast/broadcast"), whose
+    // all-or-none filter followed IFF_ALLMULTI alone; "hv_netvsc: enable multicast if necessary"
+    // (Fixes: 009f766ca238) added the non-empty list.
+    else if (rx.allmulti || (mcCount(rx) > 0 && !this.faults.has('allmulti-flag-only'))) this.mode = 'all-multicast';
     else this.mode = 'own-packets';
     return { ok: true };
   }

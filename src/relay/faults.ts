@@ -1,6 +1,7 @@
 // Faults of the multicast relay and the stacked devices (issue 12), and of the DPDK application
-// under an exception path (issue 24), all in the catalog of src/faults.ts: the relay's two and
-// the application's two live in src/relay (check runs kni-mc; the fallback-chain property runs
+// under an exception path (issue 24; app-flag-clears-fallback from issue 25, DPDK/grout pull
+// request 381), all in the catalog of src/faults.ts: the relay's two and the application's three
+// live in src/relay (check runs kni-mc; the fallback-chain property runs
 // the application over every DPDK port), the stacked devices' two at one place each in the
 // host's macvlan (src/host/interface.ts) and in src/relay/stacked.ts.
 import { FAULTS } from '../faults.ts';
@@ -12,6 +13,7 @@ export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
 /** The DPDK application's faults (src/relay/pmd-port.ts); pmd-flush-ignored lives in src/nic/ethdev.ts. */
 export const APP_ENOTSUP_FATAL = 'app-enotsup-fatal';
 export const APP_ALLMULTI_NEVER_OFF = 'app-allmulti-never-off';
+export const APP_FLAG_CLEARS_FALLBACK = 'app-flag-clears-fallback';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]: FAULTS[RELAY_DROPS_LAST_UPDATE],
@@ -20,6 +22,7 @@ export const RELAY_FAULTS = {
   [MACVLAN_ALLMULTI_WHILE_DOWN]: FAULTS[MACVLAN_ALLMULTI_WHILE_DOWN],
   [APP_ENOTSUP_FATAL]: FAULTS[APP_ENOTSUP_FATAL],
   [APP_ALLMULTI_NEVER_OFF]: FAULTS[APP_ALLMULTI_NEVER_OFF],
+  [APP_FLAG_CLEARS_FALLBACK]: FAULTS[APP_FLAG_CLEARS_FALLBACK],
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;

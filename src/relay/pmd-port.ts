@@ -15,7 +15,7 @@ import type { JsonValue } from '../json.ts';
 import type { NicFilter, RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
 import { type EthdevOps, errnoName } from '../nic/ethdev.ts';
-import { APP_ALLMULTI_NEVER_OFF, APP_ENOTSUP_FATAL, RELAY_TRUNCATES_LIST, type RelayFaultSet } from './faults.ts';
+import { APP_ALLMULTI_NEVER_OFF, APP_ENOTSUP_FATAL, APP_FLAG_CLEARS_FALLBACK, RELAY_TRUNCATES_LIST, type RelayFaultSet } from './faults.ts';
 import { ERRNO } from './request-channel.ts';
 
 /** Negative errno for a PMD refusal, as rte_eth_dev_set_mc_addr_list returns it. */
@@ -37,6 +37,8 @@ export class PmdPort {
   private gaveUp = false;
   /** app-allmulti-never-off: all-multicast was a fallback once and stays. */
   private stickyAllmulti = false;
+  /** app-flag-clears-fallback: the user's ALLMULTI flag as the last apply saw it. */
+  private lastUserAllmulti = false;
 
   constructor(
     readonly physical: NicFilter,
@@ -115,6 +117,13 @@ export class PmdPort {
     // The fault: once all-multicast was the fallback it stays on.
     this.stickyAllmulti = this.stickyAllmulti || (refused && this.faults.has(APP_ALLMULTI_NEVER_OFF));
     this.setFlags(eth, promisc, allmulti || refused || this.stickyAllmulti);
+    if (allmulti !== this.lastUserAllmulti && this.faults.has(APP_FLAG_CLEARS_FALLBACK)) {
+      // The fault models DPDK/grout before pull request 381: the path that sets the user's
+      // all-multicast flag did not know of the fallback and wrote the flag to the port as asked.
+      const a = eth.allmulticast(allmulti);
+      this.programmed = { ...this.programmed, allmulti: allmulti && a === 0 };
+    }
+    this.lastUserAllmulti = allmulti;
     this.programCalls++;
     return result;
   }

@@ -19,6 +19,7 @@ describe('relay faults', () => {
     expect(Object.keys(RELAY_FAULTS).sort()).toEqual([
       'app-allmulti-never-off',
       'app-enotsup-fatal',
+      'app-flag-clears-fallback',
       'macvlan-allmulti-while-down',
       'relay-drops-last-update',
       'relay-truncates-list',
