@@ -31,7 +31,8 @@ function toStep(op: RouteOp): AnyStep | null {
     case 'close':
       return { op: 'mrt-done', socket: op.socket, close: true };
     case 'vif-add':
-      return op.register ? { op: 'vif-add', socket: op.socket, vif: op.vif, register: true } : op.iface === 'nosuch' ? null : { ...op };
+      // 'nosuch' is no declared interface: a device that does not exist (EADDRNOTAVAIL).
+      return { ...op };
     case 'send':
       return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl };
     default:

@@ -41,7 +41,7 @@ export class HostRouting {
 
   constructor(interfaces: ReadonlyMap<string, HostInterface>, faults: RouteFaultSet) {
     // ifindex: lo is 1, the scenario's interfaces follow in declaration order.
-    const devices = [...interfaces.keys()].map((name, i) => ({ name, ifindex: i + 2 }));
+    const devices = [...interfaces].map(([name, iface], i) => ({ name, ifindex: i + 2, ipv4: iface.ipv4.map((p) => p.addr.text) }));
     this.router = new MulticastRouter(devices, {
       faults,
       onAllmulti: (dev, delta) => interfaces.get(dev)?.changeAllmulti(delta),

@@ -32,6 +32,8 @@ const MROUTE_WAIT_MS = 30_000;
 const MROUTE_POLL_MS = 50;
 /** The router's interfaces; the host side of each pair is h<N>. */
 export const ROUTER_IFACES = ['eth0', 'eth1', 'eth2'] as const;
+/** The IPv4 address of the router's eth<i> (a vif by local address names it). */
+export const routerAddress = (i: number): string => `10.0.${i}.1`;
 
 export interface KernelCopy {
   readonly id: string;
@@ -122,7 +124,7 @@ export class RouteBench {
     const ip = (args: string[]): HostCall => ({ call: 'ip', args });
     return [
       ip(['-n', this.routerNs, 'link', 'add', r, ...(index === undefined ? [] : ['index', String(index)]), 'type', 'veth', 'peer', 'name', h, 'netns', this.hostNs]),
-      ip(['-n', this.routerNs, 'addr', 'add', `10.0.${i}.1/24`, 'dev', r]),
+      ip(['-n', this.routerNs, 'addr', 'add', `${routerAddress(i)}/24`, 'dev', r]),
       ip(['-n', this.routerNs, 'addr', 'add', `2001:db8:${i}::1/64`, 'dev', r, 'nodad']),
       ip(['-n', this.hostNs, 'addr', 'add', `10.0.${i}.2/24`, 'dev', h]),
       ip(['-n', this.hostNs, 'addr', 'add', `2001:db8:${i}::2/64`, 'dev', h, 'nodad']),

@@ -13,7 +13,7 @@ import { MulticastRouter } from '../route/router.ts';
 import { procCache, procVif } from '../route/proc.ts';
 import type { ForwardedCopy, RouteFamily, RouteInputResult, RouteOp, Upcall } from '../route/types.ts';
 import { parseUpcall } from '../route/upcall.ts';
-import { ROUTER_IFACES, RouteBench, type KernelOpResult } from './route-bench.ts';
+import { ROUTER_IFACES, RouteBench, type KernelOpResult, routerAddress } from './route-bench.ts';
 
 const MSGTYPE_NAMES: Readonly<Record<number, string>> = { 1: 'NOCACHE', 2: 'WRONGVIF', 3: 'WHOLEPKT', 4: 'WRVIFWHOLE' };
 const SHORT_PAYLOAD = 16;
@@ -171,7 +171,7 @@ function byteDifference(model: readonly Upcall[], kernel: KernelOpResult): strin
 export async function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet, realTicks = false): Promise<RouteDifference | null> {
   const ops = forKernel(scenario, realTicks);
   const model = new MulticastRouter(
-    ROUTER_IFACES.map((name) => ({ name, ifindex: bench.ifindex.get(name) ?? -1 })),
+    ROUTER_IFACES.map((name, i) => ({ name, ifindex: bench.ifindex.get(name) ?? -1, ipv4: [routerAddress(i)] })),
     { faults },
   );
   try {

@@ -121,7 +121,7 @@ export class Oracle extends SocketOracle {
 
   /** A route step (./route/oracle.ts); vifs change the allmulti of their interfaces. */
   private routeStep(step: RouteStep): OracleStepResult {
-    this.route ??= new RouteOracle([...this.interfaces.keys()]);
+    this.route ??= new RouteOracle([...this.interfaces.keys()], Object.fromEntries([...this.interfaces].map(([n, f]) => [n, f.ipv4.map((v) => ipText('ipv4', v))])));
     const ops: RouteOracleOp[] =
       step.op === 'mrt-init'
         ? [step, ...(step.assert === true ? [{ op: 'mrt-assert' as const, socket: step.socket, on: true }] : [])]

@@ -7,7 +7,10 @@ import type { RouteOp } from './types.ts';
 type RouteOracleOp = RouteOp;
 
 export const IFACES = ['eth0', 'eth1', 'eth2'] as const;
-export const DEVICES = IFACES.map((name, i) => ({ name, ifindex: i + 2 }));
+/** The router's interfaces as the model sees them; eth<i> holds 10.0.<i>.1 as in src/kernel/route-bench.ts. */
+export const DEVICES = IFACES.map((name, i) => ({ name, ifindex: i + 2, ipv4: [`10.0.${i}.1`] }));
+/** The same addresses for the oracle (RouteOracle's `ipv4`). */
+export const DEVICE_IPV4: Readonly<Record<string, readonly string[]>> = Object.fromEntries(DEVICES.map((d) => [d.name, d.ipv4]));
 
 const V4 = {
   sources: ['10.0.0.2', '10.0.1.2'],
@@ -62,8 +65,20 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           parent: vifNo,
           oifs: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
         }),
+    // A daemon's vif-add: a threshold (stored, never used), and for IPv4 by local address
+    // (vifc_flags 0; 10.9.9.9 is nobody's) or the register vif with a local address, as pimd adds it.
+    family === 'ipv4'
+      ? fc.oneof(
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, local: localAddr, threshold: vifThreshold }),
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true), local: localAddr, threshold: vifThreshold }),
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES), threshold: vifThreshold }),
+        )
+      : fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES), threshold: vifThreshold }),
   ];
 }
+
+const localAddr = fc.constantFrom(...DEVICES.flatMap((d) => d.ipv4), '10.9.9.9');
+const vifThreshold = fc.constantFrom(0, 1, 2, 64, 255);
 
 const send = (family: 'ipv4' | 'ipv6') => {
   const a = family === 'ipv4' ? V4 : V6;
@@ -88,10 +103,10 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
       fc.array(
         fc.oneof(
           ...families.flatMap((f) => {
-            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
+            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd, daemonVif] = familyOps(f);
             return [
               w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(1, pim!), w(2, vifAdd!), w(1, regAdd!),
-              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)),
+              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)), w(2, daemonVif!),
             ];
           }),
           w(3, fc.record({ op: fc.constant('tick' as const), ms: tickMs })),

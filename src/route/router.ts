@@ -34,6 +34,7 @@ export interface RouterOptions {
 
 interface DeviceState {
   readonly ifindex: number;
+  readonly ipv4?: readonly string[];
   allmulti: number;
   readonly mcForwarding: Record<RouteFamily, number>;
 }
@@ -53,12 +54,16 @@ export class MulticastRouter {
 
   constructor(devices: readonly RouteDevice[], private readonly options: RouterOptions = {}) {
     this.faults = options.faults ?? NO_ROUTE_FAULTS;
-    for (const d of devices) this.devices.set(d.name, { ifindex: d.ifindex, allmulti: 0, mcForwarding: { ipv4: 0, ipv6: 0 } });
+    for (const d of devices) this.devices.set(d.name, { ifindex: d.ifindex, ipv4: d.ipv4, allmulti: 0, mcForwarding: { ipv4: 0, ipv6: 0 } });
   }
 
   private deviceOps(family: RouteFamily): DeviceOps {
     return {
       ifindex: (dev) => this.devices.get(dev)?.ifindex,
+      deviceWithAddress: (addr) => {
+        const want = routeAddr(addr).value;
+        return [...this.devices].find(([, d]) => (d.ipv4 ?? []).some((a) => routeAddr(a).value === want))?.[0];
+      },
       setAllmulti: (dev, delta) => {
         const d = this.devices.get(dev);
         if (d) d.allmulti += delta;

@@ -11,6 +11,8 @@ export type MrtSocketProto = 'igmp' | 'icmpv6' | 'udp';
 export interface RouteDevice {
   readonly name: string;
   readonly ifindex: number;
+  /** Its IPv4 addresses: a vif added by local address (vifc_flags 0) finds its device by them (ip_dev_find). */
+  readonly ipv4?: readonly string[];
 }
 
 /** MRT_ADD_VIF / MRT6_ADD_MIF: a vif on a device, or the register vif (pimreg / pim6reg). */
@@ -18,8 +20,13 @@ export interface VifSpec {
   readonly vif: number;
   readonly iface?: string;
   readonly register?: boolean;
-  /** vifc_threshold: stored and shown, ignored by forwarding. */
+  /** vifc_threshold (default 1): stored, shown nowhere (/proc, netlink), ignored by forwarding. */
   readonly threshold?: number;
+  /**
+   * IPv4 vifc_lcl_addr. Without `iface` and `register`: a vif by local address (vifc_flags 0), on
+   * the device that holds it (ip_dev_find). With `register`: stored, shown in ip_mr_vif's Local.
+   */
+  readonly local?: string;
 }
 
 /**
@@ -109,7 +116,7 @@ export type RouteOp =
   /** setsockopt(MRT_VERSION): a read-only option, so ENOPROTOOPT on a routing socket. */
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }
-  | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
+  | ({ readonly op: 'vif-add'; readonly socket: string } & VifSpec)
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
   | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)
   | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }

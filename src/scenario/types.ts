@@ -146,13 +146,20 @@ export interface MrtPimStep {
   readonly socket: string;
   readonly value: number;
 }
-/** MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX), or the register vif. */
+/**
+ * MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX; an interface the scenario
+ * does not declare is a device that does not exist), the register vif, or (IPv4) by `local`
+ * address alone (vifc_flags 0: the device that holds it). `local` with `register` is stored and
+ * shown; `threshold` (vifc_threshold, default 1) is stored and never used (ipmr.c vif_add).
+ */
 export interface VifAddStep {
   readonly op: 'vif-add';
   readonly socket: string;
   readonly vif: number;
   readonly iface?: string;
   readonly register?: boolean;
+  readonly local?: string;
+  readonly threshold?: number;
 }
 export interface VifDelStep {
   readonly op: 'vif-del';

@@ -30,7 +30,7 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
     case 'close':
       return { error: r.close(op.socket).error, datagrams: [] };
     case 'vif-add':
-      return { error: r.vifAdd(op.socket, { vif: op.vif, iface: op.iface, register: op.register }).error, datagrams: [] };
+      return { error: r.vifAdd(op.socket, op).error, datagrams: [] };
     case 'vif-del':
       return { error: r.vifDel(op.socket, op.vif).error, datagrams: [] };
     case 'mfc-add': {

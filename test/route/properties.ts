@@ -16,7 +16,7 @@ import {
   type RouteFaultSet,
   vifRows,
 } from '../../src/route/index.ts';
-import { IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from '../../src/route/arbitraries.ts';
+import { DEVICE_IPV4, IFACES, ROUTER_SETUP, forwardBurst, queueBurst, routeOps } from '../../src/route/arbitraries.ts';
 import { applyToModel, newRouter } from './drive.ts';
 
 const FAMILIES = ['ipv4', 'ipv6'] as const;
@@ -31,7 +31,7 @@ const opsArb = fc.oneof(
 export function oracleProperty(faults?: RouteFaultSet): fc.IPropertyWithHooks<[RouteOracleOp[]]> {
   return fc.property(opsArb, (ops) => {
     const model = newRouter(faults);
-    const oracle = new RouteOracle(IFACES);
+    const oracle = new RouteOracle(IFACES, DEVICE_IPV4);
     ops.forEach((op, i) => {
       const where = `step ${i} ${JSON.stringify(op)}`;
       expect(applyToModel(model, op), where).toEqual(oracle.apply(op));

@@ -35,8 +35,21 @@ export class RouteOracle {
 
   private readonly ifaces: Set<string>;
 
-  constructor(ifaces: readonly string[]) {
+  /** `ipv4`: each interface's IPv4 addresses (a vif by local address is on the interface holding it). */
+  constructor(
+    ifaces: readonly string[],
+    private readonly ipv4: Readonly<Record<string, readonly string[]>> = {},
+  ) {
     this.ifaces = new Set(ifaces);
+  }
+
+  /** The vif's device: named (by ifindex), the register device, or the interface holding `local` (IPv4 only). */
+  private vifDevice(family: RouteOracleFamily, op: Extract<RouteOracleOp, { op: 'vif-add' }>): string | null {
+    if (op.register) return family === 'ipv4' ? 'pimreg' : 'pim6reg';
+    if (op.iface !== undefined) return this.ifaces.has(op.iface) ? op.iface : null;
+    if (family === 'ipv6' || op.local === undefined) return null;
+    const want = addrValue(op.local);
+    return [...this.ifaces].find((i) => (this.ipv4[i] ?? []).some((a) => addrValue(a) === want)) ?? null;
   }
 
   apply(op: RouteOracleOp): OracleOutcome {
@@ -98,8 +111,8 @@ export class RouteOracle {
         if (op.vif < 0 || op.vif >= VIF_SLOTS) return none('ENFILE');
         if (t.vifs.has(op.vif)) return none('EADDRINUSE');
         if (op.register && [...t.vifs.values()].some((v) => v.register)) return none('EADDRINUSE');
-        if (!op.register && (op.iface === undefined || !this.ifaces.has(op.iface))) return none('EADDRNOTAVAIL');
-        const iface = op.register ? (s.family === 'ipv4' ? 'pimreg' : 'pim6reg') : (op.iface as string);
+        const iface = this.vifDevice(s.family, op);
+        if (iface === null) return none('EADDRNOTAVAIL');
         t.vifs.set(op.vif, { iface, register: op.register === true, isStatic: t.router !== op.socket, pin: 0, bin: 0, pout: 0, bout: 0 });
         return none(null);
       }
