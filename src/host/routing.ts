@@ -61,6 +61,8 @@ export class HostRouting {
         return { error: step.close === true ? r.close(step.socket).error : r.mrtDone(step.socket).error };
       case 'mrt-pim':
         return { error: r.mrtPim(step.socket, step.value).error };
+      case 'mrt-flush':
+        return { error: r.mrtFlush(step.socket, step.flags).error };
       case 'vif-add':
         return { error: r.vifAdd(step.socket, step).error };
       case 'vif-del':

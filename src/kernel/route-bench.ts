@@ -313,6 +313,8 @@ export class RouteBench {
         return call(MRT_DONE, int(1));
       case 'mrt-pim':
         return call(MRT_PIM, int(op.value));
+      case 'mrt-flush':
+        return call(MRT_FLUSH, int(op.flags));
       case 'mrt-version':
         return call(MRT_VERSION, int(0x0305));
       case 'mrt-assert':

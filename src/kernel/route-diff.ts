@@ -95,6 +95,8 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], r.mrtPim(op.socket, op.value).error);
     case 'mrt-version':
       return from([], r.mrtVersion(op.socket).error);
+    case 'mrt-flush':
+      return from([], r.mrtFlush(op.socket, op.flags).error);
     case 'close':
       return from([], r.close(op.socket).error);
     case 'vif-add':

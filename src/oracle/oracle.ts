@@ -57,6 +57,7 @@ export class Oracle extends SocketOracle {
       case 'mrt-init':
       case 'mrt-done':
       case 'mrt-pim':
+      case 'mrt-flush':
       case 'vif-add':
       case 'vif-del':
       case 'mfc-add':

@@ -19,6 +19,12 @@ export const MIF_SET_THRESHOLD = 1; // net/ipv6/ip6mr.c ip6mr_mfc_add
 /** MRT_INIT's option is one int: IPv4 wants exactly this length, IPv6 at least it. */
 export const MRT_INIT_OPTLEN = 4; // net/ipv4/ipmr.c ip_mroute_setsockopt, net/ipv6/ip6mr.c
 
+/** MRT_FLUSH's flags (MRT6_FLUSH_MFC, _MFC_STATIC, _MIFS, _MIFS_STATIC in mroute6.h have the same values). */
+export const MRT_FLUSH_MFC = 1; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_MFC_STATIC = 2; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_VIFS = 4; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_VIFS_STATIC = 8; // include/uapi/linux/mroute.h
+
 export const VIFF_TUNNEL = 0x1; // include/uapi/linux/mroute.h
 export const VIFF_REGISTER = 0x4; // include/uapi/linux/mroute.h
 export const VIFF_USE_IFINDEX = 0x8; // include/uapi/linux/mroute.h

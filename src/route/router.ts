@@ -6,9 +6,10 @@ import type { Errno } from '../errors.ts';
 import { neverRouted, routeAddr } from './address.ts';
 import { NO_ROUTE_FAULTS, type RouteFaultSet } from './faults.ts';
 import { type ForwardContext, ip_mr_forward, ip_mr_input } from './forward.ts';
-import { IGMPMSG_WRVIFWHOLE, MAXVIFS } from './limits.ts';
+import { IGMPMSG_WRVIFWHOLE, MAXVIFS, MRT_FLUSH_MFC, MRT_FLUSH_VIFS } from './limits.ts';
 import { ipmr_mfc_add, ipmr_mfc_delete } from './mfc.ts';
-import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, nonStaticVifs, routingProto } from './socket.ts';
+import { mroute_clean_tables } from './flush.ts';
+import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, routingProto } from './socket.ts';
 import { type Datagram, MrTable } from './table.ts';
 import { ipmr_cache_resolve_order, ipmr_expire_process } from './unres.ts';
 import { makeUpcall } from './upcall.ts';
@@ -176,9 +177,16 @@ export class MulticastRouter {
   private destruct(t: MrTable): void {
     this.allMc[t.family]--;
     t.mrouteSocket = null;
-    for (const v of nonStaticVifs(t)) vif_delete(t, v, this.deviceOps(t.family), this.faults);
-    for (const c of [...t.mfc]) if (!c.isStatic) t.mfc.splice(t.mfc.indexOf(c), 1);
-    t.unres.length = 0;
+    mroute_clean_tables(t, MRT_FLUSH_VIFS | MRT_FLUSH_MFC, this.deviceOps(t.family), this.faults);
+  }
+
+  /** MRT_FLUSH / MRT6_FLUSH: any routing socket (root); optlen must be sizeof(int) (EINVAL). */
+  mrtFlush(id: string, flags: number, optlen = 4): RouteOpResult {
+    return this.withSocket(id, (t) => {
+      if (optlen !== 4) return { error: 'EINVAL' };
+      mroute_clean_tables(t, flags, this.deviceOps(t.family), this.faults);
+      return { error: null };
+    });
   }
 
   private withSocket(id: string, fn: (t: MrTable, mrtsock: boolean) => RouteOpResult): RouteOpResult {

@@ -116,6 +116,8 @@ export type RouteOp =
   /** setsockopt(MRT_VERSION): a read-only option, so ENOPROTOOPT on a routing socket. */
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }
+  /** MRT_FLUSH / MRT6_FLUSH with its flags (MRT_FLUSH_MFC 1, _MFC_STATIC 2, _VIFS 4, _VIFS_STATIC 8). */
+  | { readonly op: 'mrt-flush'; readonly socket: string; readonly flags: number }
   | ({ readonly op: 'vif-add'; readonly socket: string } & VifSpec)
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
   | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)

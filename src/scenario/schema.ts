@@ -120,6 +120,7 @@ function routeStepSchemas(): JsonSchema[] {
     ),
     rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
     rs('mrt-pim', { socket: nonEmpty, value: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'value']),
+    rs('mrt-flush', { socket: nonEmpty, flags: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'flags']),
     rs('vif-add', { socket: nonEmpty, vif, iface: ifname, register: { type: 'boolean' }, local: str, threshold: byte }, ['socket', 'vif']),
     rs('vif-del', { socket: nonEmpty, vif }, ['socket', 'vif']),
     rs(

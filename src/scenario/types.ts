@@ -161,6 +161,16 @@ export interface VifAddStep {
   readonly local?: string;
   readonly threshold?: number;
 }
+/**
+ * MRT_FLUSH / MRT6_FLUSH (any routing socket of a root caller): `flags` as the daemon passes them,
+ * MRT_FLUSH_MFC 1 (entries added by the mroute socket, and every unresolved entry),
+ * MRT_FLUSH_MFC_STATIC 2 (entries added by other sockets), MRT_FLUSH_VIFS 4, MRT_FLUSH_VIFS_STATIC 8.
+ */
+export interface MrtFlushStep {
+  readonly op: 'mrt-flush';
+  readonly socket: string;
+  readonly flags: number;
+}
 export interface VifDelStep {
   readonly op: 'vif-del';
   readonly socket: string;
@@ -187,9 +197,9 @@ export interface TickStep {
   readonly op: 'tick';
   readonly ms: number;
 }
-export type RouteStep = MrtInitStep | MrtDoneStep | MrtPimStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStep = MrtInitStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
 export type RouteStepOp = RouteStep['op'];
-export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'mrt-pim', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
 
 export function isRouteStep(step: unknown): step is RouteStep {
   const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;

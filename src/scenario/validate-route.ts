@@ -49,6 +49,7 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
     }
     case 'mrt-done':
     case 'mrt-pim':
+    case 'mrt-flush':
     case 'vif-del':
     case 'tick':
       return;

@@ -87,7 +87,7 @@ export function queueProperty(faults?: RouteFaultSet): fc.IPropertyWithHooks<[Ro
  * device equals the vifs on it.
  */
 export function countersProperty(faults?: RouteFaultSet): fc.IPropertyWithHooks<[RouteOracleOp[]]> {
-  const noDeletes = routeOps(50).map((ops) => withSetup(ops.filter((o) => o.op !== 'vif-del' && o.op !== 'mrt-done' && o.op !== 'close' && o.op !== 'mfc-del')));
+  const noDeletes = routeOps(50).map((ops) => withSetup(ops.filter((o) => o.op !== 'vif-del' && o.op !== 'mrt-flush' && o.op !== 'mrt-done' && o.op !== 'close' && o.op !== 'mfc-del')));
   return fc.property(noDeletes, (ops) => {
     const model = newRouter(faults);
     let copies = 0;

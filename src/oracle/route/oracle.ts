@@ -10,6 +10,11 @@ const VIF_SLOTS = 32; // MAXVIFS / MAXMIFS
 const QUEUE_MAX = 4; // an unresolved entry keeps at most four datagrams
 const UNRESOLVED_LIFETIME = 10_000; // ms
 const ASSERT_GAP = 3_000; // ms between two WRONGVIF upcalls of one entry
+// MRT_FLUSH's bits (include/uapi/linux/mroute.h; MRT6_FLUSH's in mroute6.h are the same).
+const FLUSH_MFC = 1;
+const FLUSH_MFC_STATIC = 2;
+const FLUSH_VIFS = 4;
+const FLUSH_VIFS_STATIC = 8;
 
 interface OVif { readonly iface: string; readonly register: boolean; readonly isStatic: boolean; pin: number; bin: number; pout: number; bout: number }
 interface OEntry {
@@ -100,6 +105,9 @@ export class RouteOracle {
         }
         return none(null);
       }
+      case 'mrt-flush':
+        this.flush(t, op.flags);
+        return none(null);
       case 'mrt-version':
         // Readable only: setting it is an unknown option.
         return none('ENOPROTOOPT');
@@ -131,11 +139,17 @@ export class RouteOracle {
     }
   }
 
+  /** The mroute socket goes: what it added goes, and every unresolved entry (a flush of 4 | 1). */
   private teardown(t: OTable): void {
     t.router = null;
-    for (const [n, v] of [...t.vifs]) if (!v.isStatic) t.vifs.delete(n);
-    t.entries = t.entries.filter((e) => e.isStatic);
-    t.unresolved = [];
+    this.flush(t, FLUSH_VIFS | FLUSH_MFC);
+  }
+
+  /** MRT_FLUSH: vifs and entries by who added them (bit for the mroute socket's, bit for the others'); the queue with FLUSH_MFC. */
+  private flush(t: OTable, flags: number): void {
+    for (const [n, v] of [...t.vifs]) if (flags & (v.isStatic ? FLUSH_VIFS_STATIC : FLUSH_VIFS)) t.vifs.delete(n);
+    t.entries = t.entries.filter((e) => !(flags & (e.isStatic ? FLUSH_MFC_STATIC : FLUSH_MFC)));
+    if (flags & FLUSH_MFC) t.unresolved = [];
   }
 
   private mfcAdd(t: OTable, family: RouteOracleFamily, op: Extract<RouteOracleOp, { op: 'mfc-add' }>, byRouter: boolean): OracleOutcome {

@@ -1,7 +1,7 @@
 // What the routing oracle reads and answers. Its own types: the oracle imports nothing from
 // src/route (test/route/oracle-boundary.test.ts); the scenario's step types are the ground both share.
 import type { Errno } from '../../errors.ts';
-import type { MfcAddStep, VifAddStep } from '../../scenario/types.ts';
+import type { MfcAddStep, MrtFlushStep, VifAddStep } from '../../scenario/types.ts';
 
 export type RouteOracleFamily = 'ipv4' | 'ipv6';
 
@@ -12,6 +12,7 @@ export type RouteOracleOp =
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }
   | { readonly op: 'close'; readonly socket: string }
+  | MrtFlushStep
   | Omit<VifAddStep, 'op'> & { readonly op: 'vif-add' }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
   | MfcAddStep
