@@ -68,12 +68,12 @@ export class HostRouting {
       case 'vif-del':
         return { error: r.vifDel(step.socket, step.vif).error };
       case 'mfc-add': {
-        const res = r.mfcAdd(step.socket, step);
+        const res = r.mfcAdd(step.socket, step, step.proxy === true);
         const replayed = (res.replayed ?? []).map((x) => ({ id: x.datagram.id, forwarded: copies(x.result), upcalls: upcalls(x.result) }));
         return res.error === null ? { error: null, replayed } : { error: res.error };
       }
       case 'mfc-del':
-        return { error: r.mfcDel(step.socket, step.origin, step.group).error };
+        return { error: r.mfcDel(step.socket, step.origin, step.group, step.proxy === true ? { parent: step.parent ?? 0 } : undefined).error };
       case 'tick':
         r.tick(step.ms);
         return { error: null };

@@ -25,6 +25,8 @@ const MRT_DEL_MFC = 205; // include/uapi/linux/mroute.h
 const MRT_VERSION = 206; // include/uapi/linux/mroute.h; MRT6_VERSION too; readable only
 const MRT_ASSERT = 207; // include/uapi/linux/mroute.h
 const MRT_PIM = 208; // include/uapi/linux/mroute.h; MRT6_PIM too
+const MRT_ADD_MFC_PROXY = 210; // include/uapi/linux/mroute.h MRT_BASE + 10; MRT6_ADD_MFC_PROXY too
+const MRT_DEL_MFC_PROXY = 211; // include/uapi/linux/mroute.h MRT_BASE + 11; MRT6_DEL_MFC_PROXY too
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // include/uapi/linux/mroute.h MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
 /** The ff00::/8 routes after link up (linkwatch): a hang guard, generous for a loaded TCG guest. */
@@ -329,7 +331,7 @@ export class RouteBench {
         return call(op.op === 'vif-add' ? MRT_ADD_VIF : MRT_DEL_VIF, vifctl(family, op, (name) => this.ifindex.get(name)));
       case 'mfc-add':
       case 'mfc-del':
-        return call(op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
+        return call(op.proxy === true ? (op.op === 'mfc-add' ? MRT_ADD_MFC_PROXY : MRT_DEL_MFC_PROXY) : op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
     }
   }
 

@@ -76,7 +76,7 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
     case 'send':
       return from([{ id: op.id, result: r.input(op) }], null);
     case 'mfc-add': {
-      const res = r.mfcAdd(op.socket, op);
+      const res = r.mfcAdd(op.socket, op, op.proxy === true);
       return from((res.replayed ?? []).map((x) => ({ id: x.datagram.id, result: x.result })), res.error);
     }
     case 'tick':
@@ -104,7 +104,7 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
     case 'vif-del':
       return from([], r.vifDel(op.socket, op.vif).error);
     case 'mfc-del':
-      return from([], r.mfcDel(op.socket, op.origin, op.group).error);
+      return from([], r.mfcDel(op.socket, op.origin, op.group, op.proxy === true ? { parent: op.parent ?? 0 } : undefined).error);
   }
 }
 

@@ -89,7 +89,7 @@ export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add'
 export function mfcctl(family: RouteFamily, op: Extract<RouteOp, { op: 'mfc-add' | 'mfc-del' }>): Buffer {
   const origin = parseIp(op.origin);
   const group = parseIp(op.group);
-  const parent = op.op === 'mfc-add' ? op.parent & 0xffff : 0;
+  const parent = (op.parent ?? 0) & 0xffff;
   if (family === 'ipv4') {
     const b = Buffer.alloc(60);
     b.writeUInt32BE(Number(origin.value), 0);

@@ -47,7 +47,8 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES, 'nosuch') }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true) }),
     fc.record({ op: fc.constant('vif-del' as const), socket: sock, vif: vifNo }),
-    fc.record({ op: fc.constant('mfc-del' as const), socket: sock, origin: fc.constantFrom(...a.origins), group: fc.constantFrom(...a.entryGroups) }),
+    // MRT_DEL_MFC (parent sent, ignored) or MRT_DEL_MFC_PROXY (parent matched).
+    fc.record({ op: fc.constant('mfc-del' as const), socket: sock, origin: fc.constantFrom(...a.origins), group: fc.constantFrom(...a.entryGroups), parent: fc.integer({ min: 0, max: 2 }), proxy: mfcProxy }),
     family === 'ipv4'
       ? fc.record({
           op: fc.constant('mfc-add' as const),
@@ -56,6 +57,7 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           group: fc.constantFrom(...a.entryGroups),
           parent: vifNo,
           ttls: fc.array(ttlEdge, { maxLength: 6 }),
+          proxy: mfcProxy,
         })
       : fc.record({
           op: fc.constant('mfc-add' as const),
@@ -64,6 +66,7 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           group: fc.constantFrom(...a.entryGroups),
           parent: vifNo,
           oifs: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
+          proxy: mfcProxy,
         }),
     // MRT_FLUSH: the single bits, the usual combinations, 0 and a bit it does not know (16).
     fc.record({ op: fc.constant('mrt-flush' as const), socket: sock, flags: fc.constantFrom(0, 1, 2, 3, 4, 8, 12, 5, 15, 16) }),
@@ -79,6 +82,8 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
   ];
 }
 
+/** MRT_ADD_MFC_PROXY / MRT_DEL_MFC_PROXY one time in three: an (S,G) may then hold an entry per parent. */
+const mfcProxy = fc.constantFrom(false, false, true);
 const localAddr = fc.constantFrom(...DEVICES.flatMap((d) => d.ipv4), '10.9.9.9');
 const vifThreshold = fc.constantFrom(0, 1, 2, 64, 255);
 

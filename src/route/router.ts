@@ -214,10 +214,13 @@ export class MulticastRouter {
     );
   }
 
-  /** MRT_ADD_MFC: adding an entry replays its unresolved datagrams (ipmr_cache_resolve). */
-  mfcAdd(id: string, spec: MfcSpec): RouteOpResult {
+  /**
+   * MRT_ADD_MFC (`proxy`: MRT_ADD_MFC_PROXY, which looks the entry up by its parent too): adding an
+   * entry replays its unresolved datagrams (ipmr_cache_resolve).
+   */
+  mfcAdd(id: string, spec: MfcSpec, proxy = false): RouteOpResult {
     return this.withSocket(id, (t, mrtsock) => {
-      const r = ipmr_mfc_add(t, spec, mrtsock, this.faults);
+      const r = ipmr_mfc_add(t, spec, mrtsock, this.faults, proxy ? spec.parent : -1);
       if (r.error || !r.resolved || !r.entry) return { error: r.error };
       const replayed: ReplayedDatagram[] = [];
       for (const d of ipmr_cache_resolve_order(r.resolved, this.faults)) {
@@ -230,8 +233,9 @@ export class MulticastRouter {
     });
   }
 
-  mfcDel(id: string, origin: string, group: string): RouteOpResult {
-    return this.withSocket(id, (t) => ({ error: ipmr_mfc_delete(t, routeAddr(origin), routeAddr(group)) }));
+  /** MRT_DEL_MFC (any entry of the (S,G)), or with `proxy` MRT_DEL_MFC_PROXY (the entry whose parent is `parent`). */
+  mfcDel(id: string, origin: string, group: string, proxy?: { parent: number }): RouteOpResult {
+    return this.withSocket(id, (t) => ({ error: ipmr_mfc_delete(t, routeAddr(origin), routeAddr(group), proxy ? proxy.parent : -1) }));
   }
 
   /**

@@ -120,8 +120,9 @@ export type RouteOp =
   | { readonly op: 'mrt-flush'; readonly socket: string; readonly flags: number }
   | ({ readonly op: 'vif-add'; readonly socket: string } & VifSpec)
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
-  | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)
-  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  /** `proxy`: MRT_ADD_MFC_PROXY / MRT_DEL_MFC_PROXY (the entry is found by its parent too). */
+  | ({ readonly op: 'mfc-add'; readonly socket: string; readonly proxy?: boolean } & MfcSpec)
+  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string; readonly parent?: number; readonly proxy?: boolean }
   | { readonly op: 'tick'; readonly ms: number }
   /** `ip link del IFACE`: NETDEV_UNREGISTER takes the device's vifs (ipmr_device_event, ip6mr_device_event). */
   | { readonly op: 'link-del'; readonly iface: string }

@@ -125,10 +125,10 @@ function routeStepSchemas(): JsonSchema[] {
     rs('vif-del', { socket: nonEmpty, vif }, ['socket', 'vif']),
     rs(
       'mfc-add',
-      { socket: nonEmpty, origin: str, group: str, parent: vif, ttls: { type: 'array', items: byte, maxItems: 32 }, oifs: { type: 'array', items: vif } },
+      { socket: nonEmpty, origin: str, group: str, parent: vif, ttls: { type: 'array', items: byte, maxItems: 32 }, oifs: { type: 'array', items: vif }, proxy: { type: 'boolean' } },
       ['socket', 'origin', 'group', 'parent'],
     ),
-    rs('mfc-del', { socket: nonEmpty, origin: str, group: str }, ['socket', 'origin', 'group']),
+    rs('mfc-del', { socket: nonEmpty, origin: str, group: str, parent: vif, proxy: { type: 'boolean' } }, ['socket', 'origin', 'group']),
     rs('tick', { ms: { type: 'integer', minimum: 0 } }, ['ms']),
   ];
 }

@@ -176,7 +176,11 @@ export interface VifDelStep {
   readonly socket: string;
   readonly vif: number;
 }
-/** MRT_ADD_MFC: IPv4 `ttls[vif]` (mfcc_ttls, missing = 0); IPv6 `oifs` (the interface set). */
+/**
+ * MRT_ADD_MFC: IPv4 `ttls[vif]` (mfcc_ttls, missing = 0); IPv6 `oifs` (the interface set).
+ * `proxy`: MRT_ADD_MFC_PROXY, which finds an existing entry by (origin, group) and parent, so
+ * one (S,G) may hold an entry per parent; plain MRT_ADD_MFC replaces any entry of the (S,G).
+ */
 export interface MfcAddStep {
   readonly op: 'mfc-add';
   readonly socket: string;
@@ -185,12 +189,19 @@ export interface MfcAddStep {
   readonly parent: number;
   readonly ttls?: readonly number[];
   readonly oifs?: readonly number[];
+  readonly proxy?: boolean;
 }
+/**
+ * MRT_DEL_MFC: the (S,G)'s entry (the newest, if proxy adds made several; mfcc_parent is sent and
+ * ignored). `proxy`: MRT_DEL_MFC_PROXY, the entry whose parent is `parent` (default 0).
+ */
 export interface MfcDelStep {
   readonly op: 'mfc-del';
   readonly socket: string;
   readonly origin: string;
   readonly group: string;
+  readonly parent?: number;
+  readonly proxy?: boolean;
 }
 /** Scenario time passes (unresolved entries expire after 10 s, asserts are 3 s apart). */
 export interface TickStep {

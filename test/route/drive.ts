@@ -36,11 +36,11 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
     case 'vif-del':
       return { error: r.vifDel(op.socket, op.vif).error, datagrams: [] };
     case 'mfc-add': {
-      const res = r.mfcAdd(op.socket, op);
+      const res = r.mfcAdd(op.socket, op, op.proxy === true);
       return { error: res.error, datagrams: (res.replayed ?? []).map((x) => describe(x.datagram.id, x.result)) };
     }
     case 'mfc-del':
-      return { error: r.mfcDel(op.socket, op.origin, op.group).error, datagrams: [] };
+      return { error: r.mfcDel(op.socket, op.origin, op.group, op.proxy === true ? { parent: op.parent ?? 0 } : undefined).error, datagrams: [] };
     case 'tick':
       r.tick(op.ms);
       return { error: null, datagrams: [] };

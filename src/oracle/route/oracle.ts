@@ -131,9 +131,9 @@ export class RouteOracle {
       case 'mfc-add':
         return this.mfcAdd(t, s.family, op, t.router === op.socket);
       case 'mfc-del': {
-        const i = t.entries.findIndex((e) => e.origin === addrValue(op.origin) && e.group === addrValue(op.group));
-        if (i < 0) return none('ENOENT');
-        t.entries.splice(i, 1);
+        const e = this.entryOf(t, addrValue(op.origin), addrValue(op.group), op.proxy === true ? (op.parent ?? 0) : null);
+        if (!e) return none('ENOENT');
+        t.entries = t.entries.filter((x) => x !== e);
         return none(null);
       }
     }
@@ -162,7 +162,7 @@ export class RouteOracle {
     }
     const origin = addrValue(op.origin);
     const group = addrValue(op.group);
-    const old = t.entries.find((e) => e.origin === origin && e.group === group);
+    const old = this.entryOf(t, origin, group, op.proxy === true ? op.parent : null);
     if (old) {
       old.parent = op.parent;
       old.outputs = outputs;
@@ -178,6 +178,14 @@ export class RouteOracle {
     return { error: null, datagrams: waiting.queue.map((d) => this.through(t, entry, d)) };
   }
 
+  /**
+   * The entry an (S,G) lookup finds: the latest added among those of the (S,G), with the given
+   * parent when the call names one (the proxy options), any otherwise (plain add / del, forwarding).
+   */
+  private entryOf(t: OTable, origin: bigint, group: bigint, parent: number | null): OEntry | undefined {
+    return latestFirst(t.entries).find((e) => e.origin === origin && e.group === group && (parent === null || e.parent === parent));
+  }
+
   private send(d: Send): OracleForwarding {
     const family: RouteOracleFamily = d.group.includes(':') ? 'ipv6' : 'ipv4';
     const t = this.tables[family];
@@ -189,7 +197,7 @@ export class RouteOracle {
     const arrival = arrivalVifs.length ? Math.max(...arrivalVifs) : -1;
     const src = addrValue(d.src);
     const group = addrValue(d.group);
-    const exact = t.entries.find((e) => e.origin === src && e.group === group);
+    const exact = this.entryOf(t, src, group, null);
     const entry = exact ?? (arrival >= 0 ? this.wildcardEntry(t, group, arrival) : undefined);
     if (entry) return this.through(t, entry, d);
     if (arrival < 0) return skip('not-routed');
@@ -207,14 +215,13 @@ export class RouteOracle {
 
   /** The (*,*) entry that lists vif `n` as an output. */
   private starStar(t: OTable, n: number): OEntry | undefined {
-    return t.entries.find((e) => e.origin === 0n && e.group === 0n && e.outputs.has(n));
+    return latestFirst(t.entries).find((e) => e.origin === 0n && e.group === 0n && e.outputs.has(n));
   }
 
   /** (*,G) if the arrival vif is its output or an output of its parent's (*,*) entry; else (*,*). */
   private wildcardEntry(t: OTable, group: bigint, arrival: number): OEntry | undefined {
-    const starG = t.entries.find((e) => e.origin === 0n && e.group === group);
-    if (starG && (starG.outputs.has(arrival) || this.starStar(t, starG.parent)?.outputs.has(arrival))) return starG;
-    return this.starStar(t, arrival);
+    const starG = latestFirst(t.entries).find((e) => e.origin === 0n && e.group === group && (e.outputs.has(arrival) || this.starStar(t, e.parent)?.outputs.has(arrival)));
+    return starG ?? this.starStar(t, arrival);
   }
 
   private through(t: OTable, e: OEntry, d: Send): OracleForwarding {
@@ -288,6 +295,11 @@ export class RouteOracle {
   queued(family: RouteOracleFamily): { origin: bigint; group: bigint; ids: string[] }[] {
     return this.tables[family].unresolved.map((u) => ({ origin: u.origin, group: u.group, ids: u.queue.map((d) => d.id) }));
   }
+}
+
+/** Lookups see the entries of one key latest added first. */
+function latestFirst(entries: readonly OEntry[]): OEntry[] {
+  return [...entries].reverse();
 }
 
 function newTable(): OTable {

@@ -1,7 +1,7 @@
 // What the routing oracle reads and answers. Its own types: the oracle imports nothing from
 // src/route (test/route/oracle-boundary.test.ts); the scenario's step types are the ground both share.
 import type { Errno } from '../../errors.ts';
-import type { MfcAddStep, MrtFlushStep, VifAddStep } from '../../scenario/types.ts';
+import type { MfcAddStep, MfcDelStep, MrtFlushStep, VifAddStep } from '../../scenario/types.ts';
 
 export type RouteOracleFamily = 'ipv4' | 'ipv6';
 
@@ -16,7 +16,7 @@ export type RouteOracleOp =
   | Omit<VifAddStep, 'op'> & { readonly op: 'vif-add' }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
   | MfcAddStep
-  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  | MfcDelStep
   | { readonly op: 'tick'; readonly ms: number }
   /** The device goes away (`ip link del`): its vifs go with it. */
   | { readonly op: 'link-del'; readonly iface: string }
