@@ -34,7 +34,8 @@ function toStep(op: RouteOp): AnyStep | null {
       // 'nosuch' is no declared interface: a device that does not exist (EADDRNOTAVAIL).
       return { ...op };
     case 'send':
-      return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl };
+      // The datagram's length as a UDP payload (headers: 28 bytes IPv4, 48 IPv6).
+      return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl, payload: Math.max(0, op.length - (op.group.includes(':') ? 48 : 28)) };
     default:
       return { ...op } as AnyStep;
   }

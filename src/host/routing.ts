@@ -8,7 +8,7 @@ import { IGMPMSG_UPCALL_LEN, IPV4_HEADER_LEN, MRT6MSG_LEN } from '../route/limit
 import type { ForwardedCopyResult, RoutedReplay, RouteStep, StepResult, UpcallResult } from '../scenario/types.ts';
 import type { HostInterface } from './interface.ts';
 
-/** The payload the route differential sends (src/kernel/route-bench.ts); with it a datagram's length. */
+/** A send step's UDP payload unless it gives `payload` (the route differential's short datagram); with it the length routing counts. */
 export const ROUTED_PAYLOAD_BYTES = 16;
 const IPV4_UDP_HEADERS = 28; // struct iphdr + struct udphdr
 const IPV6_UDP_HEADERS = 48; // struct ipv6hdr + struct udphdr
@@ -80,9 +80,9 @@ export class HostRouting {
     }
   }
 
-  /** ip_mr_input for a datagram that passed the NIC and the martian checks. */
-  input(id: string, iface: string, src: string, group: string, ttl: number): RoutedSend {
-    const length = ROUTED_PAYLOAD_BYTES + (group.includes(':') ? IPV6_UDP_HEADERS : IPV4_UDP_HEADERS);
+  /** ip_mr_input for a datagram that passed the NIC and the martian checks: a UDP datagram of `payload` bytes (default 16). */
+  input(id: string, iface: string, src: string, group: string, ttl: number, payload = ROUTED_PAYLOAD_BYTES): RoutedSend {
+    const length = payload + (group.includes(':') ? IPV6_UDP_HEADERS : IPV4_UDP_HEADERS);
     const res = this.router.input({ id, iface, src, group, ttl, length });
     return { route: res.verdict, forwarded: copies(res), upcalls: upcalls(res) };
   }

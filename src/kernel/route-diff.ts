@@ -36,7 +36,8 @@ export function realTick(ms: number): number {
 }
 
 /**
- * The scenario as the kernel can run it: TTL 0 sent as 1, real datagram lengths; ticks dropped, or
+ * The scenario as the kernel can run it: TTL 0 sent as 1, lengths between a 16-byte payload and
+ * LONG_DATAGRAM; ticks dropped, or
  * with `realTicks` kept as real sleeps of realTick(ms).
  */
 export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[] {
@@ -44,7 +45,8 @@ export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[]
     if (o.op === 'tick') return realTicks ? [{ op: 'tick', ms: realTick(o.ms) }] : [];
     if (o.op !== 'send') return [o];
     const header = o.group.includes(':') ? 48 : 28;
-    return [{ ...o, ttl: Math.max(o.ttl, 1), length: o.length >= LONG_DATAGRAM ? LONG_DATAGRAM : header + SHORT_PAYLOAD }];
+    // The payload carries the id: at least SHORT_PAYLOAD bytes; at most LONG_DATAGRAM in all (one veth frame).
+    return [{ ...o, ttl: Math.max(o.ttl, 1), length: Math.min(LONG_DATAGRAM, Math.max(o.length, header + SHORT_PAYLOAD)) }];
   });
 }
 

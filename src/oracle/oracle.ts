@@ -95,7 +95,7 @@ export class Oracle extends SocketOracle {
         const burst = step.burst !== undefined && single.verdict ? owedBurst(this.wire(this.facts(step.iface)).spec.name, single.verdict, step.burst) : null;
         const local = burst ? { ...single, burst } : single;
         if (!this.route || local.verdict === 'must-not') return local;
-        return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit) };
+        return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit, step.payload) };
       }
       case 'frame': {
         const facts = this.wire(this.facts(step.iface));
@@ -138,15 +138,15 @@ export class Oracle extends SocketOracle {
   /**
    * What routing does with a datagram the NIC passed up: not for martian sources, IPv6 groups of
    * scope 0 or 1, or an interface without IPv6 (ip_mc_validate_source, ip6_rcv_core). The datagram
-   * is 16 bytes of UDP payload (src/kernel/route-bench.ts), sent with TTL 1 unless the step says.
+   * is 16 bytes of UDP payload unless the step says, sent with TTL 1 unless the step says.
    */
-  private routedSend(id: string, iface: string, srcText: string, dstText: string, ttl: number | undefined): OracleForwarding {
+  private routedSend(id: string, iface: string, srcText: string, dstText: string, ttl: number | undefined, payload = 16): OracleForwarding {
     const src = parseAddress(srcText, 'src');
     const dst = parseAddress(dstText, 'dst');
     const facts = this.facts(iface);
     const v6dropped = dst.family === 'ipv6' && (facts.disableIpv6 || ipv6MulticastScope(dst.value) < IPV6_SCOPE_LINK_LOCAL);
     if (v6dropped || this.martianSource(src, dst)) return { id, verdict: 'not-routed', forwarded: [], upcalls: [] };
-    const length = 16 + (dst.family === 'ipv4' ? 28 : 48);
+    const length = payload + (dst.family === 'ipv4' ? 28 : 48);
     const out = (this.route as RouteOracle).apply({ op: 'send', id, iface, src: srcText, group: dstText, ttl: ttl ?? 1, length });
     return out.datagrams[0] as OracleForwarding;
   }

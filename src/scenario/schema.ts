@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { BURST_MAX, FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { BURST_MAX, SEND_PAYLOAD_MAX, FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -98,7 +98,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
   step(
     'send',
-    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },
+    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, payload: { type: 'integer', minimum: 0, maximum: SEND_PAYLOAD_MAX }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },
     ['id', 'iface', 'src', 'dst', 'port'],
   ),
   step('frame', { id: nonEmpty, iface: ifname, dst: str }, ['id', 'iface', 'dst']),

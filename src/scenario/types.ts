@@ -106,6 +106,11 @@ export interface SendStep {
   /** Alias of `ttl` for IPv6 datagrams. */
   readonly hopLimit?: number;
   /**
+   * UDP payload bytes (default 16): with the UDP and IP headers (28 IPv4, 48 IPv6) the length
+   * multicast routing counts in its byte counters (/proc/net/ip_mr_vif, ip_mr_cache).
+   */
+  readonly payload?: number;
+  /**
    * A burst: `burst` copies of the datagram back to back (2..BURST_MAX), only on a KNI
    * interface (or its port): they travel the KNI data path (src/relay/data-path.ts), where a
    * full rx_q drops what does not fit ('fifo-drop'). Absent: one datagram.
@@ -113,6 +118,8 @@ export interface SendStep {
   readonly burst?: number;
 }
 
+/** The largest UDP payload of a send step: an IPv6 datagram that fits a 1500-byte MTU unfragmented (1500 - 40 - 8). */
+export const SEND_PAYLOAD_MAX = 1452;
 /** The longest burst of one send step. */
 export const BURST_MAX = 65536;
 export interface FrameStep {
