@@ -22,7 +22,6 @@ const INTERFACES: readonly InterfaceSpec[] = IFACES.map((name, i) => ({
 /** A route operation as a scenario step (MRT_ASSERT rides on mrt-init; close is mrt-done with close). */
 function toStep(op: RouteOp): AnyStep | null {
   switch (op.op) {
-    case 'mrt-assert':
     case 'mrt-version':
       return null;
     // Scenarios keep their interfaces; the arbitrary sends nothing on a deleted one afterwards.

@@ -57,6 +57,10 @@ export class HostRouting {
         if (res.error === null && step.assert === true) return { error: r.mrtAssert(step.socket, true).error };
         return { error: res.error };
       }
+      case 'mrt-open':
+        return { error: r.mrtOpen(step.socket, step.family, step.proto).error };
+      case 'mrt-assert':
+        return { error: r.mrtAssert(step.socket, step.on).error };
       case 'mrt-done':
         return { error: step.close === true ? r.close(step.socket).error : r.mrtDone(step.socket).error };
       case 'mrt-pim':

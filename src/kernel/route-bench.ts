@@ -290,7 +290,7 @@ export class RouteBench {
   private sockopt(op: Exclude<RouteOp, { op: 'send' } | { op: 'tick' } | { op: 'link-del' }>): { calls: HostCall[]; errorAt: number } | string {
     const calls: HostCall[] = [];
     const handle = socketHandle(op.socket);
-    if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
+    if ((op.op === 'mrt-init' || op.op === 'mrt-open') && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       const domain = op.family === 'ipv4' ? AF_INET : AF_INET6;
       calls.push(
@@ -302,7 +302,7 @@ export class RouteBench {
     }
     const known = this.sockets.get(op.socket);
     const opFamily: RouteFamily = 'group' in op && op.group.includes(':') ? 'ipv6' : 'ipv4';
-    const family = known ?? (op.op === 'mrt-init' ? op.family : opFamily);
+    const family = known ?? (op.op === 'mrt-init' || op.op === 'mrt-open' ? op.family : opFamily);
     const level = family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
     const call = (name: number, value: Buffer) => {
       calls.push({ call: 'setsockopt', handle, level, name, value });
@@ -311,6 +311,8 @@ export class RouteBench {
     switch (op.op) {
       case 'mrt-init':
         return call(MRT_INIT, int(1, op.optlen ?? 4));
+      case 'mrt-open':
+        return { calls, errorAt: -1 };
       case 'mrt-done':
         return call(MRT_DONE, int(1));
       case 'mrt-pim':

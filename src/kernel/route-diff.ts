@@ -89,6 +89,8 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], null);
     case 'mrt-init':
       return from([], r.mrtInit(op.socket, op.family, op.proto, op.optlen).error);
+    case 'mrt-open':
+      return from([], r.mrtOpen(op.socket, op.family, op.proto).error);
     case 'mrt-assert':
       return from([], r.mrtAssert(op.socket, op.on).error);
     case 'mrt-done':

@@ -55,6 +55,8 @@ export class Oracle extends SocketOracle {
     checkStepShape(step);
     switch (step.op) {
       case 'mrt-init':
+      case 'mrt-open':
+      case 'mrt-assert':
       case 'mrt-done':
       case 'mrt-pim':
       case 'mrt-flush':

@@ -120,6 +120,12 @@ export class MulticastRouter {
     return { error };
   }
 
+  /** socket(2) only: `id` opened with `family`/`proto` if it is new (no MRT_INIT); an open socket stays as it is. */
+  mrtOpen(id: string, family: RouteFamily, proto?: MrtSocketProto): RouteOpResult {
+    this.socket(id, family, proto);
+    return { error: null };
+  }
+
   /** MRT_ASSERT: turns WRONGVIF upcalls on or off. */
   mrtAssert(id: string, on: boolean): RouteOpResult {
     const s = this.socket(id);

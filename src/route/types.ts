@@ -109,6 +109,8 @@ export interface RouteOpResult {
 /** One routing operation, as scenarios, properties and the kernel differential drive them. */
 export type RouteOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto; readonly optlen?: number }
+  /** socket(2) of a routing socket (raw IGMP / ICMPv6 unless `proto` says) without MRT_INIT: a second daemon, static routes. */
+  | { readonly op: 'mrt-open'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
   /** MRT_PIM / MRT6_PIM with `value` (4 = IGMPMSG_WRVIFWHOLE: WRONGVIF upcalls also as whole packets). */

@@ -118,6 +118,8 @@ function routeStepSchemas(): JsonSchema[] {
       { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] }, optlen: { type: 'integer', minimum: 0 }, assert: { type: 'boolean' } },
       ['socket', 'family'],
     ),
+    rs('mrt-open', { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] } }, ['socket', 'family']),
+    rs('mrt-assert', { socket: nonEmpty, on: { type: 'boolean' } }, ['socket', 'on']),
     rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
     rs('mrt-pim', { socket: nonEmpty, value: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'value']),
     rs('mrt-flush', { socket: nonEmpty, flags: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'flags']),

@@ -141,6 +141,23 @@ export interface MrtInitStep {
   /** Also MRT_ASSERT 1 (WRONGVIF upcalls). */
   readonly assert?: boolean;
 }
+/**
+ * Opens routing socket `socket` (raw IGMP / raw ICMPv6 unless `proto` says) without MRT_INIT, as a
+ * second daemon or a static-route tool does: root's vif-add / mfc-add on it are static
+ * (VIFF_STATIC / MFC_STATIC), and only MRT_FLUSH's static bits remove them. An open socket stays.
+ */
+export interface MrtOpenStep {
+  readonly op: 'mrt-open';
+  readonly socket: string;
+  readonly family: SocketFamily;
+  readonly proto?: 'igmp' | 'icmpv6' | 'udp';
+}
+/** MRT_ASSERT (WRONGVIF upcalls on or off; it belongs to the table and outlives the socket). */
+export interface MrtAssertStep {
+  readonly op: 'mrt-assert';
+  readonly socket: string;
+  readonly on: boolean;
+}
 /** MRT_DONE (`close: true`: close(2) the socket instead). */
 export interface MrtDoneStep {
   readonly op: 'mrt-done';
@@ -215,9 +232,9 @@ export interface TickStep {
   readonly op: 'tick';
   readonly ms: number;
 }
-export type RouteStep = MrtInitStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStep = MrtInitStep | MrtOpenStep | MrtAssertStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
 export type RouteStepOp = RouteStep['op'];
-export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-open', 'mrt-assert', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
 
 export function isRouteStep(step: unknown): step is RouteStep {
   const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;

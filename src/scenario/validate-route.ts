@@ -14,7 +14,8 @@ export type RouteSockets = Map<string, SocketFamily>;
 
 export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSockets): void {
   switch (step.op) {
-    case 'mrt-init': {
+    case 'mrt-init':
+    case 'mrt-open': {
       const known = sockets.get(step.socket);
       if (known !== undefined && known !== step.family) fail(`${at}/family`, `routing socket ${JSON.stringify(step.socket)} is ${known}`);
       if (step.proto === 'igmp' && step.family === 'ipv6') fail(`${at}/proto`, 'an IPv6 socket cannot be raw IGMP');
@@ -48,6 +49,7 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
       return;
     }
     case 'mrt-done':
+    case 'mrt-assert':
     case 'mrt-pim':
     case 'mrt-flush':
     case 'vif-del':

@@ -25,6 +25,8 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
       return { error: r.mrtDone(op.socket).error, datagrams: [] };
     case 'mrt-pim':
       return { error: r.mrtPim(op.socket, op.value).error, datagrams: [] };
+    case 'mrt-open':
+      return { error: r.mrtOpen(op.socket, op.family, op.proto).error, datagrams: [] };
     case 'mrt-flush':
       return { error: r.mrtFlush(op.socket, op.flags).error, datagrams: [] };
     case 'mrt-version':

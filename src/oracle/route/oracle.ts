@@ -71,13 +71,14 @@ export class RouteOracle {
       for (const t of Object.values(this.tables)) for (const [n, v] of [...t.vifs]) if (!v.register && v.iface === op.iface) t.vifs.delete(n);
       return none(null);
     }
-    if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
+    if ((op.op === 'mrt-init' || op.op === 'mrt-open') && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       this.sockets.set(op.socket, { family: op.family, routing: proto === (op.family === 'ipv4' ? 'igmp' : 'icmpv6') });
     }
     const s = this.sockets.get(op.socket);
     if (!s) return none('EBADF');
     const t = this.tables[s.family];
+    if (op.op === 'mrt-open') return none(null);
     if (op.op === 'close') {
       if (t.router === op.socket) this.teardown(t);
       this.sockets.delete(op.socket);
