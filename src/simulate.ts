@@ -39,7 +39,8 @@ export function simulate(scenario: Scenario | (Omit<Scenario, 'steps'> & { reado
     else {
       // Scenarios with route steps also show what each mfc-add replayed and the /proc views.
       const replayed = result.replayed ? { replayed: result.replayed } : {};
-      steps.push({ op: step.op, error: result.error, ...replayed, proc: host.routing.proc(), ...trace });
+      const value = result.value !== undefined ? { value: result.value } : {};
+      steps.push({ op: step.op, error: result.error, ...replayed, ...value, proc: host.routing.proc(), ...trace });
     }
     if (result.delivery) {
       const id = (step as { id?: unknown }).id;

@@ -68,6 +68,7 @@ export function routeProblem(scenario: Scenario, faults?: FaultSet): string | nu
     const want = oracle.apply(step);
     const got = out.steps[i];
     if (!got || got.error !== want.error) return `${where}: error ${got?.error ?? '(none)'}, the oracle expects ${want.error ?? 'success'}`;
+    if (got.value !== want.value) return `${where}: value ${got.value ?? '(none)'}, the oracle expects ${want.value ?? '(none)'}`;
     if (step.op === 'send') {
       const d = out.deliveries[step.id];
       if (!d) return `${where}: no delivery`;

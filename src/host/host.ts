@@ -14,7 +14,7 @@ import type {
 } from '../scenario/types.ts';
 import { type AnyStep, isRouteStep } from '../scenario/types.ts';
 import { fillMacs } from '../scenario/fill.ts';
-import { DEFAULT_MULTICAST_TTL, HostRouting } from './routing.ts';
+import { DEFAULT_MULTICAST_TTL, HostRouting, type RouteApplyResult } from './routing.ts';
 import { type IpAddr, isMulticastIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
@@ -35,12 +35,9 @@ export interface HostOptions {
   readonly nicProfile?: NicProfile;
 }
 
-export interface ApplyResult {
-  readonly error: Errno | null;
+export interface ApplyResult extends RouteApplyResult {
   /** For `send` and `frame` steps. */
   readonly delivery?: Delivery;
-  /** For `mfc-add`: the queued datagrams it resolved (src/host/routing.ts). */
-  readonly replayed?: RoutedReplay[];
 }
 
 const DEFAULT_PROFILE = 'accept-all';

@@ -34,6 +34,13 @@ function header(u: RouteInputResult['upcalls'][number]): string {
 const upcalls = (r: RouteInputResult): UpcallResult[] =>
   r.upcalls.map((u) => ({ type: u.type, vif: u.vif, src: u.src, group: u.group, length: u.bytes.length, header: header(u) }));
 
+/** What a step returns: its errno; for `mfc-add` the queued datagrams it resolved; for `mrt-get` the option's value. */
+export interface RouteApplyResult {
+  readonly error: Errno | null;
+  readonly replayed?: RoutedReplay[];
+  readonly value?: number;
+}
+
 export class HostRouting {
   readonly router: MulticastRouter;
   /** Set by the first route step: from then on deliveries and step results carry routing fields. */
@@ -48,7 +55,7 @@ export class HostRouting {
     });
   }
 
-  apply(step: RouteStep): { error: Errno | null; replayed?: RoutedReplay[] } {
+  apply(step: RouteStep): RouteApplyResult {
     this.active = true;
     const r = this.router;
     switch (step.op) {
@@ -61,6 +68,10 @@ export class HostRouting {
         return { error: r.mrtOpen(step.socket, step.family, step.proto).error };
       case 'mrt-assert':
         return { error: r.mrtAssert(step.socket, step.on).error };
+      case 'mrt-get': {
+        const res = r.mrtGet(step.socket, step.option);
+        return res.value === undefined ? { error: res.error } : { error: null, value: res.value };
+      }
       case 'mrt-done':
         return { error: step.close === true ? r.close(step.socket).error : r.mrtDone(step.socket).error };
       case 'mrt-pim':

@@ -48,6 +48,8 @@ export interface KernelUpcall {
 }
 export interface KernelOpResult {
   readonly error: string | null;
+  /** mrt-get: the int getsockopt returned. */
+  readonly value?: number;
   readonly copies: KernelCopy[];
   readonly upcalls: KernelUpcall[];
 }
@@ -266,6 +268,8 @@ export class RouteBench {
         });
         const e = errorAt >= 0 ? answers[errorAt] : undefined;
         const error = fixedError ?? (e === undefined || e.ok ? null : e.errno);
+        const got = op.op === 'mrt-get' && e?.ok ? e.messages[0] : undefined;
+        const value = got && got.length >= 4 ? { value: got.readInt32LE(0) } : {};
         const copies: KernelCopy[] = [];
         const upcalls: KernelUpcall[] = [];
         drainKinds.forEach((d, k) => {
@@ -281,7 +285,7 @@ export class RouteBench {
             }
           }
         });
-        return { error, copies, upcalls };
+        return { error, ...value, copies, upcalls };
       },
     };
   }
@@ -313,6 +317,9 @@ export class RouteBench {
         return call(MRT_INIT, int(1, op.optlen ?? 4));
       case 'mrt-open':
         return { calls, errorAt: -1 };
+      case 'mrt-get':
+        calls.push({ call: 'getsockopt', handle, level, name: { version: MRT_VERSION, assert: MRT_ASSERT, pim: MRT_PIM }[op.option], len: 4 });
+        return { calls, errorAt: calls.length - 1 };
       case 'mrt-done':
         return call(MRT_DONE, int(1));
       case 'mrt-pim':

@@ -52,6 +52,8 @@ export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[]
 
 interface Observed {
   readonly error: string | null;
+  /** mrt-get's value, null for other operations. */
+  readonly value: number | null;
   readonly copies: string[];
   readonly upcalls: string[];
 }
@@ -63,11 +65,12 @@ const copyKey = (id: string, c: { iface: string; ttl: number }): string => `${id
 const upcallKey = (type: string, vif: number, src: string, group: string): string => `${type} vif ${vif} ${src} > ${group}`;
 
 function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls: Upcall[] } {
-  const from = (list: { id: string; result: RouteInputResult }[], error: string | null) => {
+  const from = (list: { id: string; result: RouteInputResult }[], error: string | null, value: number | null = null) => {
     const upcalls = list.flatMap((x) => [...x.result.upcalls]);
     return {
       observed: {
         error,
+        value,
         copies: byIface(list.flatMap((x) => x.result.forwarded.map((c: ForwardedCopy) => ({ iface: c.iface, key: copyKey(x.id, c) })))),
         upcalls: upcalls.map((u) => upcallKey(u.type, u.vif, u.src, u.group)).sort(),
       },
@@ -89,6 +92,10 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], null);
     case 'mrt-init':
       return from([], r.mrtInit(op.socket, op.family, op.proto, op.optlen).error);
+    case 'mrt-get': {
+      const res = r.mrtGet(op.socket, op.option);
+      return from([], res.error, res.value ?? null);
+    }
     case 'mrt-open':
       return from([], r.mrtOpen(op.socket, op.family, op.proto).error);
     case 'mrt-assert':
@@ -115,6 +122,7 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
 function kernelObserved(k: KernelOpResult): Observed {
   return {
     error: k.error,
+    value: k.value ?? null,
     copies: byIface(k.copies.map((c) => ({ iface: c.iface, key: copyKey(c.id, c) }))),
     upcalls: k.upcalls
       .map((u) => {
@@ -187,7 +195,7 @@ export async function diffRouteScenario(bench: RouteBench, scenario: readonly Ro
       const m = modelOp(model, op);
       const k = kernel[i] as KernelOpResult;
       const ko = kernelObserved(k);
-      for (const field of ['error', 'copies', 'upcalls'] as const) {
+      for (const field of ['error', 'value', 'copies', 'upcalls'] as const) {
         if (JSON.stringify(m.observed[field]) !== JSON.stringify(ko[field])) {
           return { ops, step: i, what: field, model: m.observed[field], kernel: ko[field] };
         }

@@ -57,6 +57,7 @@ export class Oracle extends SocketOracle {
       case 'mrt-init':
       case 'mrt-open':
       case 'mrt-assert':
+      case 'mrt-get':
       case 'mrt-done':
       case 'mrt-pim':
       case 'mrt-flush':
@@ -134,6 +135,7 @@ export class Oracle extends SocketOracle {
     let out = this.route.apply(ops[0] as RouteOracleOp);
     if (out.error === null && ops[1]) out = this.route.apply(ops[1]);
     for (const facts of this.interfaces.values()) facts.acceptance = null;
+    if (out.value !== undefined) return { error: out.error, value: out.value };
     return step.op === 'mfc-add' && out.error === null ? { error: null, replayed: out.datagrams } : { error: out.error };
   }
 

@@ -68,6 +68,8 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           oifs: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
           proxy: mfcProxy,
         }),
+    // getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM, also on the second socket and the UDP one.
+    fc.record({ op: fc.constant('mrt-get' as const), socket: fc.constantFrom(r, s, u), option: fc.constantFrom('version' as const, 'assert' as const, 'pim' as const) }),
     // A second daemon's socket, opened without MRT_INIT: what root adds through it is static.
     fc.record({ op: fc.constant('mrt-open' as const), socket: fc.constantFrom(s, s, r), family: fc.constant(family) }),
     // MRT_FLUSH: the single bits, the usual combinations, 0 and a bit it does not know (16).
@@ -113,10 +115,10 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
       fc.array(
         fc.oneof(
           ...families.flatMap((f) => {
-            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd, open, flush, daemonVif] = familyOps(f);
+            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd, get, open, flush, daemonVif] = familyOps(f);
             return [
               w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(1, pim!), w(2, vifAdd!), w(1, regAdd!),
-              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)), w(2, daemonVif!), w(1, flush!), w(1, open!),
+              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)), w(2, daemonVif!), w(1, flush!), w(1, open!), w(1, get!),
             ];
           }),
           w(3, fc.record({ op: fc.constant('tick' as const), ms: tickMs })),

@@ -6,7 +6,7 @@ import type { Errno } from '../errors.ts';
 import { neverRouted, routeAddr } from './address.ts';
 import { NO_ROUTE_FAULTS, type RouteFaultSet } from './faults.ts';
 import { type ForwardContext, ip_mr_forward, ip_mr_input } from './forward.ts';
-import { IGMPMSG_WRVIFWHOLE, MAXVIFS, MRT_FLUSH_MFC, MRT_FLUSH_VIFS } from './limits.ts';
+import { IGMPMSG_WRVIFWHOLE, MAXVIFS, MRT_FLUSH_MFC, MRT_FLUSH_VIFS, MRT_VERSION_VALUE } from './limits.ts';
 import { ipmr_mfc_add, ipmr_mfc_delete } from './mfc.ts';
 import { mroute_clean_tables } from './flush.ts';
 import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, routingProto } from './socket.ts';
@@ -151,6 +151,19 @@ export class MulticastRouter {
       }
       return { error: null };
     });
+  }
+
+  /**
+   * getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM (ip_mroute_getsockopt, ip6_mroute_getsockopt):
+   * only the socket-kind check (EOPNOTSUPP), no mroute-socket one; the table's switches as 0 / 1.
+   */
+  mrtGet(id: string, option: 'version' | 'assert' | 'pim'): RouteOpResult {
+    const s = this.socket(id);
+    if (!s) return { error: 'EBADF' };
+    const bad = checkRoutingSocket(s);
+    if (bad) return { error: bad };
+    const t = this.tables[s.family];
+    return { error: null, value: option === 'version' ? MRT_VERSION_VALUE : Number(option === 'pim' ? t.doPim : t.doAssert) };
   }
 
   /** setsockopt(MRT_VERSION) (MRT6_VERSION): read-only, ENOPROTOOPT. */

@@ -103,6 +103,8 @@ export interface ReplayedDatagram {
 
 export interface RouteOpResult {
   readonly error: Errno | null;
+  /** mrt-get: the option's value. */
+  readonly value?: number;
   readonly replayed?: readonly ReplayedDatagram[];
 }
 
@@ -112,6 +114,8 @@ export type RouteOp =
   /** socket(2) of a routing socket (raw IGMP / ICMPv6 unless `proto` says) without MRT_INIT: a second daemon, static routes. */
   | { readonly op: 'mrt-open'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
+  /** getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM (MRT6_* alike): the value in RouteOpResult.value. */
+  | { readonly op: 'mrt-get'; readonly socket: string; readonly option: 'version' | 'assert' | 'pim' }
   | { readonly op: 'mrt-done'; readonly socket: string }
   /** MRT_PIM / MRT6_PIM with `value` (4 = IGMPMSG_WRVIFWHOLE: WRONGVIF upcalls also as whole packets). */
   | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }

@@ -119,6 +119,7 @@ function routeStepSchemas(): JsonSchema[] {
       ['socket', 'family'],
     ),
     rs('mrt-open', { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] } }, ['socket', 'family']),
+    rs('mrt-get', { socket: nonEmpty, option: { enum: ['version', 'assert', 'pim'] } }, ['socket', 'option']),
     rs('mrt-assert', { socket: nonEmpty, on: { type: 'boolean' } }, ['socket', 'on']),
     rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
     rs('mrt-pim', { socket: nonEmpty, value: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'value']),
@@ -169,7 +170,7 @@ const burstResult = object({ frames: count, filtered: count, noMbuf: count, fifo
 const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
 const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
 const stepResult = object(
-  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, proc: procTexts, nic: { type: 'object' } },
+  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, value: { type: 'integer' }, proc: procTexts, nic: { type: 'object' } },
   ['op', 'error'],
 );
 const delivery = object(

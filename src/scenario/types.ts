@@ -158,6 +158,12 @@ export interface MrtAssertStep {
   readonly socket: string;
   readonly on: boolean;
 }
+/** getsockopt MRT_VERSION (0x0305), MRT_ASSERT or MRT_PIM (0 / 1): the step result's `value`. */
+export interface MrtGetStep {
+  readonly op: 'mrt-get';
+  readonly socket: string;
+  readonly option: 'version' | 'assert' | 'pim';
+}
 /** MRT_DONE (`close: true`: close(2) the socket instead). */
 export interface MrtDoneStep {
   readonly op: 'mrt-done';
@@ -232,9 +238,9 @@ export interface TickStep {
   readonly op: 'tick';
   readonly ms: number;
 }
-export type RouteStep = MrtInitStep | MrtOpenStep | MrtAssertStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStep = MrtInitStep | MrtOpenStep | MrtAssertStep | MrtGetStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
 export type RouteStepOp = RouteStep['op'];
-export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-open', 'mrt-assert', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-open', 'mrt-assert', 'mrt-get', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
 
 export function isRouteStep(step: unknown): step is RouteStep {
   const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;
@@ -285,6 +291,8 @@ export interface StepResult {
   readonly nic?: Readonly<Record<string, JsonValue>>;
   /** mfc-add: the queued datagrams the new entry resolved, in replay order, with what each did. */
   readonly replayed?: readonly RoutedReplay[];
+  /** mrt-get: the value getsockopt returned. */
+  readonly value?: number;
   /** Scenarios with route steps: /proc/net/ip_mr_vif, ip_mr_cache, ip6_mr_vif, ip6_mr_cache after the step. */
   readonly proc?: Readonly<Record<'ip_mr_vif' | 'ip_mr_cache' | 'ip6_mr_vif' | 'ip6_mr_cache', string>>;
 }

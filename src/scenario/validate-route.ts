@@ -50,6 +50,7 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
     }
     case 'mrt-done':
     case 'mrt-assert':
+    case 'mrt-get':
     case 'mrt-pim':
     case 'mrt-flush':
     case 'vif-del':

@@ -25,6 +25,10 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
       return { error: r.mrtDone(op.socket).error, datagrams: [] };
     case 'mrt-pim':
       return { error: r.mrtPim(op.socket, op.value).error, datagrams: [] };
+    case 'mrt-get': {
+      const res = r.mrtGet(op.socket, op.option);
+      return res.value === undefined ? { error: res.error, datagrams: [] } : { error: null, datagrams: [], value: res.value };
+    }
     case 'mrt-open':
       return { error: r.mrtOpen(op.socket, op.family, op.proto).error, datagrams: [] };
     case 'mrt-flush':

@@ -109,6 +109,9 @@ export class RouteOracle {
       case 'mrt-flush':
         this.flush(t, op.flags);
         return none(null);
+      case 'mrt-get':
+        // Readable by any routing socket: the API version 3.5, or the table's switches as 0 / 1.
+        return { error: null, datagrams: [], value: op.option === 'version' ? 0x0305 : Number(op.option === 'pim' ? t.pim : t.assert) };
       case 'mrt-version':
         // Readable only: setting it is an unknown option.
         return none('ENOPROTOOPT');
