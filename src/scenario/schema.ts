@@ -170,7 +170,7 @@ const burstResult = object({ frames: count, filtered: count, noMbuf: count, fifo
 const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
 const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
 const stepResult = object(
-  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, value: { type: 'integer' }, proc: procTexts, nic: { type: 'object' } },
+  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, value: { type: 'integer' }, proc: procTexts, nic: { type: 'object' }, views: { type: 'object' } },
   ['op', 'error'],
 );
 const delivery = object(

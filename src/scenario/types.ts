@@ -289,6 +289,16 @@ export interface StepResult {
   readonly error: Errno | null;
   /** `simulate --trace`: every interface's NIC state after the step (a relay's request-FIFO traffic and sync area included). Never compared. */
   readonly nic?: Readonly<Record<string, JsonValue>>;
+  /**
+   * `simulate --trace`: every other view after the step: each interface as in the result's
+   * `interfaces` (device list with refcounts, global use, group records, flag counters), the text
+   * of /proc/net/dev_mcast as Linux prints it, and once routing is on the /proc routing views. Never compared.
+   */
+  readonly views?: {
+    readonly interfaces: Readonly<Record<string, InterfaceResult>>;
+    readonly dev_mcast: string;
+    readonly proc?: Readonly<Record<'ip_mr_vif' | 'ip_mr_cache' | 'ip6_mr_vif' | 'ip6_mr_cache', string>>;
+  };
   /** mfc-add: the queued datagrams the new entry resolved, in replay order, with what each did. */
   readonly replayed?: readonly RoutedReplay[];
   /** mrt-get: the value getsockopt returned. */
