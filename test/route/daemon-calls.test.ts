@@ -74,18 +74,17 @@ describe('MRT_FLUSH', () => {
 
 describe('MFC entries keyed by (S,G) and by parent', () => {
   const sg = { origin: '10.0.0.2', group: '239.1.1.1' };
+  /** The mroute socket and vifs 0..2 on eth0..eth2. */
+  const router: RouteOracleOp[] = [{ op: 'mrt-init', socket: 'r', family: 'ipv4' }, ...IFACES.map((iface, vif): RouteOracleOp => ({ op: 'vif-add', socket: 'r', vif, iface }))];
   it('plain MRT_ADD_MFC from another input vif replaces the entry (smcroute issue 89); the proxy option adds a second', () => {
     const { model } = run(
       [
-        { op: 'mrt-init', socket: 'r', family: 'ipv4' },
-        { op: 'vif-add', socket: 'r', vif: 0, iface: 'eth0' },
-        { op: 'vif-add', socket: 'r', vif: 1, iface: 'eth1' },
-        { op: 'vif-add', socket: 'r', vif: 2, iface: 'eth2' },
+        ...router,
         { op: 'mfc-add', socket: 'r', ...sg, parent: 0, ttls: [0, 0, 1] },
         { op: 'mfc-add', socket: 'r', ...sg, parent: 1, ttls: [0, 0, 1] },
         { op: 'mfc-add', socket: 'r', ...sg, parent: 0, ttls: [0, 0, 1], proxy: true },
       ],
-      [null, null, null, null, null, null, null],
+      [...router.map(() => null), null, null, null],
     );
     expect(model.table('ipv4').mfc.map((c) => c.parent)).toEqual([1, 0]);
   });
@@ -93,10 +92,7 @@ describe('MFC entries keyed by (S,G) and by parent', () => {
   it('lookups find the latest added of an (S,G): forwarding and plain MRT_DEL_MFC take it; MRT_DEL_MFC_PROXY takes the one of its parent', () => {
     const { model } = run(
       [
-        { op: 'mrt-init', socket: 'r', family: 'ipv4' },
-        { op: 'vif-add', socket: 'r', vif: 0, iface: 'eth0' },
-        { op: 'vif-add', socket: 'r', vif: 1, iface: 'eth1' },
-        { op: 'vif-add', socket: 'r', vif: 2, iface: 'eth2' },
+        ...router,
         { op: 'mfc-add', socket: 'r', ...sg, parent: 0, ttls: [0, 0, 1], proxy: true },
         { op: 'mfc-add', socket: 'r', ...sg, parent: 1, ttls: [0, 0, 1], proxy: true },
         // From eth0: the latest entry (parent 1) finds it on the wrong vif.
@@ -108,7 +104,7 @@ describe('MFC entries keyed by (S,G) and by parent', () => {
         { op: 'mfc-del', socket: 'r', ...sg, parent: 0, proxy: true },
         { op: 'mfc-del', socket: 'r', ...sg },
       ],
-      [null, null, null, null, null, null, null, 'ENOENT', null, null, null, 'ENOENT'],
+      [...router.map(() => null), null, null, null, 'ENOENT', null, null, null, 'ENOENT'],
     );
     expect(model.table('ipv4').mfc).toEqual([]);
   });
@@ -116,8 +112,7 @@ describe('MFC entries keyed by (S,G) and by parent', () => {
   it('the first send is wrong-vif and the second forwarded to eth2 with TTL 3', () => {
     const oracle = new RouteOracle(IFACES, DEVICE_IPV4);
     const ops: RouteOracleOp[] = [
-      { op: 'mrt-init', socket: 'r', family: 'ipv4' },
-      ...IFACES.map((iface, vif): RouteOracleOp => ({ op: 'vif-add', socket: 'r', vif, iface })),
+      ...router,
       { op: 'mfc-add', socket: 'r', ...sg, parent: 0, ttls: [0, 0, 1], proxy: true },
       { op: 'mfc-add', socket: 'r', ...sg, parent: 1, ttls: [0, 0, 1], proxy: true },
     ];
