@@ -10,8 +10,40 @@ export interface SimulateOptions {
   /** Overrides every interface's `nic`. */
   readonly profile?: string;
   readonly faults?: FaultSet;
-  /** Adds each interface's NIC state after every step (StepResult.nic). */
+  /** Adds every view after every step: each interface's NIC state (StepResult.nic) and the rest (StepResult.views). */
   readonly trace?: boolean;
+}
+
+/** Each interface's device list (with refcounts), global use, group records, flag counters and NIC state, as at the end. */
+function interfaceResults(host: Host): Record<string, InterfaceResult> {
+  const interfaces: Record<string, InterfaceResult> = {};
+  for (const name of host.interfaceNames()) {
+    const counters = host.counters(name);
+    setOwn(interfaces, name, {
+      mc: host.deviceList(name).sort((a, b) => compareMac(a.mac as Mac, b.mac as Mac)),
+      promisc: counters.promisc,
+      allmulti: counters.allmulti,
+      nic: host.nicState(name),
+      global: host.globalMacs(name),
+      groups: host.groups(name),
+    });
+  }
+  return interfaces;
+}
+
+/**
+ * /proc/net/dev_mcast as Linux prints it (net/core/net-procfs.c dev_mc_seq_show: "%-4d %-15s %-5d
+ * %-5d %*phN", no header): the scenario's interfaces in declaration order with ifindex 2, 3, ...
+ * (lo, ifindex 1, is left out), each device list in list order, users and global use.
+ */
+export function devMcastText(host: Host): string {
+  return host
+    .interfaceNames()
+    .flatMap((name, i) => {
+      const global = new Set<string>(host.globalMacs(name));
+      return host.deviceList(name).map((e) => `${String(i + 2).padEnd(4)} ${name.padEnd(15)} ${String(e.users).padEnd(5)} ${(global.has(e.mac) ? '1' : '0').padEnd(5)} ${e.mac.replaceAll(':', '')}\n`);
+    })
+    .join('');
 }
 
 /** Defines an own property, so that ids such as "__proto__" stay plain keys. */
@@ -33,13 +65,15 @@ export function simulate(scenario: Scenario | (Omit<Scenario, 'steps'> & { reado
     if (options.trace) {
       const nic: Record<string, JsonValue> = {};
       for (const name of host.interfaceNames()) setOwn(nic, name, host.nicState(name));
-      Object.assign(trace, { nic });
+      const views = { interfaces: interfaceResults(host), dev_mcast: devMcastText(host), ...(host.routingActive ? { proc: host.routing.proc() } : {}) };
+      Object.assign(trace, { nic, views });
     }
     if (!host.routingActive) steps.push({ op: step.op, error: result.error, ...trace });
     else {
       // Scenarios with route steps also show what each mfc-add replayed and the /proc views.
       const replayed = result.replayed ? { replayed: result.replayed } : {};
-      steps.push({ op: step.op, error: result.error, ...replayed, proc: host.routing.proc(), ...trace });
+      const value = result.value !== undefined ? { value: result.value } : {};
+      steps.push({ op: step.op, error: result.error, ...replayed, ...value, proc: host.routing.proc(), ...trace });
     }
     if (result.delivery) {
       const id = (step as { id?: unknown }).id;
@@ -48,17 +82,5 @@ export function simulate(scenario: Scenario | (Omit<Scenario, 'steps'> & { reado
       setOwn(deliveries, id, result.delivery);
     }
   });
-  const interfaces: Record<string, InterfaceResult> = {};
-  for (const name of host.interfaceNames()) {
-    const counters = host.counters(name);
-    setOwn(interfaces, name, {
-      mc: host.deviceList(name).sort((a, b) => compareMac(a.mac as Mac, b.mac as Mac)),
-      promisc: counters.promisc,
-      allmulti: counters.allmulti,
-      nic: host.nicState(name),
-      global: host.globalMacs(name),
-      groups: host.groups(name),
-    });
-  }
-  return { steps, interfaces, deliveries };
+  return { steps, interfaces: interfaceResults(host), deliveries };
 }

@@ -22,7 +22,6 @@ const INTERFACES: readonly InterfaceSpec[] = IFACES.map((name, i) => ({
 /** A route operation as a scenario step (MRT_ASSERT rides on mrt-init; close is mrt-done with close). */
 function toStep(op: RouteOp): AnyStep | null {
   switch (op.op) {
-    case 'mrt-assert':
     case 'mrt-version':
       return null;
     // Scenarios keep their interfaces; the arbitrary sends nothing on a deleted one afterwards.
@@ -31,9 +30,11 @@ function toStep(op: RouteOp): AnyStep | null {
     case 'close':
       return { op: 'mrt-done', socket: op.socket, close: true };
     case 'vif-add':
-      return op.register ? { op: 'vif-add', socket: op.socket, vif: op.vif, register: true } : op.iface === 'nosuch' ? null : { ...op };
+      // 'nosuch' is no declared interface: a device that does not exist (EADDRNOTAVAIL).
+      return { ...op };
     case 'send':
-      return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl };
+      // The datagram's length as a UDP payload (headers: 28 bytes IPv4, 48 IPv6).
+      return { op: 'send', id: op.id, iface: op.iface, src: op.src, dst: op.group, port: 5000, ttl: op.ttl, payload: Math.max(0, op.length - (op.group.includes(':') ? 48 : 28)) };
     default:
       return { ...op } as AnyStep;
   }
@@ -67,6 +68,7 @@ export function routeProblem(scenario: Scenario, faults?: FaultSet): string | nu
     const want = oracle.apply(step);
     const got = out.steps[i];
     if (!got || got.error !== want.error) return `${where}: error ${got?.error ?? '(none)'}, the oracle expects ${want.error ?? 'success'}`;
+    if (got.value !== want.value) return `${where}: value ${got.value ?? '(none)'}, the oracle expects ${want.value ?? '(none)'}`;
     if (step.op === 'send') {
       const d = out.deliveries[step.id];
       if (!d) return `${where}: no delivery`;

@@ -79,6 +79,8 @@ export function agentCommand(c: HostCall): string {
       return `nsocket ${name('handle', c.handle)} ${name('namespace', c.ns)} ${c.domain} ${c.type} ${c.protocol}`;
     case 'setsockopt':
       return `sockopt ${name('handle', c.handle)} ${c.level} ${c.name} ${hex(c.value)}`;
+    case 'getsockopt':
+      return `getopt ${name('handle', c.handle)} ${c.level} ${c.name} ${c.len}`;
     case 'bind':
       return `bindh ${name('handle', c.handle)} ${hex(c.addr)}`;
     case 'sendto':
@@ -102,6 +104,7 @@ export function agentAnswer(c: HostCall, answer: string, data: readonly string[]
   }
   if (answer !== '-') return { ok: false, errno: answer, message: '' };
   if (c.call === 'read') return { ok: true, text: bytes().toString('latin1'), messages: [] };
+  if (c.call === 'getsockopt') return { ok: true, text: '', messages: [bytes()] };
   if (c.call === 'drain') {
     // Each message is its hex lines ended by an empty line.
     const messages: Buffer[] = [];

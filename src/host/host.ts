@@ -14,7 +14,7 @@ import type {
 } from '../scenario/types.ts';
 import { type AnyStep, isRouteStep } from '../scenario/types.ts';
 import { fillMacs } from '../scenario/fill.ts';
-import { DEFAULT_MULTICAST_TTL, HostRouting } from './routing.ts';
+import { DEFAULT_MULTICAST_TTL, HostRouting, type RouteApplyResult } from './routing.ts';
 import { type IpAddr, isMulticastIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
@@ -35,12 +35,9 @@ export interface HostOptions {
   readonly nicProfile?: NicProfile;
 }
 
-export interface ApplyResult {
-  readonly error: Errno | null;
+export interface ApplyResult extends RouteApplyResult {
   /** For `send` and `frame` steps. */
   readonly delivery?: Delivery;
-  /** For `mfc-add`: the queued datagrams it resolved (src/host/routing.ts). */
-  readonly replayed?: RoutedReplay[];
 }
 
 const DEFAULT_PROFILE = 'accept-all';
@@ -157,7 +154,7 @@ export class Host {
         return { error: null };
       }
       case 'send':
-        return { error: null, delivery: withBurst(this.send(step.iface, step.src, step.dst, step.port, where, step.id, step.ttl ?? step.hopLimit), this.iface(step.iface, `${where}/iface`), ipOf(step.dst, `${where}/dst`), step.burst) };
+        return { error: null, delivery: withBurst(this.send(step.iface, step.src, step.dst, step.port, where, step.id, { ttl: step.ttl ?? step.hopLimit, payload: step.payload }), this.iface(step.iface, `${where}/iface`), ipOf(step.dst, `${where}/dst`), step.burst) };
       case 'frame': {
         const iface = this.iface(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
@@ -313,7 +310,7 @@ export class Host {
     return null;
   }
 
-  private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string, id = '', ttl?: number): Delivery {
+  private send(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string, id = '', routed: { ttl?: number; payload?: number } = {}): Delivery {
     const local = this.deliverLocally(ifaceName, srcText, dstText, port, where);
     if (!this.routingState?.active || !local.nic) return local;
     // ip_route_input_mc hands the datagram to ip_mr_input after ip_mc_validate_source, whether or
@@ -323,7 +320,7 @@ export class Host {
     const iface = this.iface(ifaceName, `${where}/iface`);
     const dropped = dst.family === 'ipv6' && (iface.disableIpv6 || multicastScope(dst) < IPV6_ADDR_SCOPE_LINKLOCAL);
     if (dropped || martianSource(this.interfaces, src, dst)) return { ...local, route: 'not-routed', forwarded: [], upcalls: [] };
-    return { ...local, ...this.routingState.input(id, String(ifaceName), src.text, dst.text, ttl ?? DEFAULT_MULTICAST_TTL) };
+    return { ...local, ...this.routingState.input(id, String(ifaceName), src.text, dst.text, routed.ttl ?? DEFAULT_MULTICAST_TTL, routed.payload) };
   }
 
   private deliverLocally(ifaceName: unknown, srcText: unknown, dstText: unknown, port: unknown, where: string): Delivery {

@@ -8,7 +8,7 @@ import { IGMPMSG_UPCALL_LEN, IPV4_HEADER_LEN, MRT6MSG_LEN } from '../route/limit
 import type { ForwardedCopyResult, RoutedReplay, RouteStep, StepResult, UpcallResult } from '../scenario/types.ts';
 import type { HostInterface } from './interface.ts';
 
-/** The payload the route differential sends (src/kernel/route-bench.ts); with it a datagram's length. */
+/** A send step's UDP payload unless it gives `payload` (the route differential's short datagram); with it the length routing counts. */
 export const ROUTED_PAYLOAD_BYTES = 16;
 const IPV4_UDP_HEADERS = 28; // struct iphdr + struct udphdr
 const IPV6_UDP_HEADERS = 48; // struct ipv6hdr + struct udphdr
@@ -34,6 +34,13 @@ function header(u: RouteInputResult['upcalls'][number]): string {
 const upcalls = (r: RouteInputResult): UpcallResult[] =>
   r.upcalls.map((u) => ({ type: u.type, vif: u.vif, src: u.src, group: u.group, length: u.bytes.length, header: header(u) }));
 
+/** What a step returns: its errno; for `mfc-add` the queued datagrams it resolved; for `mrt-get` the option's value. */
+export interface RouteApplyResult {
+  readonly error: Errno | null;
+  readonly replayed?: RoutedReplay[];
+  readonly value?: number;
+}
+
 export class HostRouting {
   readonly router: MulticastRouter;
   /** Set by the first route step: from then on deliveries and step results carry routing fields. */
@@ -41,14 +48,14 @@ export class HostRouting {
 
   constructor(interfaces: ReadonlyMap<string, HostInterface>, faults: RouteFaultSet) {
     // ifindex: lo is 1, the scenario's interfaces follow in declaration order.
-    const devices = [...interfaces.keys()].map((name, i) => ({ name, ifindex: i + 2 }));
+    const devices = [...interfaces].map(([name, iface], i) => ({ name, ifindex: i + 2, ipv4: iface.ipv4.map((p) => p.addr.text) }));
     this.router = new MulticastRouter(devices, {
       faults,
       onAllmulti: (dev, delta) => interfaces.get(dev)?.changeAllmulti(delta),
     });
   }
 
-  apply(step: RouteStep): { error: Errno | null; replayed?: RoutedReplay[] } {
+  apply(step: RouteStep): RouteApplyResult {
     this.active = true;
     const r = this.router;
     switch (step.op) {
@@ -57,30 +64,40 @@ export class HostRouting {
         if (res.error === null && step.assert === true) return { error: r.mrtAssert(step.socket, true).error };
         return { error: res.error };
       }
+      case 'mrt-open':
+        return { error: r.mrtOpen(step.socket, step.family, step.proto).error };
+      case 'mrt-assert':
+        return { error: r.mrtAssert(step.socket, step.on).error };
+      case 'mrt-get': {
+        const res = r.mrtGet(step.socket, step.option);
+        return res.value === undefined ? { error: res.error } : { error: null, value: res.value };
+      }
       case 'mrt-done':
         return { error: step.close === true ? r.close(step.socket).error : r.mrtDone(step.socket).error };
       case 'mrt-pim':
         return { error: r.mrtPim(step.socket, step.value).error };
+      case 'mrt-flush':
+        return { error: r.mrtFlush(step.socket, step.flags).error };
       case 'vif-add':
         return { error: r.vifAdd(step.socket, step).error };
       case 'vif-del':
         return { error: r.vifDel(step.socket, step.vif).error };
       case 'mfc-add': {
-        const res = r.mfcAdd(step.socket, step);
+        const res = r.mfcAdd(step.socket, step, step.proxy === true);
         const replayed = (res.replayed ?? []).map((x) => ({ id: x.datagram.id, forwarded: copies(x.result), upcalls: upcalls(x.result) }));
         return res.error === null ? { error: null, replayed } : { error: res.error };
       }
       case 'mfc-del':
-        return { error: r.mfcDel(step.socket, step.origin, step.group).error };
+        return { error: r.mfcDel(step.socket, step.origin, step.group, step.proxy === true ? { parent: step.parent ?? 0 } : undefined).error };
       case 'tick':
         r.tick(step.ms);
         return { error: null };
     }
   }
 
-  /** ip_mr_input for a datagram that passed the NIC and the martian checks. */
-  input(id: string, iface: string, src: string, group: string, ttl: number): RoutedSend {
-    const length = ROUTED_PAYLOAD_BYTES + (group.includes(':') ? IPV6_UDP_HEADERS : IPV4_UDP_HEADERS);
+  /** ip_mr_input for a datagram that passed the NIC and the martian checks: a UDP datagram of `payload` bytes (default 16). */
+  input(id: string, iface: string, src: string, group: string, ttl: number, payload = ROUTED_PAYLOAD_BYTES): RoutedSend {
+    const length = payload + (group.includes(':') ? IPV6_UDP_HEADERS : IPV4_UDP_HEADERS);
     const res = this.router.input({ id, iface, src, group, ttl, length });
     return { route: res.verdict, forwarded: copies(res), upcalls: upcalls(res) };
   }

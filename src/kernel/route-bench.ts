@@ -25,6 +25,8 @@ const MRT_DEL_MFC = 205; // include/uapi/linux/mroute.h
 const MRT_VERSION = 206; // include/uapi/linux/mroute.h; MRT6_VERSION too; readable only
 const MRT_ASSERT = 207; // include/uapi/linux/mroute.h
 const MRT_PIM = 208; // include/uapi/linux/mroute.h; MRT6_PIM too
+const MRT_ADD_MFC_PROXY = 210; // include/uapi/linux/mroute.h MRT_BASE + 10; MRT6_ADD_MFC_PROXY too
+const MRT_DEL_MFC_PROXY = 211; // include/uapi/linux/mroute.h MRT_BASE + 11; MRT6_DEL_MFC_PROXY too
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // include/uapi/linux/mroute.h MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
 /** The ff00::/8 routes after link up (linkwatch): a hang guard, generous for a loaded TCG guest. */
@@ -32,6 +34,8 @@ const MROUTE_WAIT_MS = 30_000;
 const MROUTE_POLL_MS = 50;
 /** The router's interfaces; the host side of each pair is h<N>. */
 export const ROUTER_IFACES = ['eth0', 'eth1', 'eth2'] as const;
+/** The IPv4 address of the router's eth<i> (a vif by local address names it). */
+export const routerAddress = (i: number): string => `10.0.${i}.1`;
 
 export interface KernelCopy {
   readonly id: string;
@@ -44,6 +48,8 @@ export interface KernelUpcall {
 }
 export interface KernelOpResult {
   readonly error: string | null;
+  /** mrt-get: the int getsockopt returned. */
+  readonly value?: number;
   readonly copies: KernelCopy[];
   readonly upcalls: KernelUpcall[];
 }
@@ -122,7 +128,7 @@ export class RouteBench {
     const ip = (args: string[]): HostCall => ({ call: 'ip', args });
     return [
       ip(['-n', this.routerNs, 'link', 'add', r, ...(index === undefined ? [] : ['index', String(index)]), 'type', 'veth', 'peer', 'name', h, 'netns', this.hostNs]),
-      ip(['-n', this.routerNs, 'addr', 'add', `10.0.${i}.1/24`, 'dev', r]),
+      ip(['-n', this.routerNs, 'addr', 'add', `${routerAddress(i)}/24`, 'dev', r]),
       ip(['-n', this.routerNs, 'addr', 'add', `2001:db8:${i}::1/64`, 'dev', r, 'nodad']),
       ip(['-n', this.hostNs, 'addr', 'add', `10.0.${i}.2/24`, 'dev', h]),
       ip(['-n', this.hostNs, 'addr', 'add', `2001:db8:${i}::2/64`, 'dev', h, 'nodad']),
@@ -262,6 +268,8 @@ export class RouteBench {
         });
         const e = errorAt >= 0 ? answers[errorAt] : undefined;
         const error = fixedError ?? (e === undefined || e.ok ? null : e.errno);
+        const got = op.op === 'mrt-get' && e?.ok ? e.messages[0] : undefined;
+        const value = got && got.length >= 4 ? { value: got.readInt32LE(0) } : {};
         const copies: KernelCopy[] = [];
         const upcalls: KernelUpcall[] = [];
         drainKinds.forEach((d, k) => {
@@ -277,7 +285,7 @@ export class RouteBench {
             }
           }
         });
-        return { error, copies, upcalls };
+        return { error, ...value, copies, upcalls };
       },
     };
   }
@@ -286,7 +294,7 @@ export class RouteBench {
   private sockopt(op: Exclude<RouteOp, { op: 'send' } | { op: 'tick' } | { op: 'link-del' }>): { calls: HostCall[]; errorAt: number } | string {
     const calls: HostCall[] = [];
     const handle = socketHandle(op.socket);
-    if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
+    if ((op.op === 'mrt-init' || op.op === 'mrt-open') && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       const domain = op.family === 'ipv4' ? AF_INET : AF_INET6;
       calls.push(
@@ -298,7 +306,7 @@ export class RouteBench {
     }
     const known = this.sockets.get(op.socket);
     const opFamily: RouteFamily = 'group' in op && op.group.includes(':') ? 'ipv6' : 'ipv4';
-    const family = known ?? (op.op === 'mrt-init' ? op.family : opFamily);
+    const family = known ?? (op.op === 'mrt-init' || op.op === 'mrt-open' ? op.family : opFamily);
     const level = family === 'ipv4' ? IPPROTO_IP : IPPROTO_IPV6;
     const call = (name: number, value: Buffer) => {
       calls.push({ call: 'setsockopt', handle, level, name, value });
@@ -307,10 +315,17 @@ export class RouteBench {
     switch (op.op) {
       case 'mrt-init':
         return call(MRT_INIT, int(1, op.optlen ?? 4));
+      case 'mrt-open':
+        return { calls, errorAt: -1 };
+      case 'mrt-get':
+        calls.push({ call: 'getsockopt', handle, level, name: { version: MRT_VERSION, assert: MRT_ASSERT, pim: MRT_PIM }[op.option], len: 4 });
+        return { calls, errorAt: calls.length - 1 };
       case 'mrt-done':
         return call(MRT_DONE, int(1));
       case 'mrt-pim':
         return call(MRT_PIM, int(op.value));
+      case 'mrt-flush':
+        return call(MRT_FLUSH, int(op.flags));
       case 'mrt-version':
         return call(MRT_VERSION, int(0x0305));
       case 'mrt-assert':
@@ -325,7 +340,7 @@ export class RouteBench {
         return call(op.op === 'vif-add' ? MRT_ADD_VIF : MRT_DEL_VIF, vifctl(family, op, (name) => this.ifindex.get(name)));
       case 'mfc-add':
       case 'mfc-del':
-        return call(op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
+        return call(op.proxy === true ? (op.op === 'mfc-add' ? MRT_ADD_MFC_PROXY : MRT_DEL_MFC_PROXY) : op.op === 'mfc-add' ? MRT_ADD_MFC : MRT_DEL_MFC, mfcctl(family, op));
     }
   }
 

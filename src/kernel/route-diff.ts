@@ -13,7 +13,7 @@ import { MulticastRouter } from '../route/router.ts';
 import { procCache, procVif } from '../route/proc.ts';
 import type { ForwardedCopy, RouteFamily, RouteInputResult, RouteOp, Upcall } from '../route/types.ts';
 import { parseUpcall } from '../route/upcall.ts';
-import { ROUTER_IFACES, RouteBench, type KernelOpResult } from './route-bench.ts';
+import { ROUTER_IFACES, RouteBench, type KernelOpResult, routerAddress } from './route-bench.ts';
 
 const MSGTYPE_NAMES: Readonly<Record<number, string>> = { 1: 'NOCACHE', 2: 'WRONGVIF', 3: 'WHOLEPKT', 4: 'WRVIFWHOLE' };
 const SHORT_PAYLOAD = 16;
@@ -36,7 +36,8 @@ export function realTick(ms: number): number {
 }
 
 /**
- * The scenario as the kernel can run it: TTL 0 sent as 1, real datagram lengths; ticks dropped, or
+ * The scenario as the kernel can run it: TTL 0 sent as 1, lengths between a 16-byte payload and
+ * LONG_DATAGRAM; ticks dropped, or
  * with `realTicks` kept as real sleeps of realTick(ms).
  */
 export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[] {
@@ -44,12 +45,15 @@ export function forKernel(ops: readonly RouteOp[], realTicks = false): RouteOp[]
     if (o.op === 'tick') return realTicks ? [{ op: 'tick', ms: realTick(o.ms) }] : [];
     if (o.op !== 'send') return [o];
     const header = o.group.includes(':') ? 48 : 28;
-    return [{ ...o, ttl: Math.max(o.ttl, 1), length: o.length >= LONG_DATAGRAM ? LONG_DATAGRAM : header + SHORT_PAYLOAD }];
+    // The payload carries the id: at least SHORT_PAYLOAD bytes; at most LONG_DATAGRAM in all (one veth frame).
+    return [{ ...o, ttl: Math.max(o.ttl, 1), length: Math.min(LONG_DATAGRAM, Math.max(o.length, header + SHORT_PAYLOAD)) }];
   });
 }
 
 interface Observed {
   readonly error: string | null;
+  /** mrt-get's value, null for other operations. */
+  readonly value: number | null;
   readonly copies: string[];
   readonly upcalls: string[];
 }
@@ -61,11 +65,12 @@ const copyKey = (id: string, c: { iface: string; ttl: number }): string => `${id
 const upcallKey = (type: string, vif: number, src: string, group: string): string => `${type} vif ${vif} ${src} > ${group}`;
 
 function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls: Upcall[] } {
-  const from = (list: { id: string; result: RouteInputResult }[], error: string | null) => {
+  const from = (list: { id: string; result: RouteInputResult }[], error: string | null, value: number | null = null) => {
     const upcalls = list.flatMap((x) => [...x.result.upcalls]);
     return {
       observed: {
         error,
+        value,
         copies: byIface(list.flatMap((x) => x.result.forwarded.map((c: ForwardedCopy) => ({ iface: c.iface, key: copyKey(x.id, c) })))),
         upcalls: upcalls.map((u) => upcallKey(u.type, u.vif, u.src, u.group)).sort(),
       },
@@ -76,7 +81,7 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
     case 'send':
       return from([{ id: op.id, result: r.input(op) }], null);
     case 'mfc-add': {
-      const res = r.mfcAdd(op.socket, op);
+      const res = r.mfcAdd(op.socket, op, op.proxy === true);
       return from((res.replayed ?? []).map((x) => ({ id: x.datagram.id, result: x.result })), res.error);
     }
     case 'tick':
@@ -87,6 +92,12 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], null);
     case 'mrt-init':
       return from([], r.mrtInit(op.socket, op.family, op.proto, op.optlen).error);
+    case 'mrt-get': {
+      const res = r.mrtGet(op.socket, op.option);
+      return from([], res.error, res.value ?? null);
+    }
+    case 'mrt-open':
+      return from([], r.mrtOpen(op.socket, op.family, op.proto).error);
     case 'mrt-assert':
       return from([], r.mrtAssert(op.socket, op.on).error);
     case 'mrt-done':
@@ -95,6 +106,8 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
       return from([], r.mrtPim(op.socket, op.value).error);
     case 'mrt-version':
       return from([], r.mrtVersion(op.socket).error);
+    case 'mrt-flush':
+      return from([], r.mrtFlush(op.socket, op.flags).error);
     case 'close':
       return from([], r.close(op.socket).error);
     case 'vif-add':
@@ -102,13 +115,14 @@ function modelOp(r: MulticastRouter, op: RouteOp): { observed: Observed; upcalls
     case 'vif-del':
       return from([], r.vifDel(op.socket, op.vif).error);
     case 'mfc-del':
-      return from([], r.mfcDel(op.socket, op.origin, op.group).error);
+      return from([], r.mfcDel(op.socket, op.origin, op.group, op.proxy === true ? { parent: op.parent ?? 0 } : undefined).error);
   }
 }
 
 function kernelObserved(k: KernelOpResult): Observed {
   return {
     error: k.error,
+    value: k.value ?? null,
     copies: byIface(k.copies.map((c) => ({ iface: c.iface, key: copyKey(c.id, c) }))),
     upcalls: k.upcalls
       .map((u) => {
@@ -171,7 +185,7 @@ function byteDifference(model: readonly Upcall[], kernel: KernelOpResult): strin
 export async function diffRouteScenario(bench: RouteBench, scenario: readonly RouteOp[], faults?: RouteFaultSet, realTicks = false): Promise<RouteDifference | null> {
   const ops = forKernel(scenario, realTicks);
   const model = new MulticastRouter(
-    ROUTER_IFACES.map((name) => ({ name, ifindex: bench.ifindex.get(name) ?? -1 })),
+    ROUTER_IFACES.map((name, i) => ({ name, ifindex: bench.ifindex.get(name) ?? -1, ipv4: [routerAddress(i)] })),
     { faults },
   );
   try {
@@ -181,7 +195,7 @@ export async function diffRouteScenario(bench: RouteBench, scenario: readonly Ro
       const m = modelOp(model, op);
       const k = kernel[i] as KernelOpResult;
       const ko = kernelObserved(k);
-      for (const field of ['error', 'copies', 'upcalls'] as const) {
+      for (const field of ['error', 'value', 'copies', 'upcalls'] as const) {
         if (JSON.stringify(m.observed[field]) !== JSON.stringify(ko[field])) {
           return { ops, step: i, what: field, model: m.observed[field], kernel: ko[field] };
         }

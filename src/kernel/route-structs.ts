@@ -53,7 +53,7 @@ export function senderCalls(op: Extract<RouteOp, { op: 'send' }>, ns: string, if
   ];
 }
 
-/** struct vifctl (16 bytes, VIFF_USE_IFINDEX) / struct mif6ctl (12 bytes); MRT6_DEL_MIF takes a mifi_t. */
+/** struct vifctl (16 bytes) / struct mif6ctl (12 bytes); MRT6_DEL_MIF takes a mifi_t. */
 export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add' | 'vif-del' }>, ifindexOf: (name: string) => number | undefined): Buffer {
   const register = op.op === 'vif-add' && op.register === true;
   const ifindex = op.op === 'vif-add' && !register ? (ifindexOf(op.iface ?? '') ?? NO_SUCH_IFINDEX) : 0;
@@ -62,18 +62,24 @@ export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add'
     b.writeUInt16LE(op.vif & 0xffff);
     return b;
   }
+  const threshold = op.op === 'vif-add' ? (op.threshold ?? 1) : 1;
   if (family === 'ipv4') {
+    const local = op.op === 'vif-add' ? op.local : undefined;
+    const byIndex = !register && (op.op === 'vif-del' || op.iface !== undefined);
     const b = Buffer.alloc(16);
     b.writeUInt16LE(op.vif & 0xffff, 0);
-    b[2] = register ? VIFF_REGISTER : VIFF_USE_IFINDEX;
-    b[3] = 1; // threshold
-    b.writeInt32LE(ifindex, 8);
+    // vifc_flags: VIFF_REGISTER, VIFF_USE_IFINDEX, or 0 (by local address: ip_dev_find).
+    b[2] = register ? VIFF_REGISTER : byIndex ? VIFF_USE_IFINDEX : 0;
+    b[3] = threshold & 0xff; // vifc_threshold
+    // The union vifc_lcl_addr / vifc_lcl_ifindex at offset 8.
+    if (byIndex) b.writeInt32LE(ifindex, 8);
+    else if (local !== undefined) b.writeUInt32BE(Number(parseIp(local).value), 8);
     return b;
   }
   const b = Buffer.alloc(12);
   b.writeUInt16LE(op.vif & 0xffff, 0);
   b[2] = register ? MIFF_REGISTER : 0;
-  b[3] = 1;
+  b[3] = threshold & 0xff;
   b.writeUInt16LE(ifindex, 4);
   return b;
 }
@@ -83,7 +89,7 @@ export function vifctl(family: RouteFamily, op: Extract<RouteOp, { op: 'vif-add'
 export function mfcctl(family: RouteFamily, op: Extract<RouteOp, { op: 'mfc-add' | 'mfc-del' }>): Buffer {
   const origin = parseIp(op.origin);
   const group = parseIp(op.group);
-  const parent = op.op === 'mfc-add' ? op.parent & 0xffff : 0;
+  const parent = (op.parent ?? 0) & 0xffff;
   if (family === 'ipv4') {
     const b = Buffer.alloc(60);
     b.writeUInt32BE(Number(origin.value), 0);

@@ -20,6 +20,8 @@ export interface OracleStepResult {
   readonly sockets?: string[];
   /** Once a route step ran: what multicast routing does with the datagram if the NIC accepts it (./route). */
   readonly routed?: OracleForwarding;
+  /** mrt-get: the option's value. */
+  readonly value?: number;
   /** mfc-add: the queued datagrams it resolves, in replay order. */
   readonly replayed?: readonly OracleForwarding[];
   /** send with `burst` on a KNI interface: what the burst owes (./kni-burst.ts). */

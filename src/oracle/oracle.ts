@@ -55,8 +55,12 @@ export class Oracle extends SocketOracle {
     checkStepShape(step);
     switch (step.op) {
       case 'mrt-init':
+      case 'mrt-open':
+      case 'mrt-assert':
+      case 'mrt-get':
       case 'mrt-done':
       case 'mrt-pim':
+      case 'mrt-flush':
       case 'vif-add':
       case 'vif-del':
       case 'mfc-add':
@@ -94,7 +98,7 @@ export class Oracle extends SocketOracle {
         const burst = step.burst !== undefined && single.verdict ? owedBurst(this.wire(this.facts(step.iface)).spec.name, single.verdict, step.burst) : null;
         const local = burst ? { ...single, burst } : single;
         if (!this.route || local.verdict === 'must-not') return local;
-        return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit) };
+        return { ...local, routed: this.routedSend(step.id, step.iface, step.src, step.dst, step.ttl ?? step.hopLimit, step.payload) };
       }
       case 'frame': {
         const facts = this.wire(this.facts(step.iface));
@@ -121,7 +125,7 @@ export class Oracle extends SocketOracle {
 
   /** A route step (./route/oracle.ts); vifs change the allmulti of their interfaces. */
   private routeStep(step: RouteStep): OracleStepResult {
-    this.route ??= new RouteOracle([...this.interfaces.keys()]);
+    this.route ??= new RouteOracle([...this.interfaces.keys()], Object.fromEntries([...this.interfaces].map(([n, f]) => [n, f.ipv4.map((v) => ipText('ipv4', v))])));
     const ops: RouteOracleOp[] =
       step.op === 'mrt-init'
         ? [step, ...(step.assert === true ? [{ op: 'mrt-assert' as const, socket: step.socket, on: true }] : [])]
@@ -131,21 +135,22 @@ export class Oracle extends SocketOracle {
     let out = this.route.apply(ops[0] as RouteOracleOp);
     if (out.error === null && ops[1]) out = this.route.apply(ops[1]);
     for (const facts of this.interfaces.values()) facts.acceptance = null;
+    if (out.value !== undefined) return { error: out.error, value: out.value };
     return step.op === 'mfc-add' && out.error === null ? { error: null, replayed: out.datagrams } : { error: out.error };
   }
 
   /**
    * What routing does with a datagram the NIC passed up: not for martian sources, IPv6 groups of
    * scope 0 or 1, or an interface without IPv6 (ip_mc_validate_source, ip6_rcv_core). The datagram
-   * is 16 bytes of UDP payload (src/kernel/route-bench.ts), sent with TTL 1 unless the step says.
+   * is 16 bytes of UDP payload unless the step says, sent with TTL 1 unless the step says.
    */
-  private routedSend(id: string, iface: string, srcText: string, dstText: string, ttl: number | undefined): OracleForwarding {
+  private routedSend(id: string, iface: string, srcText: string, dstText: string, ttl: number | undefined, payload = 16): OracleForwarding {
     const src = parseAddress(srcText, 'src');
     const dst = parseAddress(dstText, 'dst');
     const facts = this.facts(iface);
     const v6dropped = dst.family === 'ipv6' && (facts.disableIpv6 || ipv6MulticastScope(dst.value) < IPV6_SCOPE_LINK_LOCAL);
     if (v6dropped || this.martianSource(src, dst)) return { id, verdict: 'not-routed', forwarded: [], upcalls: [] };
-    const length = 16 + (dst.family === 'ipv4' ? 28 : 48);
+    const length = payload + (dst.family === 'ipv4' ? 28 : 48);
     const out = (this.route as RouteOracle).apply({ op: 'send', id, iface, src: srcText, group: dstText, ttl: ttl ?? 1, length });
     return out.datagrams[0] as OracleForwarding;
   }

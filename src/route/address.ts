@@ -33,9 +33,13 @@ export function validMfcGroup(group: IpAddr): boolean {
  * host integer, "%08X" (224.0.1.20 -> "140100E0").
  */
 export function procHexIpv4(a: IpAddr): string {
+  return procHexWord(hostWord(a));
+}
+
+/** An IPv4 address's network-order word read as a little-endian host integer (a __be32 field printed with %X). */
+export function hostWord(a: IpAddr): number {
   const v = Number(a.value);
-  const swapped = ((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24);
-  return (swapped >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
 }
 
 /** A 32-bit host integer as "%08X" (ip_mr_vif's Local column holds the ifindex this way). */

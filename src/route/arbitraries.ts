@@ -7,7 +7,10 @@ import type { RouteOp } from './types.ts';
 type RouteOracleOp = RouteOp;
 
 export const IFACES = ['eth0', 'eth1', 'eth2'] as const;
-export const DEVICES = IFACES.map((name, i) => ({ name, ifindex: i + 2 }));
+/** The router's interfaces as the model sees them; eth<i> holds 10.0.<i>.1 as in src/kernel/route-bench.ts. */
+export const DEVICES = IFACES.map((name, i) => ({ name, ifindex: i + 2, ipv4: [`10.0.${i}.1`] }));
+/** The same addresses for the oracle (RouteOracle's `ipv4`). */
+export const DEVICE_IPV4: Readonly<Record<string, readonly string[]>> = Object.fromEntries(DEVICES.map((d) => [d.name, d.ipv4]));
 
 const V4 = {
   sources: ['10.0.0.2', '10.0.1.2'],
@@ -44,7 +47,8 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES, 'nosuch') }),
     fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true) }),
     fc.record({ op: fc.constant('vif-del' as const), socket: sock, vif: vifNo }),
-    fc.record({ op: fc.constant('mfc-del' as const), socket: sock, origin: fc.constantFrom(...a.origins), group: fc.constantFrom(...a.entryGroups) }),
+    // MRT_DEL_MFC (parent sent, ignored) or MRT_DEL_MFC_PROXY (parent matched).
+    fc.record({ op: fc.constant('mfc-del' as const), socket: sock, origin: fc.constantFrom(...a.origins), group: fc.constantFrom(...a.entryGroups), parent: fc.integer({ min: 0, max: 2 }), proxy: mfcProxy }),
     family === 'ipv4'
       ? fc.record({
           op: fc.constant('mfc-add' as const),
@@ -53,6 +57,7 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           group: fc.constantFrom(...a.entryGroups),
           parent: vifNo,
           ttls: fc.array(ttlEdge, { maxLength: 6 }),
+          proxy: mfcProxy,
         })
       : fc.record({
           op: fc.constant('mfc-add' as const),
@@ -61,9 +66,30 @@ function familyOps(family: 'ipv4' | 'ipv6'): fc.Arbitrary<RouteOracleOp>[] {
           group: fc.constantFrom(...a.entryGroups),
           parent: vifNo,
           oifs: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
+          proxy: mfcProxy,
         }),
+    // getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM, also on the second socket and the UDP one.
+    fc.record({ op: fc.constant('mrt-get' as const), socket: fc.constantFrom(r, s, u), option: fc.constantFrom('version' as const, 'assert' as const, 'pim' as const) }),
+    // A second daemon's socket, opened without MRT_INIT: what root adds through it is static.
+    fc.record({ op: fc.constant('mrt-open' as const), socket: fc.constantFrom(s, s, r), family: fc.constant(family) }),
+    // MRT_FLUSH: the single bits, the usual combinations, 0 and a bit it does not know (16).
+    fc.record({ op: fc.constant('mrt-flush' as const), socket: sock, flags: fc.constantFrom(0, 1, 2, 3, 4, 8, 12, 5, 15, 16) }),
+    // A daemon's vif-add: a threshold (stored, never used), and for IPv4 by local address
+    // (vifc_flags 0; 10.9.9.9 is nobody's) or the register vif with a local address, as pimd adds it.
+    family === 'ipv4'
+      ? fc.oneof(
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, local: localAddr, threshold: vifThreshold }),
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, register: fc.constant(true), local: localAddr, threshold: vifThreshold }),
+          fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES), threshold: vifThreshold }),
+        )
+      : fc.record({ op: fc.constant('vif-add' as const), socket: sock, vif: vifNo, iface: fc.constantFrom(...IFACES), threshold: vifThreshold }),
   ];
 }
+
+/** MRT_ADD_MFC_PROXY / MRT_DEL_MFC_PROXY one time in three: an (S,G) may then hold an entry per parent. */
+const mfcProxy = fc.constantFrom(false, false, true);
+const localAddr = fc.constantFrom(...DEVICES.flatMap((d) => d.ipv4), '10.9.9.9');
+const vifThreshold = fc.constantFrom(0, 1, 2, 64, 255);
 
 const send = (family: 'ipv4' | 'ipv6') => {
   const a = family === 'ipv4' ? V4 : V6;
@@ -74,7 +100,8 @@ const send = (family: 'ipv4' | 'ipv6') => {
     src: fc.constantFrom(...a.sources),
     group: fc.constantFrom(...a.groups),
     ttl: recvTtl,
-    length: fc.constantFrom(33, 48, 1200),
+    // Lengths a Linux sender can put on a veth: the kernel differential raises those below a 16-byte payload.
+    length: fc.constantFrom(33, 48, 64, 100, 333, 1200),
   });
 };
 
@@ -88,10 +115,10 @@ export const routeOps = (maxLength = 40): fc.Arbitrary<RouteOracleOp[]> =>
       fc.array(
         fc.oneof(
           ...families.flatMap((f) => {
-            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd] = familyOps(f);
+            const [init, initUdp, done, close, assert, version, pim, vifAdd, regAdd, vifDel, mfcDel, mfcAdd, get, open, flush, daemonVif] = familyOps(f);
             return [
               w(1, init!), w(1, initUdp!), w(1, done!), w(1, close!), w(2, assert!), w(1, version!), w(1, pim!), w(2, vifAdd!), w(1, regAdd!),
-              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)),
+              w(1, vifDel!), w(2, mfcDel!), w(8, mfcAdd!), w(14, send(f)), w(2, daemonVif!), w(1, flush!), w(1, open!), w(1, get!),
             ];
           }),
           w(3, fc.record({ op: fc.constant('tick' as const), ms: tickMs })),

@@ -16,8 +16,16 @@ export const MFC_ASSERT_THRESH_MS = 3_000; // include/linux/mroute_base.h MFC_AS
 export const TTL_NOT_OUTPUT = 255; // net/ipv4/ipmr.c ipmr_update_thresholds
 /** IPv6 entries carry an interface set; each member gets threshold 1 (ip6mr_mfc_add). */
 export const MIF_SET_THRESHOLD = 1; // net/ipv6/ip6mr.c ip6mr_mfc_add
+/** What getsockopt(MRT_VERSION) / MRT6_VERSION reads: the API version 3.5. */
+export const MRT_VERSION_VALUE = 0x0305; // net/ipv4/ipmr.c ip_mroute_getsockopt, net/ipv6/ip6mr.c ip6_mroute_getsockopt
 /** MRT_INIT's option is one int: IPv4 wants exactly this length, IPv6 at least it. */
 export const MRT_INIT_OPTLEN = 4; // net/ipv4/ipmr.c ip_mroute_setsockopt, net/ipv6/ip6mr.c
+
+/** MRT_FLUSH's flags (MRT6_FLUSH_MFC, _MFC_STATIC, _MIFS, _MIFS_STATIC in mroute6.h have the same values). */
+export const MRT_FLUSH_MFC = 1; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_MFC_STATIC = 2; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_VIFS = 4; // include/uapi/linux/mroute.h
+export const MRT_FLUSH_VIFS_STATIC = 8; // include/uapi/linux/mroute.h
 
 export const VIFF_TUNNEL = 0x1; // include/uapi/linux/mroute.h
 export const VIFF_REGISTER = 0x4; // include/uapi/linux/mroute.h

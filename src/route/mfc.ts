@@ -1,6 +1,8 @@
 // The MFC verbs: ipmr_mfc_add, ipmr_mfc_delete, ipmr_update_thresholds and the (*,G) / (*,*)
 // lookups of net/ipv4/ipmr_base.c (mr_mfc_find_any, mr_mfc_find_any_parent). MRT_ADD_MFC and
-// MRT_DEL_MFC look entries up with parent -1, so each (origin, group) has at most one entry.
+// MRT_DEL_MFC look entries up with parent -1 (any entry of the (origin, group), the newest);
+// MRT_ADD_MFC_PROXY / MRT_DEL_MFC_PROXY with mfcc_parent, so one (origin, group) may hold one
+// entry per parent (ip_mroute_setsockopt: `parent = -1` for the plain options only).
 import type { Errno } from '../errors.ts';
 import type { IpAddr } from '../wire/index.ts';
 import { isAny, routeAddr, validMfcGroup } from './address.ts';
@@ -46,13 +48,14 @@ export function ipmr_mfc_add(
   spec: MfcSpec,
   mrtsock: boolean,
   faults: RouteFaultSet,
+  parent = -1,
 ): { error: Errno | null; resolved?: UnresEntry; entry?: MfcEntry } {
   // mfcc_parent is a vifi_t (unsigned short): >= MAXVIFS -> -ENFILE.
   if (spec.parent < 0 || spec.parent >= MAXVIFS) return { error: 'ENFILE' };
   const origin = routeAddr(spec.origin);
   const group = routeAddr(spec.group);
   const ttls = requestedTtls(t.family, spec);
-  const existing = t.findEntry(origin, group);
+  const existing = t.findEntry(origin, group, parent);
   if (existing) {
     // Replaced in place: parent and thresholds change, counters stay.
     existing.parent = spec.parent;
@@ -83,28 +86,28 @@ export function ipmr_mfc_add(
   return { error: null, resolved, entry: c };
 }
 
-/** ipmr_mfc_delete: no entry for (origin, group) -> ENOENT. */
-export function ipmr_mfc_delete(t: MrTable, origin: IpAddr, group: IpAddr): Errno | null {
-  const i = t.mfc.findIndex((c) => c.origin.value === origin.value && c.group.value === group.value);
-  if (i < 0) return 'ENOENT';
-  t.mfc.splice(i, 1);
+/** ipmr_mfc_delete: no entry for (origin, group) with that parent (-1: any) -> ENOENT. */
+export function ipmr_mfc_delete(t: MrTable, origin: IpAddr, group: IpAddr, parent = -1): Errno | null {
+  const c = t.findEntry(origin, group, parent);
+  if (!c) return 'ENOENT';
+  t.mfc.splice(t.mfc.indexOf(c), 1);
   return null;
 }
 
 /** mr_mfc_find_any_parent: the (*,*) entry for which `vifi` is an output (ttls < 255). */
 export function mr_mfc_find_any_parent(t: MrTable, vifi: number): MfcEntry | undefined {
-  return t.mfc.find((c) => isAny(c.origin) && isAny(c.group) && vifi >= 0 && (c.ttls[vifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT);
+  return t.newestFirst().find((c) => isAny(c.origin) && isAny(c.group) && vifi >= 0 && (c.ttls[vifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT);
 }
 
 /**
- * ipmr_cache_find_any / mr_mfc_find_any: the (*,G) entry if `vifi` is one of its outputs or an
- * output of the (*,*) entry of its parent; otherwise the (*,*) entry that lists `vifi`.
+ * ipmr_cache_find_any / mr_mfc_find_any: the first (*,G) entry (newest first) for which `vifi` is
+ * an output or an output of the (*,*) entry of its parent; otherwise the (*,*) entry that lists `vifi`.
  */
 export function ipmr_cache_find_any(t: MrTable, group: IpAddr, vifi: number): MfcEntry | undefined {
   if (isAny(group)) return mr_mfc_find_any_parent(t, vifi);
-  const c = t.mfc.find((e) => isAny(e.origin) && e.group.value === group.value);
-  if (c) {
+  for (const c of t.newestFirst().filter((e) => isAny(e.origin) && e.group.value === group.value)) {
     if ((c.ttls[vifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT) return c;
+    // "It's ok if the vifi is part of the static tree" (mr_mfc_find_any).
     const proxy = mr_mfc_find_any_parent(t, c.parent);
     if (proxy && (proxy.ttls[vifi] ?? TTL_NOT_OUTPUT) < TTL_NOT_OUTPUT) return c;
   }

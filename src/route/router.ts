@@ -6,9 +6,10 @@ import type { Errno } from '../errors.ts';
 import { neverRouted, routeAddr } from './address.ts';
 import { NO_ROUTE_FAULTS, type RouteFaultSet } from './faults.ts';
 import { type ForwardContext, ip_mr_forward, ip_mr_input } from './forward.ts';
-import { IGMPMSG_WRVIFWHOLE, MAXVIFS } from './limits.ts';
+import { IGMPMSG_WRVIFWHOLE, MAXVIFS, MRT_FLUSH_MFC, MRT_FLUSH_VIFS, MRT_VERSION_VALUE } from './limits.ts';
 import { ipmr_mfc_add, ipmr_mfc_delete } from './mfc.ts';
-import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, nonStaticVifs, routingProto } from './socket.ts';
+import { mroute_clean_tables } from './flush.ts';
+import { checkRoutingSocket, type MrtSocket, mrt_done_check, mrt_init, mrt_unknown_option, routingProto } from './socket.ts';
 import { type Datagram, MrTable } from './table.ts';
 import { ipmr_cache_resolve_order, ipmr_expire_process } from './unres.ts';
 import { makeUpcall } from './upcall.ts';
@@ -34,6 +35,7 @@ export interface RouterOptions {
 
 interface DeviceState {
   readonly ifindex: number;
+  readonly ipv4?: readonly string[];
   allmulti: number;
   readonly mcForwarding: Record<RouteFamily, number>;
 }
@@ -53,12 +55,16 @@ export class MulticastRouter {
 
   constructor(devices: readonly RouteDevice[], private readonly options: RouterOptions = {}) {
     this.faults = options.faults ?? NO_ROUTE_FAULTS;
-    for (const d of devices) this.devices.set(d.name, { ifindex: d.ifindex, allmulti: 0, mcForwarding: { ipv4: 0, ipv6: 0 } });
+    for (const d of devices) this.devices.set(d.name, { ifindex: d.ifindex, ipv4: d.ipv4, allmulti: 0, mcForwarding: { ipv4: 0, ipv6: 0 } });
   }
 
   private deviceOps(family: RouteFamily): DeviceOps {
     return {
       ifindex: (dev) => this.devices.get(dev)?.ifindex,
+      deviceWithAddress: (addr) => {
+        const want = routeAddr(addr).value;
+        return [...this.devices].find(([, d]) => (d.ipv4 ?? []).some((a) => routeAddr(a).value === want))?.[0];
+      },
       setAllmulti: (dev, delta) => {
         const d = this.devices.get(dev);
         if (d) d.allmulti += delta;
@@ -114,6 +120,12 @@ export class MulticastRouter {
     return { error };
   }
 
+  /** socket(2) only: `id` opened with `family`/`proto` if it is new (no MRT_INIT); an open socket stays as it is. */
+  mrtOpen(id: string, family: RouteFamily, proto?: MrtSocketProto): RouteOpResult {
+    this.socket(id, family, proto);
+    return { error: null };
+  }
+
   /** MRT_ASSERT: turns WRONGVIF upcalls on or off. */
   mrtAssert(id: string, on: boolean): RouteOpResult {
     const s = this.socket(id);
@@ -139,6 +151,19 @@ export class MulticastRouter {
       }
       return { error: null };
     });
+  }
+
+  /**
+   * getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM (ip_mroute_getsockopt, ip6_mroute_getsockopt):
+   * only the socket-kind check (EOPNOTSUPP), no mroute-socket one; the table's switches as 0 / 1.
+   */
+  mrtGet(id: string, option: 'version' | 'assert' | 'pim'): RouteOpResult {
+    const s = this.socket(id);
+    if (!s) return { error: 'EBADF' };
+    const bad = checkRoutingSocket(s);
+    if (bad) return { error: bad };
+    const t = this.tables[s.family];
+    return { error: null, value: option === 'version' ? MRT_VERSION_VALUE : Number(option === 'pim' ? t.doPim : t.doAssert) };
   }
 
   /** setsockopt(MRT_VERSION) (MRT6_VERSION): read-only, ENOPROTOOPT. */
@@ -171,9 +196,16 @@ export class MulticastRouter {
   private destruct(t: MrTable): void {
     this.allMc[t.family]--;
     t.mrouteSocket = null;
-    for (const v of nonStaticVifs(t)) vif_delete(t, v, this.deviceOps(t.family), this.faults);
-    for (const c of [...t.mfc]) if (!c.isStatic) t.mfc.splice(t.mfc.indexOf(c), 1);
-    t.unres.length = 0;
+    mroute_clean_tables(t, MRT_FLUSH_VIFS | MRT_FLUSH_MFC, this.deviceOps(t.family), this.faults);
+  }
+
+  /** MRT_FLUSH / MRT6_FLUSH: any routing socket (root); optlen must be sizeof(int) (EINVAL). */
+  mrtFlush(id: string, flags: number, optlen = 4): RouteOpResult {
+    return this.withSocket(id, (t) => {
+      if (optlen !== 4) return { error: 'EINVAL' };
+      mroute_clean_tables(t, flags, this.deviceOps(t.family), this.faults);
+      return { error: null };
+    });
   }
 
   private withSocket(id: string, fn: (t: MrTable, mrtsock: boolean) => RouteOpResult): RouteOpResult {
@@ -201,10 +233,13 @@ export class MulticastRouter {
     );
   }
 
-  /** MRT_ADD_MFC: adding an entry replays its unresolved datagrams (ipmr_cache_resolve). */
-  mfcAdd(id: string, spec: MfcSpec): RouteOpResult {
+  /**
+   * MRT_ADD_MFC (`proxy`: MRT_ADD_MFC_PROXY, which looks the entry up by its parent too): adding an
+   * entry replays its unresolved datagrams (ipmr_cache_resolve).
+   */
+  mfcAdd(id: string, spec: MfcSpec, proxy = false): RouteOpResult {
     return this.withSocket(id, (t, mrtsock) => {
-      const r = ipmr_mfc_add(t, spec, mrtsock, this.faults);
+      const r = ipmr_mfc_add(t, spec, mrtsock, this.faults, proxy ? spec.parent : -1);
       if (r.error || !r.resolved || !r.entry) return { error: r.error };
       const replayed: ReplayedDatagram[] = [];
       for (const d of ipmr_cache_resolve_order(r.resolved, this.faults)) {
@@ -217,8 +252,9 @@ export class MulticastRouter {
     });
   }
 
-  mfcDel(id: string, origin: string, group: string): RouteOpResult {
-    return this.withSocket(id, (t) => ({ error: ipmr_mfc_delete(t, routeAddr(origin), routeAddr(group)) }));
+  /** MRT_DEL_MFC (any entry of the (S,G)), or with `proxy` MRT_DEL_MFC_PROXY (the entry whose parent is `parent`). */
+  mfcDel(id: string, origin: string, group: string, proxy?: { parent: number }): RouteOpResult {
+    return this.withSocket(id, (t) => ({ error: ipmr_mfc_delete(t, routeAddr(origin), routeAddr(group), proxy ? proxy.parent : -1) }));
   }
 
   /**

@@ -2,7 +2,7 @@
 // mrtsock_destruct, mroute_clean_tables; net/ipv6/ip6mr.c ip6_mroute_setsockopt, ip6mr_sk_init,
 // ip6mr_sk_done). The caller is root (CAP_NET_ADMIN), so only the mroute-socket checks apply.
 import type { Errno } from '../errors.ts';
-import { MRT_INIT_OPTLEN, VIFF_STATIC } from './limits.ts';
+import { MRT_INIT_OPTLEN } from './limits.ts';
 import type { MrTable } from './table.ts';
 import type { MrtSocketProto, RouteFamily } from './types.ts';
 
@@ -49,14 +49,4 @@ export function mrt_done_check(t: MrTable, s: MrtSocket): Errno | null {
  */
 export function mrt_unknown_option(s: MrtSocket): Errno {
   return checkRoutingSocket(s) ?? 'ENOPROTOOPT';
-}
-
-/** What mroute_clean_tables(MRT_FLUSH_VIFS | MRT_FLUSH_MFC) removes: non-static vifs and entries, every unresolved entry. */
-export function nonStaticVifs(t: MrTable): number[] {
-  const out: number[] = [];
-  for (let v = 0; v < t.maxvif; v++) {
-    const vif = t.vifs[v];
-    if (vif && !(vif.flags & VIFF_STATIC)) out.push(v);
-  }
-  return out;
 }

@@ -77,8 +77,18 @@ export class MrTable {
     return -1;
   }
 
-  findEntry(origin: IpAddr, group: IpAddr): MfcEntry | undefined {
-    return this.mfc.find((c) => c.origin.value === origin.value && c.group.value === group.value);
+  /**
+   * mr_mfc_find_parent (net/ipv4/ipmr_base.c): the entries of (origin, group) newest first (an
+   * rhltable key's list takes a new object at its head), the first whose parent is `parent`, any
+   * with -1 (MRT_ADD_MFC / MRT_DEL_MFC and forwarding look up with -1; the proxy options with theirs).
+   */
+  findEntry(origin: IpAddr, group: IpAddr, parent = -1): MfcEntry | undefined {
+    return this.newestFirst().find((c) => c.origin.value === origin.value && c.group.value === group.value && (parent === -1 || c.parent === parent));
+  }
+
+  /** The MFC in rhltable lookup order: newest first within a key (mfc_cache_list, which /proc shows, keeps insertion order). */
+  newestFirst(): MfcEntry[] {
+    return [...this.mfc].reverse();
   }
 }
 

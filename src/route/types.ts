@@ -11,6 +11,8 @@ export type MrtSocketProto = 'igmp' | 'icmpv6' | 'udp';
 export interface RouteDevice {
   readonly name: string;
   readonly ifindex: number;
+  /** Its IPv4 addresses: a vif added by local address (vifc_flags 0) finds its device by them (ip_dev_find). */
+  readonly ipv4?: readonly string[];
 }
 
 /** MRT_ADD_VIF / MRT6_ADD_MIF: a vif on a device, or the register vif (pimreg / pim6reg). */
@@ -18,8 +20,13 @@ export interface VifSpec {
   readonly vif: number;
   readonly iface?: string;
   readonly register?: boolean;
-  /** vifc_threshold: stored and shown, ignored by forwarding. */
+  /** vifc_threshold (default 1): stored, shown nowhere (/proc, netlink), ignored by forwarding. */
   readonly threshold?: number;
+  /**
+   * IPv4 vifc_lcl_addr. Without `iface` and `register`: a vif by local address (vifc_flags 0), on
+   * the device that holds it (ip_dev_find). With `register`: stored, shown in ip_mr_vif's Local.
+   */
+  readonly local?: string;
 }
 
 /**
@@ -96,23 +103,32 @@ export interface ReplayedDatagram {
 
 export interface RouteOpResult {
   readonly error: Errno | null;
+  /** mrt-get: the option's value. */
+  readonly value?: number;
   readonly replayed?: readonly ReplayedDatagram[];
 }
 
 /** One routing operation, as scenarios, properties and the kernel differential drive them. */
 export type RouteOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto; readonly optlen?: number }
+  /** socket(2) of a routing socket (raw IGMP / ICMPv6 unless `proto` says) without MRT_INIT: a second daemon, static routes. */
+  | { readonly op: 'mrt-open'; readonly socket: string; readonly family: RouteFamily; readonly proto?: MrtSocketProto }
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
+  /** getsockopt MRT_VERSION / MRT_ASSERT / MRT_PIM (MRT6_* alike): the value in RouteOpResult.value. */
+  | { readonly op: 'mrt-get'; readonly socket: string; readonly option: 'version' | 'assert' | 'pim' }
   | { readonly op: 'mrt-done'; readonly socket: string }
   /** MRT_PIM / MRT6_PIM with `value` (4 = IGMPMSG_WRVIFWHOLE: WRONGVIF upcalls also as whole packets). */
   | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }
   /** setsockopt(MRT_VERSION): a read-only option, so ENOPROTOOPT on a routing socket. */
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'close'; readonly socket: string }
-  | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
+  /** MRT_FLUSH / MRT6_FLUSH with its flags (MRT_FLUSH_MFC 1, _MFC_STATIC 2, _VIFS 4, _VIFS_STATIC 8). */
+  | { readonly op: 'mrt-flush'; readonly socket: string; readonly flags: number }
+  | ({ readonly op: 'vif-add'; readonly socket: string } & VifSpec)
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
-  | ({ readonly op: 'mfc-add'; readonly socket: string } & MfcSpec)
-  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  /** `proxy`: MRT_ADD_MFC_PROXY / MRT_DEL_MFC_PROXY (the entry is found by its parent too). */
+  | ({ readonly op: 'mfc-add'; readonly socket: string; readonly proxy?: boolean } & MfcSpec)
+  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string; readonly parent?: number; readonly proxy?: boolean }
   | { readonly op: 'tick'; readonly ms: number }
   /** `ip link del IFACE`: NETDEV_UNREGISTER takes the device's vifs (ipmr_device_event, ip6mr_device_event). */
   | { readonly op: 'link-del'; readonly iface: string }

@@ -5,10 +5,13 @@ import { MIFF_REGISTER, REGISTER_DEVICE, VIFF_REGISTER, VIFF_STATIC, VIFF_USE_IF
 import { type RouteFaultSet, VIF_NO_ALLMULTI } from './faults.ts';
 import type { MrTable } from './table.ts';
 import type { VifSpec } from './types.ts';
+import { hostWord, routeAddr } from './address.ts';
 
 /** What vif_add / vif_delete do to devices: dev_set_allmulti and the per-device mc_forwarding count. */
 export interface DeviceOps {
   ifindex(dev: string): number | undefined;
+  /** ip_dev_find (net/ipv4/fib_frontend.c): the device that holds this local IPv4 address. */
+  deviceWithAddress(addr: string): string | undefined;
   /** dev_set_allmulti(dev, delta) (net/core/dev.c). */
   setAllmulti(dev: string, delta: number): void;
   /** IPV4_DEVCONF(in_dev->cnf, MC_FORWARDING) / in6_dev->cnf.mc_forwarding. */
@@ -24,23 +27,29 @@ export function vif_add(t: MrTable, spec: VifSpec, mrtsock: boolean, devs: Devic
   if (t.vifExists(vifi)) return 'EADDRINUSE';
   let dev: string;
   let flags: number;
-  let local = 0;
+  // v->local = vifc_lcl_addr: the address word, or (a union) the ifindex of a VIFF_USE_IFINDEX vif.
+  let local = spec.local === undefined || t.family === 'ipv6' ? 0 : hostWord(routeAddr(spec.local));
   if (spec.register) {
     // One register vif per table (vif_add VIFF_REGISTER: mroute_reg_vif_num >= 0 -> -EADDRINUSE).
     if (t.regVifNum >= 0) return 'EADDRINUSE';
     dev = REGISTER_DEVICE[t.family];
     devs.registerDevice(dev, true);
     flags = t.family === 'ipv4' ? VIFF_REGISTER : MIFF_REGISTER;
-  } else {
+  } else if (spec.iface !== undefined || t.family === 'ipv6') {
     // VIFF_USE_IFINDEX (IPv4) / mif6c_pifi (IPv6): no such device -> -EADDRNOTAVAIL.
     const ifindex = spec.iface === undefined ? undefined : devs.ifindex(spec.iface);
     if (spec.iface === undefined || ifindex === undefined) return 'EADDRNOTAVAIL';
     dev = spec.iface;
-    // vifc_lcl_ifindex shares a union with vifc_lcl_addr, which vif_add copies into v->local.
     if (t.family === 'ipv4') {
       flags = VIFF_USE_IFINDEX;
       local = ifindex;
     } else flags = 0;
+  } else {
+    // vifc_flags 0: the device is the one holding vifc_lcl_addr (ip_dev_find), else -EADDRNOTAVAIL.
+    const owner = spec.local === undefined ? undefined : devs.deviceWithAddress(spec.local);
+    if (owner === undefined) return 'EADDRNOTAVAIL';
+    dev = owner;
+    flags = 0;
   }
   // Each vif holds one allmulti count on its device (vif_add / mif6_add: dev_set_allmulti(dev, 1)).
   if (!faults.has(VIF_NO_ALLMULTI)) devs.setAllmulti(dev, 1);

@@ -106,12 +106,12 @@ function diffDelivery(id: string, e: Delivery, a: Delivery | undefined, out: str
   }
 }
 
-/** mfc-add replays and /proc views (scenarios with route steps), where the expectation names them. */
+/** mfc-add replays, mrt-get values and /proc views (scenarios with route steps), where the expectation names them. */
 function diffRouteSteps(expected: SimulateResult, actual: SimulateResult, out: string[]): void {
   expected.steps.forEach((e, i) => {
     const a = actual.steps[i];
     if (!a || a.op !== e.op) return;
-    for (const field of ['replayed', 'proc'] as const) {
+    for (const field of ['replayed', 'value', 'proc'] as const) {
       if (e[field] === undefined) continue;
       const w = canonical(e[field] as unknown as JsonValue);
       const g = canonical(a[field] as unknown as JsonValue | undefined);

@@ -2,7 +2,7 @@
 // state) are checked by validate.ts, which can name the rule that a value breaks.
 // The property order of every object schema here is the key order saveFixture writes.
 import type { Errno } from '../errors.ts';
-import { BURST_MAX, FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
+import { BURST_MAX, SEND_PAYLOAD_MAX, FILL_COUNT_MAX, FILL_FIRST_MAX, RELAY_INTERFACE_KINDS, ROUTE_STEP_OPS, type RouteStepOp, SCENARIO_SCHEMA_ID, type StepOp } from './types.ts';
 
 /** A JSON Schema (draft-07 subset) as a plain value. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -98,7 +98,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
   step(
     'send',
-    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },
+    { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, payload: { type: 'integer', minimum: 0, maximum: SEND_PAYLOAD_MAX }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },
     ['id', 'iface', 'src', 'dst', 'port'],
   ),
   step('frame', { id: nonEmpty, iface: ifname, dst: str }, ['id', 'iface', 'dst']),
@@ -118,16 +118,20 @@ function routeStepSchemas(): JsonSchema[] {
       { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] }, optlen: { type: 'integer', minimum: 0 }, assert: { type: 'boolean' } },
       ['socket', 'family'],
     ),
+    rs('mrt-open', { socket: nonEmpty, family: { enum: ['ipv4', 'ipv6'] }, proto: { enum: ['igmp', 'icmpv6', 'udp'] } }, ['socket', 'family']),
+    rs('mrt-get', { socket: nonEmpty, option: { enum: ['version', 'assert', 'pim'] } }, ['socket', 'option']),
+    rs('mrt-assert', { socket: nonEmpty, on: { type: 'boolean' } }, ['socket', 'on']),
     rs('mrt-done', { socket: nonEmpty, close: { type: 'boolean' } }, ['socket']),
     rs('mrt-pim', { socket: nonEmpty, value: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'value']),
-    rs('vif-add', { socket: nonEmpty, vif, iface: ifname, register: { type: 'boolean' } }, ['socket', 'vif']),
+    rs('mrt-flush', { socket: nonEmpty, flags: { type: 'integer', minimum: -2147483648, maximum: 2147483647 } }, ['socket', 'flags']),
+    rs('vif-add', { socket: nonEmpty, vif, iface: ifname, register: { type: 'boolean' }, local: str, threshold: byte }, ['socket', 'vif']),
     rs('vif-del', { socket: nonEmpty, vif }, ['socket', 'vif']),
     rs(
       'mfc-add',
-      { socket: nonEmpty, origin: str, group: str, parent: vif, ttls: { type: 'array', items: byte, maxItems: 32 }, oifs: { type: 'array', items: vif } },
+      { socket: nonEmpty, origin: str, group: str, parent: vif, ttls: { type: 'array', items: byte, maxItems: 32 }, oifs: { type: 'array', items: vif }, proxy: { type: 'boolean' } },
       ['socket', 'origin', 'group', 'parent'],
     ),
-    rs('mfc-del', { socket: nonEmpty, origin: str, group: str }, ['socket', 'origin', 'group']),
+    rs('mfc-del', { socket: nonEmpty, origin: str, group: str, parent: vif, proxy: { type: 'boolean' } }, ['socket', 'origin', 'group']),
     rs('tick', { ms: { type: 'integer', minimum: 0 } }, ['ms']),
   ];
 }
@@ -166,7 +170,7 @@ const burstResult = object({ frames: count, filtered: count, noMbuf: count, fifo
 const replayResult = object({ id: nonEmpty, forwarded: { type: 'array', items: copyResult }, upcalls: { type: 'array', items: upcallResult } }, ['id', 'forwarded', 'upcalls']);
 const procTexts = object({ ip_mr_vif: str, ip_mr_cache: str, ip6_mr_vif: str, ip6_mr_cache: str }, ['ip_mr_vif', 'ip_mr_cache', 'ip6_mr_vif', 'ip6_mr_cache']);
 const stepResult = object(
-  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, proc: procTexts, nic: { type: 'object' } },
+  { op: { enum: [...STEP_OPS, ...ROUTE_STEP_OPS] }, error: { enum: [...ERRNO_NAMES, null] }, replayed: { type: 'array', items: replayResult }, value: { type: 'integer' }, proc: procTexts, nic: { type: 'object' }, views: { type: 'object' } },
   ['op', 'error'],
 );
 const delivery = object(

@@ -106,6 +106,11 @@ export interface SendStep {
   /** Alias of `ttl` for IPv6 datagrams. */
   readonly hopLimit?: number;
   /**
+   * UDP payload bytes (default 16): with the UDP and IP headers (28 IPv4, 48 IPv6) the length
+   * multicast routing counts in its byte counters (/proc/net/ip_mr_vif, ip_mr_cache).
+   */
+  readonly payload?: number;
+  /**
    * A burst: `burst` copies of the datagram back to back (2..BURST_MAX), only on a KNI
    * interface (or its port): they travel the KNI data path (src/relay/data-path.ts), where a
    * full rx_q drops what does not fit ('fifo-drop'). Absent: one datagram.
@@ -113,6 +118,8 @@ export interface SendStep {
   readonly burst?: number;
 }
 
+/** The largest UDP payload of a send step: an IPv6 datagram that fits a 1500-byte MTU unfragmented (1500 - 40 - 8). */
+export const SEND_PAYLOAD_MAX = 1452;
 /** The longest burst of one send step. */
 export const BURST_MAX = 65536;
 export interface FrameStep {
@@ -134,6 +141,29 @@ export interface MrtInitStep {
   /** Also MRT_ASSERT 1 (WRONGVIF upcalls). */
   readonly assert?: boolean;
 }
+/**
+ * Opens routing socket `socket` (raw IGMP / raw ICMPv6 unless `proto` says) without MRT_INIT, as a
+ * second daemon or a static-route tool does: root's vif-add / mfc-add on it are static
+ * (VIFF_STATIC / MFC_STATIC), and only MRT_FLUSH's static bits remove them. An open socket stays.
+ */
+export interface MrtOpenStep {
+  readonly op: 'mrt-open';
+  readonly socket: string;
+  readonly family: SocketFamily;
+  readonly proto?: 'igmp' | 'icmpv6' | 'udp';
+}
+/** MRT_ASSERT (WRONGVIF upcalls on or off; it belongs to the table and outlives the socket). */
+export interface MrtAssertStep {
+  readonly op: 'mrt-assert';
+  readonly socket: string;
+  readonly on: boolean;
+}
+/** getsockopt MRT_VERSION (0x0305), MRT_ASSERT or MRT_PIM (0 / 1): the step result's `value`. */
+export interface MrtGetStep {
+  readonly op: 'mrt-get';
+  readonly socket: string;
+  readonly option: 'version' | 'assert' | 'pim';
+}
 /** MRT_DONE (`close: true`: close(2) the socket instead). */
 export interface MrtDoneStep {
   readonly op: 'mrt-done';
@@ -146,20 +176,41 @@ export interface MrtPimStep {
   readonly socket: string;
   readonly value: number;
 }
-/** MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX), or the register vif. */
+/**
+ * MRT_ADD_VIF / MRT6_ADD_MIF: vif `vif` on `iface` (VIFF_USE_IFINDEX; an interface the scenario
+ * does not declare is a device that does not exist), the register vif, or (IPv4) by `local`
+ * address alone (vifc_flags 0: the device that holds it). `local` with `register` is stored and
+ * shown; `threshold` (vifc_threshold, default 1) is stored and never used (ipmr.c vif_add).
+ */
 export interface VifAddStep {
   readonly op: 'vif-add';
   readonly socket: string;
   readonly vif: number;
   readonly iface?: string;
   readonly register?: boolean;
+  readonly local?: string;
+  readonly threshold?: number;
+}
+/**
+ * MRT_FLUSH / MRT6_FLUSH (any routing socket of a root caller): `flags` as the daemon passes them,
+ * MRT_FLUSH_MFC 1 (entries added by the mroute socket, and every unresolved entry),
+ * MRT_FLUSH_MFC_STATIC 2 (entries added by other sockets), MRT_FLUSH_VIFS 4, MRT_FLUSH_VIFS_STATIC 8.
+ */
+export interface MrtFlushStep {
+  readonly op: 'mrt-flush';
+  readonly socket: string;
+  readonly flags: number;
 }
 export interface VifDelStep {
   readonly op: 'vif-del';
   readonly socket: string;
   readonly vif: number;
 }
-/** MRT_ADD_MFC: IPv4 `ttls[vif]` (mfcc_ttls, missing = 0); IPv6 `oifs` (the interface set). */
+/**
+ * MRT_ADD_MFC: IPv4 `ttls[vif]` (mfcc_ttls, missing = 0); IPv6 `oifs` (the interface set).
+ * `proxy`: MRT_ADD_MFC_PROXY, which finds an existing entry by (origin, group) and parent, so
+ * one (S,G) may hold an entry per parent; plain MRT_ADD_MFC replaces any entry of the (S,G).
+ */
 export interface MfcAddStep {
   readonly op: 'mfc-add';
   readonly socket: string;
@@ -168,21 +219,28 @@ export interface MfcAddStep {
   readonly parent: number;
   readonly ttls?: readonly number[];
   readonly oifs?: readonly number[];
+  readonly proxy?: boolean;
 }
+/**
+ * MRT_DEL_MFC: the (S,G)'s entry (the newest, if proxy adds made several; mfcc_parent is sent and
+ * ignored). `proxy`: MRT_DEL_MFC_PROXY, the entry whose parent is `parent` (default 0).
+ */
 export interface MfcDelStep {
   readonly op: 'mfc-del';
   readonly socket: string;
   readonly origin: string;
   readonly group: string;
+  readonly parent?: number;
+  readonly proxy?: boolean;
 }
 /** Scenario time passes (unresolved entries expire after 10 s, asserts are 3 s apart). */
 export interface TickStep {
   readonly op: 'tick';
   readonly ms: number;
 }
-export type RouteStep = MrtInitStep | MrtDoneStep | MrtPimStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
+export type RouteStep = MrtInitStep | MrtOpenStep | MrtAssertStep | MrtGetStep | MrtDoneStep | MrtPimStep | MrtFlushStep | VifAddStep | VifDelStep | MfcAddStep | MfcDelStep | TickStep;
 export type RouteStepOp = RouteStep['op'];
-export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-done', 'mrt-pim', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
+export const ROUTE_STEP_OPS = ['mrt-init', 'mrt-open', 'mrt-assert', 'mrt-get', 'mrt-done', 'mrt-pim', 'mrt-flush', 'vif-add', 'vif-del', 'mfc-add', 'mfc-del', 'tick'] as const satisfies readonly RouteStepOp[];
 
 export function isRouteStep(step: unknown): step is RouteStep {
   const op = typeof step === 'object' && step !== null ? (step as { op?: unknown }).op : undefined;
@@ -231,8 +289,20 @@ export interface StepResult {
   readonly error: Errno | null;
   /** `simulate --trace`: every interface's NIC state after the step (a relay's request-FIFO traffic and sync area included). Never compared. */
   readonly nic?: Readonly<Record<string, JsonValue>>;
+  /**
+   * `simulate --trace`: every other view after the step: each interface as in the result's
+   * `interfaces` (device list with refcounts, global use, group records, flag counters), the text
+   * of /proc/net/dev_mcast as Linux prints it, and once routing is on the /proc routing views. Never compared.
+   */
+  readonly views?: {
+    readonly interfaces: Readonly<Record<string, InterfaceResult>>;
+    readonly dev_mcast: string;
+    readonly proc?: Readonly<Record<'ip_mr_vif' | 'ip_mr_cache' | 'ip6_mr_vif' | 'ip6_mr_cache', string>>;
+  };
   /** mfc-add: the queued datagrams the new entry resolved, in replay order, with what each did. */
   readonly replayed?: readonly RoutedReplay[];
+  /** mrt-get: the value getsockopt returned. */
+  readonly value?: number;
   /** Scenarios with route steps: /proc/net/ip_mr_vif, ip_mr_cache, ip6_mr_vif, ip6_mr_cache after the step. */
   readonly proc?: Readonly<Record<'ip_mr_vif' | 'ip_mr_cache' | 'ip6_mr_vif' | 'ip6_mr_cache', string>>;
 }

@@ -14,7 +14,8 @@ export type RouteSockets = Map<string, SocketFamily>;
 
 export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSockets): void {
   switch (step.op) {
-    case 'mrt-init': {
+    case 'mrt-init':
+    case 'mrt-open': {
       const known = sockets.get(step.socket);
       if (known !== undefined && known !== step.family) fail(`${at}/family`, `routing socket ${JSON.stringify(step.socket)} is ${known}`);
       if (step.proto === 'igmp' && step.family === 'ipv6') fail(`${at}/proto`, 'an IPv6 socket cannot be raw IGMP');
@@ -22,9 +23,17 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
       sockets.set(step.socket, step.family);
       return;
     }
-    case 'vif-add':
-      if ((step.iface === undefined) === (step.register !== true)) fail(`${at}/iface`, 'a vif names an interface, or is the register vif (register: true), not both');
+    case 'vif-add': {
+      if (step.iface !== undefined && step.register === true) fail(`${at}/iface`, 'a vif names an interface, or is the register vif (register: true), not both');
+      // vifc_lcl_addr and vifc_lcl_ifindex share a union (include/uapi/linux/mroute.h struct vifctl).
+      if (step.iface !== undefined && step.local !== undefined) fail(`${at}/local`, 'a vif names an interface (by ifindex) or a local address, not both');
+      if (step.iface === undefined && step.register !== true && step.local === undefined) fail(`${at}/iface`, 'a vif names an interface, a local address, or is the register vif (register: true)');
+      if (step.local !== undefined) {
+        if (parseIp(step.local, `${at}/local`).family !== 'ipv4') fail(`${at}/local`, `${JSON.stringify(step.local)} is not an IPv4 address (struct vifctl's vifc_lcl_addr)`);
+        if (sockets.get(step.socket) === 'ipv6') fail(`${at}/local`, `routing socket ${JSON.stringify(step.socket)} is ipv6: struct mif6ctl has no local address`);
+      }
       return;
+    }
     case 'mfc-add':
     case 'mfc-del': {
       const family = sockets.get(step.socket);
@@ -40,7 +49,10 @@ export function validateRouteStep(step: RouteStep, at: string, sockets: RouteSoc
       return;
     }
     case 'mrt-done':
+    case 'mrt-assert':
+    case 'mrt-get':
     case 'mrt-pim':
+    case 'mrt-flush':
     case 'vif-del':
     case 'tick':
       return;

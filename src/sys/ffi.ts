@@ -42,6 +42,7 @@ function bindLibc() {
   return {
     socket: libc.func('int socket(int domain, int type, int protocol)'),
     setsockopt: libc.func('int setsockopt(int fd, int level, int name, void *val, uint32_t len)'),
+    getsockopt: libc.func('int getsockopt(int fd, int level, int name, _Out_ void *val, _Inout_ uint32_t *len)'),
     bind: libc.func('int bind(int fd, void *addr, uint32_t len)'),
     sendto: libc.func('intptr_t sendto(int fd, void *buf, size_t len, int flags, void *addr, uint32_t alen)'),
     recv: libc.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)'),
@@ -94,6 +95,13 @@ export function socket(domain: number, type: number, protocol = 0): SysResult<nu
 }
 export function setsockopt(fd: number, level: number, name: number, value: Buffer): SysResult<number> {
   return result(c().setsockopt(fd, level, name, value, value.length));
+}
+/** getsockopt with a `len`-byte buffer: the bytes the kernel returned (it may shorten optlen). */
+export function getsockopt(fd: number, level: number, name: number, len: number): SysResult<Buffer> {
+  const val = Buffer.alloc(len);
+  const optlen = [len];
+  const r = result(c().getsockopt(fd, level, name, val, optlen));
+  return r.ok ? { ok: true, value: val.subarray(0, optlen[0] ?? len) } : r;
 }
 export function setsockoptInt(fd: number, level: number, name: number, value: number): SysResult<number> {
   const b = Buffer.alloc(4);

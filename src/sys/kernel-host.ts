@@ -1,7 +1,7 @@
 // The few verbs the routing and stacked benches need from a Linux kernel (src/kernel/route-bench.ts,
 // stacked-diff.ts), so that one bench runs in two places: this machine's kernel (local-host.ts:
 // koffi and netns.ts) or a QEMU guest's (src/guest/kernel-host.ts: the agent's exec, nsocket,
-// sockopt, bindh, sendh, drain, close, nsread, nswrite and sleep commands). Calls go in batches:
+// sockopt, getopt, bindh, sendh, drain, close, nsread, nswrite and sleep commands). Calls go in batches:
 // a batch runs in order without waiting for the caller, so a whole scenario costs the guest one
 // round trip; a failed call does not stop the batch, its answer says how it failed.
 
@@ -16,6 +16,8 @@ export type HostCall =
   /** socket(domain, type, protocol) inside `ns`; the socket stays in `ns` for its life. */
   | { readonly call: 'socket'; readonly ns: string; readonly handle: string; readonly domain: number; readonly type: number; readonly protocol: number }
   | { readonly call: 'setsockopt'; readonly handle: string; readonly level: number; readonly name: number; readonly value: Buffer }
+  /** getsockopt with a `len`-byte buffer; the answer's `messages[0]` holds the bytes it returned. */
+  | { readonly call: 'getsockopt'; readonly handle: string; readonly level: number; readonly name: number; readonly len: number }
   | { readonly call: 'bind'; readonly handle: string; readonly addr: Buffer }
   | { readonly call: 'sendto'; readonly handle: string; readonly data: Buffer; readonly addr: Buffer }
   /** Every message queued on the socket now (non-blocking recv, at most `max` bytes each). */
@@ -67,6 +69,8 @@ export function describeCall(c: HostCall): string {
       return `socket(${c.domain}, ${c.type}, ${c.protocol}) in ${c.ns} as ${c.handle}`;
     case 'setsockopt':
       return `setsockopt(${c.handle}, ${c.level}, ${c.name})`;
+    case 'getsockopt':
+      return `getsockopt(${c.handle}, ${c.level}, ${c.name})`;
     case 'sleep':
       return `sleep ${c.ms} ms`;
     default:

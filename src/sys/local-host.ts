@@ -2,7 +2,7 @@
 // (ffi.ts) created inside the namespace by setns, files read and written inside it the same way.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { release } from 'node:os';
-import { bind, close, pinToOneCpu, recvNow, sendto, setsockopt, socket } from './ffi.ts';
+import { bind, close, getsockopt, pinToOneCpu, recvNow, sendto, setsockopt, socket } from './ffi.ts';
 import type { HostAnswer, HostCall, KernelHost } from './kernel-host.ts';
 import { KernelEnvError, createNamespace, deleteNamespace, inNamespace, ip } from './netns.ts';
 
@@ -55,6 +55,10 @@ export class LocalKernelHost implements KernelHost {
       }
       case 'setsockopt':
         return sys(setsockopt(this.fd(c.handle), c.level, c.name, c.value));
+      case 'getsockopt': {
+        const r = getsockopt(this.fd(c.handle), c.level, c.name, c.len);
+        return r.ok ? done('', [r.value]) : failed(r.errno);
+      }
       case 'bind':
         return sys(bind(this.fd(c.handle), c.addr));
       case 'sendto':

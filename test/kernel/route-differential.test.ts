@@ -120,4 +120,42 @@ describe.skipIf(place.where === 'none').sequential(`route differential (${place.
       }
     }
   }, HANG_BOUND_MS);
+  it('daemon calls (issue 23): a vif by local address, proxy entries per parent, MRT_FLUSH of static vifs, getsockopt; the kernel as written by hand, the model agrees', async () => {
+    const sg = { origin: '10.0.0.2', group: '239.1.1.1' };
+    const scenario: RouteOp[] = [
+      { op: 'mrt-init', socket: 'r4', family: 'ipv4' },
+      { op: 'mrt-open', socket: 's4', family: 'ipv4' },
+      { op: 'vif-add', socket: 'r4', vif: 0, local: '10.0.0.1', threshold: 200 },
+      { op: 'vif-add', socket: 'r4', vif: 1, iface: 'eth1' },
+      { op: 'vif-add', socket: 's4', vif: 2, local: '10.0.2.1' }, // static: added by a socket that is not the mroute socket
+      { op: 'vif-add', socket: 'r4', vif: 3, local: '10.9.9.9' }, // nobody's address
+      { op: 'mfc-add', socket: 'r4', ...sg, parent: 0, ttls: [0, 1, 1], proxy: true },
+      { op: 'mfc-add', socket: 'r4', ...sg, parent: 1, ttls: [1, 0, 1], proxy: true },
+      // The latest entry of the (S,G) (parent 1): from eth0 the datagram is on the wrong vif.
+      { op: 'send', id: 'd0', iface: 'eth0', src: sg.origin, group: sg.group, ttl: 4, length: 144 },
+      { op: 'mfc-del', socket: 'r4', ...sg, parent: 1, proxy: true },
+      { op: 'send', id: 'd1', iface: 'eth0', src: sg.origin, group: sg.group, ttl: 4, length: 144 },
+      { op: 'mrt-assert', socket: 'r4', on: true },
+      { op: 'mrt-get', socket: 's4', option: 'assert' },
+      { op: 'mrt-get', socket: 'r4', option: 'version' },
+      { op: 'mrt-flush', socket: 's4', flags: 8 },
+    ];
+    expect(await diffRouteScenario(bench, scenario)).toBeNull();
+    try {
+      const results = await bench.applyAll(scenario);
+      expect(results.map((r) => r.error)).toEqual([null, null, null, null, null, 'EADDRNOTAVAIL', null, null, null, null, null, null, null, null, null]);
+      expect(results[8]?.copies).toEqual([]);
+      expect(results[10]?.copies.map((c) => `${c.id} ${c.iface} ttl ${c.ttl}`).sort()).toEqual(['d1 eth1 ttl 3', 'd1 eth2 ttl 3']);
+      expect([results[12]?.value, results[13]?.value]).toEqual([1, 0x0305]);
+      const state = await bench.state();
+      // vif 2 (static) flushed; vif 0 by address: Flags 00000, Local 10.0.0.1 as /proc prints it;
+      // d1's 144 bytes in (d0 came in on the wrong vif: counted by the entry, not the vif).
+      expect(state.proc.ip_mr_vif.split('\n').slice(1, 3)).toEqual([
+        ' 0 eth0            144       1         0       0 00000 0100000A 00000000',
+        ` 1 eth1              0       0       144       1 00008 ${(bench.ifindex.get('eth1') ?? 0).toString(16).toUpperCase().padStart(8, '0')} 00000000`,
+      ]);
+    } finally {
+      await bench.reset();
+    }
+  }, HANG_BOUND_MS);
 });

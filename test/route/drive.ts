@@ -25,20 +25,28 @@ export function applyToModel(r: MulticastRouter, op: RouteOracleOp): OracleOutco
       return { error: r.mrtDone(op.socket).error, datagrams: [] };
     case 'mrt-pim':
       return { error: r.mrtPim(op.socket, op.value).error, datagrams: [] };
+    case 'mrt-get': {
+      const res = r.mrtGet(op.socket, op.option);
+      return res.value === undefined ? { error: res.error, datagrams: [] } : { error: null, datagrams: [], value: res.value };
+    }
+    case 'mrt-open':
+      return { error: r.mrtOpen(op.socket, op.family, op.proto).error, datagrams: [] };
+    case 'mrt-flush':
+      return { error: r.mrtFlush(op.socket, op.flags).error, datagrams: [] };
     case 'mrt-version':
       return { error: r.mrtVersion(op.socket).error, datagrams: [] };
     case 'close':
       return { error: r.close(op.socket).error, datagrams: [] };
     case 'vif-add':
-      return { error: r.vifAdd(op.socket, { vif: op.vif, iface: op.iface, register: op.register }).error, datagrams: [] };
+      return { error: r.vifAdd(op.socket, op).error, datagrams: [] };
     case 'vif-del':
       return { error: r.vifDel(op.socket, op.vif).error, datagrams: [] };
     case 'mfc-add': {
-      const res = r.mfcAdd(op.socket, op);
+      const res = r.mfcAdd(op.socket, op, op.proxy === true);
       return { error: res.error, datagrams: (res.replayed ?? []).map((x) => describe(x.datagram.id, x.result)) };
     }
     case 'mfc-del':
-      return { error: r.mfcDel(op.socket, op.origin, op.group).error, datagrams: [] };
+      return { error: r.mfcDel(op.socket, op.origin, op.group, op.proxy === true ? { parent: op.parent ?? 0 } : undefined).error, datagrams: [] };
     case 'tick':
       r.tick(op.ms);
       return { error: null, datagrams: [] };

@@ -59,4 +59,33 @@ describe('routing in scenarios: simulate against the oracle', () => {
       'Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n030201EF 0200000A 0          2       88        0  1:8  \n',
     );
   });
+  it('daemon calls as steps: a vif by local address, a 100-byte payload in the byte counters, MRT_FLUSH of the entries only (hand-derived)', () => {
+    const scenario = {
+      schema: 'mcast-testbench/scenario@1' as const,
+      interfaces: INTERFACES,
+      steps: [
+        { op: 'mrt-init', socket: 'pimd', family: 'ipv4' },
+        { op: 'vif-add', socket: 'pimd', vif: 0, local: '10.0.0.1', threshold: 1 },
+        { op: 'vif-add', socket: 'pimd', vif: 1, local: '10.0.1.1' },
+        { op: 'vif-add', socket: 'pimd', vif: 2, iface: 'eth9' },
+        { op: 'mfc-add', socket: 'pimd', origin: '10.0.0.2', group: '239.1.2.3', parent: 0, ttls: [0, 1] },
+        { op: 'send', id: 'd', iface: 'eth0', src: '10.0.0.2', dst: '239.1.2.3', port: 5000, ttl: 2, payload: 100 },
+        { op: 'mrt-flush', socket: 'pimd', flags: 1 },
+      ] as unknown as Step[],
+    };
+    validateScenario(scenario);
+    expect(routeProblem(scenario)).toBeNull();
+    const out = simulate(scenario);
+    expect(out.steps[3]!.error).toBe('EADDRNOTAVAIL'); // no device eth9
+    expect(out.deliveries['d']).toMatchObject({ route: 'forwarded', forwarded: [{ iface: 'eth1', ttl: 1 }] });
+    // 100 + 8 (UDP) + 20 (IP) = 128 bytes = 0x80 in, on vif 0, and out, on vif 1; Flags 00000, Local the address.
+    expect(out.steps[5]!.proc!.ip_mr_vif.split('\n').slice(1, 3)).toEqual([
+      ' 0 eth0            128       1         0       0 00000 0100000A 00000000',
+      ' 1 eth1              0       0       128       1 00000 0101000A 00000000',
+    ]);
+    expect(out.steps[5]!.proc!.ip_mr_cache).toContain('       1      128        0');
+    // The flush took the entry and left the vifs (and their allmulti counts).
+    expect(out.steps[6]!.proc!.ip_mr_cache).toBe('Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n');
+    expect(out.interfaces['eth1']!.allmulti).toBe(1);
+  });
 });

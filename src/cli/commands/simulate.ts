@@ -9,7 +9,7 @@ export function registerSimulate(program: Command, cli: Cli): void {
     .description('run a scenario through the model and print its result as JSON (errno results are results: exit 0)')
     .argument('<file>', 'scenario file (mcast-testbench/scenario@1)')
     .option('--profile <name>', 'NIC profile for every interface, overriding each interface\'s "nic"')
-    .option('--trace', "add every interface's NIC state after each step (a relay's request-FIFO traffic and sync area)")
+    .option('--trace', "add every view after each step: NIC state (a relay's request-FIFO traffic and sync area), device lists with refcounts, counters, /proc/net/dev_mcast, the routing /proc views")
     .addOption(new Option('--inject-fault <name>', 'run a faulty model (see src/faults.ts)').argParser(collect).hideHelp())
     .action(async (file: string, options: { profile?: string; injectFault?: string[]; trace?: boolean }) => {
       const { loadScenarioFile } = await import('../../scenario/load.ts');

@@ -3,7 +3,7 @@
  * initramfs under QEMU as /init's child, reads one command a line from the host on a serial
  * port, runs it on the guest kernel and answers one line ("ok ..." or "fail REASON"); `cat`
  * answers "= LINE" lines before its "ok". Built on the host with `cc -static -O2`. The verbs of
- * the routing / VLAN / bond runs (exec, nsocket, sockopt, bindh, sendh, drain, nsread, nswrite,
+ * the routing / VLAN / bond runs (exec, nsocket, sockopt, getopt, bindh, sendh, drain, nsread, nswrite,
  * sleep) are in host-verbs.c, included below.
  *
  * Sockets and steps mirror src/kernel/socket-steps.ts (MCAST_JOIN_GROUP, MCAST_JOIN_SOURCE_GROUP,
@@ -390,6 +390,7 @@ int main(int argc, char **argv) {
       else if (strcmp(a[0], "reset") == 0 && na == 1) { while (nsocks > 0) close_sock(&socks[0]); nseen = 0; reply("ok"); }
       else if (strcmp(a[0], "nsocket") == 0 && na == 6) cmd_nsocket(a[1], a[2], a[3], a[4], a[5]);
       else if (strcmp(a[0], "sockopt") == 0 && na == 5) cmd_sockopt(a[1], a[2], a[3], a[4]);
+      else if (strcmp(a[0], "getopt") == 0 && na == 5) cmd_getopt(a[1], a[2], a[3], a[4]);
       else if (strcmp(a[0], "bindh") == 0 && na == 3) cmd_bindh(a[1], a[2]);
       else if (strcmp(a[0], "sendh") == 0 && na == 4) cmd_sendh(a[1], a[2], a[3]);
       else if (strcmp(a[0], "drain") == 0 && na == 3) cmd_drain(a[1], a[2]);

@@ -126,6 +126,19 @@ static void cmd_sockopt(char *id, char *level, char *name, char *hex) {
   result(setsockopt(s->fd, atoi(level), atoi(name), hex, (socklen_t)n));
 }
 
+/* getopt HANDLE LEVEL NAME LEN: getsockopt(2) with a LEN-byte buffer; the bytes it returned (optlen after) as "= HEX" lines. */
+static void cmd_getopt(char *id, char *level, char *name, char *len) {
+  struct sock *s = find_sock(id);
+  static unsigned char buf[256];
+  socklen_t n = (socklen_t)atoi(len);
+  if (n > sizeof buf) { reply("fail getopt length %s", len); return; }
+  if (!s) { reply("ok EBADF"); return; }
+  memset(buf, 0, sizeof buf);
+  if (getsockopt(s->fd, atoi(level), atoi(name), buf, &n) < 0) { result(-1); return; }
+  reply_hex(buf, (size_t)n);
+  reply("ok -");
+}
+
 static void cmd_bindh(char *id, char *hex) {
   struct sock *s = find_sock(id);
   long n = unhex(hex);

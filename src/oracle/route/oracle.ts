@@ -10,6 +10,11 @@ const VIF_SLOTS = 32; // MAXVIFS / MAXMIFS
 const QUEUE_MAX = 4; // an unresolved entry keeps at most four datagrams
 const UNRESOLVED_LIFETIME = 10_000; // ms
 const ASSERT_GAP = 3_000; // ms between two WRONGVIF upcalls of one entry
+// MRT_FLUSH's bits (include/uapi/linux/mroute.h; MRT6_FLUSH's in mroute6.h are the same).
+const FLUSH_MFC = 1;
+const FLUSH_MFC_STATIC = 2;
+const FLUSH_VIFS = 4;
+const FLUSH_VIFS_STATIC = 8;
 
 interface OVif { readonly iface: string; readonly register: boolean; readonly isStatic: boolean; pin: number; bin: number; pout: number; bout: number }
 interface OEntry {
@@ -35,8 +40,21 @@ export class RouteOracle {
 
   private readonly ifaces: Set<string>;
 
-  constructor(ifaces: readonly string[]) {
+  /** `ipv4`: each interface's IPv4 addresses (a vif by local address is on the interface holding it). */
+  constructor(
+    ifaces: readonly string[],
+    private readonly ipv4: Readonly<Record<string, readonly string[]>> = {},
+  ) {
     this.ifaces = new Set(ifaces);
+  }
+
+  /** The vif's device: named (by ifindex), the register device, or the interface holding `local` (IPv4 only). */
+  private vifDevice(family: RouteOracleFamily, op: Extract<RouteOracleOp, { op: 'vif-add' }>): string | null {
+    if (op.register) return family === 'ipv4' ? 'pimreg' : 'pim6reg';
+    if (op.iface !== undefined) return this.ifaces.has(op.iface) ? op.iface : null;
+    if (family === 'ipv6' || op.local === undefined) return null;
+    const want = addrValue(op.local);
+    return [...this.ifaces].find((i) => (this.ipv4[i] ?? []).some((a) => addrValue(a) === want)) ?? null;
   }
 
   apply(op: RouteOracleOp): OracleOutcome {
@@ -53,13 +71,14 @@ export class RouteOracle {
       for (const t of Object.values(this.tables)) for (const [n, v] of [...t.vifs]) if (!v.register && v.iface === op.iface) t.vifs.delete(n);
       return none(null);
     }
-    if (op.op === 'mrt-init' && !this.sockets.has(op.socket)) {
+    if ((op.op === 'mrt-init' || op.op === 'mrt-open') && !this.sockets.has(op.socket)) {
       const proto = op.proto ?? (op.family === 'ipv4' ? 'igmp' : 'icmpv6');
       this.sockets.set(op.socket, { family: op.family, routing: proto === (op.family === 'ipv4' ? 'igmp' : 'icmpv6') });
     }
     const s = this.sockets.get(op.socket);
     if (!s) return none('EBADF');
     const t = this.tables[s.family];
+    if (op.op === 'mrt-open') return none(null);
     if (op.op === 'close') {
       if (t.router === op.socket) this.teardown(t);
       this.sockets.delete(op.socket);
@@ -87,6 +106,12 @@ export class RouteOracle {
         }
         return none(null);
       }
+      case 'mrt-flush':
+        this.flush(t, op.flags);
+        return none(null);
+      case 'mrt-get':
+        // Readable by any routing socket: the API version 3.5, or the table's switches as 0 / 1.
+        return { error: null, datagrams: [], value: op.option === 'version' ? 0x0305 : Number(op.option === 'pim' ? t.pim : t.assert) };
       case 'mrt-version':
         // Readable only: setting it is an unknown option.
         return none('ENOPROTOOPT');
@@ -98,8 +123,8 @@ export class RouteOracle {
         if (op.vif < 0 || op.vif >= VIF_SLOTS) return none('ENFILE');
         if (t.vifs.has(op.vif)) return none('EADDRINUSE');
         if (op.register && [...t.vifs.values()].some((v) => v.register)) return none('EADDRINUSE');
-        if (!op.register && (op.iface === undefined || !this.ifaces.has(op.iface))) return none('EADDRNOTAVAIL');
-        const iface = op.register ? (s.family === 'ipv4' ? 'pimreg' : 'pim6reg') : (op.iface as string);
+        const iface = this.vifDevice(s.family, op);
+        if (iface === null) return none('EADDRNOTAVAIL');
         t.vifs.set(op.vif, { iface, register: op.register === true, isStatic: t.router !== op.socket, pin: 0, bin: 0, pout: 0, bout: 0 });
         return none(null);
       }
@@ -110,19 +135,25 @@ export class RouteOracle {
       case 'mfc-add':
         return this.mfcAdd(t, s.family, op, t.router === op.socket);
       case 'mfc-del': {
-        const i = t.entries.findIndex((e) => e.origin === addrValue(op.origin) && e.group === addrValue(op.group));
-        if (i < 0) return none('ENOENT');
-        t.entries.splice(i, 1);
+        const e = this.entryOf(t, addrValue(op.origin), addrValue(op.group), op.proxy === true ? (op.parent ?? 0) : null);
+        if (!e) return none('ENOENT');
+        t.entries = t.entries.filter((x) => x !== e);
         return none(null);
       }
     }
   }
 
+  /** The mroute socket goes: what it added goes, and every unresolved entry (a flush of 4 | 1). */
   private teardown(t: OTable): void {
     t.router = null;
-    for (const [n, v] of [...t.vifs]) if (!v.isStatic) t.vifs.delete(n);
-    t.entries = t.entries.filter((e) => e.isStatic);
-    t.unresolved = [];
+    this.flush(t, FLUSH_VIFS | FLUSH_MFC);
+  }
+
+  /** MRT_FLUSH: vifs and entries by who added them (bit for the mroute socket's, bit for the others'); the queue with FLUSH_MFC. */
+  private flush(t: OTable, flags: number): void {
+    for (const [n, v] of [...t.vifs]) if (flags & (v.isStatic ? FLUSH_VIFS_STATIC : FLUSH_VIFS)) t.vifs.delete(n);
+    t.entries = t.entries.filter((e) => !(flags & (e.isStatic ? FLUSH_MFC_STATIC : FLUSH_MFC)));
+    if (flags & FLUSH_MFC) t.unresolved = [];
   }
 
   private mfcAdd(t: OTable, family: RouteOracleFamily, op: Extract<RouteOracleOp, { op: 'mfc-add' }>, byRouter: boolean): OracleOutcome {
@@ -135,7 +166,7 @@ export class RouteOracle {
     }
     const origin = addrValue(op.origin);
     const group = addrValue(op.group);
-    const old = t.entries.find((e) => e.origin === origin && e.group === group);
+    const old = this.entryOf(t, origin, group, op.proxy === true ? op.parent : null);
     if (old) {
       old.parent = op.parent;
       old.outputs = outputs;
@@ -151,6 +182,14 @@ export class RouteOracle {
     return { error: null, datagrams: waiting.queue.map((d) => this.through(t, entry, d)) };
   }
 
+  /**
+   * The entry an (S,G) lookup finds: the latest added among those of the (S,G), with the given
+   * parent when the call names one (the proxy options), any otherwise (plain add / del, forwarding).
+   */
+  private entryOf(t: OTable, origin: bigint, group: bigint, parent: number | null): OEntry | undefined {
+    return latestFirst(t.entries).find((e) => e.origin === origin && e.group === group && (parent === null || e.parent === parent));
+  }
+
   private send(d: Send): OracleForwarding {
     const family: RouteOracleFamily = d.group.includes(':') ? 'ipv6' : 'ipv4';
     const t = this.tables[family];
@@ -162,7 +201,7 @@ export class RouteOracle {
     const arrival = arrivalVifs.length ? Math.max(...arrivalVifs) : -1;
     const src = addrValue(d.src);
     const group = addrValue(d.group);
-    const exact = t.entries.find((e) => e.origin === src && e.group === group);
+    const exact = this.entryOf(t, src, group, null);
     const entry = exact ?? (arrival >= 0 ? this.wildcardEntry(t, group, arrival) : undefined);
     if (entry) return this.through(t, entry, d);
     if (arrival < 0) return skip('not-routed');
@@ -180,14 +219,13 @@ export class RouteOracle {
 
   /** The (*,*) entry that lists vif `n` as an output. */
   private starStar(t: OTable, n: number): OEntry | undefined {
-    return t.entries.find((e) => e.origin === 0n && e.group === 0n && e.outputs.has(n));
+    return latestFirst(t.entries).find((e) => e.origin === 0n && e.group === 0n && e.outputs.has(n));
   }
 
   /** (*,G) if the arrival vif is its output or an output of its parent's (*,*) entry; else (*,*). */
   private wildcardEntry(t: OTable, group: bigint, arrival: number): OEntry | undefined {
-    const starG = t.entries.find((e) => e.origin === 0n && e.group === group);
-    if (starG && (starG.outputs.has(arrival) || this.starStar(t, starG.parent)?.outputs.has(arrival))) return starG;
-    return this.starStar(t, arrival);
+    const starG = latestFirst(t.entries).find((e) => e.origin === 0n && e.group === group && (e.outputs.has(arrival) || this.starStar(t, e.parent)?.outputs.has(arrival)));
+    return starG ?? this.starStar(t, arrival);
   }
 
   private through(t: OTable, e: OEntry, d: Send): OracleForwarding {
@@ -261,6 +299,11 @@ export class RouteOracle {
   queued(family: RouteOracleFamily): { origin: bigint; group: bigint; ids: string[] }[] {
     return this.tables[family].unresolved.map((u) => ({ origin: u.origin, group: u.group, ids: u.queue.map((d) => d.id) }));
   }
+}
+
+/** Lookups see the entries of one key latest added first. */
+function latestFirst(entries: readonly OEntry[]): OEntry[] {
+  return [...entries].reverse();
 }
 
 function newTable(): OTable {

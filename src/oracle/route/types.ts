@@ -1,21 +1,24 @@
 // What the routing oracle reads and answers. Its own types: the oracle imports nothing from
 // src/route (test/route/oracle-boundary.test.ts); the scenario's step types are the ground both share.
 import type { Errno } from '../../errors.ts';
-import type { MfcAddStep } from '../../scenario/types.ts';
+import type { MfcAddStep, MfcDelStep, MrtFlushStep, MrtGetStep, MrtOpenStep, VifAddStep } from '../../scenario/types.ts';
 
 export type RouteOracleFamily = 'ipv4' | 'ipv6';
 
 export type RouteOracleOp =
   | { readonly op: 'mrt-init'; readonly socket: string; readonly family: RouteOracleFamily; readonly proto?: 'igmp' | 'icmpv6' | 'udp'; readonly optlen?: number }
+  | MrtOpenStep
+  | MrtGetStep
   | { readonly op: 'mrt-assert'; readonly socket: string; readonly on: boolean }
   | { readonly op: 'mrt-done'; readonly socket: string }
   | { readonly op: 'mrt-version'; readonly socket: string }
   | { readonly op: 'mrt-pim'; readonly socket: string; readonly value: number }
   | { readonly op: 'close'; readonly socket: string }
-  | { readonly op: 'vif-add'; readonly socket: string; readonly vif: number; readonly iface?: string; readonly register?: boolean }
+  | MrtFlushStep
+  | Omit<VifAddStep, 'op'> & { readonly op: 'vif-add' }
   | { readonly op: 'vif-del'; readonly socket: string; readonly vif: number }
   | MfcAddStep
-  | { readonly op: 'mfc-del'; readonly socket: string; readonly origin: string; readonly group: string }
+  | MfcDelStep
   | { readonly op: 'tick'; readonly ms: number }
   /** The device goes away (`ip link del`): its vifs go with it. */
   | { readonly op: 'link-del'; readonly iface: string }
@@ -53,4 +56,6 @@ export interface OracleOutcome {
   readonly error: Errno | null;
   /** For send: the datagram itself; for mfc-add: each replayed datagram in replay order. */
   readonly datagrams: readonly OracleForwarding[];
+  /** mrt-get: the value read. */
+  readonly value?: number;
 }
