@@ -5,7 +5,7 @@
 // union at 4, result i32 at 10. Our SET_MC_LIST request (seed 000's fix) appends a generation
 // and a list of MACs behind it. Little-endian, as on the x86/arm64 hosts KNI ran on.
 import { InputError } from '../errors.ts';
-import { type Mac, macBytes, macFromBytes } from '../wire/mac.ts';
+import { type Mac, macAt, putMac } from '../wire/mac.ts';
 
 /** rte_kni_common.h enum rte_kni_req_id. */
 export const RTE_KNI_REQ_UNKNOWN = 0;
@@ -82,7 +82,7 @@ export function writeRequest(area: Uint8Array, req: KniRequest): number {
       return RTE_KNI_REQUEST_BYTES;
     case 'CHANGE_MAC_ADDR':
       dv.setUint32(OFF_REQ_ID, RTE_KNI_REQ_CHANGE_MAC_ADDR, true);
-      area.set(macBytes(req.mac), u);
+      putMac(area, u, req.mac);
       return RTE_KNI_REQUEST_BYTES;
     case 'CHANGE_PROMISC':
       dv.setUint32(OFF_REQ_ID, RTE_KNI_REQ_CHANGE_PROMISC, true);
@@ -106,7 +106,7 @@ export function writeRequest(area: Uint8Array, req: KniRequest): number {
         throw new RangeError(`${req.list.length} MACs do not fit a ${area.byteLength}-byte sync area`);
       }
       dv.setUint32(OFF_MC_COUNT, req.list.length, true);
-      req.list.forEach((mac, i) => area.set(macBytes(mac), OFF_MC_ADDRS + i * ETH_ALEN));
+      req.list.forEach((mac, i) => putMac(area, OFF_MC_ADDRS + i * ETH_ALEN, mac));
       return OFF_MC_ADDRS + req.list.length * ETH_ALEN;
     }
   }
@@ -123,7 +123,7 @@ export function readRequest(area: Uint8Array): KniRequest {
     case RTE_KNI_REQ_CFG_NETWORK_IF:
       return { id: 'CFG_NETWORK_IF', ifUp: dv.getUint8(u) !== 0 };
     case RTE_KNI_REQ_CHANGE_MAC_ADDR:
-      return { id: 'CHANGE_MAC_ADDR', mac: macFromBytes(area.subarray(u, u + ETH_ALEN)) };
+      return { id: 'CHANGE_MAC_ADDR', mac: macAt(area, u) };
     case RTE_KNI_REQ_CHANGE_PROMISC:
       return { id: 'CHANGE_PROMISC', on: dv.getUint8(u) !== 0 };
     case RTE_KNI_REQ_CHANGE_ALLMULTI:
@@ -134,8 +134,7 @@ export function readRequest(area: Uint8Array): KniRequest {
       if (count === MC_LIST_OVERFLOW) return { id: 'SET_MC_LIST', generation, list: 'overflow' };
       const list: Mac[] = [];
       for (let i = 0; i < count; i++) {
-        const at = OFF_MC_ADDRS + i * ETH_ALEN;
-        list.push(macFromBytes(area.subarray(at, at + ETH_ALEN)));
+        list.push(macAt(area, OFF_MC_ADDRS + i * ETH_ALEN));
       }
       return { id: 'SET_MC_LIST', generation, list };
     }

@@ -34,8 +34,19 @@ const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'
 
 export function macFromBytes(bytes: ArrayLike<number>): Mac {
   if (bytes.length !== 6) throw new RangeError(`a MAC has 6 bytes, got ${bytes.length}`);
-  const h = (i: number): string => HEX[(bytes[i] as number) & 0xff] as string;
-  return `${h(0)}:${h(1)}:${h(2)}:${h(3)}:${h(4)}:${h(5)}` as Mac;
+  return macAt(bytes, 0);
+}
+
+/** The MAC in bytes[offset..offset+6), without a view of them (a relay reads lists of thousands). */
+export function macAt(bytes: ArrayLike<number>, offset: number): Mac {
+  const h = HEX;
+  const o = offset;
+  return `${h[(bytes[o] as number) & 0xff]}:${h[(bytes[o + 1] as number) & 0xff]}:${h[(bytes[o + 2] as number) & 0xff]}:${h[(bytes[o + 3] as number) & 0xff]}:${h[(bytes[o + 4] as number) & 0xff]}:${h[(bytes[o + 5] as number) & 0xff]}` as Mac;
+}
+
+/** Writes the MAC's six bytes into out[offset..offset+6), without a bytes array of its own. */
+export function putMac(out: Uint8Array, offset: number, mac: Mac): void {
+  for (let i = 0; i < 6; i++) out[offset + i] = macByte(mac, i);
 }
 
 /** The value of one lowercase hex digit by its char code ('0'..'9' 48..57, 'a'..'f' 97..102). */
