@@ -29,6 +29,8 @@ export const FAULTS = {
   'unres-forward-after-expiry': 'unresolved entries never expire: datagrams older than 10 s are still forwarded when the entry is added',
   'unres-replay-reordered': 'ipmr_cache_resolve replays the queued datagrams newest first instead of in arrival order',
   'vif-no-allmulti': "vif_add does not raise the device's allmulti count (and vif_delete does not lower it)",
+  'mfc-keyed-by-sg':
+    'MFC entries keyed by (S,G) alone: MRT_ADD_MFC_PROXY for a second input vif replaces the entry of the first instead of adding one per parent, so deleting the first route fails (ENOENT) and the second is gone with it',
   'relay-truncates-list':
     'kni-mc / tap-relay: a list the sync area or the PMD table cannot hold is cut to what fits instead of falling back to all-multicast',
   'unsync-removes-used': "stacked: dev_mc_unsync drops the lower's entry whole, even while another device still holds it",

@@ -33,6 +33,7 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'unres-forward-after-expiry': ['accept-all'],
   'unres-replay-reordered': ['accept-all'],
   'vif-no-allmulti': ['accept-all'],
+  'mfc-keyed-by-sg': ['accept-all'],
   'relay-drops-last-update': ['kni-mc+exact-strict:4'],
   'relay-truncates-list': ['kni-mc+exact-strict:4', 'tap-relay+exact-strict:4'],
   // Half the generated runs stack a macvlan on eth0, with link up/down steps.
@@ -77,6 +78,7 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'unres-forward-after-expiry': 'routing',
   'unres-replay-reordered': 'routing',
   'vif-no-allmulti': 'routing',
+  'mfc-keyed-by-sg': 'routing',
   'relay-drops-last-update': 'relay',
   'relay-truncates-list': 'relay',
   'unsync-removes-used': 'stacked device',

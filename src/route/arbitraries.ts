@@ -199,8 +199,11 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
     register: fc.boolean(),
     sends: fc.array(fc.record({ iface: fc.constantFrom(...IFACES), ttl: recvTtl }), { minLength: 1, maxLength: 5 }),
     tick: fc.option(tickMs, { nil: undefined }),
+    // As smcroute routes one (S,G) from two inputs (troglobit/smcroute issue 89): the entry once
+    // per parent with MRT_ADD_MFC_PROXY, then the first route removed by its parent.
+    proxyPair: fc.boolean(),
   })
-  .map(({ family, parent, ttls, oifs, star, assert, pim, register, sends, tick }): RouteOracleOp[] => {
+  .map(({ family, parent, ttls, oifs, star, assert, pim, register, sends, tick, proxyPair }): RouteOracleOp[] => {
     const a = family === 'ipv4' ? V4 : V6;
     const socket = family === 'ipv4' ? 'r4' : 'r6';
     const origin = star ? a.origins[3]! : a.sources[0]!;
@@ -211,7 +214,13 @@ export const forwardBurst: fc.Arbitrary<RouteOracleOp[]> = fc
       ...(assert ? [{ op: 'mrt-assert', socket, on: true } as const] : []),
       ...(pim !== 0 ? [{ op: 'mrt-pim', socket, value: pim } as const] : []),
       ...(register ? [{ op: 'vif-add', socket, vif: 3, register: true } as const] : []),
-      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls: outputs.ttls } : { oifs: outputs.oifs }) },
+      { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent, ...(family === 'ipv4' ? { ttls: outputs.ttls } : { oifs: outputs.oifs }), ...(proxyPair ? { proxy: true } : {}) },
+      ...(proxyPair
+        ? ([
+            { op: 'mfc-add', socket, origin, group: a.groups[0]!, parent: (parent + 1) % 3, ...(family === 'ipv4' ? { ttls: outputs.ttls } : { oifs: outputs.oifs }), proxy: true },
+            { op: 'mfc-del', socket, origin, group: a.groups[0]!, parent, proxy: true },
+          ] as const)
+        : []),
       ...datagrams.slice(0, half),
       ...(tick === undefined ? [] : [{ op: 'tick', ms: tick } as const]),
       ...datagrams.slice(half),

@@ -9,6 +9,7 @@ export const UNRES_FIFTH_QUEUED = 'unres-fifth-queued';
 export const UNRES_FORWARD_AFTER_EXPIRY = 'unres-forward-after-expiry';
 export const UNRES_REPLAY_REORDERED = 'unres-replay-reordered';
 export const VIF_NO_ALLMULTI = 'vif-no-allmulti';
+export const MFC_KEYED_BY_SG = 'mfc-keyed-by-sg';
 
 export const ROUTE_FAULTS = {
   [TTL_THRESHOLD_GE]: FAULTS[TTL_THRESHOLD_GE],
@@ -17,6 +18,7 @@ export const ROUTE_FAULTS = {
   [UNRES_FORWARD_AFTER_EXPIRY]: FAULTS[UNRES_FORWARD_AFTER_EXPIRY],
   [UNRES_REPLAY_REORDERED]: FAULTS[UNRES_REPLAY_REORDERED],
   [VIF_NO_ALLMULTI]: FAULTS[VIF_NO_ALLMULTI],
+  [MFC_KEYED_BY_SG]: FAULTS[MFC_KEYED_BY_SG],
 } as const;
 
 export type RouteFaultName = keyof typeof ROUTE_FAULTS;

@@ -6,7 +6,7 @@
 import type { Errno } from '../errors.ts';
 import type { IpAddr } from '../wire/index.ts';
 import { isAny, routeAddr, validMfcGroup } from './address.ts';
-import { TTL_255_FORWARDED, type RouteFaultSet } from './faults.ts';
+import { MFC_KEYED_BY_SG, TTL_255_FORWARDED, type RouteFaultSet } from './faults.ts';
 import { MAXVIFS, MIF_SET_THRESHOLD, TTL_NOT_OUTPUT } from './limits.ts';
 import { type MfcEntry, type MrTable, type UnresEntry, noOutputs } from './table.ts';
 import type { MfcSpec } from './types.ts';
@@ -55,7 +55,9 @@ export function ipmr_mfc_add(
   const origin = routeAddr(spec.origin);
   const group = routeAddr(spec.group);
   const ttls = requestedTtls(t.family, spec);
-  const existing = t.findEntry(origin, group, parent);
+  // The fault: the proxy call finds its entry by (S,G) alone, as the plain one does (the class of
+  // https://github.com/troglobit/smcroute/issues/89: one route per (S,G) survives).
+  const existing = t.findEntry(origin, group, faults.has(MFC_KEYED_BY_SG) ? -1 : parent);
   if (existing) {
     // Replaced in place: parent and thresholds change, counters stay.
     existing.parent = spec.parent;

@@ -14,6 +14,7 @@ const CATCHERS: Record<RouteFaultName, (f: ReadonlySet<string>) => fc.IPropertyW
   'unres-forward-after-expiry': queueProperty,
   'unres-replay-reordered': queueProperty,
   'vif-no-allmulti': countersProperty,
+  'mfc-keyed-by-sg': oracleProperty,
 };
 const MAX_EXTRA_STEPS = 8;
 
