@@ -23,9 +23,8 @@ export default class SummaryReporter implements Reporter {
 
 /**
  * Where the time went: each top folder's test files, their tests and hooks summed (two workers
- * run side by side, so the sum exceeds the wall time). The guest's part (test/guest, and the
- * route, VLAN and bond differentials where this kernel sends them to the guest) is reported
- * apart from the rest, as the speed issue asks.
+ * run side by side, so the sum exceeds the wall time). test/guest is the guest's own part; the
+ * route, VLAN and bond differentials count under kernel, wherever they ran (here or in the guest).
  */
 export function timeByFolder(testModules: ReadonlyArray<TestModule>): string {
   const byFolder = new Map<string, number>();
