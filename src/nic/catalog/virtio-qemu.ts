@@ -94,7 +94,7 @@ class VirtioQemuFilter implements NicFilter {
         if (this.allmulti || t.multiOverflow) return true;
         return t.multicastSet.has(dst);
       case 'unicast':
-                return t.uniOverflow || dst === this.ownMac || t.unicastSet.has(dst);
+        return t.uniOverflow || dst === this.ownMac || t.unicastSet.has(dst);
     }
   }
 
