@@ -54,7 +54,7 @@ export function macCrcsComputed(): number {
   return computed;
 }
 
-function macCrc32Le(mac: Mac): number {
+export function macEtherCrcLe(mac: Mac): number {
   computed++;
   let crc = 0xffffffff;
   for (let i = 0; i < 6; i++) crc = (TABLE[(crc ^ macByte(mac, i)) & 0xff] as number) ^ (crc >>> 8);
@@ -62,9 +62,5 @@ function macCrc32Le(mac: Mac): number {
 }
 
 export function macEtherCrc(mac: Mac): number {
-  return bitrev32(macCrc32Le(mac));
-}
-
-export function macEtherCrcLe(mac: Mac): number {
-  return macCrc32Le(mac);
+  return bitrev32(macEtherCrcLe(mac));
 }
