@@ -11,6 +11,8 @@ export default defineConfig({
     // Test files of one worker share their modules (no re-import per file: about 20 s less on
     // 2 cores). Tests must not depend on a cold cache or leave global state behind.
     isolate: false,
+    // Removes the profile plug-ins a test file registered once it ends (test/setup-file.ts).
+    setupFiles: ['./test/setup-file.ts'],
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
   },

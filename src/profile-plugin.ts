@@ -9,9 +9,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from './errors.ts';
 import type { FixedFamily, ParameterisedFamily } from './nic/family.ts';
-import { addProfileFamily, hasProfileFamily } from './profiles/registry.ts';
+import { addProfileFamily, hasProfileFamily, removeProfileFamily } from './profiles/registry.ts';
 import type { NicProfile } from './nic/filter.ts';
-import { addSpecFamily, hasSpecFamily } from './oracle/filters/index.ts';
+import { addSpecFamily, hasSpecFamily, removeSpecFamily } from './oracle/filters/index.ts';
 import type { FilterSpec, FilterSpecFamily } from './oracle/filters/spec.ts';
 
 /** A NIC profile from outside the repository: its model and its oracle spec, named alike. */
@@ -108,7 +108,35 @@ export function registerProfile(plugin: ProfilePlugin, where = 'profile plug-in'
   }
   addSpecFamily(spec, where);
   addProfileFamily(model, where);
+  registered.push({ base, inProcess: !loadingModule });
   if (!loadingModule) inProcessPlugins++;
+}
+
+/** Every plug-in registered in this process, in order, and whether it came from an object. */
+const registered: { base: string; inProcess: boolean }[] = [];
+
+/**
+ * Marks the plug-ins registered so far and returns a function that removes every plug-in
+ * registered after the mark and forgets the modules loaded after it (loading one again registers
+ * its export again: ESM keeps the module, the registry does not). A test file that shares its
+ * process with others (vitest `isolate: false`) leaves no profile behind this way.
+ */
+export function pluginCheckpoint(): () => void {
+  const mark = registered.length;
+  const modules = new Set(loadedModules);
+  return () => {
+    for (const r of registered.splice(mark).reverse()) {
+      removeProfileFamily(r.base);
+      removeSpecFamily(r.base);
+      if (r.inProcess) inProcessPlugins--;
+    }
+    for (const m of [...loadedModules]) {
+      if (!modules.has(m)) {
+        loadedModules.delete(m);
+        outOfCommands.delete(m);
+      }
+    }
+  };
 }
 
 /** Files already loaded by loadProfileModule (absolute paths): a second load is a no-op. */

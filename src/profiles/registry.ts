@@ -60,6 +60,13 @@ export function addProfileFamily(family: FixedFamily | ParameterisedFamily, wher
   PLUGIN_FAMILIES.push(family);
 }
 
+/** Removes the plug-in family `base` (a built-in one stays); false when no plug-in has that name. */
+export function removeProfileFamily(base: string): boolean {
+  const i = PLUGIN_FAMILIES.findIndex((f) => f.base === base);
+  if (i >= 0) PLUGIN_FAMILIES.splice(i, 1);
+  return i >= 0;
+}
+
 /** One row of `mcast-testbench profiles`. */
 export interface ProfileFamilyInfo {
   /** "tun", or "ldd3-ff:N" for a parameterised family. */

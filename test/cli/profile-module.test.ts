@@ -63,3 +63,32 @@ describe('check --profile-module', () => {
     expect(run.stderr).toMatch(/builtin-name\.ts: a NIC profile named "tulip" exists already/);
   });
 });
+
+describe('pluginCheckpoint (how a test file leaves no plug-in behind)', () => {
+  it('removes the plug-ins registered after the mark, in-process and from a module, and a later load registers the module again', async () => {
+    const { pluginCheckpoint, loadProfileModule, loadedProfileModules, pluginModulesForWorkers, registerProfile } = await import('../../src/profile-plugin.ts');
+    const { hasProfileFamily, profileFamilies } = await import('../../src/profiles/registry.ts');
+    const { oracleProfileNames } = await import('../../src/oracle/filters/index.ts');
+    const { default: acme } = await import('./plugins/acme.ts');
+    const families = profileFamilies().length;
+    const specs = oracleProfileNames().length;
+    const restore = pluginCheckpoint();
+    registerProfile(acme);
+    expect(await loadProfileModule(`${PLUGINS}/hash32-low-bits.ts`)).toEqual(['hash32-low-bits']);
+    expect(hasProfileFamily('acme') && hasProfileFamily('hash32-low-bits')).toBe(true);
+    expect(profileFamilies().length).toBe(families + 2);
+    expect(pluginModulesForWorkers()).toBeNull();
+    restore();
+    expect(hasProfileFamily('acme') || hasProfileFamily('hash32-low-bits')).toBe(false);
+    expect(profileFamilies().length).toBe(families);
+    expect(oracleProfileNames().length).toBe(specs);
+    expect(loadedProfileModules().some((m) => m.endsWith('hash32-low-bits.ts'))).toBe(false);
+    expect(pluginModulesForWorkers()).not.toBeNull();
+    // ESM keeps the module; loading it again registers its export again.
+    const again = pluginCheckpoint();
+    expect(await loadProfileModule(`${PLUGINS}/hash32-low-bits.ts`)).toEqual(['hash32-low-bits']);
+    expect(hasProfileFamily('hash32-low-bits')).toBe(true);
+    again();
+    expect(hasProfileFamily('hash32-low-bits')).toBe(false);
+  });
+});

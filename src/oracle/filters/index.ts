@@ -46,6 +46,13 @@ export function addSpecFamily(family: FilterSpecFamily, where: string): void {
   PLUGIN_SPEC_FAMILIES.push(family);
 }
 
+/** Removes the plug-in spec `base` (a built-in one stays); false when no plug-in has that name. */
+export function removeSpecFamily(base: string): boolean {
+  const i = PLUGIN_SPEC_FAMILIES.findIndex((f) => f.base === base);
+  if (i >= 0) PLUGIN_SPEC_FAMILIES.splice(i, 1);
+  return i >= 0;
+}
+
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** "tun" for a fixed spec, "ldd3-ff:N" for a parameterised one. */
