@@ -1,12 +1,13 @@
 // accept-all: veth. drivers/net/veth.c: veth_set_multicast_list is empty and veth_xmit hands
 // every frame to the peer, so there is no receive filter and every destination is accepted.
 import type { JsonValue } from '../json.ts';
-import type { Mac } from '../wire/mac.ts';
+import type { MacKey } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { ListMirror } from './rx-view.ts';
 
-class VethFilter implements NicFilter {
+class VethFilter extends KeyedFilter {
   // Only to show what the stack asked for: veth programs nothing. The list is kept by the
   // host's changes and copied only when shown.
   private requested = { promisc: false, allmulti: false };
@@ -18,7 +19,7 @@ class VethFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(_dst: Mac): boolean {
+  acceptKey(_dst: MacKey): boolean {
     return true;
   }
 

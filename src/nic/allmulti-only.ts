@@ -5,20 +5,26 @@
 // an empty list -> own packets (station address and broadcast) only.
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
-import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import type { Mac } from '../wire/mac.ts';
+import { type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { mcCount } from './rx-view.ts';
-import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import { isOwnOrBroadcastKey, promiscSeen } from './station.ts';
 
 type AllmultiOnlyMode = 'all-packets' | 'all-multicast' | 'own-packets';
 
-class AllmultiOnlyFilter implements NicFilter {
+class AllmultiOnlyFilter extends KeyedFilter {
   private mode: AllmultiOnlyMode = 'own-packets';
+  private readonly ownKey: MacKey;
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(rx: RxMode): ProgramResult {
     if (promiscSeen(rx, this.faults)) this.mode = 'all-packets';
@@ -30,9 +36,9 @@ class AllmultiOnlyFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
-    if (this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst)) return true;
-    return this.mode === 'all-multicast' && isMulticastMac(dst);
+  acceptKey(dst: MacKey): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst)) return true;
+    return this.mode === 'all-multicast' && isMulticastKey(dst);
   }
 
   state(): JsonValue {

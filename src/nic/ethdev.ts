@@ -10,11 +10,12 @@
 //   does not support rx control").
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
-import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import type { Mac } from '../wire/mac.ts';
+import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
 import type { EthdevOps, ProgramResult, RxMode } from './filter.ts';
 
 export type { EthdevOps } from './filter.ts';
-import { isOwnOrBroadcast } from './station.ts';
+import { isOwnOrBroadcastKey } from './station.ts';
 
 /** Errno values as include/uapi/asm-generic/errno-base.h and errno.h number them (ethdev returns them negated). */
 export const ETHDEV_ERRNO = { EINVAL: 22, ENOSPC: 28, ENOTSUP: 95 } as const;
@@ -50,7 +51,7 @@ export class EthdevState implements EthdevOps {
   allmulti = false;
   list: readonly Mac[] = [];
   /** The list as a set, for lookups (a 4,096-entry list was scanned per frame). */
-  private members: ReadonlySet<Mac> = new Set();
+  private members = new KeySet([]);
   refusals = 0;
 
   constructor(
@@ -90,7 +91,7 @@ export class EthdevState implements EthdevOps {
       return negative(refusal);
     }
     this.list = build();
-    this.members = new Set(this.list);
+    this.members = new KeySet(this.list.map(macKey));
     return 0;
   }
 
@@ -105,8 +106,9 @@ export class EthdevState implements EthdevOps {
     return { ok: false, error: errnoName(r) };
   }
 
-  accept(ownMac: Mac, dst: Mac): boolean {
-    if (!this.spec.rxControl || this.promisc || isOwnOrBroadcast(ownMac, dst)) return true;
-    return isMulticastMac(dst) && (this.allmulti || this.members.has(dst));
+  /** The port's decision for a destination key, its station address given as a key too. */
+  acceptKey(ownKey: MacKey, dst: MacKey): boolean {
+    if (!this.spec.rxControl || this.promisc || isOwnOrBroadcastKey(ownKey, dst)) return true;
+    return isMulticastKey(dst) && (this.allmulti || this.members.has(dst));
   }
 }

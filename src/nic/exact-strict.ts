@@ -7,10 +7,12 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
+import { type MacKey, macKey } from '../wire/mac-key.ts';
 import { EthdevState } from './ethdev.ts';
 import { refusingAbove } from './catalog/dpdk-table.ts';
 import { parameterisedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { mcCount, mcHead } from './rx-view.ts';
 import { promiscSeen } from './station.ts';
 import { exactRefusing } from './capacity.ts';
@@ -20,16 +22,19 @@ const MC_TABLE_SIZE_MAX = 4096;
 /** Small, so that properties reach refusal often. */
 const MC_TABLE_SIZE_DEFAULT = 4;
 
-class ExactStrictFilter implements NicFilter {
+class ExactStrictFilter extends KeyedFilter {
   /** The port behind the ethdev calls (./ethdev.ts), refusing lists longer than the table. */
   readonly ethdev: EthdevState;
   private lastRefused = false;
+  private readonly ownKey: MacKey;
 
   constructor(
     private readonly tableSize: number,
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
   ) {
+    super();
+    this.ownKey = macKey(ownMac);
     this.ethdev = new EthdevState({ pmd: `exact-strict:${tableSize}`, mcList: refusingAbove(tableSize, 'ENOSPC'), rxControl: true }, faults);
   }
 
@@ -42,8 +47,8 @@ class ExactStrictFilter implements NicFilter {
     return r;
   }
 
-  accept(dst: Mac): boolean {
-    return this.ethdev.accept(this.ownMac, dst);
+  acceptKey(dst: MacKey): boolean {
+    return this.ethdev.acceptKey(this.ownKey, dst);
   }
 
   state(): JsonValue {

@@ -6,15 +6,17 @@
 // this profile is the pure hash table.
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
-import { type Mac, isBroadcastMac, isMulticastMac } from '../wire/mac.ts';
+import type { Mac } from '../wire/mac.ts';
+import { BROADCAST_KEY, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { HeadHash, mcCount } from './rx-view.ts';
 import {
   EMPTY_MASK64,
   FULL_MASK64,
   type HashMask64,
-  hashBucket64,
+  hashBucket64Key,
   hex32,
   programmedBucket64,
   promiscSeen,
@@ -29,7 +31,8 @@ const ACCEPT_MULTICAST = 0x04;
 const ACCEPT_MY_PHYS = 0x02;
 const ACCEPT_ALL_PHYS = 0x01;
 
-class Hash64Filter implements NicFilter {
+class Hash64Filter extends KeyedFilter {
+  private readonly ownKey: MacKey;
   // Reset state: the driver's rtl8139_hw_start programs __set_rx_mode with an empty list.
   private rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
   private mar: HashMask64 = EMPTY_MASK64;
@@ -40,6 +43,8 @@ class Hash64Filter implements NicFilter {
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
   ) {
+    super();
+    this.ownKey = macKey(ownMac);
     this.buckets = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
   }
 
@@ -61,12 +66,12 @@ class Hash64Filter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.rxMode & ACCEPT_ALL_PHYS) return true;
-    if (dst === this.ownMac) return (this.rxMode & ACCEPT_MY_PHYS) !== 0;
-    if (isBroadcastMac(dst)) return (this.rxMode & ACCEPT_BROADCAST) !== 0;
-    if (!isMulticastMac(dst)) return false;
-    return (this.rxMode & ACCEPT_MULTICAST) !== 0 && testBucket64(this.mar, hashBucket64(dst));
+    if (dst === this.ownKey) return (this.rxMode & ACCEPT_MY_PHYS) !== 0;
+    if (dst === BROADCAST_KEY) return (this.rxMode & ACCEPT_BROADCAST) !== 0;
+    if (!isMulticastKey(dst)) return false;
+    return (this.rxMode & ACCEPT_MULTICAST) !== 0 && testBucket64(this.mar, hashBucket64Key(dst));
   }
 
   state(): JsonValue {

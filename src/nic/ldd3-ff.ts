@@ -6,11 +6,13 @@
 //   else ff_clear_mc_list(); store every address; ff_get_packets_in_multicast_list().
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
-import { type Mac, isMulticastMac } from '../wire/mac.ts';
+import type { Mac } from '../wire/mac.ts';
+import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
 import { parameterisedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { mcCount, mcHead } from './rx-view.ts';
-import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import { isOwnOrBroadcastKey, promiscSeen } from './station.ts';
 import { exactThenAll } from './capacity.ts';
 
 /** Largest FF_TABLE_SIZE accepted in a profile name (LDD3 leaves it to the hardware). */
@@ -20,10 +22,11 @@ const FF_TABLE_SIZE_DEFAULT = 4;
 
 type FfMode = 'all-packets' | 'all-multicast' | 'own-packets' | 'multicast-list';
 
-class FfFilter implements NicFilter {
+class FfFilter extends KeyedFilter {
   private mode: FfMode = 'own-packets';
   private table: Mac[] = [];
-  private tableSet: ReadonlySet<Mac> = new Set();
+  private tableSet = new KeySet([]);
+  private readonly ownKey: MacKey;
   /** Set by the 'sticky-allmulti' fault once all-multicast was entered. */
   private stuckAllMulticast = false;
 
@@ -31,7 +34,10 @@ class FfFilter implements NicFilter {
     private readonly tableSize: number,
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(rx: RxMode): ProgramResult {
     const count = mcCount(rx);
@@ -44,19 +50,19 @@ class FfFilter implements NicFilter {
     } else if (count === 0) {
       this.mode = 'own-packets';
       this.table = [];
-      this.tableSet = new Set();
+      this.tableSet = new KeySet([]);
     } else {
       // With 'no-allmulti-on-overflow' an overflowing list is cut to the first N.
       this.table = [...mcHead(rx, this.tableSize)];
-      this.tableSet = new Set(this.table);
+      this.tableSet = new KeySet(this.table.map(macKey));
       this.mode = 'multicast-list';
     }
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
-    if (this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst)) return true;
-    if (this.mode === 'all-multicast') return isMulticastMac(dst);
+  acceptKey(dst: MacKey): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst)) return true;
+    if (this.mode === 'all-multicast') return isMulticastKey(dst);
     return this.mode === 'multicast-list' && this.tableSet.has(dst);
   }
 

@@ -6,25 +6,31 @@ import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
 import { fixedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
-import { isOwnOrBroadcast, promiscSeen } from './station.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
+import { isOwnOrBroadcastKey, promiscSeen } from './station.ts';
+import { type MacKey, macKey } from '../wire/mac-key.ts';
 
 type NfMode = 'all-packets' | 'own-packets';
 
-class NfFilter implements NicFilter {
+class NfFilter extends KeyedFilter {
   private mode: NfMode = 'own-packets';
+  private readonly ownKey: MacKey;
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(rx: RxMode): ProgramResult {
     this.mode = promiscSeen(rx, this.faults) ? 'all-packets' : 'own-packets';
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
-    return this.mode === 'all-packets' || isOwnOrBroadcast(this.ownMac, dst);
+  acceptKey(dst: MacKey): boolean {
+    return this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst);
   }
 
   state(): JsonValue {

@@ -1,13 +1,19 @@
 // What every Ethernet receive filter shares: the station address match, broadcast, and how
 // programmed tables are shown in state().
 import type { FaultSet } from '../faults.ts';
-import { macEtherCrc } from '../wire/crc.ts';
+import { keyEtherCrc, macEtherCrc } from '../wire/crc.ts';
 import { type Mac, isBroadcastMac } from '../wire/mac.ts';
+import { BROADCAST_KEY, type MacKey } from '../wire/mac-key.ts';
 import type { RxMode } from './filter.ts';
 
 /** Own station address or ff:ff:ff:ff:ff:ff: accepted by every profile unless it says otherwise. */
 export function isOwnOrBroadcast(ownMac: Mac, dst: Mac): boolean {
   return dst === ownMac || isBroadcastMac(dst);
+}
+
+/** isOwnOrBroadcast on keys (src/wire/mac-key.ts). */
+export function isOwnOrBroadcastKey(ownKey: MacKey, dst: MacKey): boolean {
+  return dst === ownKey || dst === BROADCAST_KEY;
 }
 
 /** IFF_PROMISC as the profile sees it; the 'ignore-promisc' fault makes the driver blind to it. */
@@ -23,6 +29,11 @@ export function hex32(word: number): string {
 /** Where a 64-bit multicast hash filter puts a MAC: ether_crc(addr) >> 26 (8139too, tun). */
 export function hashBucket64(mac: Mac): number {
   return macEtherCrc(mac) >>> 26;
+}
+
+/** hashBucket64 of a key: the lookup side. */
+export function hashBucket64Key(key: MacKey): number {
+  return keyEtherCrc(key) >>> 26;
 }
 
 /** The bucket a driver programs; 'hash-low-bits' takes the low 6 CRC bits instead of the high 6. */

@@ -6,15 +6,17 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
+import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
 import { AppendFold } from './append-fold.ts';
 import { fixedFamily } from './family.ts';
-import type { NicFilter, ProgramResult, RxMode } from './filter.ts';
+import type { ProgramResult, RxMode } from './filter.ts';
+import { KeyedFilter } from './keyed.ts';
 import { HeadHash } from './rx-view.ts';
 import {
   EMPTY_MASK64,
   FULL_MASK64,
   type HashMask64,
-  hashBucket64,
+  hashBucket64Key,
   hex32,
   programmedBucket64,
   promiscSeen,
@@ -65,11 +67,11 @@ interface HashedTail {
   readonly unicast: boolean;
 }
 
-class TapTxFilter implements NicFilter {
+class TapTxFilter extends KeyedFilter {
   // tun_set_iff allocates the tun_struct zeroed: count 0, the filter disabled.
   private filter: TapFilter = { count: 0, mask: EMPTY_MASK64, addr: [] };
   /** The first `count` slots of addr (the ones matched), for lookups. */
-  private exactSlots: ReadonlySet<Mac> = new Set();
+  private exactSlots = new KeySet([]);
   private flags = 0;
 
   /** update_filter's hash loop, extended instead of redone when addresses were only appended. */
@@ -83,6 +85,7 @@ class TapTxFilter implements NicFilter {
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
   ) {
+    super();
     this.hashed = new AppendFold<Mac, HashedTail>({ mask: EMPTY_MASK64, unicast: false }, (acc, a) =>
       acc.unicast ? acc : isMulticastMac(a) ? { mask: setBucket64(acc.mask, programmedBucket64(a, faults)), unicast: false } : { mask: acc.mask, unicast: true },
     );
@@ -130,15 +133,15 @@ class TapTxFilter implements NicFilter {
 
   private setFilter(filter: TapFilter): void {
     this.filter = filter;
-    this.exactSlots = new Set(filter.addr.slice(0, filter.count));
+    this.exactSlots = new KeySet(filter.addr.slice(0, filter.count).map(macKey));
   }
 
   /** check_filter then run_filter. */
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     const f = this.filter;
     if (f.count === 0) return true;
     if (this.exactSlots.has(dst)) return true;
-    return isMulticastMac(dst) && testBucket64(f.mask, hashBucket64(dst));
+    return isMulticastKey(dst) && testBucket64(f.mask, hashBucket64Key(dst));
   }
 
   state(): JsonValue {

@@ -3,6 +3,7 @@
 //                        ether_crc(len, p)    = bitrev32(crc32_le(~0, p, len)).
 // Neither applies the final inversion of the IEEE 802.3 FCS.
 import { type Mac, macByte } from './mac.ts';
+import { type MacKey, keyHi16 } from './mac-key.ts';
 
 const CRC32_POLY_LE = 0xedb88320; // include/linux/crc32poly.h
 
@@ -63,4 +64,24 @@ export function macEtherCrcLe(mac: Mac): number {
 
 export function macEtherCrc(mac: Mac): number {
   return bitrev32(macEtherCrcLe(mac));
+}
+
+/** ether_crc_le of a packed MAC (src/wire/mac-key.ts): its six octets through the table, from the number. */
+export function keyEtherCrcLe(key: MacKey): number {
+  const hi = keyHi16(key);
+  const lo = key >>> 0;
+  const t = TABLE;
+  let crc = 0xffffffff;
+  crc = (t[(crc ^ (hi >>> 8)) & 0xff] as number) ^ (crc >>> 8);
+  crc = (t[(crc ^ hi) & 0xff] as number) ^ (crc >>> 8);
+  crc = (t[(crc ^ (lo >>> 24)) & 0xff] as number) ^ (crc >>> 8);
+  crc = (t[(crc ^ (lo >>> 16)) & 0xff] as number) ^ (crc >>> 8);
+  crc = (t[(crc ^ (lo >>> 8)) & 0xff] as number) ^ (crc >>> 8);
+  crc = (t[(crc ^ lo) & 0xff] as number) ^ (crc >>> 8);
+  return crc >>> 0;
+}
+
+/** ether_crc of a packed MAC. */
+export function keyEtherCrc(key: MacKey): number {
+  return bitrev32(keyEtherCrcLe(key));
 }

@@ -6,18 +6,23 @@
 // fallback chain (src/relay/pmd-port.ts); program() is the three in a row.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import { type EthdevErrno, EthdevState, type PmdSpec } from '../ethdev.ts';
-import type { NicFilter, ProgramResult, RxMode } from '../filter.ts';
+import type { ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
 
-export class DpdkExactTable implements NicFilter {
+export class DpdkExactTable extends KeyedFilter {
   readonly ethdev: EthdevState;
+  private readonly ownKey: MacKey;
 
   constructor(
     private readonly ownMac: Mac,
     spec: PmdSpec,
     faults: FaultSet = new Set(),
   ) {
+    super();
+    this.ownKey = macKey(ownMac);
     this.ethdev = new EthdevState(spec, faults);
   }
 
@@ -25,8 +30,8 @@ export class DpdkExactTable implements NicFilter {
     return this.ethdev.program(mode, mcCount(mode), (k) => mcHead(mode, k));
   }
 
-  accept(dst: Mac): boolean {
-    return this.ethdev.accept(this.ownMac, dst);
+  acceptKey(dst: MacKey): boolean {
+    return this.ethdev.acceptKey(this.ownKey, dst);
   }
 
   state() {

@@ -7,12 +7,14 @@
 // E100_MAX_MULTICAST_ADDRS groups, or IFF_ALLMULTI, sets the configure byte's multicast_all bit;
 // IFF_PROMISC its promiscuous bit.
 import type { FaultSet } from '../../faults.ts';
-import { macEtherCrc } from '../../wire/crc.ts';
+import { keyEtherCrc, macEtherCrc } from '../../wire/crc.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, destinationClass } from './hash-table.ts';
+import { BitTable, keyClass } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
 /** e100.c: #define E100_MAX_MULTICAST_ADDRS 64. */
@@ -23,12 +25,21 @@ export function e100HashIndex(mac: Mac): number {
   return (macEtherCrc(mac) >>> 2) & 0x3f;
 }
 
-class E100Filter implements NicFilter {
+/** e100HashIndex of a key: the lookup side. */
+function e100HashIndexKey(key: MacKey): number {
+  return (keyEtherCrc(key) >>> 2) & 0x3f;
+}
+
+class E100Filter extends KeyedFilter {
+  private readonly ownKey: MacKey;
   private promiscuous = false;
   private multicastAll = false;
   /** EEPRO100State.mult[8]: "Hash register (multicast mask array)". */
   private readonly mult = new BitTable(64);
-  constructor(private readonly ownMac: Mac) {}
+  constructor(private readonly ownMac: Mac) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(mode: RxMode): ProgramResult {
     this.promiscuous = mode.promisc;
@@ -39,15 +50,15 @@ class E100Filter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.promiscuous) return true;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return true;
       case 'multicast':
-        return this.multicastAll || this.mult.test(e100HashIndex(dst));
+        return this.multicastAll || this.mult.test(e100HashIndexKey(dst));
       case 'unicast':
-        return dst === this.ownMac;
+        return dst === this.ownKey;
     }
   }
 

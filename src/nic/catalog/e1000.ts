@@ -8,9 +8,11 @@
 // IFF_ALLMULTI (MPE) or IFF_PROMISC (UPE | MPE).
 import type { FaultSet } from '../../faults.ts';
 import { type Mac, macByte } from '../../wire/mac.ts';
+import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
-import { BitTable, destinationClass } from './hash-table.ts';
+import { KeyedFilter } from '../keyed.ts';
+import { BitTable, keyClass } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -30,8 +32,19 @@ export const E1000_RCTL_BAM = 0x00008000;
  * 0x58D for type 2 ((0x34 >> 2) | (0x56 << 6) = 0x158D & 0xfff): the comment transposes two digits.
  */
 export function mtaVector(filterType: number, mac: Mac): number {
-  const b4 = macByte(mac, 4);
-  const b5 = macByte(mac, 5);
+  return mtaVectorOf(filterType, macByte(mac, 4), macByte(mac, 5));
+}
+
+/** How far each mc_filter_type shifts octets 5:4 (as one 16-bit number) right: 4, 3, 2, 0. */
+const MTA_SHIFT = [4, 3, 2, 0] as const;
+
+/** mtaVector of a key (src/wire/mac-key.ts), the lookup side: octets 5:4 shifted by the type's MTA_SHIFT. */
+export function mtaVectorKey(filterType: number, key: MacKey): number {
+  return ((((key & 0xff) << 8) | ((key >>> 8) & 0xff)) >> (MTA_SHIFT[filterType] as number)) & 0xfff;
+}
+
+/** The vector from octets 4 and 5. */
+function mtaVectorOf(filterType: number, b4: number, b5: number): number {
   let v: number;
   switch (filterType) {
     case 0: v = (b4 >> 4) | (b5 << 4); break; // [47:36]
@@ -62,8 +75,8 @@ export class MulticastTableArray {
     else this.table.unset(register * 32 + bit);
   }
   testVector(vector: number): boolean {
-    const { register, bit } = mtaLocation(vector);
-    return this.table.test(register * 32 + bit);
+    // mtaLocation without its object: register (v >> 5) & 0x7f, bit v & 0x1f (a lookup per frame).
+    return this.table.test((((vector >> 5) & 0x7f) << 5) | (vector & 0x1f));
   }
   /** Non-zero registers as { "MTA[r]": "hex" }: 128 words are too many to print. */
   nonZero(): Record<string, string> {
@@ -76,12 +89,12 @@ export class MulticastTableArray {
   }
 }
 
-class E1000Filter implements NicFilter {
+class E1000Filter extends KeyedFilter {
   // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
   private rctl = E1000_RCTL_BAM;
   private rar: (Mac | null)[];
   /** The addresses in rar, for lookups. */
-  private rarSet: ReadonlySet<Mac | null>;
+  private rarSet: KeySet;
   private readonly mta = new MulticastTableArray();
   /**
    * The groups that reach RARs (the list's first ones) and the rest counted at their MTA vector,
@@ -92,8 +105,9 @@ class E1000Filter implements NicFilter {
     private readonly ownMac: Mac,
     private readonly filterType: number,
   ) {
+    super();
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
-    this.rarSet = new Set([ownMac]);
+    this.rarSet = new KeySet([macKey(ownMac)]);
     this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
   }
 
@@ -121,19 +135,19 @@ class E1000Filter implements NicFilter {
     rar.push(...this.split.head);
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
-    this.rarSet = new Set(rar.filter((m) => m !== null));
+    this.rarSet = new KeySet(rar.filter((m) => m !== null).map(macKey));
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
-    if (this.rarSet.has(dst)) return true;
-    switch (destinationClass(dst)) {
+  /** A RAR match, or by class: broadcast with BAM, multicast with MPE or its MTA bit, unicast with UPE (the cheap tests first). */
+  acceptKey(dst: MacKey): boolean {
+    switch (keyClass(dst)) {
       case 'broadcast':
-        return (this.rctl & E1000_RCTL_BAM) !== 0;
+        return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(dst);
       case 'multicast':
-        return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVector(this.filterType, dst));
+        return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorKey(this.filterType, dst)) || this.rarSet.has(dst);
       case 'unicast':
-        return (this.rctl & E1000_RCTL_UPE) !== 0;
+        return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(dst);
     }
   }
 

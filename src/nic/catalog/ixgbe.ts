@@ -7,10 +7,12 @@
 // (hw->mac is zeroed), DPDK's ixgbe_pf.c sets hw->mac.mc_filter_type = 0 explicitly.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
-import { MulticastTableArray, mtaVector } from './e1000.ts';
-import { destinationClass } from './hash-table.ts';
+import { KeyedFilter } from '../keyed.ts';
+import { MulticastTableArray, mtaVector, mtaVectorKey } from './e1000.ts';
+import { keyClass } from './hash-table.ts';
 import { hashOnly } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -21,12 +23,16 @@ export const IXGBE_FCTRL_MPE = 0x00000100;
 export const IXGBE_FCTRL_UPE = 0x00000200;
 export const IXGBE_FCTRL_BAM = 0x00000400;
 
-class IxgbeFilter implements NicFilter {
+class IxgbeFilter extends KeyedFilter {
+  private readonly ownKey: MacKey;
   private fctrl = IXGBE_FCTRL_BAM;
   private readonly mta = new MulticastTableArray();
   /** Every group counted at its MTA vector, kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit. */
   private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => this.mta.writeVector(v, set));
-  constructor(private readonly ownMac: Mac) {}
+  constructor(private readonly ownMac: Mac) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(mode: RxMode): ProgramResult {
     let fctrl = this.fctrl & ~(IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE);
@@ -39,14 +45,14 @@ class IxgbeFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
-    switch (destinationClass(dst)) {
+  acceptKey(dst: MacKey): boolean {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
       case 'multicast':
-        return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVector(IXGBE_MC_FILTER_TYPE, dst));
+        return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorKey(IXGBE_MC_FILTER_TYPE, dst));
       case 'unicast':
-        return dst === this.ownMac || (this.fctrl & IXGBE_FCTRL_UPE) !== 0;
+        return dst === this.ownKey || (this.fctrl & IXGBE_FCTRL_UPE) !== 0;
     }
   }
 

@@ -5,12 +5,14 @@
 // QEMU hw/net/pcnet.c ladr_match reads the same bit (net_crc32_le(dst) >> 26) for any
 // multicast destination; padr_match the station address (CSR12..14), padr_bcast broadcast.
 import type { FaultSet } from '../../faults.ts';
-import { macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcHead, mcCount } from '../rx-view.ts';
-import { BitTable, destinationClass } from './hash-table.ts';
+import { BitTable, keyClass } from './hash-table.ts';
 import { hashOnly } from '../capacity.ts';
 
 /** pcnet32.c: `#define PCNET32_MC_FILTER 8` (CSR8..CSR11, four 16-bit words of LADRF). */
@@ -23,15 +25,22 @@ export function pcnet32LadrfBit(mac: Mac): number {
   return macEtherCrcLe(mac) >>> 26;
 }
 
-export class Pcnet32Filter implements NicFilter {
+export class Pcnet32Filter extends KeyedFilter {
   private csr15 = 0;
   private readonly ladrf = new BitTable(64);
   private readonly bitOf: (mac: Mac) => number;
+  /** bitOf on a key: the lookup side. */
+  private readonly bitOfKey: (key: MacKey) => number;
+  private readonly ownKey: MacKey;
   constructor(
     private readonly ownMac: Mac,
     faults: FaultSet,
   ) {
-    this.bitOf = faults.has('pcnet32-ladrf-be-crc') ? (mac) => macEtherCrc(mac) >>> 26 : pcnet32LadrfBit;
+    super();
+    this.ownKey = macKey(ownMac);
+    const beCrc = faults.has('pcnet32-ladrf-be-crc');
+    this.bitOf = beCrc ? (mac) => macEtherCrc(mac) >>> 26 : pcnet32LadrfBit;
+    this.bitOfKey = beCrc ? (key) => keyEtherCrc(key) >>> 26 : (key) => keyEtherCrcLe(key) >>> 26;
   }
 
   program(mode: RxMode): ProgramResult {
@@ -50,15 +59,15 @@ export class Pcnet32Filter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.csr15 & PCNET32_CSR15_PROM) return true;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return true;
       case 'multicast':
-        return this.ladrf.test(this.bitOf(dst));
+        return this.ladrf.test(this.bitOfKey(dst));
       case 'unicast':
-        return dst === this.ownMac;
+        return dst === this.ownKey;
     }
   }
 

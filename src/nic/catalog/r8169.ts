@@ -12,8 +12,10 @@ import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
+import type { MacKey } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
 import { etherCrcTop6, swab32 } from './hash-table.ts';
 import { RTL_ACCEPT_ALL_PHYS, RTL_ACCEPT_BROADCAST, RTL_ACCEPT_MULTICAST, RTL_ACCEPT_MY_PHYS, RealtekChip } from './rtl8139.ts';
@@ -66,13 +68,14 @@ export function r8169Program(mode: RxMode, driver: R8169Driver): { rxMode: numbe
 }
 
 /** A RTL8168-class chip driven by a given driver: exported so a test can pair a wrong driver with it. */
-export class R8169Filter implements NicFilter {
+export class R8169Filter extends KeyedFilter {
   private readonly chip: RealtekChip;
   constructor(
     ownMac: Mac,
     private readonly layout: MarLayout,
     private readonly driver: R8169Driver,
   ) {
+    super();
     this.chip = new RealtekChip(ownMac, (bucket) => r8169MarBit(layout, bucket));
     // Open: r8169_main.c rtl_open -> rtl_hw_start ends with rtl_set_rx_mode(tp->dev), which
     // always sets AcceptBroadcast | AcceptMyPhys; the device list is still empty then.
@@ -85,8 +88,8 @@ export class R8169Filter implements NicFilter {
     this.chip.rxConfig = p.rxMode;
     return { ok: true };
   }
-  accept(dst: Mac): boolean {
-    return this.chip.accept(dst);
+  acceptKey(dst: MacKey): boolean {
+    return this.chip.acceptKey(dst);
   }
   state(): JsonValue {
     return { chip: this.driver.noMulticastFilter ? 'RTL_GIGA_MAC_VER_35' : 'RTL8168 (mac_version > VER_06)', marLayout: this.layout, ...this.chip.state() };

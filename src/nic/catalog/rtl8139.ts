@@ -5,12 +5,14 @@
 // writes mc_filter[0] to MAR0 and mc_filter[1] to MAR4 as little-endian u32 (RTL_W32_F).
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
-import { macEtherCrc } from '../../wire/crc.ts';
+import { keyEtherCrc, macEtherCrc } from '../../wire/crc.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, destinationClass, etherCrcTop6, le32Bytes } from './hash-table.ts';
+import { BitTable, etherCrcTop6, keyClass, le32Bytes } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
 /** 8139too.c: static int multicast_filter_limit = 32 ("maximal number of multicast addresses"). */
@@ -55,25 +57,28 @@ export function rtl8139Program(mode: RxMode): RealtekProgram {
 export class RealtekChip {
   rxConfig = 0;
   readonly mar = new BitTable(64);
+  private readonly ownKey: MacKey;
   constructor(
     readonly ownMac: Mac,
     /** Maps a hash bucket to its MAR bit: identity on 8139, byte-reversed on r8169 > VER_06. */
     private readonly marBit: (bucket: number) => number,
-  ) {}
+  ) {
+    this.ownKey = macKey(ownMac);
+  }
 
   writeMar(offset: 0 | 4, value: number): void {
     this.mar.bytes.set(le32Bytes(value), offset);
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     const cfg = this.rxConfig;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return (cfg & RTL_ACCEPT_BROADCAST) !== 0;
       case 'multicast':
-        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(macEtherCrc(dst))));
+        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(keyEtherCrc(dst))));
       case 'unicast':
-        return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && dst === this.ownMac);
+        return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && dst === this.ownKey);
     }
   }
 
@@ -90,9 +95,10 @@ export class RealtekChip {
   }
 }
 
-class Rtl8139Filter implements NicFilter {
+class Rtl8139Filter extends KeyedFilter {
   private readonly chip: RealtekChip;
   constructor(ownMac: Mac, faults: FaultSet) {
+    super();
     this.chip = new RealtekChip(ownMac, (bucket) => bucket);
     // Open: 8139too.c rtl8139_hw_start writes RxConfig = rtl8139_rx_config | AcceptBroadcast |
     // AcceptMyPhys before it calls rtl8139_set_rx_mode, so broadcast and the station address pass
@@ -106,8 +112,8 @@ class Rtl8139Filter implements NicFilter {
     this.chip.writeMar(4, p.mcFilter[1]);
     return { ok: true };
   }
-  accept(dst: Mac): boolean {
-    return this.chip.accept(dst);
+  acceptKey(dst: MacKey): boolean {
+    return this.chip.acceptKey(dst);
   }
   state(): JsonValue {
     return { chip: 'RTL8139', ...this.chip.state() };

@@ -7,12 +7,14 @@
 // Assumption (not in the driver): these chips accept broadcast and the station address in
 // their own registers, without the hash table.
 import type { FaultSet } from '../../faults.ts';
-import { macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, destinationClass, etherCrcTop6 } from './hash-table.ts';
+import { BitTable, etherCrcTop6, keyClass } from './hash-table.ts';
 import { TULIP_ACCEPT_ALL_MULTICAST, TULIP_ACCEPT_ALL_PHYS, TULIP_ALLMULTI_LIMIT } from './tulip.ts';
 import { hashThenAll } from '../capacity.ts';
 
@@ -26,13 +28,24 @@ export function tulipHashOnlyBucket(chip: HashOnlyChip, mac: Mac): number {
   return chip === 'comet' ? macEtherCrcLe(mac) & 0x3f : etherCrcTop6(macEtherCrc(mac)) & 0x3f;
 }
 
-export class TulipHashOnlyFilter implements NicFilter {
+/** tulipHashOnlyBucket of a key: the lookup side. */
+function bucketOfKey(comet: boolean, key: MacKey): number {
+  return comet ? keyEtherCrcLe(key) & 0x3f : etherCrcTop6(keyEtherCrc(key)) & 0x3f;
+}
+
+export class TulipHashOnlyFilter extends KeyedFilter {
   private csr6 = 0;
   private readonly hash = new BitTable(64);
+  private readonly ownKey: MacKey;
+  private readonly comet: boolean;
   constructor(
     private readonly ownMac: Mac,
     private readonly chip: HashOnlyChip,
-  ) {}
+  ) {
+    super();
+    this.ownKey = macKey(ownMac);
+    this.comet = chip === 'comet';
+  }
 
   program(mode: RxMode): ProgramResult {
     this.csr6 &= ~(TULIP_ACCEPT_ALL_MULTICAST | TULIP_ACCEPT_ALL_PHYS);
@@ -49,15 +62,15 @@ export class TulipHashOnlyFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return true;
       case 'multicast':
-        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(tulipHashOnlyBucket(this.chip, dst));
+        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(bucketOfKey(this.comet, dst));
       case 'unicast':
-        return dst === this.ownMac;
+        return dst === this.ownKey;
     }
   }
 

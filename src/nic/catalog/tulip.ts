@@ -10,12 +10,14 @@
 // no new setup frame, so the previous one stays loaded.
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
-import { macEtherCrcLe } from '../../wire/crc.ts';
+import { keyEtherCrcLe, macEtherCrcLe } from '../../wire/crc.ts';
+import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
 import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { HeadHash, mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, destinationClass } from './hash-table.ts';
+import { BitTable, keyClass } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
 
 /** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 1000` -> all multicast. */
@@ -37,14 +39,14 @@ export function tulipHashIndex(mac: Mac): number {
 }
 
 type SetupFrame =
-  | { readonly kind: 'perfect'; readonly entries: readonly Mac[]; readonly entrySet: ReadonlySet<Mac> }
-  | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac };
+  | { readonly kind: 'perfect'; readonly entries: readonly Mac[]; readonly entrySet: KeySet }
+  | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac; readonly stationKey: MacKey };
 
 function perfectFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
   const entries: Mac[] = [...mc];
   while (entries.length < TULIP_SETUP_ENTRIES - 1) entries.push(BROADCAST_MAC);
   entries.push(ownMac);
-  return { kind: 'perfect', entries, entrySet: new Set(entries) };
+  return { kind: 'perfect', entries, entrySet: new KeySet(entries.map(macKey)) };
 }
 
 /** build_setup_frame_hash: the broadcast bit and one bit per group (here: per bucket holding a group). */
@@ -52,10 +54,10 @@ function hashFrame(groups: HeadHash, ownMac: Mac): SetupFrame {
   const table = new BitTable(TULIP_HASH_BITS);
   table.set(TULIP_BROADCAST_BIT);
   for (let b = 0; b < TULIP_HASH_BITS; b++) if (groups.has(b)) table.set(b);
-  return { kind: 'hash', table, station: ownMac };
+  return { kind: 'hash', table, station: ownMac, stationKey: macKey(ownMac) };
 }
 
-class TulipFilter implements NicFilter {
+class TulipFilter extends KeyedFilter {
   private csr6 = 0;
   // Reset: tulip_up queues a setup frame with no group (set_rx_mode before the first program).
   private frame: SetupFrame;
@@ -66,6 +68,7 @@ class TulipFilter implements NicFilter {
     private readonly ownMac: Mac,
     faults: FaultSet,
   ) {
+    super();
     this.frame = perfectFrame([], ownMac);
     this.perfectLimit = TULIP_PERFECT_LIMIT + (faults.has('tulip-perfect-15') ? 1 : 0);
   }
@@ -86,15 +89,15 @@ class TulipFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
-    const cls = destinationClass(dst);
+    const cls = keyClass(dst);
     if (cls !== 'unicast' && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
     const f = this.frame;
     if (f.kind === 'perfect') return f.entrySet.has(dst);
     // Hash mode (21140 "imperfect"): multicast and broadcast through the table, the one
     // physical address by exact match.
-    return cls === 'unicast' ? dst === f.station : f.table.test(tulipHashIndex(dst));
+    return cls === 'unicast' ? dst === f.stationKey : f.table.test(keyEtherCrcLe(dst) & 0x1ff);
   }
 
   state(): JsonValue {

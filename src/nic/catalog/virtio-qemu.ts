@@ -13,10 +13,12 @@
 // never leaves promiscuous mode.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
+import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { destinationClass } from './hash-table.ts';
+import { keyClass } from './hash-table.ts';
 import { exactThenAll } from '../capacity.ts';
 
 /** hw/net/virtio-net.c: #define MAC_TABLE_ENTRIES 64. */
@@ -28,8 +30,8 @@ interface MacTable {
   readonly uniOverflow: boolean;
   readonly multiOverflow: boolean;
   /** macs[0..firstMulti) and macs[firstMulti..) as sets, for lookups. */
-  readonly unicastSet: ReadonlySet<Mac>;
-  readonly multicastSet: ReadonlySet<Mac>;
+  readonly unicastSet: KeySet;
+  readonly multicastSet: KeySet;
 }
 
 /** virtio_net_handle_mac, VIRTIO_NET_CTRL_MAC_TABLE_SET, with an empty unicast list. */
@@ -42,10 +44,11 @@ export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[], 
   const firstMulti = macs.length;
   if (multicast.length <= entries - macs.length) macs.push(...multicast);
   else multiOverflow = true;
-  return { macs, firstMulti, uniOverflow, multiOverflow, unicastSet: new Set(macs.slice(0, firstMulti)), multicastSet: new Set(macs.slice(firstMulti)) };
+  return { macs, firstMulti, uniOverflow, multiOverflow, unicastSet: new KeySet(macs.slice(0, firstMulti).map(macKey)), multicastSet: new KeySet(macs.slice(firstMulti).map(macKey)) };
 }
 
-class VirtioQemuFilter implements NicFilter {
+class VirtioQemuFilter extends KeyedFilter {
+  private readonly ownKey: MacKey;
   private promisc = true;
   private allmulti = false;
   // nouni/nomulti/nobcast stay 0: virtio_net never sends them.
@@ -60,6 +63,8 @@ class VirtioQemuFilter implements NicFilter {
     private readonly ownMac: Mac,
     faults: FaultSet,
   ) {
+    super();
+    this.ownKey = macKey(ownMac);
     this.entries = MAC_TABLE_ENTRIES + (faults.has('qemu-table-65') ? 1 : 0);
     this.tableSetRejected = faults.has('ctrl-mac-bad-length');
   }
@@ -83,10 +88,10 @@ class VirtioQemuFilter implements NicFilter {
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.promisc) return true;
     const t = this.table;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return !this.nobcast;
       case 'multicast':
@@ -94,7 +99,7 @@ class VirtioQemuFilter implements NicFilter {
         if (this.allmulti || t.multiOverflow) return true;
         return t.multicastSet.has(dst);
       case 'unicast':
-        return t.uniOverflow || dst === this.ownMac || t.unicastSet.has(dst);
+        return t.uniOverflow || dst === this.ownKey || t.unicastSet.has(dst);
     }
   }
 

@@ -9,10 +9,12 @@
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
 import type { Mac } from '../../wire/mac.ts';
+import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
 import { type FixedFamily, fixedFamily } from '../family.ts';
-import type { NicFilter, ProgramResult, RxMode } from '../filter.ts';
+import type { ProgramResult, RxMode } from '../filter.ts';
+import { KeyedFilter } from '../keyed.ts';
 import { ListMirror, mcCount, mcHead } from '../rx-view.ts';
-import { destinationClass } from './hash-table.ts';
+import { keyClass } from './hash-table.ts';
 import { exactThenAll } from '../capacity.ts';
 
 /** include/linux/if_ether.h ETH_ALEN. */
@@ -22,21 +24,35 @@ export const VMXNET3_MF_TABLE_BYTES_MAX = 0xffff;
 /** The longest list the table holds: floor(0xffff / ETH_ALEN) = 10,922 groups. */
 export const VMXNET3_MC_TABLE_MAX = Math.floor(VMXNET3_MF_TABLE_BYTES_MAX / ETH_ALEN);
 
-class Vmxnet3Filter implements NicFilter {
+class Vmxnet3Filter extends KeyedFilter {
   private promisc = false;
   private allMulti = false;
   /** The list the driver last copied (followed by the host's changes, never re-walked). */
   private readonly list = new ListMirror();
+  /** The same list as keys, for lookups. */
+  private keys = new KeySet();
+  private readonly ownKey: MacKey;
   /** With the mfTableLen wrap fault: the truncated table QEMU read; null otherwise. */
-  private wrapped: ReadonlySet<Mac> | null = null;
+  private wrapped: KeySet | null = null;
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    super();
+    this.ownKey = macKey(ownMac);
+  }
 
   program(mode: RxMode): ProgramResult {
     this.promisc = mode.promisc;
     this.list.update(mode, true);
+    if (mode.changes) {
+      for (const c of mode.changes) {
+        if (c.added) this.keys.add(macKey(c.mac));
+        else this.keys.delete(macKey(c.mac));
+      }
+    } else {
+      this.keys = new KeySet(mode.mc.map(macKey));
+    }
     const bytes = mcCount(mode) * ETH_ALEN;
     this.wrapped = null;
     if (mode.allmulti) {
@@ -46,22 +62,22 @@ class Vmxnet3Filter implements NicFilter {
     } else if (this.faults.has('vmxnet3-mftablelen-wrap')) {
       // A driver without the size check stores sz in the u16: QEMU reads (sz mod 65536) / 6 entries.
       this.allMulti = false;
-      this.wrapped = new Set(mcHead(mode, Math.floor((bytes & 0xffff) / ETH_ALEN)));
+      this.wrapped = new KeySet(mcHead(mode, Math.floor((bytes & 0xffff) / ETH_ALEN)).map(macKey));
     } else {
       this.allMulti = true;
     }
     return { ok: true };
   }
 
-  accept(dst: Mac): boolean {
+  acceptKey(dst: MacKey): boolean {
     if (this.promisc) return true;
-    switch (destinationClass(dst)) {
+    switch (keyClass(dst)) {
       case 'broadcast':
         return true;
       case 'multicast':
-        return this.allMulti || (this.wrapped ? this.wrapped.has(dst) : this.list.has(dst));
+        return this.allMulti || (this.wrapped ? this.wrapped.has(dst) : this.keys.has(dst));
       case 'unicast':
-        return dst === this.ownMac;
+        return dst === this.ownKey;
     }
   }
 
