@@ -92,6 +92,14 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'app-flag-clears-fallback': 'DPDK application',
 };
 
+/**
+ * The faults a live campaign against `profile` should catch (`--sweep-faults`): the host model's,
+ * which show on any NIC, and those whose catalog entry names this profile.
+ */
+export function faultsForProfile(profile: string): FaultName[] {
+  return (Object.keys(FAULTS) as FaultName[]).filter((f) => FAULT_LAYER[f] === 'host model' || FAULT_PROFILES[f].includes(profile));
+}
+
 export interface FaultCatalogRow {
   readonly name: FaultName;
   readonly description: string;

@@ -4,7 +4,8 @@
 // BACKEND, printed side by side and saved as a fixture whose `expect` is the backend's output.
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../check/arbitraries.ts';
-import { type FaultSet, NO_FAULTS } from '../faults.ts';
+import { faultsForProfile } from '../check/fault-catalog.ts';
+import { type FaultName, type FaultSet, NO_FAULTS } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import { diffResults } from '../scenario/compare.ts';
 import { saveFixture } from '../scenario/save.ts';
@@ -39,6 +40,12 @@ export interface LiveDiffOptions {
   readonly listSizes?: readonly number[];
   /** Faults injected into the model (to prove that a difference is found and shrunk). */
   readonly faults?: FaultSet;
+  /**
+   * Faults the same observations are also compared against, one model per fault: each is caught
+   * at the first generated scenario where its model differs from the backend (no run on the
+   * backend of its own, no shrinking). Shows that the campaign would catch each of them.
+   */
+  readonly sweepFaults?: readonly FaultName[] | 'profile';
   /** Absent: a difference is reported, not saved. `name` may use the seed, known only here. */
   readonly fixture?: (seed: number) => LiveFixtureOptions;
   readonly log?: (line: string) => void;
@@ -62,12 +69,22 @@ export interface LiveDifference {
   readonly saveError?: string;
 }
 
+/** One swept fault: the generated scenario (1-based) where its model first differed from the backend, or null. */
+export interface SweptFault {
+  readonly fault: FaultName;
+  readonly caughtAt: number | null;
+  /** The first difference line at caughtAt. */
+  readonly difference?: string;
+}
+
 export interface LiveDiffReport {
   readonly label: string;
   readonly runs: number;
   readonly seed: number;
   readonly elapsedMs: number;
   readonly difference?: LiveDifference;
+  /** options.sweepFaults, in order, each caught or not in the generated scenarios. */
+  readonly sweep?: readonly SweptFault[];
 }
 
 /** The model's output for `scenario` under the backend's profile, and the lines where they differ. */
@@ -109,6 +126,9 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
   options.onStart?.(seed);
   let runsDone = 0;
   let envFailure: unknown;
+  const caught = new Map<FaultName, { at: number; difference: string }>();
+  // 'profile': the host model's faults and those the catalog names for the backend's profile.
+  const sweep = options.sweepFaults === 'profile' ? faultsForProfile(backend.profile) : (options.sweepFaults ?? []);
   const generated = scenarioArbitrary({
     profile: backend.profile,
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
@@ -134,12 +154,24 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
       runsDone++;
       options.onRun?.();
       if (runsDone % 50 === 0) log(`${runsDone} scenarios run on ${backend.label}`);
+      // Past `runs`, fast-check is shrinking the main difference: candidates are no generated scenarios.
+      if (runsDone <= options.runs) {
+        for (const fault of sweep) {
+          if (caught.has(fault)) continue;
+          const d = compareWithModel(backend, scenario, observed, new Set([...(options.faults ?? []), fault])).differences;
+          if (d.length > 0) caught.set(fault, { at: runsDone, difference: d[0] as string });
+        }
+      }
       return compareWithModel(backend, scenario, observed, options.faults).differences.length === 0;
     }),
     { numRuns: options.runs, seed, endOnFailure: false },
   );
   if (envFailure !== undefined) throw envFailure;
-  const report = { label: backend.label, runs: details.numRuns, seed };
+  const swept: SweptFault[] = sweep.map((fault) => {
+    const c = caught.get(fault);
+    return c ? { fault, caughtAt: c.at, difference: c.difference } : { fault, caughtAt: null };
+  });
+  const report = { label: backend.label, runs: details.numRuns, seed, ...(options.sweepFaults ? { sweep: swept } : {}) };
   if (!details.failed) return { ...report, elapsedMs: Date.now() - started };
   if (!details.counterexample) throw details.errorInstance;
   const [scenario] = details.counterexample;

@@ -131,3 +131,34 @@ describe('runLiveDiff', () => {
     expect(backend.ran).toBe(4);
   });
 });
+
+describe('runLiveDiff --sweep-faults', () => {
+  class E1000Model extends ModelBackend {
+    override readonly profile = 'e1000:0';
+  }
+
+  it("compares the same observations with each fault's model: the profile's fault and the host model's are caught, none is run twice", async () => {
+    const backend = new E1000Model(SEES_ALL);
+    const report = await runLiveDiff(backend, { runs: 60, seed: 3, interfaces: 1, sweepFaults: 'profile' });
+    expect(report.difference).toBeUndefined();
+    expect(backend.ran).toBe(60);
+    const sweep = new Map((report.sweep ?? []).map((s) => [s.fault, s]));
+    // The catalog's e1000 fault and host-model faults, nothing for other profiles.
+    expect(sweep.has('e1000-filter-type-1') && sweep.has('ipv4-map-24bit') && sweep.has('no-solicited-node')).toBe(true);
+    expect(sweep.has('qemu-table-65') || sweep.has('ttl-threshold-ge') || sweep.has('relay-drops-last-update')).toBe(false);
+    for (const f of ['e1000-filter-type-1', 'ipv4-map-24bit', 'no-solicited-node'] as const) {
+      const s = sweep.get(f);
+      expect(s?.caughtAt, f).toBeGreaterThanOrEqual(1);
+      expect(s?.caughtAt, f).toBeLessThanOrEqual(60);
+      expect(s?.difference, f).toMatch(/\S/);
+    }
+    // One interface: a fault that needs a second one is never shown.
+    expect(sweep.get('delivery-any-iface')?.caughtAt).toBeNull();
+  });
+
+  it('an explicit list is swept in its order; without the option there is no sweep', async () => {
+    const report = await runLiveDiff(new E1000Model(SEES_ALL), { runs: 20, seed: 3, interfaces: 1, sweepFaults: ['ipv6-map-24bit', 'e1000-filter-type-1'] });
+    expect(report.sweep?.map((s) => s.fault)).toEqual(['ipv6-map-24bit', 'e1000-filter-type-1']);
+    expect((await runLiveDiff(new E1000Model(SEES_ALL), { runs: 5, seed: 3, interfaces: 1 })).sweep).toBeUndefined();
+  });
+});

@@ -8,7 +8,7 @@ import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
-import { liveDiffRunOptions, printLiveDifference } from './live-diff-cli.ts';
+import { SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
 
 /** Scenarios `guest diff` runs when --runs is not given (about a second each under TCG). */
 export const DEFAULT_GUEST_RUNS = 100;
@@ -40,6 +40,7 @@ interface GuestDiffOptions extends ResultsCliOptions {
   maxSteps?: number;
   fixtures?: string;
   injectFault?: string[];
+  sweepFaults?: boolean;
 }
 
 export function registerGuest(program: Command, cli: Cli): void {
@@ -78,6 +79,7 @@ export function registerGuest(program: Command, cli: Cli): void {
     .option('--seed <s>', 'fast-check seed', seedValue)
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/guest)')
+    .option('--sweep-faults', SWEEP_FAULTS_HELP)
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp()))
     .action(async (options: GuestDiffOptions) => {
       const faults = faultSet(options.injectFault);
@@ -114,6 +116,7 @@ export function registerGuest(program: Command, cli: Cli): void {
             })),
             interfaces: 1,
             faults,
+            ...(options.sweepFaults === true ? { sweepFaults: 'profile' as const } : {}),
             log: (l) => progress.note(l),
             onStart: (seed) => progress.note(`${suite}: running ${options.runs} scenarios on ${backend.label} (seed ${seed})`),
             // Past --runs the core is shrinking a difference: each candidate runs in the guest too.
@@ -126,7 +129,7 @@ export function registerGuest(program: Command, cli: Cli): void {
       collector.setSeed(report.seed);
       cli.out(`${label}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       const d = report.difference;
-      const reproduce = `mcast-testbench guest diff --nic ${name} --runs ${options.runs} --seed ${report.seed}${faults.size > 0 ? [...faults].map((f) => ` --inject-fault ${f}`).join('') : ''}`;
+      const reproduce = `mcast-testbench guest diff --nic ${name} --runs ${options.runs} --seed ${report.seed}${options.sweepFaults === true ? ' --sweep-faults' : ''}${faults.size > 0 ? [...faults].map((f) => ` --inject-fault ${f}`).join('') : ''}`;
       if (d) {
         printLiveDifference(cli, d, 'in the guest', (saved) => `${saved} (mcast-testbench guest run --nic ${name} ${saved})`);
         cli.out(`reproduce: ${reproduce}`);
@@ -145,6 +148,7 @@ export function registerGuest(program: Command, cli: Cli): void {
             }
           : scenarios,
       );
+      for (const c of printSweep(cli, suite, report)) collector.add(c);
       writeResults(collector.results(), outputs);
       cli.exitCode = d ? EXIT.failure : EXIT.ok;
     });

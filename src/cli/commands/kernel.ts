@@ -13,7 +13,7 @@ import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
 import { displayPath, toolCommand } from '../../command-line.ts';
 import { onKernel } from './kernel-env.ts';
-import { liveDiffRunOptions, printLiveDifference } from './live-diff-cli.ts';
+import { SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
 import { registerKernelRoute } from './kernel-route.ts';
 import { registerKernelStacked } from './kernel-stacked.ts';
 
@@ -40,6 +40,7 @@ interface DiffOptions extends ResultsCliOptions {
   tapPrograms: number;
   fixtures?: string;
   injectFault?: string[];
+  sweepFaults?: boolean;
   dut?: string;
   peer?: string;
   profile?: string;
@@ -97,6 +98,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
     .option('--tap-programs <n>', 'tap TX filter programs to compare with the tun profile (0: none)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), DEFAULT_TAP_PROGRAMS)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
+    .option('--sweep-faults', SWEEP_FAULTS_HELP)
     .option('--dut <iface>', 'run on a device under test in this namespace instead of veths in namespaces (needs --peer and --profile; no tap filter part)')
     .option('--peer <iface>', 'with --dut: the port wired to the DUT; every frame leaves here')
     .option('--profile <name>', 'with --dut: the NIC profile the DUT is judged against (must / may / must-not)')
@@ -132,6 +134,7 @@ export function registerKernel(program: Command, cli: Cli): void {
               meta: { source: 'mcast-testbench kernel diff', kernel: kernelRelease, ...(dut ? { dut: dut.dut, peer: dut.peer ?? null, profile: dut.profile ?? null } : {}) },
             })),
             faults,
+            ...(options.sweepFaults === true ? { sweepFaults: 'profile' as const } : {}),
             log: (l) => progress.note(l),
             // The namespaces exist now: a caller (or a test about to signal the run) can rely on it.
             onStart: (seed) => progress.note(`kernel diff: ${dut ? `${backend.label} ready` : 'namespaces ready'}, running ${options.runs} scenarios (seed ${seed})`),
@@ -162,6 +165,7 @@ export function registerKernel(program: Command, cli: Cli): void {
             }
           : scenarios,
       );
+      for (const c of printSweep(cli, 'kernel diff', report)) collector.add(c);
       started = Date.now();
       if (options.tapPrograms > 0) {
         const tap = await onKernel(() => runTapDiff({ programs: options.tapPrograms, ...(options.seed !== undefined ? { seed: options.seed } : {}), log: (l) => cli.err(l) }));

@@ -1,7 +1,8 @@
 // What `kernel diff` and `guest diff` say to the live core (src/live/diff.ts) and print of its
 // difference the same way: the backend and the fixture names are theirs, the rest is shared.
 import type { Cli } from '../cli.ts';
-import type { LiveDiffOptions, LiveDifference, LiveFixtureOptions } from '../../live/diff.ts';
+import type { LiveDiffOptions, LiveDifference, LiveDiffReport, LiveFixtureOptions } from '../../live/diff.ts';
+import type { ResultCase } from '../../results/types.ts';
 
 export interface LiveDiffCliOptions {
   readonly runs: number;
@@ -31,4 +32,22 @@ export function printLiveDifference(cli: Cli, d: LiveDifference, where: string, 
   cli.out(d.sideBySide);
   if (d.savedTo) cli.out(`saved: ${replayCommand(d.savedTo)}`);
   if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
+}
+
+/** The help of `--sweep-faults` (kernel diff, guest diff). */
+export const SWEEP_FAULTS_HELP =
+  "also compare each observation with the model under every catalog fault for the profile (the host model's and the profile's own): where each is first caught, with no extra runs";
+
+/** The fault sweep's lines and one result case per fault: passed where caught, skipped where no scenario showed it. */
+export function printSweep(cli: Cli, suite: string, report: LiveDiffReport): ResultCase[] {
+  const sweep = report.sweep;
+  if (!sweep) return [];
+  const caught = sweep.filter((s) => s.caughtAt !== null).length;
+  cli.out(`fault sweep: ${caught} of ${sweep.length} faults caught in ${report.runs} scenarios`);
+  const width = Math.max(0, ...sweep.map((s) => s.fault.length));
+  return sweep.map((s) => {
+    const line = s.caughtAt !== null ? `caught at scenario ${s.caughtAt}: ${s.difference ?? ''}` : `not shown by the ${report.runs} scenarios`;
+    cli.out(`  ${s.fault.padEnd(width)}  ${line}`);
+    return { suite, name: `fault ${s.fault}`, status: s.caughtAt !== null ? 'passed' : 'skipped', timeMs: 0, runs: s.caughtAt ?? report.runs, message: line };
+  });
 }
