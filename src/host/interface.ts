@@ -52,8 +52,8 @@ export class HostInterface {
   readonly lower: HostInterface | null;
   /** The macvlans stacked on this interface, in creation order. */
   readonly uppers: HostInterface[] = [];
-  /** Entries of dev->uc: the MACs of up macvlans (macvlan_open dev_uc_add). Only counted. */
-  private ucEntries = 0;
+  /** dev->uc: the MACs of up macvlans (macvlan_open dev_uc_add), in the order they came. */
+  private readonly ucList: Mac[] = [];
   /** dev->uc_promisc: one promiscuity count while dev->uc is not empty (net/core/dev.c __dev_set_rx_mode). */
   private ucPromisc = false;
   /** Solicited-node groups the interface's IPv6 addresses joined, one per address (addrconf_join_solict). */
@@ -114,7 +114,7 @@ export class HostInterface {
   private ndoOpen(): void {
     const lower = this.lower;
     if (!lower) return;
-    lower.ucAdd();
+    lower.ucAdd(this.mac);
     if (this.flags.allmultiOn) lower.adjust('allmulti', 1);
     if (this.flags.promisc) lower.adjust('promiscuity', 1);
   }
@@ -127,18 +127,19 @@ export class HostInterface {
     lower.programRxMode(); // dev_mc_unsync ends in __dev_set_rx_mode(to)
     if (this.flags.allmultiOn) lower.adjust('allmulti', -1);
     if (this.flags.promisc) lower.adjust('promiscuity', -1);
-    lower.ucDel();
+    lower.ucDel(this.mac);
   }
 
   /** dev_uc_add(lower, upper MAC): one more dev->uc entry, then __dev_set_rx_mode. */
-  private ucAdd(): void {
-    this.ucEntries++;
+  private ucAdd(mac: Mac): void {
+    this.ucList.push(mac);
     this.programRxMode();
   }
 
   /** dev_uc_del. */
-  private ucDel(): void {
-    if (this.ucEntries > 0) this.ucEntries--;
+  private ucDel(mac: Mac): void {
+    const i = this.ucList.indexOf(mac);
+    if (i >= 0) this.ucList.splice(i, 1);
     this.programRxMode();
   }
 
@@ -372,8 +373,9 @@ export class HostInterface {
   }
 
   /**
-   * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT (no model profile
-   * filters unicast) holds one promiscuity count while dev->uc is not empty; then
+   * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT
+   * (NicProfile.unicastFilter) holds one promiscuity count while dev->uc is not empty, one with it
+   * gets dev->uc in ndo_set_rx_mode instead; then
    * ndo_set_rx_mode with the flags and the whole list, in list order (handed over as the list's
    * changes since the previous call, its length and head, and the list itself built only if the
    * filter reads it: src/netdev/device-list.ts rxModeOf). A macvlan's
@@ -382,12 +384,13 @@ export class HostInterface {
    */
   programRxMode(): void {
     if (!this.up) return;
-    if (this.ucEntries > 0 !== this.ucPromisc) {
+    const unicastFilter = this.profile.unicastFilter === true;
+    if ((!unicastFilter && this.ucList.length > 0) !== this.ucPromisc) {
       this.ucPromisc = !this.ucPromisc;
       this.countChange('promiscuity', () => (this.flags.promiscuity += this.ucPromisc ? 1 : -1));
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
-    const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn);
+    const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn, unicastFilter ? [...this.ucList] : undefined);
     this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
     this.lastList.update(mode, true);
     this.nic.program(mode);

@@ -206,8 +206,8 @@ export class DeviceList {
  * list built only if the filter reads `mc` (src/nic/rx-view.ts). Reading the list through the
  * mode after it changed again is a bug in the filter, reported as such.
  */
-export function rxModeOf(owner: string, list: DeviceList, promisc: boolean, allmulti: boolean): RxMode {
-  return new DeviceListRxMode(owner, list, promisc, allmulti);
+export function rxModeOf(owner: string, list: DeviceList, promisc: boolean, allmulti: boolean, uc?: readonly Mac[]): RxMode {
+  return new DeviceListRxMode(owner, list, promisc, allmulti, uc);
 }
 
 /** rxModeOf's answer: a class, so that a program call allocates no closures. */
@@ -222,6 +222,8 @@ class DeviceListRxMode implements RxMode {
     private readonly list: DeviceList,
     readonly promisc: boolean,
     readonly allmulti: boolean,
+    /** dev->uc, for a driver with IFF_UNICAST_FLT (NicProfile.unicastFilter); undefined otherwise. */
+    readonly uc?: readonly Mac[],
   ) {
     this.version = list.version;
     this.changes = list.takeChanges();

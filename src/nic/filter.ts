@@ -90,6 +90,12 @@ export interface NicProfile {
   readonly thresholds: readonly number[];
   /** True when secondary unicast addresses (RxMode.uc) take entries of the same table, moving the thresholds down by their count. */
   readonly sharesUnicast: boolean;
+  /**
+   * IFF_UNICAST_FLT: the driver filters unicast itself, so dev->uc (an up macvlan's MAC) reaches
+   * ndo_set_rx_mode as RxMode.uc instead of holding the device promiscuous (net/core/dev.c
+   * __dev_set_rx_mode). Absent: false, the device goes promiscuous while dev->uc is not empty.
+   */
+  readonly unicastFilter?: boolean;
   /** The filter's analytic capacity (false-positive rate against joined groups) for `report`; absent: none to draw. */
   readonly capacity?: CapacityModel;
   /** A virtual device stacked on a physical profile (src/relay: "kni-mc+mlx5-dpdk"): its kind and the lower profile. */

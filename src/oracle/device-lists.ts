@@ -21,13 +21,13 @@ export abstract class DeviceListOracle {
   /**
    * Each user flag holds one count. On a lower, every up macvlan adds its own flags as counts
    * (macvlan_open, macvlan_change_rx_flags), and one more promiscuity count is held while any
-   * macvlan is up: its MAC sits in the lower's dev->uc and no modelled lower filters unicast
-   * (net/core/dev.c __dev_set_rx_mode, uc_promisc).
+   * macvlan is up: its MAC sits in the lower's dev->uc, which a lower without IFF_UNICAST_FLT
+   * cannot filter (net/core/dev.c __dev_set_rx_mode, uc_promisc); one with it gets dev->uc.
    */
   protected countersOf(facts: InterfaceFacts): { promisc: number; allmulti: number } {
     const uppers = this.upUppers(facts);
     return {
-      promisc: (facts.promisc ? 1 : 0) + (uppers.length > 0 ? 1 : 0) + uppers.filter((u) => u.promisc).length,
+      promisc: (facts.promisc ? 1 : 0) + (uppers.length > 0 && facts.spec.unicastFilter !== true ? 1 : 0) + uppers.filter((u) => u.promisc).length,
       // An up upper holds one count while its own IFF_ALLMULTI is set, by its user flag or by the
       // kernel (a vif): net/core/dev.c __dev_set_allmulti -> macvlan_change_rx_flags.
       allmulti: (facts.allmulti ? 1 : 0) + uppers.filter((u) => u.allmulti || this.vifCount(u.name) > 0).length + this.vifCount(facts.name),
@@ -264,6 +264,7 @@ export abstract class DeviceListOracle {
         allmulti: counters.allmulti > 0,
         deviceList: this.orderedMacs(facts),
         programmed: facts.programmed ?? this.orderedMacs(facts),
+        ...(facts.spec.unicastFilter === true ? { uc: this.upUppers(facts).map((u) => u.ownMac) } : {}),
       };
       facts.acceptance = facts.spec.acceptance(input);
     }

@@ -185,6 +185,9 @@ export const e1000: ParameterisedFamily = {
       structure: '14 exact RARs, then 4096-bit MTA hash, never all multicast by count',
     },
     sharesUnicast: true,
+    // e1000_main.c e1000_probe sets IFF_UNICAST_FLT (not for VMware's 82545EM); proven in the
+    // QEMU guest (82540EM): an up macvlan's MAC takes a RAR, promiscuity stays 0 (docs/guest.md).
+    unicastFilter: true,
     create: (ownMac: Mac, faults: FaultSet): NicFilter =>
       new E1000Filter(ownMac, n === 0 && faults.has('e1000-filter-type-1') ? 1 : n),
   }),

@@ -7,7 +7,7 @@
 // (hw->mac is zeroed), DPDK's ixgbe_pf.c sets hw->mac.mc_filter_type = 0 explicitly.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
@@ -22,10 +22,18 @@ export const IXGBE_MC_FILTER_TYPE = 0;
 export const IXGBE_FCTRL_MPE = 0x00000100;
 export const IXGBE_FCTRL_UPE = 0x00000200;
 export const IXGBE_FCTRL_BAM = 0x00000400;
+/**
+ * RARs free for dev->uc: ixgbe_82599.c IXGBE_82599_RAR_ENTRIES 128, RAR 0 holding the station
+ * address (ixgbe_main.c ixgbe_mac_set_default_filter), one pool (no VFs).
+ */
+export const IXGBE_UC_RARS = 127;
 
 class IxgbeFilter extends KeyedFilter {
   private readonly ownKey: MacKey;
   private fctrl = IXGBE_FCTRL_BAM;
+  /** dev->uc in RARs 1..127 (IFF_UNICAST_FLT: ixgbe_main.c ixgbe_probe). */
+  private uc = new KeySet();
+  private ucList: readonly Mac[] = [];
   private readonly mta = new MulticastTableArray();
   /** Every group counted at its MTA vector, kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit. */
   private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => this.mta.writeVector(v, set));
@@ -38,6 +46,11 @@ class IxgbeFilter extends KeyedFilter {
     let fctrl = this.fctrl & ~(IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE);
     if (mode.promisc) fctrl |= IXGBE_FCTRL_UPE | IXGBE_FCTRL_MPE;
     else if (mode.allmulti) fctrl |= IXGBE_FCTRL_MPE;
+    // ixgbe_set_rx_mode: "Write addresses to available RAR registers, if there is not sufficient
+    // space to store all the addresses then enable unicast promiscuous mode" (__dev_uc_sync).
+    this.ucList = [...(mode.uc ?? [])];
+    this.uc = new KeySet(this.ucList.map(macKey));
+    if (this.ucList.length > IXGBE_UC_RARS) fctrl |= IXGBE_FCTRL_UPE;
     this.fctrl = fctrl;
     // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit: a bit
     // is set exactly while some group of the list has its vector.
@@ -52,7 +65,7 @@ class IxgbeFilter extends KeyedFilter {
       case 'multicast':
         return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorKey(IXGBE_MC_FILTER_TYPE, dst));
       case 'unicast':
-        return dst === this.ownKey || (this.fctrl & IXGBE_FCTRL_UPE) !== 0;
+        return dst === this.ownKey || (this.fctrl & IXGBE_FCTRL_UPE) !== 0 || this.uc.has(dst);
     }
   }
 
@@ -64,6 +77,7 @@ class IxgbeFilter extends KeyedFilter {
       mpe: (this.fctrl & IXGBE_FCTRL_MPE) !== 0,
       bam: (this.fctrl & IXGBE_FCTRL_BAM) !== 0,
       rar0: this.ownMac,
+      ...(this.ucList.length > 0 ? { uc: [...this.ucList] } : {}),
       mta: this.mta.nonZero(),
     };
   }
@@ -83,6 +97,8 @@ export const ixgbe: FixedFamily = {
     thresholds: [],
     capacity: hashOnly(4096, '4096-bit MTA hash, never all multicast by count'),
     sharesUnicast: false,
+    // ixgbe_main.c ixgbe_probe: netdev->priv_flags |= IFF_UNICAST_FLT.
+    unicastFilter: true,
     create: (ownMac: Mac, _faults: FaultSet): NicFilter => new IxgbeFilter(ownMac),
   }),
 };

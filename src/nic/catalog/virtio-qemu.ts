@@ -129,6 +129,9 @@ export const virtioQemu: FixedFamily = {
     thresholds: [MAC_TABLE_ENTRIES],
     capacity: exactThenAll(MAC_TABLE_ENTRIES, '64-entry exact table, all multicast above 64'),
     sharesUnicast: true,
+    // virtio_net.c virtnet_probe: IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE; proven in the QEMU guest:
+    // an up macvlan's MAC enters the MAC table, promiscuity stays 0 (docs/guest.md).
+    unicastFilter: true,
     create: (ownMac: Mac, faults: FaultSet): NicFilter => new VirtioQemuFilter(ownMac, faults),
   }),
 };

@@ -2,7 +2,9 @@
 // e1000_hash_mc_addr. The first 14 device-list entries (RAR1..RAR14 of E1000_RAR_ENTRIES 15)
 // are exact; every later one sets its MTA bit, vector = 12 bits of address bytes 4..5 chosen by
 // mc_filter_type N; a multicast MAC with the same vector is `may`. No count fallback: all
-// multicast only by ALLMULTI (MPE, `must`) or PROMISC.
+// multicast only by ALLMULTI (MPE, `must`) or PROMISC. IFF_UNICAST_FLT (e1000_probe): dev->uc
+// goes to the RARs first (use_uc) and pushes as many groups into the MTA; more than 14 unicast
+// addresses set UPE (every unicast frame) and leave the RARs to the groups.
 import { macOctets } from '../address.ts';
 import { type FilterSpecFamily, station } from './spec.ts';
 
@@ -27,12 +29,19 @@ export const e1000Spec: FilterSpecFamily = {
       name: `e1000:${n}`,
       source: 'drivers/net/ethernet/intel/e1000/e1000_main.c e1000_set_rx_mode, e1000_hw.c e1000_hash_mc_addr',
       refusesBeyond: null,
-      acceptance: (input) => ({
-        everything: input.promisc,
-        multicast: input.allmulti ? 'must' : null,
-        exact: [...station(input), ...input.deviceList],
-        hashed: { bucketOf, buckets: new Set(input.deviceList.slice(EXACT_MULTICAST_ENTRIES).map(bucketOf)) },
-      }),
+      unicastFilter: true,
+      acceptance: (input) => {
+        const uc = input.uc ?? [];
+        const upe = uc.length > EXACT_MULTICAST_ENTRIES;
+        const ucRars = upe ? [] : uc;
+        return {
+          everything: input.promisc,
+          multicast: input.allmulti ? 'must' : null,
+          exact: [...station(input), ...ucRars, ...input.deviceList],
+          hashed: { bucketOf, buckets: new Set(input.deviceList.slice(EXACT_MULTICAST_ENTRIES - ucRars.length).map(bucketOf)) },
+          unicast: upe ? 'must' : null,
+        };
+      },
     };
   },
 };

@@ -18,6 +18,11 @@ export interface FilterInput {
    * where it is the last device list short enough to be accepted ([] before any).
    */
   readonly programmed: readonly string[];
+  /**
+   * dev->uc (the MACs of the up macvlans above), given only to a spec with `unicastFilter`
+   * (IFF_UNICAST_FLT); absent: none, or the device holds them by promiscuity instead.
+   */
+  readonly uc?: readonly string[];
 }
 
 /** The acceptance a spec declares. */
@@ -30,6 +35,8 @@ export interface Acceptance {
   readonly exact: readonly string[];
   /** Hash buckets set by hashed entries; a multicast frame in one of them is `may`. */
   readonly hashed: { readonly bucketOf: (mac: string) => number; readonly buckets: ReadonlySet<number> } | null;
+  /** Every unicast frame `must` (a unicast table too small for dev->uc: unicast promiscuous); absent: no rule. */
+  readonly unicast?: 'must' | null;
 }
 
 export interface FilterSpec {
@@ -39,6 +46,11 @@ export interface FilterSpec {
   readonly source: string;
   /** A refusing table: a device list longer than this is refused and the previous list stays. */
   readonly refusesBeyond: number | null;
+  /**
+   * The driver sets IFF_UNICAST_FLT: dev->uc reaches the spec as FilterInput.uc, and the device
+   * is not made promiscuous for it (net/core/dev.c __dev_set_rx_mode). Absent: false.
+   */
+  readonly unicastFilter?: boolean;
   acceptance(input: FilterInput): Acceptance;
 }
 
@@ -66,7 +78,7 @@ function exactSet(acceptance: Acceptance): ReadonlySet<string> {
 
 export function classifyAcceptance(acceptance: Acceptance, mac: string): FrameVerdict {
   if (acceptance.everything || exactSet(acceptance).has(mac)) return 'must';
-  if (!isGroupMac(mac)) return 'must-not';
+  if (!isGroupMac(mac)) return acceptance.unicast ?? 'must-not';
   if (acceptance.multicast) return acceptance.multicast;
   if (acceptance.hashed && acceptance.hashed.buckets.has(acceptance.hashed.bucketOf(mac))) return 'may';
   return 'must-not';
