@@ -14,7 +14,7 @@ import { simulate } from '../../src/simulate.ts';
 
 class ModelBackend implements LiveBackend {
   readonly label: string;
-  readonly profile = 'accept-all';
+  readonly profile: string = 'accept-all';
   readonly observer = 'fake';
   ran = 0;
   disposed = false;
