@@ -13,16 +13,19 @@ export interface OracleIp {
 function fromText(text: string, allowPrefix: boolean): OracleIp | null {
   if (typeof text !== 'string' || text.includes('%')) return null;
   if (!allowPrefix && text.includes('/')) return null;
-  if (Address4.isValid(text)) {
-    const a = new Address4(text);
-    // Address4 keeps the prefix apart; bigInt() is the address itself.
-    return { family: 'ipv4', value: a.bigInt(), multicast: a.isMulticast() };
-  }
-  if (Address6.isValid(text)) {
+  // Only the family the text can be, constructed once: isValid is the constructor in a try, and
+  // an IPv6 text through Address4.isValid cost a thrown AddressError per group.
+  try {
+    if (!text.includes(':')) {
+      const a = new Address4(text);
+      // Address4 keeps the prefix apart; bigInt() is the address itself.
+      return { family: 'ipv4', value: a.bigInt(), multicast: a.isMulticast() };
+    }
     const a = new Address6(text);
     return { family: 'ipv6', value: a.bigInt(), multicast: a.isMulticast() };
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /** A plain address ("224.1.1.1", "ff02::1"). Throws InputError naming `where`. */
