@@ -96,6 +96,11 @@ export const LONGEST_LIST_V2 = 65536;
 export interface RunTargets {
   readonly thresholds: readonly number[];
   readonly sharesUnicast: boolean;
+  /**
+   * End to end, the host gives the driver dev->uc instead of promiscuity for an up macvlan
+   * (IFF_UNICAST_FLT): only when its protocol carries `uc` and its model has the flag.
+   */
+  readonly unicastFilter?: boolean;
   /** The longest list the driver's protocol version takes (version 1: LONGEST_LIST). */
   readonly longest?: number;
 }
@@ -119,9 +124,11 @@ export function runTargets(hello: HelloAnswer): RunTargets {
   const profiles: NicProfile[] = hello.model !== null ? [resolveProfile(hello.model)] : builtinProfiles();
   const thresholds = [...new Set(profiles.flatMap((p) => p.thresholds))].sort((a, b) => a - b);
   // `uc` only for drivers that speak the version that has it (src/driver/protocol.ts requestForVersion).
+  const speaksUc = hello.protocol >= PROTOCOL_UC && hello.model !== null;
   return {
     thresholds,
-    sharesUnicast: hello.protocol >= PROTOCOL_UC && hello.model !== null && profiles.every((p) => p.sharesUnicast),
+    sharesUnicast: speaksUc && profiles.every((p) => p.sharesUnicast),
+    unicastFilter: speaksUc && profiles.every((p) => p.unicastFilter === true),
     longest: longestListFor(hello.protocol),
   };
 }

@@ -47,7 +47,8 @@ class RecordingNic implements NicFilter {
   ) {}
 
   program(mode: RxMode): ProgramResult {
-    this.log.requests.push({ op: 'program', promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc] });
+    const uc = mode.uc !== undefined && mode.uc.length > 0 ? { uc: [...mode.uc] } : {};
+    this.log.requests.push({ op: 'program', promisc: mode.promisc, allmulti: mode.allmulti, mc: [...mode.mc], ...uc });
     const n = mode.mc.length;
     if (this.thresholds.some((t) => Math.abs(n - t) <= 1)) {
       const newest = mode.mc.slice(-THRESHOLD_PROBE_ENTRIES);
@@ -68,8 +69,12 @@ class RecordingNic implements NicFilter {
   }
 }
 
-/** Runs the scenario on the host with recording NICs, in interface order. */
-function record(scenario: Scenario, thresholds: readonly number[]): { logs: NicLog[]; sockets: Map<number, readonly string[]> } {
+/**
+ * Runs the scenario on the host with recording NICs, in interface order. `unicastFilter`: the
+ * host treats the driver as advertising IFF_UNICAST_FLT (dev->uc in `program`, no promiscuity
+ * for an up macvlan), as it does only for a driver whose protocol carries `uc`.
+ */
+function record(scenario: Scenario, thresholds: readonly number[], unicastFilter: boolean): { logs: NicLog[]; sockets: Map<number, readonly string[]> } {
   const logs: NicLog[] = [];
   let step = -1;
   const profile: NicProfile = {
@@ -78,6 +83,7 @@ function record(scenario: Scenario, thresholds: readonly number[]): { logs: NicL
     summary: 'the driver under test, recorded',
     thresholds: [],
     sharesUnicast: false,
+    unicastFilter,
     create(ownMac: Mac): NicFilter {
       const log: NicLog = { ownMac, requests: [{ op: 'reset', mac: ownMac }], frames: [] };
       logs.push(log);
@@ -109,7 +115,8 @@ export interface EndToEndFailure {
  * keeps the contract on what the host programmed.
  */
 export async function runEndToEnd(session: DriverSession, scenario: Scenario): Promise<EndToEndFailure | null> {
-  const { logs, sockets } = record(scenario, runTargets(session.hello).thresholds);
+  const targets = runTargets(session.hello);
+  const { logs, sockets } = record(scenario, targets.thresholds, targets.unicastFilter === true);
   // The step -> driver verdict for every frame the host received.
   const verdicts = new Map<number, boolean>();
   for (const log of logs) {
@@ -138,7 +145,9 @@ export async function runEndToEnd(session: DriverSession, scenario: Scenario): P
     for (const f of log.frames) verdicts.set(f.step, answers[f.request] as boolean);
   }
   const model = session.hello.model;
-  const oracle = new Oracle(scenario.interfaces, model !== null && hasOracleSpec(model) ? { profile: model } : {});
+  // A protocol-1 adapter of an IFF_UNICAST_FLT model is run, and judged, as a device without
+  // the flag: it gets exactly the verdicts it got before `uc` existed (docs/driver-protocol.md).
+  const oracle = new Oracle(scenario.interfaces, model !== null && hasOracleSpec(model) ? { profile: model, unicastFilter: targets.unicastFilter === true } : {});
   const checkVerdict = model !== null && hasOracleSpec(model);
   for (let i = 0; i < scenario.steps.length; i++) {
     const step = scenario.steps[i] as Step;

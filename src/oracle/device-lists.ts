@@ -47,7 +47,7 @@ export abstract class DeviceListOracle {
     return this.route?.allmulti(iface) ?? 0;
   }
 
-  protected addInterface(spec: InterfaceSpec, where: string, profileOverride: string | undefined): void {
+  protected addInterface(spec: InterfaceSpec, where: string, profileOverride: string | undefined, unicastFilter?: boolean): void {
     if (this.interfaces.has(spec.name)) throw new InputError(`${where}/name`, `interface ${JSON.stringify(spec.name)} repeats`);
     let lower: string | null = null;
     if (spec.kind !== undefined) {
@@ -61,7 +61,7 @@ export abstract class DeviceListOracle {
     const facts: InterfaceFacts = {
       name: spec.name,
       ownMac: canonicalMac(spec.mac, `${where}/mac`),
-      spec: resolveSpec(profile),
+      spec: unicastFilter === undefined ? resolveSpec(profile) : { ...resolveSpec(profile), unicastFilter },
       disableIpv6: spec.disableIpv6 === true,
       ipv4: (spec.ipv4 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv4/${i}`).value),
       declaredIpv6: (spec.ipv6 ?? []).map((a, i) => parseInterfaceAddress(a, `${where}/ipv6/${i}`).value),

@@ -45,9 +45,14 @@ function checkStepShape(step: AnyStep): void {
 }
 
 export class Oracle extends SocketOracle {
-  constructor(interfaces: readonly InterfaceSpec[], options: { profile?: string } = {}) {
+  /**
+   * `profile` replaces every plain interface's `nic`; `unicastFilter` says whether the device
+   * advertises IFF_UNICAST_FLT, over the spec's own answer (a driver-protocol-1 adapter cannot
+   * take dev->uc, so the host runs it without the flag: src/driver/end-to-end.ts).
+   */
+  constructor(interfaces: readonly InterfaceSpec[], options: { profile?: string; unicastFilter?: boolean } = {}) {
     super();
-    interfaces.forEach((spec, i) => this.addInterface(spec, `/interfaces/${i}`, options.profile));
+    interfaces.forEach((spec, i) => this.addInterface(spec, `/interfaces/${i}`, options.profile, options.unicastFilter));
   }
 
   /** The expected outcome of one step; bad step fields are InputErrors naming the field. */
