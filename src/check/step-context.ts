@@ -132,7 +132,10 @@ export class StepContext {
         const socket = this.socketFor(p[0]);
         if (socket === null) return [this.open(p)];
         const family = this.validity.sockets.get(socket)?.family ?? 'ipv4';
-        const pools = this.iface(p[1]);
+        // One join in four after a link-del names a deleted interface by its ifindex (ENODEV, or
+        // EADDRINUSE for an IPv6 group the socket still holds there).
+        const gone = this.validity.gone.size > 0 && p[1] % 4 === 3 ? this.allPools.filter((x) => this.validity.gone.has(x.spec.name)) : [];
+        const pools = gone.length > 0 ? at(gone, p[1] >> 2) : this.iface(p[1]);
         const group = this.group(family, pools, p);
         if (intent.sources.length === 0) return [{ op: 'join', socket, group, iface: pools.spec.name }];
         return [{ op: 'join', socket, group, iface: pools.spec.name, mode: p[5] % 2 === 0 ? 'include' : 'exclude', sources: this.sourceList(family, pools, intent.sources, p[4]) }];
