@@ -34,14 +34,14 @@ function interfaceResults(host: Host): Record<string, InterfaceResult> {
 /**
  * /proc/net/dev_mcast as Linux prints it (net/core/net-procfs.c dev_mc_seq_show: "%-4d %-15s %-5d
  * %-5d %*phN", no header): the scenario's interfaces in declaration order with ifindex 2, 3, ...
- * (lo, ifindex 1, is left out), each device list in list order, users and global use.
+ * (lo, ifindex 1, is left out; a link-del leaves a gap), each device list in list order, users and global use.
  */
 export function devMcastText(host: Host): string {
   return host
     .interfaceNames()
-    .flatMap((name, i) => {
+    .flatMap((name) => {
       const global = new Set<string>(host.globalMacs(name));
-      return host.deviceList(name).map((e) => `${String(i + 2).padEnd(4)} ${name.padEnd(15)} ${String(e.users).padEnd(5)} ${(global.has(e.mac) ? '1' : '0').padEnd(5)} ${e.mac.replaceAll(':', '')}\n`);
+      return host.deviceList(name).map((e) => `${String(host.ifindex(name)).padEnd(4)} ${name.padEnd(15)} ${String(e.users).padEnd(5)} ${(global.has(e.mac) ? '1' : '0').padEnd(5)} ${e.mac.replaceAll(':', '')}\n`);
     })
     .join('');
 }

@@ -98,9 +98,18 @@ function errorText(e: unknown): string {
 export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Violation[] {
   const out: Violation[] = [];
   const where = describeStep(stepIndex, step);
+  const modelNames = new Set(pair.host.interfaceNames());
+  const oracleNames = new Set(pair.oracle.interfaceNames());
   for (const spec of pair.interfaces) {
     const name = spec.name;
     const profile = pair.profileOf(name);
+    // A link-del step deleted it: on both sides, nothing left to compare; on one, a difference.
+    if (!modelNames.has(name) || !oracleNames.has(name)) {
+      if (modelNames.has(name) !== oracleNames.has(name)) {
+        out.push({ stepIndex, kind: 'device-list', message: `${name}: ${modelNames.has(name) ? 'the model still has it; the oracle deleted it' : 'the model deleted it; the oracle still has it'} ${where}` });
+      }
+      continue;
+    }
     let modelList: readonly DeviceListEntry[];
     let oracleList: readonly DeviceListEntry[];
     try {

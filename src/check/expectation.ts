@@ -41,7 +41,9 @@ export function oracleExpectation(scenario: Pick<Scenario, 'interfaces' | 'steps
     }
   }
   const interfaces: Record<string, InterfaceResult> = {};
-  for (const spec of scenario.interfaces) {
+  const existing = new Set(oracle.interfaceNames());
+  // A link-del step deletes interfaces: the result lists those that exist at the end.
+  for (const spec of scenario.interfaces.filter((s) => existing.has(s.name))) {
     const mc = oracle
       .deviceList(spec.name)
       .map((e) => ({ mac: e.mac.toLowerCase(), users: e.users }))

@@ -3,7 +3,7 @@
 import { type InterfaceSpec, type SocketFamily } from '../scenario/types.ts';
 import { ipFromValue, parseIp, parsePrefix } from '../wire/ip.ts';
 import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
-import { type Mac, parseMac } from '../wire/mac.ts';
+import { BROADCAST_MAC, type Mac, macFromBytes, parseMac } from '../wire/mac.ts';
 
 // ---- pools -------------------------------------------------------------------------------
 
@@ -111,4 +111,19 @@ export function interfacePools(spec: InterfaceSpec, idx: number): InterfacePools
     }
   }
   return { spec, mac, ipv4, ipv6, sources: { ipv4: v4src, ipv6: v6src }, own: { ipv4, ipv6 }, solicited: [...new Set(solicited)] };
+}
+
+export function randomIpv4Group(hi: number, lo: number): string {
+  return ipFromValue('ipv4', BigInt((0xe0000000 | ((hi & 0xfff) << 16) | lo) >>> 0)).text;
+}
+
+export function randomIpv6Group(scope: number, hi: number, lo: number): string {
+  return ipFromValue('ipv6', (BigInt(0xff00 | (scope & 0xf)) << 112n) | (BigInt(hi) << 16n) | BigInt(lo)).text;
+}
+
+export function randomMac(multicast: boolean, a: number, b: number, c: number): string {
+  const first = multicast ? ((a >> 8) | 1) & 0xff : (a >> 8) & 0xfe;
+  const mac = macFromBytes([first, a & 0xff, b >> 8, b & 0xff, c >> 8, c & 0xff]);
+  // Broadcast is its own probe; a random pick must not turn into it.
+  return mac === BROADCAST_MAC ? '01:00:5e:00:00:fb' : mac;
 }

@@ -3,30 +3,15 @@
 import { FILL_COUNT_MAX, type InterfaceSpec, type SocketFamily, type Step } from '../scenario/types.ts';
 import { fillMacs } from '../scenario/fill.ts';
 import { ipFromValue, parseIp } from '../wire/ip.ts';
-import { BROADCAST_MAC, macFromBytes } from '../wire/mac.ts';
+import { BROADCAST_MAC } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 import { resolveProfile } from '../profiles/registry.ts';
 import { StepValidity } from './validity.ts';
-import { type InterfacePools, IPV4_GROUP_POOL, IPV4_UNICAST, IPV6_STATIC_GROUPS, IPV6_TABLE_FILLERS, IPV6_UNICAST, CLASSIC_MACS, MADDR_POOL, PORTS, UNBOUND_PORT, interfacePools } from './pools.ts';
+import { type InterfacePools, IPV4_GROUP_POOL, randomIpv4Group, randomIpv6Group, randomMac, IPV4_UNICAST, IPV6_STATIC_GROUPS, IPV6_TABLE_FILLERS, IPV6_UNICAST, CLASSIC_MACS, MADDR_POOL, PORTS, UNBOUND_PORT, interfacePools } from './pools.ts';
 import type { Intent } from './intents.ts';
 
 function at<T>(list: readonly T[], n: number): T {
   return list[n % list.length] as T;
-}
-
-function randomIpv4Group(hi: number, lo: number): string {
-  return ipFromValue('ipv4', BigInt((0xe0000000 | ((hi & 0xfff) << 16) | lo) >>> 0)).text;
-}
-
-function randomIpv6Group(scope: number, hi: number, lo: number): string {
-  return ipFromValue('ipv6', (BigInt(0xff00 | (scope & 0xf)) << 112n) | (BigInt(hi) << 16n) | BigInt(lo)).text;
-}
-
-function randomMac(multicast: boolean, a: number, b: number, c: number): string {
-  const first = multicast ? ((a >> 8) | 1) & 0xff : (a >> 8) & 0xfe;
-  const mac = macFromBytes([first, a & 0xff, b >> 8, b & 0xff, c >> 8, c & 0xff]);
-  // Broadcast is its own probe; a random pick must not turn into it.
-  return mac === BROADCAST_MAC ? '01:00:5e:00:00:fb' : mac;
 }
 
 interface Membership {
@@ -41,8 +26,9 @@ interface Membership {
  * what each socket joined, what `maddr` added. Shared with the kernel differential.
  */
 export class StepContext {
-  readonly validity = new StepValidity();
-  readonly pools: readonly InterfacePools[];
+  readonly validity: StepValidity;
+  /** Every interface's pools, deleted ones included. */
+  private readonly allPools: readonly InterfacePools[];
   /** Socket ids in the order of their first open. */
   readonly socketIds: string[] = [];
   readonly memberships = new Map<string, Membership[]>();
@@ -56,7 +42,22 @@ export class StepContext {
     /** Thresholds for fills on interfaces without `nic`; with one, its profile's. */
     readonly fillThresholds: readonly number[] = [],
   ) {
-    this.pools = interfaces.map((s, i) => interfacePools(s, i));
+    this.allPools = interfaces.map((s, i) => interfacePools(s, i));
+    this.validity = new StepValidity(interfaces);
+  }
+
+  /** The pools of the interfaces that exist now (a link-del step deletes some). */
+  get pools(): readonly InterfacePools[] {
+    return this.validity.gone.size === 0 ? this.allPools : this.allPools.filter((x) => !this.validity.gone.has(x.spec.name));
+  }
+
+  /**
+   * What a link-del may take: a macvlan, or a plain interface while another plain one stays (later
+   * steps need an interface to arrive on); not an exception-path device (validate.ts).
+   */
+  private deletable(): InterfacePools[] {
+    const plain = this.pools.filter((x) => x.spec.kind === undefined && (x.spec.nic === undefined || resolveProfile(x.spec.nic).stacked === undefined));
+    return this.pools.filter((x) => x.spec.kind === 'macvlan' || (plain.includes(x) && plain.length > 1));
   }
 
   private family(p: number): SocketFamily {
@@ -131,7 +132,10 @@ export class StepContext {
         const socket = this.socketFor(p[0]);
         if (socket === null) return [this.open(p)];
         const family = this.validity.sockets.get(socket)?.family ?? 'ipv4';
-        const pools = this.iface(p[1]);
+        // One join in four after a link-del names a deleted interface by its ifindex (ENODEV, or
+        // EADDRINUSE for an IPv6 group the socket still holds there).
+        const gone = this.validity.gone.size > 0 && p[1] % 4 === 3 ? this.allPools.filter((x) => this.validity.gone.has(x.spec.name)) : [];
+        const pools = gone.length > 0 ? at(gone, p[1] >> 2) : this.iface(p[1]);
         const group = this.group(family, pools, p);
         if (intent.sources.length === 0) return [{ op: 'join', socket, group, iface: pools.spec.name }];
         return [{ op: 'join', socket, group, iface: pools.spec.name, mode: p[5] % 2 === 0 ? 'include' : 'exclude', sources: this.sourceList(family, pools, intent.sources, p[4]) }];
@@ -263,6 +267,9 @@ export class StepContext {
         return [{ op: intent.kind, iface: pools.spec.name, on: p[1] % 2 === 0 }];
       }
       case 'link': {
+        // One link intent in eight is `ip link del` (a lower takes its macvlans with it).
+        const deletable = p[2] % 8 === 7 ? this.deletable() : [];
+        if (deletable.length > 0) return [{ op: 'link-del', iface: at(deletable, p[3]).spec.name }];
         // `ip link set mv0 down|up`: only stacked interfaces go down (docs/semantics.md).
         const stacked = this.pools.filter((x) => x.spec.kind !== undefined);
         if (stacked.length === 0) return [];
@@ -272,7 +279,7 @@ export class StepContext {
         // Mostly a datagram some socket should get: a live membership's group, on its
         // interface, to its socket's port, often from one of its listed sources.
         const live = this.openSockets().flatMap((socket) =>
-          (this.memberships.get(socket) ?? []).filter((m) => isMulticastText(m.group)).map((m) => ({ socket, ...m })),
+          (this.memberships.get(socket) ?? []).filter((m) => isMulticastText(m.group) && !this.validity.gone.has(m.iface)).map((m) => ({ socket, ...m })),
         );
         if (p[2] % 8 < 5 && live.length > 0) {
           const m = at(live, p[3]);

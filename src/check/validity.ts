@@ -2,7 +2,7 @@
 // steps before a step: which socket ids are open, the family of each id's most recent open, and
 // which send/frame ids were used. Generators and fc.commands consult it so that every step they
 // emit is one validateScenario accepts.
-import type { SocketFamily, Step } from '../scenario/types.ts';
+import type { InterfaceSpec, SocketFamily, Step } from '../scenario/types.ts';
 import { type IpAddr, parseIp } from '../wire/ip.ts';
 
 export interface SocketRecord {
@@ -24,9 +24,15 @@ function ipFamily(text: string): SocketFamily | null {
 export class StepValidity {
   readonly sockets = new Map<string, SocketRecord>();
   readonly eventIds = new Set<string>();
+  /** Interfaces a link-del step deleted (a lower's macvlans with it): only join and leave may name them. */
+  readonly gone = new Set<string>();
+
+  /** `interfaces`: the scenario's, so that deleting a lower also deletes its macvlans. */
+  constructor(private readonly interfaces: readonly InterfaceSpec[] = []) {}
 
   /** Would `step`, appended now, pass the order-dependent static validation rules? */
   accepts(step: Step): boolean {
+    if ('iface' in step && this.gone.has(step.iface) && step.op !== 'join' && step.op !== 'leave') return false;
     switch (step.op) {
       case 'open':
         return this.sockets.get(step.socket)?.open !== true;
@@ -65,6 +71,10 @@ export class StepValidity {
       case 'send':
       case 'frame':
         this.eventIds.add(step.id);
+        break;
+      case 'link-del':
+        this.gone.add(step.iface);
+        for (const i of this.interfaces) if (i.kind === 'macvlan' && i.lower === step.iface) this.gone.add(i.name);
         break;
       default:
         break;

@@ -173,6 +173,8 @@ export class GuestBackend implements LiveBackend {
       case 'promisc':
       case 'allmulti':
         return `flag ${this.iface(step.iface, `${where}/iface`)} ${step.op} ${step.on ? 1 : 0}`;
+      case 'link-del':
+        throw new InputError(`${where}/op`, "the guest's NIC is its only interface: it cannot be deleted");
       default:
         throw new GuestError(`step ${i} (${step.op}) is not a batched step`);
     }

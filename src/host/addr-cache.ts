@@ -3,7 +3,8 @@
 // microseconds per call. IpAddr values are immutable, so sharing them is safe.
 import { type IpAddr, type IpPrefix, parseIp, parsePrefix } from '../wire/ip.ts';
 import { eui64LinkLocal, solicitedNode } from '../wire/ipv6.ts';
-import type { Mac } from '../wire/mac.ts';
+import type { FaultSet } from '../faults.ts';
+import { type Mac, macFromBytes } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
 
 /** Entries per cache before it is dropped wholesale (bounds memory on long runs). */
@@ -46,4 +47,16 @@ export function linkLocalOf(mac: Mac): IpAddr {
 /** The destination MAC a sender puts on a group's frames (groupMac), memoised by group text. */
 export function wireMacOf(group: IpAddr): Mac {
   return wireMacs.get(group.text) ?? remember(wireMacs, group.text, groupMac(group));
+}
+
+/**
+ * The MAC a group is loaded into dev->mc under: ip_mc_filter_add → arp_mc_map → ip_eth_mc_map
+ * (include/net/ip.h), igmp6_group_added → ndisc_mc_map → ipv6_eth_mc_map (include/net/addrconf.h);
+ * the same mapping as the sender's unless a fault keeps only 24 bits.
+ */
+export function deviceMacOf(group: IpAddr, faults: FaultSet): Mac {
+  const mapFault = group.family === 'ipv4' ? 'ipv4-map-24bit' : 'ipv6-map-24bit';
+  if (!faults.has(mapFault)) return wireMacOf(group);
+  const v = Number(group.value & 0xffffffn);
+  return macFromBytes([...(group.family === 'ipv4' ? [0x01, 0x00, 0x5e] : [0x33, 0x33, 0x00]), (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
 }

@@ -20,17 +20,20 @@ function scopeIdError(addr: IpAddr): Errno | null {
 
 /**
  * net/ipv6/af_inet6.c __inet6_bind: a unicast address the host does not hold (ipv6_chk_addr)
- * is EADDRNOTAVAIL. Static validation allows only the interfaces' addresses, so this is an
- * address a macvlan's `link down` deleted. IPv4 addresses survive a down (net/ipv4/devinet.c).
+ * is EADDRNOTAVAIL; net/ipv4/af_inet.c __inet_bind likewise (inet_addr_valid_or_nonlocal:
+ * not RTN_LOCAL). Static validation allows only the interfaces' addresses, so this is an
+ * address a macvlan's `link down` deleted (IPv6 only: IPv4 addresses survive a down,
+ * net/ipv4/devinet.c) or one of an interface a link-del step deleted.
  */
-function absentAddressError(addr: IpAddr, interfaces: ReadonlyMap<string, HostInterface>): Errno | null {
-  if (addr.family !== 'ipv6' || isWildcard(addr) || isMulticastIp(addr)) return null;
-  const all = [...interfaces.values()];
-  const deleted = all.some((i) => i.ipv6.some((p) => p.addr.value === addr.value)) && !all.some((i) => i.holdsIpv6(addr));
-  return deleted ? 'EADDRNOTAVAIL' : null;
+function absentAddressError(addr: IpAddr, interfaces: ReadonlyMap<string, HostInterface>, deleted: ReadonlyMap<string, HostInterface>): Errno | null {
+  if (isWildcard(addr) || isMulticastIp(addr)) return null;
+  const live = [...interfaces.values()];
+  const held = addr.family === 'ipv4' ? live.some((i) => i.ipv4.some((p) => p.addr.value === addr.value)) : live.some((i) => i.holdsIpv6(addr));
+  const declared = [...live, ...deleted.values()].some((i) => i[addr.family].some((p) => p.addr.value === addr.value));
+  return declared && !held ? 'EADDRNOTAVAIL' : null;
 }
 
 /** The errno bind() gives for `addr` on this host, null when it binds. */
-export function bindError(addr: IpAddr, interfaces: ReadonlyMap<string, HostInterface>): Errno | null {
-  return scopeIdError(addr) ?? absentAddressError(addr, interfaces);
+export function bindError(addr: IpAddr, interfaces: ReadonlyMap<string, HostInterface>, deleted: ReadonlyMap<string, HostInterface> = new Map()): Errno | null {
+  return scopeIdError(addr) ?? absentAddressError(addr, interfaces, deleted);
 }

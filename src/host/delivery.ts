@@ -5,6 +5,7 @@ import { kniIngressBurst } from '../relay/burst.ts';
 import type { Delivery } from '../scenario/types.ts';
 import { type IpAddr, isMulticastIp, isWildcard, sameIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
+import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
 import { wireMacOf } from './addr-cache.ts';
 import type { HostInterface } from './interface.ts';
 import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
@@ -48,7 +49,7 @@ export function deliver(
   // The lower's own stack gets it (drivers/net/macvlan.c macvlan_handle_frame returns
   // RX_HANDLER_PASS for multicast), and so does every up macvlan on it whose filter passes the
   // MAC (macvlan_broadcast, MACVLAN_MODE_ALL for frames from outside).
-  const arrivals = [wire, ...wire.uppers.filter((u) => u.macvlanPasses(mac))];
+  const arrivals = [wire, ...wire.uppers.filter((u) => macvlanPasses(u, mac))];
   const receivers = new Set<string>();
   for (const arrival of arrivals) {
     if (!ipLayerAccepts(arrival, src, dst)) continue;
@@ -95,4 +96,18 @@ function ipLayerAccepts(iface: HostInterface, src: IpAddr, dst: IpAddr): boolean
   // "unspecified source; tentatively allow"
   if (isWildcard(src)) return true;
   return rec.allowsSource(src.text);
+}
+
+/**
+ * What a macvlan passes up from its lower in bridge mode (drivers/net/macvlan.c
+ * macvlan_handle_frame → macvlan_broadcast, filter from macvlan_compute_filter): nothing while
+ * down; its own MAC; a multicast MAC in its list, broadcast, or any multicast under PROMISC or
+ * ALLMULTI. The kernel's 256-bucket hash may pass more; the IP layer drops those unless the
+ * macvlan holds the group, and then the MAC is in its list.
+ */
+export function macvlanPasses(macvlan: HostInterface, dst: Mac): boolean {
+  if (!macvlan.isUp) return false;
+  if (dst === macvlan.mac) return true;
+  if (!isMulticastMac(dst)) return false;
+  return dst === BROADCAST_MAC || macvlan.flags.promisc || macvlan.flags.allmultiOn || macvlan.deviceList.has(dst);
 }

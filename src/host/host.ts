@@ -21,8 +21,9 @@ import { type Mac, isMulticastMac, parseMac } from '../wire/mac.ts';
 import { ipOf } from './addr-cache.ts';
 import type { FilterMode } from './group.ts';
 import { HostInterface } from './interface.ts';
-import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_ADDR_SCOPE_LINKLOCAL, MLD_MAX_MSF } from './limits.ts';
-import { type Membership, UdpSocket } from './socket.ts';
+import { IPV6_ADDR_SCOPE_LINKLOCAL } from './limits.ts';
+import { UdpSocket } from './socket.ts';
+import { addSource, dropMembership, joinGoneDevice, joinGroup } from './membership-ops.ts';
 import { bindError } from './bind.ts';
 import { deliver, martianSource, wireOf, withBurst } from './delivery.ts';
 import { isObject, parseFamilyIp, parsePort, parsePrefixes, requireBoolean, requireString } from './step-fields.ts';
@@ -50,6 +51,10 @@ const MACVLAN_PROFILE = 'accept-all';
 export class Host {
   private readonly interfaces = new Map<string, HostInterface>();
   private readonly sockets = new Map<string, UdpSocket>();
+  /** Interfaces a link-del step deleted: joins and leaves may still name them by ifindex. */
+  private readonly deleted = new Map<string, HostInterface>();
+  /** ifindex: lo is 1, the scenario's interfaces follow in declaration order (kept after a link-del). */
+  private readonly ifindexes = new Map<string, number>();
   private readonly faults: FaultSet;
   private routingState: HostRouting | undefined;
 
@@ -60,7 +65,7 @@ export class Host {
 
   /** Multicast routing (created on first use, so hosts that never route carry none). */
   get routing(): HostRouting {
-    this.routingState ??= new HostRouting(this.interfaces, this.faults);
+    this.routingState ??= new HostRouting(this.interfaces, this.faults, this.ifindexes);
     return this.routingState;
   }
 
@@ -84,6 +89,7 @@ export class Host {
         if (e instanceof InputError && e.where !== profileWhere) throw new InputError(profileWhere, e.message);
         throw e;
       }
+      this.ifindexes.set(name, i + 2);
       this.interfaces.set(
         name,
         new HostInterface(
@@ -94,7 +100,7 @@ export class Host {
             ipv6: parsePrefixes(spec.ipv6, 'ipv6', `${where}/ipv6`),
             disableIpv6: spec.disableIpv6 === true,
             profile,
-            ...(lower ? { lower } : {}),
+            ...(lower ? { lower, up: spec.up !== false } : {}),
           },
           this.faults,
         ),
@@ -153,6 +159,9 @@ export class Host {
         else iface.linkDown();
         return { error: null };
       }
+      case 'link-del':
+        this.linkDel(step.iface, where);
+        return { error: null };
       case 'send':
         return { error: null, delivery: withBurst(this.send(step.iface, step.src, step.dst, step.port, where, step.id, { ttl: step.ttl ?? step.hopLimit, payload: step.payload }), this.iface(step.iface, `${where}/iface`), ipOf(step.dst, `${where}/dst`), step.burst) };
       case 'frame': {
@@ -163,6 +172,28 @@ export class Host {
       default:
         throw new InputError(`${where}/op`, `unknown step op ${JSON.stringify((step as { op?: unknown }).op)}`);
     }
+  }
+
+  /**
+   * `ip link del`: a lower takes its macvlans first (drivers/net/macvlan.c macvlan_device_event,
+   * NETDEV_UNREGISTER). Each is closed (dev_close: macvlan_stop, NETDEV_DOWN), then unregistered:
+   * its vifs go (net/ipv4/ipmr.c ipmr_device_event, net/ipv6/ip6mr.c ip6mr_device_event) and its
+   * group records with it (net/ipv4/igmp.c ip_mc_destroy_dev, net/ipv6/mcast.c
+   * ipv6_mc_destroy_dev). Sockets keep their memberships on it until they leave or close: an IPv4
+   * one still counts toward igmp_max_memberships, an IPv6 one still filters (inet6_mc_check).
+   */
+  private linkDel(name: unknown, where: string): void {
+    const iface = this.iface(name, `${where}/iface`);
+    for (const victim of [...iface.uppers, iface]) {
+      victim.unregister();
+      this.routingState?.router.unregisterDevice(victim.name);
+      this.interfaces.delete(victim.name);
+      this.deleted.set(victim.name, victim);
+    }
+  }
+
+  private isDeleted(iface: HostInterface): boolean {
+    return this.deleted.get(iface.name) === iface;
   }
 
   private iface(name: unknown, where: string): HostInterface {
@@ -178,7 +209,7 @@ export class Host {
     }
     if (this.sockets.has(socketId)) throw new InputError(`${where}/socket`, `socket ${JSON.stringify(socketId)} is already open`);
     const addr = parseFamilyIp(bind, family, `${where}/bind`);
-    const error = bindError(addr, this.interfaces);
+    const error = bindError(addr, this.interfaces, this.deleted);
     this.sockets.set(socketId, new UdpSocket(socketId, family, addr, parsePort(port, `${where}/port`), error === null));
     return error;
   }
@@ -192,7 +223,8 @@ export class Host {
   private join(step: JoinStep, where: string): Errno | null {
     const groupText = step.group;
     const group = ipOf(groupText, `${where}/group`);
-    const iface = this.iface(step.iface, `${where}/iface`);
+    const gone = this.deleted.get(step.iface);
+    const iface = gone ?? this.iface(step.iface, `${where}/iface`);
     if (step.mode !== undefined && step.mode !== 'include' && step.mode !== 'exclude') {
       throw new InputError(`${where}/mode`, `mode must be "include" or "exclude", got ${JSON.stringify(step.mode)}`);
     }
@@ -208,77 +240,33 @@ export class Host {
       throw new InputError(`${where}/group`, `${JSON.stringify(groupText)} is not of the socket's family ${sock.family}`);
     }
     const sources = (step.sources ?? []).map((s, i) => parseFamilyIp(s, sock.family, `${where}/sources/${i}`));
+    const join = (mode: FilterMode): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'join') : joinGroup(sock, group, iface, mode, this.faults));
+    const source = (mode: FilterMode, src: IpAddr): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'source') : addSource(sock, group, iface, mode, src, this.faults));
 
-    if (step.mode === undefined) return this.joinGroup(sock, group, iface, 'exclude');
+    if (step.mode === undefined) return join('exclude');
     if (step.mode === 'include') {
-      for (const source of sources) {
-        const err = this.joinGroup(sock, group, iface, 'include');
+      for (const src of sources) {
+        const err = join('include');
         // "prior join w/ different source is ok" (ipv6_sockglue.c; same in ip_sockglue.c)
         if (err !== null && err !== 'EADDRINUSE') return err;
-        const srcErr = this.addSource(sock, group, iface, 'include', source);
+        const srcErr = source('include', src);
         if (srcErr !== null) return srcErr;
       }
       return null;
     }
-    const err = this.joinGroup(sock, group, iface, 'exclude');
+    const err = join('exclude');
     if (err !== null) return err;
-    for (const source of sources) {
-      const srcErr = this.addSource(sock, group, iface, 'exclude', source);
+    for (const src of sources) {
+      const srcErr = source('exclude', src);
       if (srcErr !== null) return srcErr;
     }
-    return null;
-  }
-
-  /** __ip_mc_join_group (net/ipv4/igmp.c) / __ipv6_sock_mc_join (net/ipv6/mcast.c). */
-  private joinGroup(sock: UdpSocket, group: IpAddr, iface: HostInterface, mode: FilterMode): Errno | null {
-    if (!isMulticastIp(group)) return 'EINVAL';
-    if (sock.membership(group, iface)) {
-      if (this.faults.has('group-users-on-eaddrinuse')) {
-        const rec = iface.group(group);
-        if (rec) rec.users++;
-      }
-      return 'EADDRINUSE';
-    }
-    if (sock.family === 'ipv4' && sock.memberships.length >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
-    sock.memberships.unshift({ group, iface, sfmode: mode, sources: null });
-    iface.incGroup(group, mode);
-    return null;
-  }
-
-  /**
-   * ip_mc_source (net/ipv4/igmp.c) / ip6_mc_source (net/ipv6/mcast.c) with add = 1:
-   * - no membership for (group, iface) → EINVAL ("must have a prior join");
-   * - a membership that has a source list in the other mode → EINVAL; one without a source list
-   *   switches mode ("allow mode switches for empty-set filters");
-   * - a list already holding igmp_max_msf / mld_max_msf sources → ENOBUFS, checked before the
-   *   duplicate test, so a duplicate on a full list is ENOBUFS too;
-   * - a source already listed → EADDRNOTAVAIL ("address already there is an error").
-   */
-  private addSource(sock: UdpSocket, group: IpAddr, iface: HostInterface, omode: FilterMode, source: IpAddr): Errno | null {
-    if (!isMulticastIp(group)) return 'EINVAL';
-    const pmc = sock.membership(group, iface);
-    if (!pmc) return 'EINVAL';
-    const rec = iface.group(group);
-    if (pmc.sources) {
-      if (pmc.sfmode !== omode) return 'EINVAL';
-    } else if (pmc.sfmode !== omode) {
-      rec?.addSources(omode, [], false);
-      rec?.delSources(pmc.sfmode, [], false);
-      pmc.sfmode = omode;
-    }
-    const max = sock.family === 'ipv4' ? IGMP_MAX_MSF + (this.faults.has('igmp-msf-11') ? 1 : 0) : MLD_MAX_MSF;
-    if (pmc.sources && pmc.sources.length >= max) return 'ENOBUFS';
-    if (!pmc.sources) pmc.sources = [];
-    if (pmc.sources.includes(source.text)) return 'EADDRNOTAVAIL';
-    pmc.sources.push(source.text);
-    rec?.addSources(omode, [source.text], true);
     return null;
   }
 
   /** IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: ip_mc_leave_group / ipv6_sock_mc_drop. */
   private leave(id: unknown, groupText: unknown, ifaceName: unknown, where: string): Errno | null {
     const group = ipOf(groupText, `${where}/group`);
-    const iface = this.iface(ifaceName, `${where}/iface`);
+    const iface = (typeof ifaceName === 'string' ? this.deleted.get(ifaceName) : undefined) ?? this.iface(ifaceName, `${where}/iface`);
     const sock = this.sockets.get(requireString(id, `${where}/socket`));
     if (!sock) return 'EBADF';
     if (group.family !== sock.family) {
@@ -288,16 +276,8 @@ export class Host {
     if (sock.family === 'ipv6' && !isMulticastIp(group)) return 'EINVAL';
     const m = sock.memberships.remove(group, iface);
     if (!m) return 'EADDRNOTAVAIL';
-    this.dropMembership(m);
+    dropMembership(m, this.faults, this.isDeleted(m.iface));
     return null;
-  }
-
-  /** ip_mc_leave_src + ip_mc_dec_group (ip6_mc_leave_src + __ipv6_dev_mc_dec). */
-  private dropMembership(m: Membership): void {
-    // delta = true leaves sfcount[mode] as it was: what the 'sfcount-exclude-kept' fault does to EXCLUDE.
-    const keepCount = m.sfmode === 'exclude' && this.faults.has('sfcount-exclude-kept');
-    m.iface.group(m.group)?.delSources(m.sfmode, m.sources ?? [], keepCount);
-    m.iface.decGroup(m.group);
   }
 
   /** close(): ip_mc_drop_socket / ipv6_sock_mc_close drop every membership, head first. */
@@ -305,7 +285,7 @@ export class Host {
     const socketId = requireString(id, `${where}/socket`);
     const sock = this.sockets.get(socketId);
     if (!sock) return 'EBADF';
-    for (const m of sock.memberships.takeAll()) this.dropMembership(m);
+    for (const m of sock.memberships.takeAll()) dropMembership(m, this.faults, this.isDeleted(m.iface));
     this.sockets.delete(socketId);
     return null;
   }
@@ -334,8 +314,13 @@ export class Host {
 
   // ---- views ----
 
+  /** The interfaces that exist now, in declaration order. */
   interfaceNames(): string[] {
     return Array.from(this.interfaces.keys());
+  }
+
+  ifindex(iface: string): number {
+    return this.ifindexes.get(iface) ?? 0;
   }
 
   /** dev->mc in list order, users = refcount (/proc/net/dev_mcast). */

@@ -6,8 +6,8 @@ import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
 import { ListMirror } from '../nic/rx-view.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
-import { BROADCAST_MAC, type Mac, isMulticastMac, macFromBytes } from '../wire/mac.ts';
-import { linkLocalOf, solicitedNodeOf, wireMacOf } from './addr-cache.ts';
+import type { Mac } from '../wire/mac.ts';
+import { deviceMacOf, linkLocalOf, solicitedNodeOf } from './addr-cache.ts';
 import { DeviceList, type SyncOptions, mcSync, mcUnsync, rxModeOf } from '../netdev/device-list.ts';
 import { DeviceFlags } from '../netdev/flags.ts';
 import { DeleteRecords } from './delete-records.ts';
@@ -27,6 +27,8 @@ export interface InterfaceConfig {
   readonly profile: NicProfile;
   /** A macvlan's lower interface (drivers/net/macvlan.c); absent for a plain interface. */
   readonly lower?: HostInterface;
+  /** false: a macvlan created and left down (`ip link add`, its addresses, no `ip link set up`). */
+  readonly up?: boolean;
 }
 
 type Counter = 'allmulti' | 'promiscuity';
@@ -79,15 +81,21 @@ export class HostInterface {
     // Register: net/ipv6/addrconf.c ipv6_add_dev joins ff01::1 then ff02::1, also with disable_ipv6.
     this.incGroup(IPV6_INTERFACELOCAL_ALLNODES, 'exclude');
     this.incGroup(IPV6_LINKLOCAL_ALLNODES, 'exclude');
-    // Up: __dev_open → ndo_open (macvlan_open) and dev_set_rx_mode, then net/ipv4/igmp.c ip_mc_up joins 224.0.0.1.
-    this.ndoOpen();
-    this.up = true;
-    this.programRxMode();
-    this.incGroup(IGMP_ALL_HOSTS, 'exclude');
+    // Up: __dev_open → ndo_open (macvlan_open) and dev_set_rx_mode, then net/ipv4/igmp.c ip_mc_up
+    // joins 224.0.0.1 and addrconf_notify NETDEV_UP adds the link-local. Created down, none of that
+    // happens until `link up`; a static IPv6 address still joins its solicited-node group from its
+    // DAD work (net/ipv6/addrconf.c addrconf_dad_begin -> addrconf_join_solict; observed on 6.18).
+    const up = config.up !== false;
+    if (up) {
+      this.ndoOpen();
+      this.up = true;
+      this.programRxMode();
+      this.incGroup(IGMP_ALL_HOSTS, 'exclude');
+    }
     if (!this.disableIpv6) {
       // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first, then each address.
       const seen = new Set<string>();
-      for (const addr of [linkLocalOf(this.mac), ...this.ipv6.map((p) => p.addr)]) {
+      for (const addr of [...(up ? [linkLocalOf(this.mac)] : []), ...this.ipv6.map((p) => p.addr)]) {
         if (seen.has(addr.text)) continue; // ipv6_add_addr refuses a duplicate address (EEXIST)
         seen.add(addr.text);
         this.joinSolicitedNode(addr);
@@ -174,11 +182,20 @@ export class HostInterface {
     // inetdev_event NETDEV_DOWN: ip_mc_down drops every IPv4 record, then 224.0.0.1's user.
     dropAll('ipv4');
     this.decGroup(IGMP_ALL_HOSTS);
-    // addrconf_ifdown: the addresses go first (their solicited-node users with them), then ipv6_mc_down.
+    // addrconf_ifdown: the addresses go first (their solicited-node users with them), then
+    // ipv6_mc_down, only "if (was_ready)": a disable_ipv6 device is never IF_READY (addrconf_notify
+    // NETDEV_UP stops at cnf.disable_ipv6), so its IPv6 records stay loaded (observed on 6.18).
     for (const group of this.addressGroups) this.decGroup(group);
     this.addressGroups = [];
     this.ipv6Deleted = true;
-    dropAll('ipv6');
+    if (!this.disableIpv6) dropAll('ipv6');
+  }
+
+  /** `ip link del` of a macvlan: dev_close (macvlan_stop, NETDEV_DOWN), then it leaves its lower's list of uppers. */
+  unregister(): void {
+    if (!this.lower) return;
+    this.linkDown();
+    this.lower.uppers.splice(this.lower.uppers.indexOf(this), 1);
   }
 
   /** Whether the interface holds `addr` as one of its configured IPv6 addresses now (a `link down` deletes them). */
@@ -202,48 +219,19 @@ export class HostInterface {
     this.deferLoad = true;
     try {
       this.incGroup(IGMP_ALL_HOSTS, 'exclude');
-      if (!this.disableIpv6) this.joinSolicitedNode(linkLocalOf(this.mac));
+      // A static address equal to the link-local (kept from a creation down) makes its add EEXIST.
+      if (!this.disableIpv6 && !this.holdsIpv6(linkLocalOf(this.mac))) this.joinSolicitedNode(linkLocalOf(this.mac));
     } finally {
       this.deferLoad = false;
     }
-    // ip_mc_up / ipv6_mc_up: each record takes its delete record before it is loaded again.
-    for (const rec of this.groups.values()) this.deleteRecords.restore(rec);
+    // ip_mc_up / ipv6_mc_up: each record takes its delete record before it is loaded again (no
+    // ipv6_mc_up on a disable_ipv6 device: addrconf_notify NETDEV_UP stops there).
+    for (const rec of this.groups.values()) if (!(this.disableIpv6 && rec.key.includes(':'))) this.deleteRecords.restore(rec);
     const unloaded = Array.from(this.groups, ([key, rec]) => ({ group: parseIp(key), rec }))
       .filter(({ group, rec }) => !rec.loaded && !(group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL))
-      .map((r) => ({ ...r, mac: this.deviceMac(r.group) }))
+      .map((r) => ({ ...r, mac: deviceMacOf(r.group, this.faults) }))
       .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
     for (const { group, rec } of unloaded) this.groupAdded(group, rec);
-  }
-
-  /**
-   * What a macvlan passes up from its lower in bridge mode (drivers/net/macvlan.c
-   * macvlan_handle_frame → macvlan_broadcast, filter from macvlan_compute_filter): nothing while
-   * down; its own MAC; a multicast MAC in its list, broadcast, or any multicast under PROMISC or
-   * ALLMULTI. The kernel's 256-bucket hash may pass more; the IP layer drops those unless the
-   * macvlan holds the group, and then the MAC is in its list.
-   */
-  macvlanPasses(dst: Mac): boolean {
-    if (!this.up) return false;
-    if (dst === this.mac) return true;
-    if (!isMulticastMac(dst)) return false;
-    return dst === BROADCAST_MAC || this.flags.promisc || this.flags.allmultiOn || this.deviceList.has(dst);
-  }
-
-  /**
-   * The MAC a group is loaded into dev->mc under: ip_mc_filter_add → arp_mc_map → ip_eth_mc_map
-   * (include/net/ip.h), igmp6_group_added → ndisc_mc_map → ipv6_eth_mc_map (include/net/addrconf.h).
-   */
-  private deviceMac(group: IpAddr): Mac {
-    if (group.family === 'ipv4' && this.faults.has('ipv4-map-24bit')) {
-      const v = Number(group.value & 0xffffffn);
-      return macFromBytes([0x01, 0x00, 0x5e, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
-    }
-    if (group.family === 'ipv6' && this.faults.has('ipv6-map-24bit')) {
-      const v = Number(group.value & 0xffffffn);
-      return macFromBytes([0x33, 0x33, 0x00, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
-    }
-    // Same mapping as the sender's: ip_eth_mc_map / ipv6_eth_mc_map (src/wire/mapping.ts).
-    return wireMacOf(group);
   }
 
   group(group: IpAddr): GroupRecord | undefined {
@@ -291,7 +279,7 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded || this.deferLoad) return;
     rec.loaded = true;
-    this.mcAdd(this.deviceMac(group));
+    this.mcAdd(deviceMacOf(group, this.faults));
   }
 
   /**
@@ -304,7 +292,7 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded) {
       rec.loaded = false;
-      if (!this.faults.has('refcount-not-decremented')) this.mcDel(this.deviceMac(group));
+      if (!this.faults.has('refcount-not-decremented')) this.mcDel(deviceMacOf(group, this.faults));
     }
     const noReport = group.family === 'ipv4' ? group.value === IGMP_ALL_HOSTS.value : group.value === IPV6_LINKLOCAL_ALLNODES.value;
     if (!noReport) this.deleteRecords.add(rec);

@@ -46,9 +46,9 @@ export class HostRouting {
   /** Set by the first route step: from then on deliveries and step results carry routing fields. */
   active = false;
 
-  constructor(interfaces: ReadonlyMap<string, HostInterface>, faults: RouteFaultSet) {
-    // ifindex: lo is 1, the scenario's interfaces follow in declaration order.
-    const devices = [...interfaces].map(([name, iface], i) => ({ name, ifindex: i + 2, ipv4: iface.ipv4.map((p) => p.addr.text) }));
+  constructor(interfaces: ReadonlyMap<string, HostInterface>, faults: RouteFaultSet, ifindexes: ReadonlyMap<string, number>) {
+    // The devices that exist now (a link-del step may have deleted some), with their ifindex.
+    const devices = [...interfaces].map(([name, iface]) => ({ name, ifindex: ifindexes.get(name) ?? 0, ipv4: iface.ipv4.map((p) => p.addr.text) }));
     this.router = new MulticastRouter(devices, {
       faults,
       onAllmulti: (dev, delta) => interfaces.get(dev)?.changeAllmulti(delta),

@@ -15,7 +15,10 @@ const PROBES_PER_KIND = 3;
 const text = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function interfaceStates(pair: CheckPair, violations: readonly Violation[] = []): InterfaceState[] {
-  return pair.interfaces.map((spec) => {
+  // A link-del step deletes interfaces: the page shows those both sides still have.
+  const model = new Set(pair.host.interfaceNames());
+  const oracle = new Set(pair.oracle.interfaceNames());
+  return pair.interfaces.filter((spec) => model.has(spec.name) && oracle.has(spec.name)).map((spec) => {
     const { promisc, allmulti } = pair.host.counters(spec.name);
     const oc = pair.oracle.counters(spec.name);
     const nic = pair.host.nicState(spec.name);

@@ -176,6 +176,8 @@ export class DutBackend implements LiveBackend {
           }
           case 'link':
             throw new InputError(`${where}/op`, 'the DUT backend has no stacked interfaces to take down');
+          case 'link-del':
+            throw new InputError(`${where}/op`, 'the DUT backend cannot delete the device under test');
           default: {
             if (isRouteStep(step)) break;
             error = applySocketStep(step, where, ctx, sockets);

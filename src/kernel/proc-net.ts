@@ -75,13 +75,13 @@ function hex32(ip6: IpAddr): string {
   return ip6.value.toString(16).padStart(32, '0');
 }
 
-/** ipv6Settled for the device `name` that should hold the `ipv6` prefixes besides its link-local. */
-export function ipv6SettledOn(name: string, ipv6: readonly string[], ifInet6: string, igmp6: string): boolean {
+/** ipv6Settled for the device `name` that should hold the `ipv6` prefixes besides its link-local (none while it was never up). */
+export function ipv6SettledOn(name: string, ipv6: readonly string[], ifInet6: string, igmp6: string, linkLocal = true): boolean {
   const rows = ifInet6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 6 && f[5] === name);
   const groups = new Set(igmp6.split('\n').map((r) => r.trim().split(/\s+/)).filter((f) => f.length >= 3 && f[1] === name).map((f) => f[2]));
   const hasLinkLocal = rows.some((f) => (f[0] as string).startsWith('fe80'));
   const wanted = ipv6.map((a) => hex32(parsePrefix(a).addr));
-  if (!hasLinkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
+  if (hasLinkLocal !== linkLocal || !wanted.every((w) => rows.some((f) => f[0] === w))) return false;
   return rows.every((f) => {
     const flags = parseInt(f[4] as string, 16);
     const addr = parseIp((f[0] as string).match(/.{4}/g)!.join(':'));

@@ -53,6 +53,8 @@ export class KernelBench {
   readonly rxNs: string;
   readonly txNs: string;
   private links: Link[] = [];
+  /** Interfaces a link-del step deleted, by name: joins and leaves still name their ifindex. */
+  private gone = new Map<string, number>();
   private txFd = -1;
   private helperFd = -1;
   private txHelperFd = -1;
@@ -113,7 +115,6 @@ export class KernelBench {
   private setupLinks(interfaces: readonly InterfaceSpec[]): void {
     const taken = new Set(interfaces.map((i) => parseMac(i.mac)));
     const peers = interfaces.map((_, n) => ({ name: `mtbp${n}`, mac: pickPeerMac(taken, n) }));
-    const plain = interfaces.filter((spec) => spec.kind === undefined);
     this.closeBarriers();
     let txCmds = this.deleteCommands();
     this.links = [];
@@ -139,19 +140,31 @@ export class KernelBench {
       if (spec.kind === undefined) txCmds.push(`link set dev ${peers[n]!.name} up\n`);
     });
     if (txCmds.length > 0) ip(['-n', this.txNs, '-batch', '-'], txCmds.join(''));
-    if (plain.length < interfaces.length && disabled === true) {
-      // Macvlans are created in the receiver namespace and copy its default (never disabled: validate.ts).
-      inNamespace(this.rxNs, () => writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', '0'));
-    }
-    const rxCmds: string[] = [];
+    let rxCmds: string[] = [];
+    const flushRx = (): void => {
+      if (rxCmds.length > 0) ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
+      rxCmds = [];
+    };
+    let rxDisabled = disabled === true;
     for (const spec of interfaces) {
-      // ip-link(8): a macvlan in bridge mode on its lower, created down, then up like a veth end.
-      if (spec.kind === 'macvlan') rxCmds.push(`link add ${spec.name} link ${spec.lower} address ${parseMac(spec.mac)} type macvlan mode bridge`);
-      rxCmds.push(`link set dev ${spec.name} up`);
+      if (spec.kind === 'macvlan') {
+        // Macvlans are created in the receiver namespace and copy its default at register
+        // (ipv6_add_dev copies devconf_dflt): "created with disable_ipv6=1" as for a veth end.
+        const wantDisabled = spec.disableIpv6 === true;
+        if (wantDisabled !== rxDisabled) {
+          flushRx();
+          inNamespace(this.rxNs, () => writeFileSync('/proc/sys/net/ipv6/conf/default/disable_ipv6', wantDisabled ? '1' : '0'));
+          rxDisabled = wantDisabled;
+        }
+        // ip-link(8): a macvlan in bridge mode on its lower, created down, then up like a veth end
+        // unless the scenario leaves it down (`up: false`); its addresses go on either way.
+        rxCmds.push(`link add ${spec.name} link ${spec.lower} address ${parseMac(spec.mac)} type macvlan mode bridge`);
+      }
+      if (spec.up !== false) rxCmds.push(`link set dev ${spec.name} up`);
       for (const a of spec.ipv4 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name}`);
       if (!spec.disableIpv6) for (const a of spec.ipv6 ?? []) rxCmds.push(`addr add ${a} dev ${spec.name} nodad`);
     }
-    if (rxCmds.length > 0) ip(['-n', this.rxNs, '-batch', '-'], rxCmds.map((c) => `${c}\n`).join(''));
+    flushRx();
     const links: Link[] = [];
     interfaces.forEach((spec, n) => {
       const ifindex = must(`SIOCGIFINDEX ${spec.name}`, ifindexOf(this.helperFd, spec.name));
@@ -159,17 +172,21 @@ export class KernelBench {
         must('socket(AF_PACKET) barrier', socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK, htons(ETH_P_802_EX1))),
       );
       must('bind barrier', bind(barrierFd, sockaddrLl(ifindex, ETH_P_802_EX1)));
+      // net/packet/af_packet.c packet_do_bind: a bind to a device that is down (a macvlan created
+      // down) reports ENETDOWN once; read it now so that a barrier after its `link up` does not.
+      if (spec.up === false) clearNetDown(barrierFd);
       const ipv6 = spec.disableIpv6 ? [] : (spec.ipv6 ?? []);
       const lower = spec.kind === undefined ? null : (links.find((l) => l.spec.name === spec.lower) ?? null);
       if (spec.kind !== undefined && lower === null) throw new InputError(`/interfaces/${n}/lower`, `no interface ${JSON.stringify(spec.lower)} before ${spec.name}`);
       if (lower) {
-        links.push({ spec, ifindex, peer: lower.peer, peerIfindex: lower.peerIfindex, peerMac: lower.peerMac, barrierFd, lower, up: true, ipv6 });
+        links.push({ spec, ifindex, peer: lower.peer, peerIfindex: lower.peerIfindex, peerMac: lower.peerMac, barrierFd, lower, up: spec.up !== false, ipv6 });
         return;
       }
       const peerIfindex = must(`SIOCGIFINDEX ${peers[n]!.name}`, ifindexOf(this.txHelperFd, peers[n]!.name));
       links.push({ spec, ifindex, peer: peers[n]!.name, peerIfindex, peerMac: peers[n]!.mac, barrierFd, lower: null, up: true, ipv6 });
     });
     this.links = links;
+    this.gone = new Map();
     this.waitForIpv6Setup();
   }
 
@@ -185,7 +202,7 @@ export class KernelBench {
       const pending = inNamespace(this.rxNs, () => {
         const addrs = readFileSync('/proc/thread-self/net/if_inet6', 'utf8');
         const groups = readFileSync('/proc/thread-self/net/igmp6', 'utf8');
-        return this.links.filter((l) => l.up && !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
+        return this.links.filter((l) => !l.spec.disableIpv6 && !ipv6Settled(l, addrs, groups)).map((l) => l.spec.name);
       });
       if (pending.length === 0) return;
       if (Date.now() > deadline) {
@@ -246,7 +263,7 @@ export class KernelBench {
       case 'fill':
       case 'promisc':
       case 'allmulti':
-        return applySocketStep(step, where, { ns: this.rxNs, helperFd: this.helperFd, ifindex: (name: string, w: string) => this.link(name, w).ifindex }, sockets);
+        return applySocketStep(step, where, { ns: this.rxNs, helperFd: this.helperFd, ifindex: (name: string, w: string) => this.gone.get(name) ?? this.link(name, w).ifindex }, sockets);
       case 'send': {
         const l = this.link(step.iface, `${where}/iface`);
         const src = parseIp(step.src, `${where}/src`);
@@ -282,6 +299,19 @@ export class KernelBench {
         if (step.up && !wasUp) this.waitForIpv6Setup();
         return null;
       }
+      case 'link-del': {
+        const l = this.link(step.iface, `${where}/iface`);
+        // `ip link del`: a veth end takes its peer (drivers/net/veth.c veth_dellink), a lower its
+        // macvlans (drivers/net/macvlan.c macvlan_device_event, NETDEV_UNREGISTER).
+        ip(['-n', this.rxNs, 'link', 'del', 'dev', l.spec.name]);
+        const victims = this.links.filter((x) => x === l || x.lower === l);
+        for (const v of victims) {
+          close(v.barrierFd);
+          this.gone.set(v.spec.name, v.ifindex);
+        }
+        this.links = this.links.filter((x) => !victims.includes(x));
+        return null;
+      }
       case 'frame': {
         const l = this.link(step.iface, `${where}/iface`);
         const dst = parseMac(step.dst, `${where}/dst`);
@@ -305,7 +335,9 @@ function errnoOf(r: SysResult<number>): string | null {
 
 /** Every IPv6 address of the link is non-tentative and its solicited-node group is joined (/proc/net/if_inet6, /proc/net/igmp6). */
 function ipv6Settled(l: Link, ifInet6: string, igmp6: string): boolean {
-  return ipv6SettledOn(l.spec.name, l.ipv6, ifInet6, igmp6);
+  // A link created down has no link-local yet (addrconf_notify NETDEV_UP adds it), but its static
+  // addresses join their solicited-node groups from their DAD work all the same.
+  return ipv6SettledOn(l.spec.name, l.ipv6, ifInet6, igmp6, l.up);
 }
 
 /** The scenario's steps if none is a routing step: this runner has no router (`kernel route` has). */

@@ -115,7 +115,7 @@ export class TapRelayBench {
           errors.push(null);
           return;
         }
-        if (step.op === 'link') throw new KernelEnvError('no link steps on the tap bench');
+        if (step.op === 'link' || step.op === 'link-del') throw new KernelEnvError(`no ${step.op} steps on the tap bench`);
         errors.push(applySocketStep(step, where, ctx, sockets));
       });
       const mcast = inNamespace(this.ns, () => readFileSync('/proc/thread-self/net/dev_mcast', 'utf8'));

@@ -11,14 +11,19 @@ const OUTSIDE_SOURCE: Record<SocketFamily, string> = { ipv4: '10.250.0.1', ipv6:
 export function withProbeSends(scenario: Scenario): Scenario {
   const open = new Map<string, { family: SocketFamily; port: number }>();
   const steps: AnyStep[] = [];
+  // Interfaces a link-del deleted (a lower's macvlans with it): nothing arrives on them any more.
+  const gone = new Set<string>();
   let n = 0;
   for (const step of scenario.steps) {
     steps.push(step);
     if (step.op === 'open') open.set(step.socket, { family: step.family, port: step.port });
     else if (step.op === 'close') open.delete(step.socket);
-    else if (step.op === 'join') {
+    else if (step.op === 'link-del') {
+      gone.add(step.iface);
+      for (const i of scenario.interfaces) if (i.kind === 'macvlan' && i.lower === step.iface) gone.add(i.name);
+    } else if (step.op === 'join') {
       const s = open.get(step.socket);
-      if (!s || !isMulticastIp(parseIp(step.group))) continue;
+      if (!s || !isMulticastIp(parseIp(step.group)) || gone.has(step.iface)) continue;
       const spec = scenario.interfaces.find((i) => i.name === step.iface);
       const own = [...(spec?.ipv4 ?? []), ...(spec?.ipv6 ?? [])].map((a) => parsePrefix(a).addr);
       const listed = step.sources?.[0];

@@ -13,6 +13,8 @@ import { type InterfaceFacts, groupMac, reportable, sameGroup } from './facts.ts
 
 export abstract class DeviceListOracle {
   protected readonly interfaces = new Map<string, InterfaceFacts>();
+  /** Interfaces a link-del step deleted: sockets may still hold memberships on them. */
+  protected readonly gone = new Map<string, InterfaceFacts>();
   protected readonly memberships = new MembershipTable();
   protected clock = 0;
   /** Multicast routing, from the first route step on. */
@@ -77,7 +79,8 @@ export abstract class DeviceListOracle {
       dirty: new Set(),
       acceptance: null,
       lower,
-      up: true,
+      // Only a macvlan may be created down (validate.ts).
+      up: lower === null || spec.up !== false,
       unloaded: new Set(),
       sources: new SourceTables(),
     };
@@ -88,12 +91,14 @@ export abstract class DeviceListOracle {
     // in dev->mc, scope 1) and ff02::1.
     this.kernelJoin(facts, { family: 'ipv6', group: IPV6_NODE_LOCAL_ALL_NODES });
     this.kernelJoin(facts, { family: 'ipv6', group: IPV6_ALL_NODES });
-    // net/ipv4/igmp.c ip_mc_up: 224.0.0.1 on every interface, with or without IPv4 addresses.
-    this.kernelJoin(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS });
+    // net/ipv4/igmp.c ip_mc_up: 224.0.0.1 on every interface, with or without IPv4 addresses, once
+    // it is up; a macvlan created down gets it at its first `link up`.
+    if (facts.up) this.kernelJoin(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS });
     if (facts.disableIpv6) return;
-    // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first, then each address.
+    // net/ipv6/addrconf.c addrconf_join_solict: the EUI-64 link-local first (added at NETDEV_UP,
+    // so not while created down), then each address (joined from its DAD work, also while down).
     // An address given twice (or equal to the link-local) is one address: ip addr add says EEXIST.
-    const addresses: OracleIp[] = [{ family: 'ipv6', value: eui64LinkLocal(macOctets(facts.ownMac, where)), multicast: false }];
+    const addresses: OracleIp[] = facts.up ? [{ family: 'ipv6', value: eui64LinkLocal(macOctets(facts.ownMac, where)), multicast: false }] : [];
     for (const a of ipv6) if (!addresses.some((b) => ipKey(a) === ipKey(b))) addresses.push(a);
     for (const a of addresses) this.kernelJoin(facts, { family: 'ipv6', group: solicitedNodeGroup(a.value) });
   }
@@ -333,8 +338,12 @@ export abstract class DeviceListOracle {
     const kept = (k: GroupRef): boolean => k.family === 'ipv6' && (k.group === IPV6_ALL_NODES || k.group === IPV6_NODE_LOCAL_ALL_NODES);
     const records = (family: SocketFamily): GroupRef[] => this.groupRecords(facts).map((r) => r.ref).filter((r) => r.family === family);
     const drop = (ref: GroupRef): void => facts.sources.dropped(groupKey(ref), this.groupMode(facts, ref), reportable(ref));
+    // net/ipv6/addrconf.c addrconf_ifdown runs ipv6_mc_down only "if (was_ready)", and
+    // addrconf_notify NETDEV_UP never makes a disable_ipv6 device ready (nor runs ipv6_mc_up):
+    // there the IPv6 records stay loaded across down and up.
+    const moved = (ref: GroupRef): boolean => ref.family === 'ipv4' || !facts.disableIpv6;
     if (!up) {
-      for (const r of this.groupRecords(facts)) facts.unloaded.add(groupKey(r.ref));
+      for (const r of this.groupRecords(facts)) if (moved(r.ref)) facts.unloaded.add(groupKey(r.ref));
       facts.ipv6 = [];
       // IPv4 (ip_mc_down): every group is dropped, then 224.0.0.1 loses the kernel's user.
       for (const ref of records('ipv4')) drop(ref);
@@ -346,15 +355,17 @@ export abstract class DeviceListOracle {
         facts.kernelGroups.splice(facts.kernelGroups.lastIndexOf(k), 1);
         this.holderLeft(facts, k, modeBefore);
       }
-      for (const ref of records('ipv6')) drop(ref);
+      for (const ref of records('ipv6').filter(moved)) drop(ref);
     } else {
       facts.unloaded.clear();
       // ip_mc_up: 224.0.0.1 (a new group uses its record), then every group its newest record.
       this.holderArrives(facts, { family: 'ipv4', group: IPV4_ALL_HOSTS }, 'exclude');
       facts.kernelGroups.push({ family: 'ipv4', group: IPV4_ALL_HOSTS });
-      for (const ref of [...records('ipv4'), ...records('ipv6')]) facts.sources.useRecord(groupKey(ref), this.groupMode(facts, ref));
-      if (!facts.disableIpv6) {
-        const solicited: GroupRef = { family: 'ipv6', group: solicitedNodeGroup(eui64LinkLocal(macOctets(facts.ownMac, 'mac'))) };
+      for (const ref of [...records('ipv4'), ...records('ipv6')].filter(moved)) facts.sources.useRecord(groupKey(ref), this.groupMode(facts, ref));
+      const linkLocal = eui64LinkLocal(macOctets(facts.ownMac, 'mac'));
+      // A static address equal to the link-local (kept from a creation down) makes its add EEXIST.
+      if (!facts.disableIpv6 && !facts.ipv6.includes(linkLocal)) {
+        const solicited: GroupRef = { family: 'ipv6', group: solicitedNodeGroup(linkLocal) };
         this.holderArrives(facts, solicited, 'exclude');
         facts.kernelGroups.push(solicited);
       }

@@ -98,6 +98,9 @@ export class Oracle extends SocketOracle {
       case 'link':
         this.setLink(step.iface, step.up);
         return { error: null };
+      case 'link-del':
+        this.linkDel(step.iface);
+        return { error: null };
       case 'send': {
         const single = this.send(step.iface, step.src, step.dst, step.port);
         const burst = step.burst !== undefined && single.verdict ? owedBurst(this.wire(this.facts(step.iface)).spec.name, single.verdict, step.burst) : null;
@@ -116,6 +119,11 @@ export class Oracle extends SocketOracle {
     }
   }
 
+  /** The interfaces that exist now (a link-del step deletes some), in declaration order. */
+  interfaceNames(): string[] {
+    return [...this.interfaces.keys()];
+  }
+
   /** dev->mc as /proc/net/dev_mcast lists it: insertion order, users = refcount. */
   deviceList(iface: string): DeviceListEntry[] {
     const facts = this.facts(iface);
@@ -126,6 +134,28 @@ export class Oracle extends SocketOracle {
   /** dev->promiscuity and dev->allmulti (each routing vif holds one allmulti count on its device). */
   counters(iface: string): { promisc: number; allmulti: number } {
     return this.countersOf(this.facts(iface));
+  }
+
+  /**
+   * `ip link del`: the interface, and a lower's macvlans with it (drivers/net/macvlan.c
+   * macvlan_device_event), stop existing: their group records, lists, flags and vifs
+   * (net/ipv4/ipmr.c ipmr_device_event) go; the sockets' memberships on them stay until a leave
+   * or a close. A deleted macvlan's sync references and flag counts leave its lower (macvlan_stop).
+   */
+  private linkDel(iface: string): void {
+    const facts = this.facts(iface);
+    const victims = [...[...this.interfaces.values()].filter((u) => u.lower === facts.name), facts];
+    for (const v of victims) {
+      this.interfaces.delete(v.name);
+      this.gone.set(v.name, v);
+      this.route?.apply({ op: 'link-del', iface: v.name });
+    }
+    if (facts.lower !== null) {
+      const lower = this.facts(facts.lower);
+      for (const mac of facts.macRefs.keys()) lower.dirty.add(mac);
+      this.refresh(lower);
+    }
+    for (const f of this.interfaces.values()) f.acceptance = null;
   }
 
   /** A route step (./route/oracle.ts); vifs change the allmulti of their interfaces. */

@@ -38,16 +38,19 @@ export abstract class SocketOracle extends DeviceListOracle {
         (bind.multicast &&
           ipv6MulticastScope(bind.value) >= IPV6_SCOPE_INTERFACE_LOCAL &&
           ipv6MulticastScope(bind.value) <= IPV6_SCOPE_LINK_LOCAL));
-    // __inet6_bind then asks ipv6_chk_addr: a unicast address no interface holds is EADDRNOTAVAIL.
-    // Validated scenarios bind only declared addresses: this is one a macvlan's `link down`
-    // deleted (IPv4 addresses stay).
-    const all = [...this.interfaces.values()];
+    // __inet6_bind then asks ipv6_chk_addr, net/ipv4/af_inet.c __inet_bind inet_addr_type: a
+    // unicast address no interface holds is EADDRNOTAVAIL. Validated scenarios bind only declared
+    // addresses: this is an IPv6 one a macvlan's `link down` deleted (IPv4 addresses stay), or one
+    // of an interface a link-del step deleted.
+    const live = [...this.interfaces.values()];
+    const held = (f: InterfaceFacts): readonly bigint[] => (family === 'ipv4' ? f.ipv4 : f.ipv6);
+    const declared = (f: InterfaceFacts): readonly bigint[] => (family === 'ipv4' ? f.ipv4 : f.declaredIpv6);
     const absent =
       !needsScopeId &&
-      family === 'ipv6' &&
+      bind.value !== 0n &&
       !bind.multicast &&
-      all.some((f) => f.declaredIpv6.includes(bind.value)) &&
-      !all.some((f) => f.ipv6.includes(bind.value));
+      [...live, ...this.gone.values()].some((f) => declared(f).includes(bind.value)) &&
+      !live.some((f) => held(f).includes(bind.value));
     this.sockets.set(id, { id, family, bind: bind.value, port, bound: !needsScopeId && !absent });
     return needsScopeId ? 'EINVAL' : absent ? 'EADDRNOTAVAIL' : null;
   }
@@ -73,7 +76,8 @@ export abstract class SocketOracle extends DeviceListOracle {
   ): Errno | null {
     const socket = this.sockets.get(socketId);
     if (!socket) return 'EBADF';
-    const facts = this.facts(iface);
+    const deleted = this.gone.has(iface);
+    const facts = deleted ? undefined : this.facts(iface);
     const group = this.groupFor(socket, groupText);
     if (sourceTexts !== undefined && !Array.isArray(sourceTexts)) throw new InputError('sources', 'sources must be a list of addresses');
     const sources = (sourceTexts ?? []).map((s, i) => {
@@ -83,6 +87,14 @@ export abstract class SocketOracle extends DeviceListOracle {
     });
     if (!group.multicast) return 'EINVAL';
     const ref: GroupRef = { family: group.family, group: group.value };
+    if (facts === undefined) {
+      // The ifindex of a deleted device (net/ipv4/igmp.c __ip_mc_join_group, ip_mc_source:
+      // ip_mc_find_dev fails: ENODEV). net/ipv6/mcast.c __ipv6_sock_mc_join walks the socket's
+      // list first: its stale membership there is EADDRINUSE. An INCLUDE join then adds a source
+      // (ip6_mc_source: no device, ENODEV); one without sources makes no call at all.
+      if (mode === 'include') return sources.length === 0 ? null : 'ENODEV';
+      return group.family === 'ipv6' && this.membership(socket.id, ref, iface) ? 'EADDRINUSE' : 'ENODEV';
+    }
 
     if (mode === undefined) return this.addMembership(socket, ref, facts, 'exclude');
     if (mode === 'exclude') {
@@ -145,13 +157,19 @@ export abstract class SocketOracle extends DeviceListOracle {
   protected leave(socketId: string, groupText: string, iface: string): Errno | null {
     const socket = this.sockets.get(socketId);
     if (!socket) return 'EBADF';
-    const facts = this.facts(iface);
+    const deleted = this.gone.has(iface);
+    const facts = deleted ? undefined : this.facts(iface);
     const group = this.groupFor(socket, groupText);
     if (group.family === 'ipv6' && !group.multicast) return 'EINVAL';
-    const m = this.membership(socket.id, { family: group.family, group: group.value }, facts.name);
+    const m = this.membership(socket.id, { family: group.family, group: group.value }, iface);
     if (!m) return 'EADDRNOTAVAIL';
-    this.removeMembership(m);
-    this.refresh(facts);
+    // On a deleted device the leave only unlinks the socket's membership (ip_mc_leave_group,
+    // ipv6_sock_mc_drop: no device, no group to drop).
+    if (facts === undefined) this.memberships.remove(m);
+    else {
+      this.removeMembership(m);
+      this.refresh(facts);
+    }
     return null;
   }
 
@@ -159,6 +177,11 @@ export abstract class SocketOracle extends DeviceListOracle {
   protected close(socketId: string): Errno | null {
     if (!this.sockets.has(socketId)) return 'EBADF';
     for (const m of this.memberships.ofSocket(socketId).reverse()) {
+      // ip_mc_drop_socket / ipv6_sock_mc_close skip the group of a deleted device.
+      if (this.gone.has(m.iface)) {
+        this.memberships.remove(m);
+        continue;
+      }
       this.removeMembership(m);
       this.refresh(this.facts(m.iface));
     }

@@ -38,6 +38,7 @@ export const STEP_OPS = [
   'promisc',
   'allmulti',
   'link',
+  'link-del',
   'send',
   'frame',
 ] as const satisfies readonly StepOp[];
@@ -79,6 +80,7 @@ const interfaceSchema = object(
     nic: nonEmpty,
     kind: { enum: ['macvlan', ...RELAY_INTERFACE_KINDS] },
     lower: ifname,
+    up: { type: 'boolean' },
   },
   ['name', 'mac'],
 );
@@ -96,6 +98,7 @@ const stepSchemas: readonly JsonSchema[] = [
   step('fill', { iface: ifname, count: { type: 'integer', minimum: 1, maximum: FILL_COUNT_MAX }, first: { type: 'integer', minimum: 0, maximum: FILL_FIRST_MAX } }, ['iface', 'count', 'first']),
   step(['promisc', 'allmulti'], { iface: ifname, on: { type: 'boolean' } }, ['iface', 'on']),
   step('link', { iface: ifname, up: { type: 'boolean' } }, ['iface', 'up']),
+  step('link-del', { iface: ifname }, ['iface']),
   step(
     'send',
     { id: nonEmpty, iface: ifname, src: str, dst: str, port, ttl: { type: 'integer', minimum: 0, maximum: 255 }, hopLimit: { type: 'integer', minimum: 0, maximum: 255 }, payload: { type: 'integer', minimum: 0, maximum: SEND_PAYLOAD_MAX }, burst: { type: 'integer', minimum: 2, maximum: BURST_MAX } },

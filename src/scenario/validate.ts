@@ -74,10 +74,13 @@ function validateInterfaces(interfaces: readonly InterfaceSpec[]): Map<string, D
 /**
  * A macvlan names a plain interface declared before it as `lower`; it has no NIC of its own, and
  * its MAC may be neither its lower's nor a sibling's (drivers/net/macvlan.c macvlan_addr_busy:
- * macvlan_open fails with EADDRINUSE). IPv6 disabled on a macvlan is not modelled across
- * `link down`/`up` (docs/semantics.md), so it is refused.
+ * macvlan_open fails with EADDRINUSE). Only a macvlan may be created down (`up: false`): plain
+ * and exception-path interfaces stay up.
  */
 function validateStacking(spec: InterfaceSpec, at: string, declared: ReadonlyMap<string, DeclaredInterface>, mac: Mac): void {
+  if (spec.up !== undefined && spec.kind !== 'macvlan') {
+    fail(`${at}/up`, `only a macvlan can be created down; ${spec.kind === undefined ? 'plain interfaces' : `a ${spec.kind}`} stay up`);
+  }
   if (spec.kind === undefined) {
     if (spec.lower !== undefined) fail(`${at}/lower`, 'only a stacked interface ("kind": "macvlan") has a lower interface');
     return;
@@ -101,7 +104,6 @@ function validateStacking(spec: InterfaceSpec, at: string, declared: ReadonlyMap
     }
     return;
   }
-  if (spec.disableIpv6 === true) fail(`${at}/disableIpv6`, `disableIpv6 on a ${spec.kind} is not modelled`);
   for (const other of declared.values()) {
     const sibling = other.spec.name === spec.lower || (other.spec.kind !== undefined && other.spec.lower === spec.lower);
     if (sibling && parseMac(other.spec.mac) === mac) {
@@ -120,8 +122,12 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
   const sockets = new Map<string, { family: Family; open: boolean }>();
   const ids = new Set<string>();
   const routeSockets: RouteSockets = new Map();
-  const iface = (name: string, where: string): DeclaredInterface =>
-    declared.get(name) ?? fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
+  // Interfaces a link-del step deleted: only join (ENODEV) and leave (a stale membership) may name them.
+  const gone = new Set<string>();
+  const iface = (name: string, where: string): DeclaredInterface => {
+    if (gone.has(name)) fail(where, `interface ${JSON.stringify(name)} was deleted by an earlier link-del step: only join and leave may name it`);
+    return declared.get(name) ?? fail(where, `interface ${JSON.stringify(name)} is not declared in /interfaces`);
+  };
 
   // DPDK ports under an exception-path interface: frames arrive there, nothing else happens there.
   const ports = new Map([...declared.values()].filter((d) => isRelayKind(d.spec.kind)).map((d) => [d.spec.lower, d.spec.name] as const));
@@ -137,7 +143,11 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
   steps.forEach((step, i) => {
     const at = `/steps/${i}`;
     // A vif may name a device that does not exist: the kernel answers EADDRNOTAVAIL (ipmr.c vif_add).
-    if ('iface' in step && step.iface !== undefined && step.op !== 'vif-add') iface(step.iface, `${at}/iface`);
+    // A deleted interface is a device that does not exist: vif-add answers EADDRNOTAVAIL, a join
+    // by its ifindex ENODEV and a leave drops the socket's stale membership (net/ipv4/igmp.c
+    // ip_mc_leave_group, net/ipv6/mcast.c ipv6_sock_mc_drop: neither needs the device).
+    const byIfindex = step.op === 'join' || step.op === 'leave';
+    if ('iface' in step && step.iface !== undefined && step.op !== 'vif-add' && !(byIfindex && gone.has(step.iface))) iface(step.iface, `${at}/iface`);
     const onPort = 'iface' in step && step.iface !== undefined ? ports.get(step.iface) : undefined;
     if (onPort !== undefined && step.op !== 'send' && step.op !== 'frame') {
       fail(`${at}/iface`, `${JSON.stringify((step as { iface: string }).iface)} is a DPDK port (the PMD's, not the kernel's): only send and frame arrive there; ${step.op} goes to ${JSON.stringify(onPort)}`);
@@ -189,6 +199,14 @@ function validateSteps(steps: readonly AnyStep[], declared: Map<string, Declared
           fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a plain interface: plain interfaces stay up, only stacked ones go down and up`);
         }
         if (isRelayKind(kind)) fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a ${kind}: exception-path interfaces stay up in scenarios (only macvlans go down and up)`);
+        return;
+      }
+      case 'link-del': {
+        const kind = iface(step.iface, `${at}/iface`).spec.kind;
+        if (isRelayKind(kind)) fail(`${at}/iface`, `${JSON.stringify(step.iface)} is a ${kind}: deleting an exception-path interface is not modelled`);
+        gone.add(step.iface);
+        // drivers/net/macvlan.c macvlan_device_event, NETDEV_UNREGISTER: the lower takes its macvlans.
+        for (const d of declared.values()) if (d.spec.kind === 'macvlan' && d.spec.lower === step.iface) gone.add(d.spec.name);
         return;
       }
       case 'send': {

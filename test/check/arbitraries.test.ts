@@ -253,3 +253,36 @@ describe('macvlans in generated scenarios', () => {
     expect(fc.sample(scenarioArbitrary({ macvlan: false }), { seed: SAMPLE_SEED, numRuns: 50 }).every((s) => s.interfaces.every((i) => i.kind === undefined))).toBe(true);
   });
 });
+
+describe('link-del, macvlans created down and macvlans without IPv6 in generated scenarios', () => {
+  it('some scenarios delete an interface, never the last plain one, and later steps name it only in join and leave', () => {
+    const samples = fc.sample(scenarioArbitrary({}), { seed: SAMPLE_SEED, numRuns: 300 });
+    const withDel = samples.filter((s) => s.steps.some((st) => st.op === 'link-del'));
+    expect(withDel.length).toBeGreaterThan(5);
+    // Both kinds are deleted: the macvlan alone, and a plain interface (with its macvlan if it has one).
+    const deleted = withDel.flatMap((s) => s.steps.flatMap((st) => (st.op === 'link-del' ? [st.iface] : [])));
+    expect(deleted).toContain('mv0');
+    expect(deleted.some((name) => name.startsWith('eth'))).toBe(true);
+    for (const s of withDel) {
+      parseScenario(JSON.stringify(s), 'generated.json');
+      const gone = new Set<string>();
+      for (const st of s.steps) {
+        if ('iface' in st && st.iface !== undefined && gone.has(st.iface)) expect(['join', 'leave']).toContain(st.op);
+        if (st.op === 'link-del') {
+          gone.add(st.iface);
+          for (const i of s.interfaces) if (i.lower === st.iface) gone.add(i.name);
+        }
+      }
+      expect(s.interfaces.some((i) => i.kind === undefined && !gone.has(i.name))).toBe(true);
+    }
+  });
+
+  it('some macvlans are created down and some have IPv6 disabled; plain interfaces are never created down', () => {
+    const samples = fc.sample(scenarioArbitrary({}), { seed: SAMPLE_SEED, numRuns: 300 });
+    const macvlans = samples.flatMap((s) => s.interfaces.filter((i) => i.kind === 'macvlan'));
+    expect(macvlans.filter((m) => m.up === false).length).toBeGreaterThan(5);
+    expect(macvlans.filter((m) => m.disableIpv6 === true).length).toBeGreaterThan(3);
+    expect(macvlans.filter((m) => m.disableIpv6 === true).every((m) => m.ipv6 === undefined)).toBe(true);
+    expect(samples.flatMap((s) => s.interfaces).every((i) => i.kind === 'macvlan' || i.up === undefined)).toBe(true);
+  });
+});

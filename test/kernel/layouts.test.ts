@@ -153,6 +153,25 @@ describe('withProbeSends', () => {
       { op: 'send', id: 'kprobe-1', iface: 'eth0', src: '10.250.0.1', dst: '232.1.1.2', port: 5001 },
     ]);
   });
+
+  it('adds none after a join naming an interface a link-del deleted, nor on the macvlans it took', () => {
+    const s: Scenario = {
+      schema: 'mcast-testbench/scenario@1',
+      interfaces: [
+        { name: 'eth0', mac: '02:00:00:00:00:01' },
+        { name: 'eth1', mac: '02:00:00:00:00:02' },
+        { name: 'mv0', kind: 'macvlan', lower: 'eth1', mac: '02:00:00:00:00:03' },
+      ],
+      steps: [
+        { op: 'open', socket: 'a', family: 'ipv4', bind: '0.0.0.0', port: 5001 },
+        { op: 'link-del', iface: 'eth1' },
+        { op: 'join', socket: 'a', group: '239.1.1.1', iface: 'eth1' },
+        { op: 'join', socket: 'a', group: '239.1.1.2', iface: 'mv0' },
+        { op: 'join', socket: 'a', group: '239.1.1.3', iface: 'eth0' },
+      ],
+    };
+    expect(withProbeSends(s).steps.filter((x) => x.op === 'send').map((x) => (x.op === 'send' ? x.dst : ''))).toEqual(['239.1.1.3']);
+  });
 });
 
 describe('/proc/net/softnet_stat (net/core/net-procfs.c softnet_seq_show)', () => {
