@@ -11,6 +11,7 @@ import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
 import type { RouteOp } from '../route/types.ts';
 import { stepsOfCommands } from './commands.ts';
+import { compactCounterexample } from './compact.ts';
 import { type Violation, checkScenario } from './compare.ts';
 import { oracleExpectation } from './expectation.ts';
 import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName } from './properties.ts';
@@ -171,7 +172,9 @@ export async function runProperty(
   }
   const shrunk = counterexampleScenario(property, details.counterexample[0]);
   const checkOptions = { profile, faults: o.faults };
-  const cx = { ...shrunk, interfaces: withoutIdleInterfaces(shrunk, checkOptions) };
+  const lean = { ...shrunk, interfaces: withoutIdleInterfaces(shrunk, checkOptions) };
+  const compact = compactCounterexample(lean, (c) => checkScenario(c, checkOptions));
+  const cx = { ...lean, ...compact };
   let violations: Violation[] = [];
   try {
     violations = checkScenario(cx, checkOptions);
