@@ -22,7 +22,7 @@ export function iproute2Files(): readonly GuestFile[] {
   const which = spawnSync('sh', ['-c', 'command -v ip'], { encoding: 'utf8' });
   const ip = which.stdout.trim();
   if (which.status !== 0 || ip === '') throw new GuestSetupError('iproute2 `ip` not found on the host (the guest runs it)', 'apt-get install iproute2');
-  const ldd = spawnSync('ldd', [ip], { encoding: 'utf8', timeout: 10_000 });
+  const ldd = spawnSync('ldd', [ip], { encoding: 'utf8', timeout: 60_000 });
   if (ldd.error || ldd.status !== 0) throw new GuestSetupError(`ldd ${ip} failed: ${(ldd.error?.message ?? ldd.stderr).trim()}`, 'apt-get install libc-bin');
   // "libbpf.so.1 => /lib/x86_64-linux-gnu/libbpf.so.1 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)".
   const libs = ldd.stdout

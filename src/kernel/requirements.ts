@@ -8,7 +8,7 @@ import { createNamespace, deleteNamespace } from '../sys/netns.ts';
 export function kernelModeUnavailable(): string | null {
   if (process.platform !== 'linux') return `not Linux (${process.platform})`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not root (network namespaces, AF_PACKET and taps need root)';
-  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5_000 });
+  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 60_000 });
   if (v.error || v.status !== 0) return '`ip` (iproute2) not found';
   if (!existsSync('/dev/net/tun')) return '/dev/net/tun is missing';
   try {

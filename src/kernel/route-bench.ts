@@ -30,7 +30,7 @@ const MRT_DEL_MFC_PROXY = 211; // include/uapi/linux/mroute.h MRT_BASE + 11; MRT
 const MRT_FLUSH = 212; // include/uapi/linux/mroute.h MRT_BASE + 12
 const MRT_FLUSH_ALL = 0xf; // include/uapi/linux/mroute.h MRT_FLUSH_MFC | _MFC_STATIC | _VIFS | _VIFS_STATIC
 /** The ff00::/8 routes after link up (linkwatch): a hang guard, generous for a loaded TCG guest. */
-const MROUTE_WAIT_MS = 30_000;
+const MROUTE_WAIT_MS = 120_000;
 const MROUTE_POLL_MS = 50;
 /** The router's interfaces; the host side of each pair is h<N>. */
 export const ROUTER_IFACES = ['eth0', 'eth1', 'eth2'] as const;

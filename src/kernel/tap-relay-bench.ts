@@ -25,7 +25,7 @@ const IFF_NO_PI = 0x1000; // include/uapi/linux/if_tun.h
 const TUNSETIFF = 0x400454ca; // include/uapi/linux/if_tun.h _IOW('T', 202, int)
 /** The wire side: the MAC the port's frames come from (no scenario interface has it). */
 const WIRE_MAC = parseMac('02:6d:74:62:ee:02');
-const SETTLE_MS = 5_000;
+const SETTLE_MS = 60_000;
 const BARRIER_TAG = 'mtb-tap-barrier:';
 
 const sleep = (ms: number): void => {

@@ -9,8 +9,8 @@ import { KernelEnvError } from '../sys/netns.ts';
 import { parsePrefix } from '../wire/ip.ts';
 import { type Mac, BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 
-/** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure. */
-export const SETTLE_TIMEOUT_MS = 5_000;
+/** How long to wait for a barrier frame or for IPv6 address setup before calling it an environment failure: a bound against a lost frame, never a measure of speed (5 s was too short at load 13-26). */
+export const SETTLE_TIMEOUT_MS = 60_000;
 export const POLL_MS = 1;
 const BARRIER_TAG = 'mtb-barrier:';
 

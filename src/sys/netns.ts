@@ -7,7 +7,13 @@ import { CLONE_NEWNET, KernelCallError, setns } from './ffi.ts';
 
 export const NETNS_PREFIX = 'mtb-';
 const NETNS_DIR = '/run/netns'; // iproute2 ip/ipnetns.c NETNS_RUN_DIR
-const IP_TIMEOUT_MS = 10_000;
+/**
+ * A bound against a hung `ip`, never a measure of speed: on a machine whose cores are busy a
+ * batch of a thousand `maddr add`s took over 10 s (a loaded .ci/run, ETIMEDOUT), so a batch gets
+ * more time per line.
+ */
+const IP_TIMEOUT_MS = 120_000;
+const IP_TIMEOUT_PER_LINE_MS = 100;
 
 /** A failure of the environment (an `ip` command, a namespace), not of the scenario. */
 export class KernelEnvError extends Error {
@@ -16,7 +22,8 @@ export class KernelEnvError extends Error {
 
 /** Runs `ip ARGS` (stdin for -batch), throws KernelEnvError with ip's message on failure. */
 export function ip(args: readonly string[], input?: string): string {
-  const r = spawnSync('ip', args, { input, encoding: 'utf8', timeout: IP_TIMEOUT_MS });
+  const lines = input === undefined ? 0 : input.split('\n').length;
+  const r = spawnSync('ip', args, { input, encoding: 'utf8', timeout: IP_TIMEOUT_MS + lines * IP_TIMEOUT_PER_LINE_MS });
   if (r.error) throw new KernelEnvError(`ip ${args.join(' ')}: ${r.error.message}`);
   if (r.status !== 0) {
     throw new KernelEnvError(`ip ${args.join(' ')}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
