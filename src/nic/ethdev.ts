@@ -32,6 +32,11 @@ export interface PmdSpec {
    * (a QEMU virtio-net without CTRL_RX stays in its reset state, promiscuous).
    */
   readonly rxControl: boolean;
+  /**
+   * True: every call succeeds and changes nothing the port receives: every frame passes
+   * (rte_eth_tap.c tap_set_mc_addr_list: "the tap has no filtering whatsoever").
+   */
+  readonly receivesEverything?: boolean;
 }
 
 
@@ -108,7 +113,7 @@ export class EthdevState implements EthdevOps {
 
   /** The port's decision for a destination key, its station address given as a key too. */
   acceptKey(ownKey: MacKey, dst: MacKey): boolean {
-    if (!this.spec.rxControl || this.promisc || isOwnOrBroadcastKey(ownKey, dst)) return true;
+    if (!this.spec.rxControl || this.spec.receivesEverything === true || this.promisc || isOwnOrBroadcastKey(ownKey, dst)) return true;
     return isMulticastKey(dst) && (this.allmulti || this.members.has(dst));
   }
 }

@@ -79,9 +79,9 @@ export const i40eDpdk: FixedFamily = pmdFamily({
 
 export const tapPmd: FixedFamily = pmdFamily({
   base: 'tap-pmd',
-  source: 'DPDK drivers/net/tap/rte_eth_tap.c (software filter: promiscuous, unicast table, all-multicast, multicast list, broadcast)',
-  summary: 'DPDK TAP PMD: the list kept and matched in software, no limit',
+  source: 'DPDK drivers/net/tap/rte_eth_tap.c tap_set_mc_addr_list (a no-op: "the tap has no filtering whatsoever, every packet is received")',
+  summary: 'DPDK TAP PMD: every list and mode call succeeds, and the port receives every frame the kernel writes to the tap',
   thresholds: [],
-  capacity: { fpRate: () => 0, allMulticastFrom: null, refusedFrom: null, structure: 'exact list in software, no limit' },
-  spec: { pmd: 'net_tap', mcList: () => null, rxControl: true },
+  capacity: alwaysAllMulticast('no filter: the tap hands the PMD every frame'),
+  spec: { pmd: 'net_tap', mcList: () => null, rxControl: true, receivesEverything: true },
 });
