@@ -60,8 +60,8 @@ export const GUEST_NICS: readonly GuestNic[] = [
     profile: 'virtio-qemu',
   },
   // e1000e netdev.c e1000e_set_rx_mode -> e1000e_write_mc_addr_list: every group in the 4096-bit
-  // MTA (mac.c e1000_hash_mc_addr, mc_filter_type 0), none in RARs: the ixgbe rule.
-  { name: 'e1000e', device: 'e1000e', modules: ['e1000e'], profile: 'ixgbe' },
+  // MTA (mac.c e1000_hash_mc_addr, mc_filter_type 0), none in RARs; 14 RARs for dev->uc: `e1000e`.
+  { name: 'e1000e', device: 'e1000e', modules: ['e1000e'], profile: 'e1000e' },
   // vmxnet3_drv.c vmxnet3_set_mc: an exact list while it fits the u16 mfTableLen (10,922 groups),
   // then ALL_MULTI: the `vmxnet3` profile. Its table comes from kmalloc(GFP_ATOMIC); past 8 KiB
   // (KMALLOC_MAX_CACHE_SIZE, include/linux/slab.h) that is a page allocation of order 1 or more,

@@ -28,7 +28,12 @@ export const IXGBE_FCTRL_BAM = 0x00000400;
  */
 export const IXGBE_UC_RARS = 127;
 
-class IxgbeFilter extends KeyedFilter {
+/**
+ * Every group in the 4096-bit MTA (type 0), dev->uc in `ucRars` RARs after the station's, unicast
+ * promiscuous past them: ixgbe (127 RARs), and e1000e, whose e1000e_set_rx_mode does the same
+ * with the 82574's 14 (src/nic/catalog/e1000e.ts).
+ */
+export class MtaFilter extends KeyedFilter {
   private readonly ownKey: MacKey;
   private fctrl = IXGBE_FCTRL_BAM;
   /** dev->uc in RARs 1..127 (IFF_UNICAST_FLT: ixgbe_main.c ixgbe_probe). */
@@ -37,7 +42,11 @@ class IxgbeFilter extends KeyedFilter {
   private readonly mta = new MulticastTableArray();
   /** Every group counted at its MTA vector, kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit. */
   private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => this.mta.writeVector(v, set));
-  constructor(private readonly ownMac: Mac) {
+  constructor(
+    private readonly ownMac: Mac,
+    private readonly ucRars: number = IXGBE_UC_RARS,
+    private readonly chip: string = 'Intel 82599',
+  ) {
     super();
     this.ownKey = macKey(ownMac);
   }
@@ -50,7 +59,7 @@ class IxgbeFilter extends KeyedFilter {
     // space to store all the addresses then enable unicast promiscuous mode" (__dev_uc_sync).
     this.ucList = [...(mode.uc ?? [])];
     this.uc = new KeySet(this.ucList.map(macKey));
-    if (this.ucList.length > IXGBE_UC_RARS) fctrl |= IXGBE_FCTRL_UPE;
+    if (this.ucList.length > this.ucRars) fctrl |= IXGBE_FCTRL_UPE;
     this.fctrl = fctrl;
     // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit: a bit
     // is set exactly while some group of the list has its vector.
@@ -71,7 +80,7 @@ class IxgbeFilter extends KeyedFilter {
 
   state() {
     return {
-      chip: 'Intel 82599',
+      chip: this.chip,
       mcFilterType: IXGBE_MC_FILTER_TYPE,
       upe: (this.fctrl & IXGBE_FCTRL_UPE) !== 0,
       mpe: (this.fctrl & IXGBE_FCTRL_MPE) !== 0,
@@ -86,19 +95,26 @@ class IxgbeFilter extends KeyedFilter {
 const SOURCE = 'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c (ixgbe_set_rx_mode), ixgbe_common.c (ixgbe_mta_vector)';
 const SUMMARY = '4096-bit MTA hash only, mc_filter_type 0 ([47:36]); all multicast only by ALLMULTI';
 
-export const ixgbe: FixedFamily = {
-  base: 'ixgbe',
-  source: SOURCE,
-  summary: SUMMARY,
-  profile: (): NicProfile => ({
-    name: 'ixgbe',
-    source: SOURCE,
-    summary: SUMMARY,
-    thresholds: [],
-    capacity: hashOnly(4096, '4096-bit MTA hash, never all multicast by count'),
-    sharesUnicast: false,
-    // ixgbe_main.c ixgbe_probe: netdev->priv_flags |= IFF_UNICAST_FLT.
-    unicastFilter: true,
-    create: (ownMac: Mac, _faults: FaultSet): NicFilter => new IxgbeFilter(ownMac),
-  }),
-};
+/**
+ * A NIC whose groups all go to the MTA and whose dev->uc takes `ucRars` RARs, with IFF_UNICAST_FLT
+ * (ixgbe_main.c ixgbe_probe, e1000e netdev.c e1000_probe: netdev->priv_flags |= IFF_UNICAST_FLT).
+ */
+export function mtaOnlyFamily(base: string, source: string, summary: string, ucRars: number, chip: string): FixedFamily {
+  return {
+    base,
+    source,
+    summary,
+    profile: (): NicProfile => ({
+      name: base,
+      source,
+      summary,
+      thresholds: [],
+      capacity: hashOnly(4096, '4096-bit MTA hash, never all multicast by count'),
+      sharesUnicast: false,
+      unicastFilter: true,
+      create: (ownMac: Mac, _faults: FaultSet): NicFilter => new MtaFilter(ownMac, ucRars, chip),
+    }),
+  };
+}
+
+export const ixgbe: FixedFamily = mtaOnlyFamily('ixgbe', SOURCE, SUMMARY, IXGBE_UC_RARS, 'Intel 82599');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { e100, e100HashIndex } from '../../../src/nic/catalog/e100.ts';
 import { e1000, mtaLocation, mtaVector } from '../../../src/nic/catalog/e1000.ts';
 import { ixgbe } from '../../../src/nic/catalog/ixgbe.ts';
+import { e1000e } from '../../../src/nic/catalog/e1000e.ts';
 import { r8169, r8169MarBit } from '../../../src/nic/catalog/r8169.ts';
 import { rtl8139 } from '../../../src/nic/catalog/rtl8139.ts';
 import { TULIP_BROADCAST_BIT, tulip, tulipHashIndex } from '../../../src/nic/catalog/tulip.ts';
@@ -166,6 +167,26 @@ describe('e1000 / ixgbe MTA vector', () => {
     const f = programmed(ixgbe.profile(), macs(ALL_HOSTS));
     expect((f.state() as { mta: Record<string, string> }).mta).toEqual({ 'MTA[0]': '00010000' });
     expect(f.accept(mac(V6_ALL_NODES))).toBe(true);
+  });
+  it('e1000e (82574L) puts even the first group in the MTA: 224.0.0.1 sets MTA[0] bit 16 and admits ff02::1', () => {
+    // Vector (0x00 >> 4) | (0x01 << 4) = 0x010: register 0x010 >> 5 = 0, bit 0x010 & 0x1f = 16.
+    const f = programmed(e1000e.profile(), macs(ALL_HOSTS));
+    expect((f.state() as { mta: Record<string, string> }).mta).toEqual({ 'MTA[0]': '00010000' });
+    expect(f.accept(mac(V6_ALL_NODES))).toBe(true);
+  });
+  it('e1000e keeps 14 secondary unicast addresses in RARs 1..14; the 15th sets UPE (e1000e_write_uc_addr_list -ENOMEM)', () => {
+    const ucs = (n: number) => Array.from({ length: n }, (_, i) => mac(`02:00:00:01:00:${(i + 1).toString(16).padStart(2, '0')}`));
+    const stranger = mac('02:00:00:99:99:99');
+    const f = e1000e.profile().create(mac('02:00:00:00:00:01'), new Set());
+    expect(f.program({ promisc: false, allmulti: false, mc: [], uc: ucs(14) }).ok).toBe(true);
+    expect(ucs(14).every((u) => f.accept(u))).toBe(true);
+    expect(f.accept(stranger)).toBe(false);
+    expect(f.program({ promisc: false, allmulti: false, mc: [], uc: ucs(15) }).ok).toBe(true);
+    expect(f.accept(stranger)).toBe(true);
+    // ixgbe has 127 RARs for them: 15 leave it filtering.
+    const x = ixgbe.profile().create(mac('02:00:00:00:00:01'), new Set());
+    x.program({ promisc: false, allmulti: false, mc: [], uc: ucs(15) });
+    expect(x.accept(stranger)).toBe(false);
   });
 });
 
