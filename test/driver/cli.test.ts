@@ -105,8 +105,9 @@ describe('check --driver', () => {
     const code = await runDriverCheck({ command: 'sleep 30' }, { runs: 5, startupTimeoutMs: 200, fixturesDir: tmpdir() }, cli);
     expect(code).toBe(3);
     expect(cli.stdout[0]).toBe('DRIVER ERROR: driver error (timeout): no answer to "hello" within 200 ms; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
-    // 200 ms, then SIGTERM: the testbench does not wait for the 30 s sleep.
-    expect(Date.now() - started).toBeLessThan(3000);
+    // 200 ms, then SIGTERM: the testbench does not wait for the 30 s sleep (20 s leaves a busy
+    // machine room to spawn and reap, and still fails a wait for the sleep).
+    expect(Date.now() - started).toBeLessThan(20_000);
   });
 });
 
