@@ -87,7 +87,10 @@ export function queueProperty(faults?: RouteFaultSet): fc.IPropertyWithHooks<[Ro
  * device equals the vifs on it.
  */
 export function countersProperty(faults?: RouteFaultSet): fc.IPropertyWithHooks<[RouteOracleOp[]]> {
-  const noDeletes = routeOps(50).map((ops) => withSetup(ops.filter((o) => o.op !== 'vif-del' && o.op !== 'mrt-flush' && o.op !== 'mrt-done' && o.op !== 'close' && o.op !== 'mfc-del')));
+  // A deleted vif takes its counters with it, so no deletes: a link-del deletes the vifs on eth2
+  // (seed -571928349 path 2154:4:3:5:11:10:14:12:12: a copy forwarded to eth2, then eth2 deleted).
+  const deletes = new Set(['vif-del', 'mrt-flush', 'mrt-done', 'close', 'mfc-del', 'link-del']);
+  const noDeletes = routeOps(50).map((ops) => withSetup(ops.filter((o) => !deletes.has(o.op))));
   return fc.property(noDeletes, (ops) => {
     const model = newRouter(faults);
     let copies = 0;
