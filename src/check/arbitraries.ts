@@ -21,8 +21,9 @@ export function stepsFromIntents(
   intents: readonly Intent[],
   ipv6 = true,
   fillThresholds: readonly number[] = [],
+  maxList?: number,
 ): Step[] {
-  const ctx = new StepContext(interfaces, ipv6, fillThresholds);
+  const ctx = new StepContext(interfaces, ipv6, fillThresholds, maxList);
   const steps: Step[] = [];
   for (const intent of intents) {
     for (const step of ctx.stepsFor(intent)) {
@@ -51,7 +52,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   return fc
     .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps, size: 'medium' }), vif)
     .map(([interfaces, intents, v]) => {
-      const steps: AnyStep[] = stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? []);
+      const steps: AnyStep[] = stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? [], options.maxList);
       const stacked = interfaces.find((i) => i.kind !== undefined);
       if (v && stacked) steps.splice(Math.min(v.at, steps.length), 0, ...stackedVif(stacked.name, v.family));
       return { schema: SCENARIO_SCHEMA_ID, interfaces, steps };

@@ -15,6 +15,8 @@ export interface ScenarioArbitraryOptions {
   readonly ipv6?: boolean;
   /** Thresholds a fill intent crosses on an interface without `nic` (a driver under test's). */
   readonly fillThresholds?: readonly number[];
+  /** Fills stop at about this many device-list entries (thresholds above it are not crossed). */
+  readonly maxList?: number;
   /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
   readonly macvlan?: boolean;
   /**

@@ -41,6 +41,8 @@ export class StepContext {
     readonly ipv6 = true,
     /** Thresholds for fills on interfaces without `nic`; with one, its profile's. */
     readonly fillThresholds: readonly number[] = [],
+    /** A fill crosses only thresholds below this; one at or above it becomes a fill to about this many entries. */
+    readonly maxList?: number,
   ) {
     this.allPools = interfaces.map((s, i) => interfacePools(s, i));
     this.validity = new StepValidity(interfaces);
@@ -221,7 +223,9 @@ export class StepContext {
         // refusal), whatever its size, then, half the time, 1-3 deletes back across it. An
         // interface without a profile of its own (a live backend's) takes the sizes its caller gave.
         const pools = this.iface(p[0]);
-        const thresholds = (pools.spec.nic !== undefined ? resolveProfile(pools.spec.nic).thresholds : this.fillThresholds).filter((t) => t > 0 && t < FILL_COUNT_MAX);
+        const all = (pools.spec.nic !== undefined ? resolveProfile(pools.spec.nic).thresholds : this.fillThresholds).filter((t) => t > 0 && t < FILL_COUNT_MAX);
+        const max = this.maxList;
+        const thresholds = max === undefined ? all : [...new Set(all.map((t) => Math.min(t, max)))];
         if (thresholds.length === 0) return [];
         const limit = at(thresholds, p[5]) + 1;
         // The list already holds 3-6 automatic entries: this crosses limit for any of them.

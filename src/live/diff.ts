@@ -38,6 +38,8 @@ export interface LiveDiffOptions {
   readonly interfaces?: 1 | 2;
   /** Device-list sizes a fill intent crosses (scenarioArbitrary fillThresholds). */
   readonly listSizes?: readonly number[];
+  /** Device lists stay at about this many entries at most (scenarioArbitrary maxList). */
+  readonly maxList?: number;
   /** Faults injected into the model (to prove that a difference is found and shrunk). */
   readonly faults?: FaultSet;
   /**
@@ -134,6 +136,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     ...(options.interfaces !== undefined ? { interfaces: options.interfaces } : {}),
     ...(options.listSizes !== undefined ? { fillThresholds: options.listSizes } : {}),
+    ...(options.maxList !== undefined ? { maxList: options.maxList } : {}),
     ...(backend.interfaces !== undefined ? { given: backend.interfaces } : {}),
   });
   const arbitrary = fc.oneof(generated, generated.map(withProbeSends));

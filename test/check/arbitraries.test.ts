@@ -129,6 +129,26 @@ describe('scenarioArbitrary', () => {
     expect(sizes.filter((x) => x.most >= limit && x.end < x.most).length / samples.length).toBeGreaterThan(0.05);
   });
 
+  it('maxList: fills cross the thresholds below it and stop near it past the others (vmxnet3 10,922; tulip 14 and 1000)', () => {
+    const fills = (profile: string, maxList: number) =>
+      fc
+        .sample(scenarioArbitrary({ profile, interfaces: 1, maxList }), { numRuns: 300, seed: SAMPLE_SEED })
+        .flatMap((s) => s.steps.filter((st): st is Extract<Step, { op: 'fill' }> => st.op === 'fill').map((st) => st.count));
+    // vmxnet3's one threshold (10,922 groups) is past 1,001: every fill is about 1,001 long
+    // (src/check/step-context.ts: (threshold + 1) + 2 less 0-5, so 999-1,004), and there are fills.
+    const v = fills('vmxnet3', 1001);
+    expect(v.length).toBeGreaterThan(10);
+    expect(Math.max(...v)).toBeLessThanOrEqual(1004);
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(999);
+    // tulip: 14 stays a threshold under 100, 1000 becomes 100.
+    const t = fills('tulip', 100);
+    expect(t.some((c) => c <= 17)).toBe(true);
+    expect(t.some((c) => c >= 99)).toBe(true);
+    expect(Math.max(...t)).toBeLessThanOrEqual(103);
+    // Without maxList, vmxnet3's fills cross 10,922.
+    expect(Math.min(...fc.sample(scenarioArbitrary({ profile: 'vmxnet3', interfaces: 1 }), { numRuns: 300, seed: SAMPLE_SEED }).flatMap((s) => s.steps.flatMap((st) => (st.op === 'fill' ? [st.count] : []))))).toBeGreaterThan(10_000);
+  });
+
   it('reaches the interesting cases often enough', () => {
     const samples = fc.sample(scenarioArbitrary({}), { numRuns: 300, seed: SAMPLE_SEED });
     const share = (pred: (s: Scenario) => boolean) => samples.filter(pred).length / samples.length;

@@ -5,10 +5,11 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
+import { displayPath, toolCommand } from '../../command-line.ts';
 import { writeResults } from '../../results/output.ts';
 import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
-import { SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
+import { MAX_LIST_HELP, SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
 
 /** Scenarios `guest diff` runs when --runs is not given (about a second each under TCG). */
 export const DEFAULT_GUEST_RUNS = 100;
@@ -38,6 +39,7 @@ interface GuestDiffOptions extends ResultsCliOptions {
   runs: number;
   seed?: number;
   maxSteps?: number;
+  maxList?: number;
   fixtures?: string;
   injectFault?: string[];
   sweepFaults?: boolean;
@@ -78,6 +80,7 @@ export function registerGuest(program: Command, cli: Cli): void {
     .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_GUEST_RUNS)
     .option('--seed <s>', 'fast-check seed', seedValue)
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
+    .option('--max-list <n>', MAX_LIST_HELP, positiveInteger)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/guest)')
     .option('--sweep-faults', SWEEP_FAULTS_HELP)
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp()))
@@ -129,9 +132,15 @@ export function registerGuest(program: Command, cli: Cli): void {
       collector.setSeed(report.seed);
       cli.out(`${label}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       const d = report.difference;
-      const reproduce = `mcast-testbench guest diff --nic ${name} --runs ${options.runs} --seed ${report.seed}${options.sweepFaults === true ? ' --sweep-faults' : ''}${faults.size > 0 ? [...faults].map((f) => ` --inject-fault ${f}`).join('') : ''}`;
+      const reproduce = toolCommand([
+        'guest', 'diff', '--nic', name, '--runs', String(options.runs), '--seed', String(report.seed),
+        ...(options.maxSteps !== undefined ? ['--max-steps', String(options.maxSteps)] : []),
+        ...(options.maxList !== undefined ? ['--max-list', String(options.maxList)] : []),
+        ...(options.sweepFaults === true ? ['--sweep-faults'] : []),
+        ...[...faults].flatMap((f) => ['--inject-fault', f]),
+      ]);
       if (d) {
-        printLiveDifference(cli, d, 'in the guest', (saved) => `${saved} (mcast-testbench guest run --nic ${name} ${saved})`);
+        printLiveDifference(cli, d, 'in the guest', (saved) => `${displayPath(saved)} (${toolCommand(['guest', 'run', '--nic', name, displayPath(saved)])})`);
         cli.out(`reproduce: ${reproduce}`);
       } else {
         cli.out('scenarios: 0 differences');

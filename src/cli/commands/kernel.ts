@@ -13,7 +13,7 @@ import { type ResultCase, ResultsCollector } from '../../results/types.ts';
 import { type ResultsCliOptions, addResultsOptions, resultsOutputsFrom, stderrProgress } from './results-options.ts';
 import { displayPath, toolCommand } from '../../command-line.ts';
 import { onKernel } from './kernel-env.ts';
-import { SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
+import { MAX_LIST_HELP, SWEEP_FAULTS_HELP, liveDiffRunOptions, printLiveDifference, printSweep } from './live-diff-cli.ts';
 import { registerKernelRoute } from './kernel-route.ts';
 import { registerKernelStacked } from './kernel-stacked.ts';
 
@@ -37,6 +37,7 @@ interface DiffOptions extends ResultsCliOptions {
   runs: number;
   seed?: number;
   maxSteps?: number;
+  maxList?: number;
   tapPrograms: number;
   fixtures?: string;
   injectFault?: string[];
@@ -96,6 +97,7 @@ export function registerKernel(program: Command, cli: Cli): void {
     .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_KERNEL_RUNS)
     .option('--seed <s>', 'fast-check seed', seedValue)
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
+    .option('--max-list <n>', MAX_LIST_HELP, positiveInteger)
     .option('--tap-programs <n>', 'tap TX filter programs to compare with the tun profile (0: none)', (v: string) => (v === '0' ? 0 : positiveInteger(v)), DEFAULT_TAP_PROGRAMS)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/kernel)')
     .option('--sweep-faults', SWEEP_FAULTS_HELP)

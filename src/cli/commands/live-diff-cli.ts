@@ -8,18 +8,20 @@ export interface LiveDiffCliOptions {
   readonly runs: number;
   readonly seed?: number;
   readonly maxSteps?: number;
+  readonly maxList?: number;
 }
 
-/** runs, seed and maxSteps as given; a fixture only where a directory is (a faulty model's differences are saved on request only). */
+/** runs, seed, maxSteps and maxList as given; a fixture only where a directory is (a faulty model's differences are saved on request only). */
 export function liveDiffRunOptions(
   options: LiveDiffCliOptions,
   fixturesDir: string | undefined,
   fixture: (seed: number) => Omit<LiveFixtureOptions, 'dir'>,
-): Pick<LiveDiffOptions, 'runs' | 'seed' | 'maxSteps' | 'fixture'> {
+): Pick<LiveDiffOptions, 'runs' | 'seed' | 'maxSteps' | 'maxList' | 'fixture'> {
   return {
     runs: options.runs,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.maxList !== undefined ? { maxList: options.maxList } : {}),
     ...(fixturesDir !== undefined ? { fixture: (seed: number) => ({ dir: fixturesDir, ...fixture(seed) }) } : {}),
   };
 }
@@ -33,6 +35,10 @@ export function printLiveDifference(cli: Cli, d: LiveDifference, where: string, 
   if (d.savedTo) cli.out(`saved: ${replayCommand(d.savedTo)}`);
   if (d.saveError) cli.out(`(could not save the fixture: ${d.saveError})`);
 }
+
+/** The help of `--max-list` (kernel diff, guest diff). */
+export const MAX_LIST_HELP =
+  "device lists grow to about n entries at most: fills cross the profile's thresholds below n, and one past n stops at about n (default: past every threshold)";
 
 /** The help of `--sweep-faults` (kernel diff, guest diff). */
 export const SWEEP_FAULTS_HELP =
