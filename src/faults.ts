@@ -47,6 +47,10 @@ export const FAULTS = {
     "virtio-qemu: the guest driver's VIRTIO_NET_CTRL_MAC_TABLE_SET gives a multicast length other than 4 + 6 x entries: QEMU answers VIRTIO_NET_ERR and keeps its previous MAC table",
   'app-flag-clears-fallback':
     "DPDK application: a change of the user's ALLMULTI flag is written to the port as asked, turning off the all-multicast a refused list still needs",
+  'qemu-hash-zlib-crc':
+    "a QEMU device model (pcnet32 here) looks a multicast destination up with zlib's crc32(~0, dst, 6) (seed and result complemented) instead of ether_crc_le: the bucket it tests is not the one the driver set",
+  'smc911x-hash-register-bit1':
+    'a 64-bit hash filter (hash64) picks the register of a group from bit 1 of its position ether_crc >> 26 instead of bit 5: half the groups land in the wrong 32-bit word',
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -49,6 +49,10 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'allmulti-flag-only': ['allmulti-only'],
   'ctrl-mac-bad-length': ['virtio-qemu'],
   'app-flag-clears-fallback': ['virtio-dpdk', 'exact-strict:4'],
+  // smc911x has no profile of its own: hash64 is the same 64-bit table (ether_crc >> 26, word n >> 5, bit n & 31).
+  'smc911x-hash-register-bit1': ['hash64'],
+  // QEMU's sungem has no profile of its own: pcnet32 is QEMU's other ether_crc_le hash (ladr_match).
+  'qemu-hash-zlib-crc': ['pcnet32'],
 };
 
 /** Where each fault lives, for the table. */
@@ -90,6 +94,8 @@ const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 're
   'allmulti-flag-only': 'NIC profile',
   'ctrl-mac-bad-length': 'NIC profile',
   'app-flag-clears-fallback': 'DPDK application',
+  'smc911x-hash-register-bit1': 'NIC profile',
+  'qemu-hash-zlib-crc': 'NIC profile',
 };
 
 /**

@@ -357,6 +357,7 @@ export class HostInterface {
     move();
     const after = this.flags[counter] > 0;
     if (before === after || !this.lower) return;
+    // The fault is macvlan_change_rx_flags before Linux bbeb0eadcf9f ("macvlan: Don't propagate IFF_ALLMULTI changes on down interfaces").
     if (this.up || this.faults.has('macvlan-allmulti-while-down')) this.lower.adjust(counter, after ? 1 : -1);
   }
 

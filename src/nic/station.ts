@@ -38,7 +38,11 @@ export function hashBucket64Key(key: MacKey): number {
 
 /** The bucket a driver programs; 'hash-low-bits' takes the low 6 CRC bits instead of the high 6. */
 export function programmedBucket64(mac: Mac, faults: FaultSet): number {
-  return faults.has('hash-low-bits') ? macEtherCrc(mac) & 0x3f : hashBucket64(mac);
+  if (faults.has('hash-low-bits')) return macEtherCrc(mac) & 0x3f;
+  const n = hashBucket64(mac);
+  // drivers/net/smc911x.c before 7b31f7ffa9ed ("smc911x: Fix multicast handling"): multicast_table[invert5[crc32_le & 0x1f] & 1], i.e. the word from bit 1 of n, not n >> 5.
+  if (faults.has('smc911x-hash-register-bit1')) return (((n >> 1) & 1) << 5) | (n & 0x1f);
+  return n;
 }
 
 /** A 64-bit hash filter as two 32-bit words: bucket n is bit n & 31 of word n >> 5. */

@@ -117,6 +117,7 @@ export class Macvlan extends UpperDevice {
 
   /** macvlan_change_rx_flags: "if (dev->flags & IFF_UP)" the change reaches the lower. */
   protected changeRxFlags(counter: 'allmulti' | 'promiscuity', on: boolean): void {
+    // The fault is macvlan_change_rx_flags before Linux bbeb0eadcf9f ("macvlan: Don't propagate IFF_ALLMULTI changes on down interfaces").
     if (this.up || this.faults.has(MACVLAN_ALLMULTI_WHILE_DOWN)) this.lower.adjust(counter, on ? 1 : -1);
   }
 

@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Mac } from '../../src/wire/mac.ts';
 import { BROADCAST, CLASSICS, OTHER_UNICAST, OWN, faults, make, mode } from './helpers.ts';
-import { findMulticast, referenceBucket, referenceLowBucket, referenceMask } from './reference-crc.ts';
+import { findMulticast, macOctets, referenceBucket, referenceLowBucket, referenceMask } from './reference-crc.ts';
+import { etherCrcLeRef } from './catalog/independent-crc.ts';
+
+/** drivers/net/smc911x.c before 7b31f7ffa9ed, written out: crc32_le(~0, addr) & 0x3f through its invert5 table. */
+const INVERT5 = [0x00, 0x10, 0x08, 0x18, 0x04, 0x14, 0x0c, 0x1c, 0x02, 0x12, 0x0a, 0x1a, 0x06, 0x16, 0x0e, 0x1e, 0x01, 0x11, 0x09, 0x19, 0x05, 0x15, 0x0d, 0x1d, 0x03, 0x13, 0x0b, 0x1b, 0x07, 0x17, 0x0f, 0x1f];
+function oldSmc911xBucket(mac: string): number {
+  const position = etherCrcLeRef(macOctets(mac)) & 0x3f;
+  return (INVERT5[position & 0x1f]! & 1) * 32 + INVERT5[(position >> 1) & 0x1f]!;
+}
 
 const mar = (nic: ReturnType<typeof make>): unknown => (nic.state() as { mar: unknown }).mar;
 
@@ -54,6 +62,17 @@ describe('hash64', () => {
     nic.program(mode([victim]));
     expect(mar(nic)).toEqual(referenceMask([referenceLowBucket(victim)]));
     expect(nic.accept(victim)).toBe(false);
+  });
+
+  it("'smc911x-hash-register-bit1' programs the bucket the old smc911x code wrote, and loses the groups whose bits 1 and 5 differ", () => {
+    const groups = Array.from({ length: 64 }, (_, i) => findMulticast(() => true, 0x100 + i * 7));
+    for (const g of groups) {
+      const nic = make('hash64', faults('smc911x-hash-register-bit1'));
+      nic.program(mode([g]));
+      expect(mar(nic)).toEqual(referenceMask([oldSmc911xBucket(g)]));
+      const n = referenceBucket(g);
+      expect(nic.accept(g)).toBe(((n >> 1) & 1) === (n >> 5));
+    }
   });
 
   it("'ignore-promisc' keeps foreign unicast out", () => {

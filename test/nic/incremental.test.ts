@@ -27,6 +27,8 @@ const PROBES: Mac[] = [...POOL, OWN, BROADCAST, OTHER_UNICAST, parseMac('01:00:5
 const FILTER_FAULTS: FaultName[] = [
   'ignore-promisc',
   'hash-low-bits',
+  'smc911x-hash-register-bit1',
+  'qemu-hash-zlib-crc',
   'no-allmulti-on-overflow',
   'sticky-allmulti',
   'e1000-filter-type-1',

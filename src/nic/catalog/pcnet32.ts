@@ -5,8 +5,8 @@
 // QEMU hw/net/pcnet.c ladr_match reads the same bit (net_crc32_le(dst) >> 26) for any
 // multicast destination; padr_match the station address (CSR12..14), padr_bcast broadcast.
 import type { FaultSet } from '../../faults.ts';
-import { keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { crc32Le, keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { type MacKey, keyOctet, macKey } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
@@ -25,6 +25,16 @@ export function pcnet32LadrfBit(mac: Mac): number {
   return macEtherCrcLe(mac) >>> 26;
 }
 
+/**
+ * zlib's crc32(~0, dst, 6) (zlib complements the seed it is given and its result): the lookup CRC
+ * of QEMU hw/net/sungem.c sungem_receive before 8f90bc2f8fbb ("sungem: fix multicast filter CRC
+ * calculation"), which switched it to net_crc32_le, the driver's ether_crc_le.
+ */
+function zlibCrc32Key(key: MacKey): number {
+  const octets = [0, 1, 2, 3, 4, 5].map((i) => keyOctet(key, i));
+  return ~crc32Le(0, octets) >>> 0;
+}
+
 export class Pcnet32Filter extends KeyedFilter {
   private csr15 = 0;
   private readonly ladrf = new BitTable(64);
@@ -40,7 +50,9 @@ export class Pcnet32Filter extends KeyedFilter {
     this.ownKey = macKey(ownMac);
     const beCrc = faults.has('pcnet32-ladrf-be-crc');
     this.bitOf = beCrc ? (mac) => macEtherCrc(mac) >>> 26 : pcnet32LadrfBit;
-    this.bitOfKey = beCrc ? (key) => keyEtherCrc(key) >>> 26 : (key) => keyEtherCrcLe(key) >>> 26;
+    // 'qemu-hash-zlib-crc' is the device side only: QEMU's sungem looked frames up with zlib's CRC while the driver set ether_crc_le's bit.
+    const zlibLookup = faults.has('qemu-hash-zlib-crc');
+    this.bitOfKey = beCrc ? (key) => keyEtherCrc(key) >>> 26 : zlibLookup ? (key) => zlibCrc32Key(key) >>> 26 : (key) => keyEtherCrcLe(key) >>> 26;
   }
 
   program(mode: RxMode): ProgramResult {

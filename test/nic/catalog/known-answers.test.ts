@@ -2,6 +2,7 @@
 // Literal numbers come from Python's zlib.crc32 (ether_crc_le = ~zlib.crc32, ether_crc =
 // bitrev32(ether_crc_le)), from the e1000_hw.c comment (01:AA:00:12:34:56), or by hand with the
 // arithmetic in the comment; every CRC literal is also re-derived by a bitwise CRC in this folder.
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { e100, e100HashIndex } from '../../../src/nic/catalog/e100.ts';
 import { e1000, mtaLocation, mtaVector } from '../../../src/nic/catalog/e1000.ts';
@@ -236,6 +237,21 @@ describe('pcnet32: LADRF bit ether_crc_le >> 26 (pcnet32_load_multicast, QEMU la
     if (outside !== undefined) expect(f.accept(mac(outside))).toBe(false);
     expect(programmed(pcnet32.profile(), many.map(mac), { allmulti: true }).accept(mac('01:00:5e:7f:00:01'))).toBe(true);
     expect(programmed(pcnet32.profile(), [], { promisc: true }).accept(mac('02:00:00:00:00:09'))).toBe(true);
+  });
+});
+
+describe("'qemu-hash-zlib-crc' on pcnet32: the device looks up zlib's crc32(~0, dst, 6) >> 26 (QEMU sungem before 8f90bc2f8fbb)", () => {
+  const G = '01:00:5e:01:01:01'; // 239.1.1.1
+  it('the driver still sets ether_crc_le >> 26; the device tests the bit of zlib crc32 with seed ~0 and drops the group', () => {
+    const zlibBit = zlibCrc32(Buffer.from(octets(G)), 0xffffffff) >>> 26;
+    expect(zlibBit).not.toBe(pcnet32LadrfBit(mac(G)));
+    const f = pcnet32.profile().create(mac('02:00:00:00:00:02'), new Set(['qemu-hash-zlib-crc'] as const));
+    f.program({ promisc: false, allmulti: false, mc: [mac(G)] });
+    expect((f.state() as { ladrf: string[] }).ladrf).toEqual((programmed(pcnet32.profile(), [mac(G)]).state() as { ladrf: string[] }).ladrf);
+    expect(f.accept(mac(G))).toBe(false);
+    // ALLMULTI fills LADRF: the bit the device looks up is set too.
+    f.program({ promisc: false, allmulti: true, mc: [mac(G)] });
+    expect(f.accept(mac(G))).toBe(true);
   });
 });
 
