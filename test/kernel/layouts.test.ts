@@ -154,6 +154,32 @@ describe('withProbeSends', () => {
     ]);
   });
 
+  it('adds frames after each maddr and fill: broadcast, then the MAC the step touched (a fill: its first and last)', () => {
+    const s: Scenario = {
+      schema: 'mcast-testbench/scenario@1',
+      interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:01' }],
+      steps: [
+        { op: 'maddr', iface: 'eth0', mac: '01:00:5e:01:02:03', add: true },
+        // first 0x010000 + 0..2: 01:00:5e:01:00:00 to 01:00:5e:01:00:02 (src/scenario/types.ts FillStep).
+        { op: 'fill', iface: 'eth0', count: 3, first: 0x010000 },
+        { op: 'maddr', iface: 'eth0', mac: '01:00:5e:01:02:03', add: false },
+      ],
+    };
+    const out = withProbeSends(s).steps;
+    expect(out).toEqual([
+      s.steps[0],
+      { op: 'frame', id: 'kframe-0', iface: 'eth0', dst: 'ff:ff:ff:ff:ff:ff' },
+      { op: 'frame', id: 'kframe-1', iface: 'eth0', dst: '01:00:5e:01:02:03' },
+      s.steps[1],
+      { op: 'frame', id: 'kframe-2', iface: 'eth0', dst: 'ff:ff:ff:ff:ff:ff' },
+      { op: 'frame', id: 'kframe-3', iface: 'eth0', dst: '01:00:5e:01:00:00' },
+      { op: 'frame', id: 'kframe-4', iface: 'eth0', dst: '01:00:5e:01:00:02' },
+      s.steps[2],
+      { op: 'frame', id: 'kframe-5', iface: 'eth0', dst: 'ff:ff:ff:ff:ff:ff' },
+      { op: 'frame', id: 'kframe-6', iface: 'eth0', dst: '01:00:5e:01:02:03' },
+    ]);
+  });
+
   it('adds none after a join naming an interface a link-del deleted, nor on the macvlans it took', () => {
     const s: Scenario = {
       schema: 'mcast-testbench/scenario@1',
