@@ -9,7 +9,8 @@
 // table of its own in front of the host NIC: QEMU's MAC table, 64 entries (hw/net/virtio-net.c
 // MAC_TABLE_ENTRIES), taken by the secondary unicast entries first. A longer list overflows it and
 // query-rx-filter reports multicast-overflow with an empty multicast-table; a correct relay turns
-// the host macvtap all-multicast (libvirt 8cb06b7f3585), so the list stays `must` there too.
+// the host macvtap all-multicast (libvirt 8cb06b7f3585): the lower owes what it owes ALLMULTI with
+// an empty list, and the guest's list stays `must` whatever the lower.
 import type { FilterSpec } from './spec.ts';
 import { station } from './spec.ts';
 
@@ -34,7 +35,13 @@ export function relaySpec(kind: string, lower: FilterSpec): FilterSpec {
     refusesBeyond: null,
     acceptance: (input) => {
       const own = relayTableLimit(kind, input.uc ?? []);
-      if ((limit !== null && input.deviceList.length > limit) || (own !== null && input.deviceList.length > own)) {
+      if (own !== null && input.deviceList.length > own) {
+        // The guest's table overflowed: the host device takes an empty list and ALLMULTI, and
+        // the lower owes what it owes that rx mode; the guest's list stays `must` on top.
+        const lowerOwes = lower.acceptance({ ...input, allmulti: true, deviceList: [], programmed: [] });
+        return { ...lowerOwes, exact: [...lowerOwes.exact, ...input.deviceList] };
+      }
+      if (limit !== null && input.deviceList.length > limit) {
         return {
           everything: input.promisc,
           multicast: input.allmulti ? 'must' : 'may',
