@@ -51,6 +51,8 @@ export const FAULTS = {
     "a QEMU device model (pcnet32 here) looks a multicast destination up with zlib's crc32(~0, dst, 6) (seed and result complemented) instead of ether_crc_le: the bucket it tests is not the one the driver set",
   'smc911x-hash-register-bit1':
     'a 64-bit hash filter (hash64) picks the register of a group from bit 1 of its position ether_crc >> 26 instead of bit 5: half the groups land in the wrong 32-bit word',
+  'libvirt-mc-overflow-ignored':
+    "macvtap-libvirt: libvirt's syncNicRxFilterMultiMode ignores the guest's multicast-overflow (QEMU's 64-entry table overflowed, its multicast-table empty): the host macvtap takes the empty table without ALLMULTI and the guest receives no multicast",
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -85,7 +85,9 @@ export function relayProperty(o: ProfilePropertyOptions): fc.IPropertyWithHooks<
   if (!profile.stacked || kind === undefined || !isRelayKind(kind)) {
     throw new InputError(o.profile, `the relay property needs a relay profile (kni-mc+LOWER, tap-relay+LOWER, ...), got ${o.profile}`);
   }
-  return relayInterleavingProperty(kind, profile.stacked.lower, { ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
+  // The pool spans the profile's own thresholds (macvtap-libvirt: the guest's 64-entry table too).
+  const pool = Math.min(Math.max(...profile.thresholds, 8), 130) + 3;
+  return relayInterleavingProperty(kind, profile.stacked.lower, { pool, ...(o.faults ? { faults: o.faults } : {}), ...(o.around ? { around: o.around } : {}) });
 }
 
 /** (d) Multicast routing scenarios on this profile's NICs against the oracle (src/check/route-property.ts). */

@@ -1,12 +1,12 @@
 // What every exception-path device stacked on a physical NIC offers: the verbs the host, the
 // KNI kernel thread and the DPDK application's loop call, step by step, so that properties can
-// interleave them. Used by kni.ts and tap.ts.
+// interleave them. Used by kni.ts, tap.ts and macvtap.ts.
 import type { JsonValue } from '../json.ts';
 import type { RxMode } from '../nic/filter.ts';
 import type { Mac } from '../wire/mac.ts';
 import type { RelayFaultSet } from './faults.ts';
 
-export const RELAY_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay'] as const;
+export const RELAY_KINDS = ['kni-stub', 'kni-promisc', 'kni-flags', 'kni-mc', 'tap-stub', 'tap-relay', 'virtio-user-stub', 'virtio-user-relay', 'macvtap-libvirt'] as const;
 export type RelayKind = (typeof RELAY_KINDS)[number];
 
 export function isRelayKind(name: string): name is RelayKind {

@@ -14,6 +14,8 @@ export const MACVLAN_ALLMULTI_WHILE_DOWN = 'macvlan-allmulti-while-down';
 export const APP_ENOTSUP_FATAL = 'app-enotsup-fatal';
 export const APP_ALLMULTI_NEVER_OFF = 'app-allmulti-never-off';
 export const APP_FLAG_CLEARS_FALLBACK = 'app-flag-clears-fallback';
+/** libvirt's macvtap relay (src/relay/macvtap.ts), before 8cb06b7f3585. */
+export const LIBVIRT_MC_OVERFLOW_IGNORED = 'libvirt-mc-overflow-ignored';
 
 export const RELAY_FAULTS = {
   [RELAY_DROPS_LAST_UPDATE]: FAULTS[RELAY_DROPS_LAST_UPDATE],
@@ -23,6 +25,7 @@ export const RELAY_FAULTS = {
   [APP_ENOTSUP_FATAL]: FAULTS[APP_ENOTSUP_FATAL],
   [APP_ALLMULTI_NEVER_OFF]: FAULTS[APP_ALLMULTI_NEVER_OFF],
   [APP_FLAG_CLEARS_FALLBACK]: FAULTS[APP_FLAG_CLEARS_FALLBACK],
+  [LIBVIRT_MC_OVERFLOW_IGNORED]: FAULTS[LIBVIRT_MC_OVERFLOW_IGNORED],
 } as const;
 
 export type RelayFaultName = keyof typeof RELAY_FAULTS;

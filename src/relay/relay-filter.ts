@@ -6,6 +6,7 @@ import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../nic/filter
 import type { Mac } from '../wire/mac.ts';
 import { type RelayDevice, type RelayKind, type RelayOptions } from './device.ts';
 import { KniDevice } from './kni.ts';
+import { MacvtapLibvirtDevice, macvtapThresholds } from './macvtap.ts';
 import { TapDevice } from './tap.ts';
 
 export function createRelay(kind: RelayKind, physical: NicFilter, options: RelayOptions = {}): RelayDevice {
@@ -20,6 +21,8 @@ export function createRelay(kind: RelayKind, physical: NicFilter, options: Relay
     case 'virtio-user-stub':
     case 'virtio-user-relay':
       return new TapDevice(kind, physical, options);
+    case 'macvtap-libvirt':
+      return new MacvtapLibvirtDevice(physical, options);
   }
 }
 
@@ -46,8 +49,9 @@ export function relayProfile(kind: RelayKind, physical: NicProfile, options: Omi
     name: `${kind}+${physical.name}`,
     source: `${physical.source}; relayed by src/relay (${kind})`,
     summary: `${kind} exception-path device over ${physical.name}`,
-    // The relay adds no table of its own: the physical port's edges are the device's.
-    thresholds: physical.thresholds,
+    // The relay adds no table of its own: the physical port's edges are the device's (macvtap-libvirt:
+    // and the guest's 64-entry QEMU table in front of them).
+    thresholds: kind === 'macvtap-libvirt' ? macvtapThresholds(physical) : physical.thresholds,
     sharesUnicast: physical.sharesUnicast,
     create: (ownMac: Mac, faults: FaultSet) =>
       relayFilter(kind, physical.create(ownMac, faults), { ...options, faults }),

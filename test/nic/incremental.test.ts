@@ -37,6 +37,7 @@ const FILTER_FAULTS: FaultName[] = [
   'rxconfig-zero-at-open',
   'relay-drops-last-update',
   'relay-truncates-list',
+  'libvirt-mc-overflow-ignored',
 ];
 
 const PROFILES: NicProfile[] = [

@@ -35,6 +35,12 @@ describe('check over every physical profile', () => {
     expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
   });
 
+  // A guest behind a host macvtap, libvirt relaying (src/relay/macvtap.ts): over kernel NICs.
+  it.each(['ldd3-ff:4', 'accept-all', 'hash64', 'e1000:0', 'virtio-qemu', 'tulip'].map((p) => `macvtap-libvirt+${p}`))('%s passes', async (profile) => {
+    const outcome = await runCheck({ profiles: [profile], runs: 12, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'pass'), ...quiet });
+    expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
+  });
+
   it.each(['kni-stub', 'kni-promisc', 'tap-stub', 'kni-flags', 'virtio-user-stub', 'kni-stub+mlx5-dpdk', 'tap-stub+e1000:0', 'virtio-user-stub+virtio-dpdk', 'kni-flags+i40e-dpdk'])('%s fails with a loss', async (profile) => {
     const outcome = await runCheck({ profiles: [profile], runs: 50, seed: 3, faults: NO_FAULTS, fixturesDir: join(tmp, 'fail'), ...quiet });
     expect(outcome.ok).toBe(false);

@@ -20,6 +20,7 @@ describe('relay faults', () => {
       'app-allmulti-never-off',
       'app-enotsup-fatal',
       'app-flag-clears-fallback',
+      'libvirt-mc-overflow-ignored',
       'macvlan-allmulti-while-down',
       'relay-drops-last-update',
       'relay-truncates-list',

@@ -62,6 +62,8 @@ export function oracleProfileNames(): string[] {
 
 /** The lower profile a bare relay name stands on (src/relay/families.ts RELAY_DEFAULT_LOWER, written out again). */
 const RELAY_SPEC_DEFAULT_LOWER = 'exact-strict:4';
+/** macvtap-libvirt stands on a kernel NIC (src/relay/families.ts MACVTAP_DEFAULT_LOWER, written out again). */
+const RELAY_SPEC_DEFAULT_LOWER_OF: Readonly<Record<string, string>> = { 'macvtap-libvirt': 'ldd3-ff:4' };
 
 /** The spec for a full profile name ("tun", "ldd3-ff:4"); throws InputError naming it. */
 export function resolveSpec(name: string): FilterSpec {
@@ -69,7 +71,7 @@ export function resolveSpec(name: string): FilterSpec {
   const plus = name.indexOf('+');
   const kind = plus < 0 ? name : name.slice(0, plus);
   if ((RELAY_SPEC_KINDS as readonly string[]).includes(kind)) {
-    const lower = resolveSpec(plus < 0 ? RELAY_SPEC_DEFAULT_LOWER : name.slice(plus + 1));
+    const lower = resolveSpec(plus < 0 ? (RELAY_SPEC_DEFAULT_LOWER_OF[kind] ?? RELAY_SPEC_DEFAULT_LOWER) : name.slice(plus + 1));
     if (lower.name.includes('+')) throw new InputError(name, `a relay stacks on a physical profile, not on ${lower.name}`);
     return relaySpec(kind, lower);
   }
