@@ -27,9 +27,8 @@ export function relayGroups(n: number): Mac[] {
   return Array.from({ length: n }, (_, i) => macFromBytes([0x01, 0x00, 0x5e, 0x01, ((i + 1) >> 8) & 0xff, (i + 1) & 0xff]));
 }
 
-/** A host rx-mode change over `pool`. */
-function relaySetArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
-  return fc
+export function relayEventArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
+  const set = fc
     .record({
       // Any subset, or one near the pool's size so that lists cross the table's capacity.
       mc: fc.oneof(fc.subarray([...pool]), fc.subarray([...pool], { minLength: Math.max(0, pool.length - 6) })),
@@ -38,10 +37,6 @@ function relaySetArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
       allmulti: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
     })
     .map((m) => ({ op: 'set' as const, mode: m }));
-}
-
-export function relayEventArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
-  const set = relaySetArb(pool);
   return fc.oneof(
     { arbitrary: set, weight: 3 },
     { arbitrary: fc.constant({ op: 'kpoll' as const }), weight: 3 },
@@ -54,20 +49,6 @@ export function relayEventArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
       weight: 2,
     },
   );
-}
-
-/**
- * A schedule of events, weighted towards the race a relay must survive: a list change while a
- * request is on the rings (set, the kernel thread's pass that sends it, another set). Chunks
- * keep the race together while fast-check shrinks; the property sees the events flattened.
- */
-export function relayScheduleArb(pool: readonly Mac[], maxChunks = 20): fc.Arbitrary<RelayEvent[]> {
-  const one = relayEventArb(pool);
-  const set = relaySetArb(pool);
-  const race = fc.tuple(set, set).map(([a, b]): RelayEvent[] => [a, { op: 'kpoll' }, b]);
-  return fc
-    .array(fc.oneof({ arbitrary: one.map((e) => [e]), weight: 4 }, { arbitrary: race, weight: 1 }), { maxLength: maxChunks })
-    .map((chunks) => chunks.flat());
 }
 
 /** Applies the events; returns the last rx mode set, or the first broken rule. */
@@ -119,7 +100,7 @@ export function relayInterleavingProperty(
 ): fc.IPropertyWithHooks<[RelayEvent[]]> {
   const pool = relayGroups(options.pool ?? Math.min(Math.max(...physical.thresholds, 8), 130) + 3);
   const around = options.around ?? ((run: () => void) => run());
-  return fc.property(relayScheduleArb(pool), (events) => {
+  return fc.property(fc.array(relayEventArb(pool), { maxLength: 30 }), (events) => {
     around(() => {
       const dev = createRelay(kind, physical.create(RELAY_OWN_MAC, options.faults ?? new Set()), options);
       const { last, problem } = playRelay(dev, events);
