@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { NO_FAULTS } from '../src/faults.ts';
 import { builtinProfiles } from '../src/profiles/registry.ts';
 import type { NicFilter } from '../src/nic/filter.ts';
@@ -81,13 +82,13 @@ function ownLoop(keyed: boolean): Pass {
   return new Function('filter', 'dst', 'n', `let hits = 0; for (let i = 0; i < n; i++) if (${call}) hits++; return hits;`) as Pass;
 }
 
-export function runLookups(frames: number, log: (l: string) => void): { rows: LookupRow[]; cNote: string | null } {
+export function runLookups(frames: number, log: (l: string) => void, only: readonly string[] = []): { rows: LookupRow[]; cNote: string | null } {
   const c = cReference(frames);
   const cNote = typeof c === 'string' ? c : null;
   if (cNote) log(`SKIP C reference: ${cNote}`);
   const rows: LookupRow[] = [];
   const own = parseMac('02:00:00:00:00:02');
-  for (const profile of builtinProfiles().filter((p) => !p.stacked)) {
+  for (const profile of builtinProfiles().filter((p) => !p.stacked && (only.length === 0 || only.includes(p.name)))) {
     for (const n of LIST_SIZES) {
       const list = groupList(n);
       const filter = profile.create(own, NO_FAULTS);
@@ -115,4 +116,34 @@ export function runLookups(frames: number, log: (l: string) => void): { rows: Lo
     }
   }
   return { rows, cNote };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The rows as BENCHMARKS.md's table: frames/s per list size, TS/C where the profile has a C structure. */
+export function lookupTable(rows: readonly LookupRow[]): string[] {
+  const out = ['| profile | ' + LIST_SIZES.map((n) => `${n} groups: frames/s (TS/C)`).join(' | ') + ' |', '| --- |' + LIST_SIZES.map(() => ' --- |').join('')];
+  for (const profile of [...new Set(rows.map((r) => r.profile))]) {
+    const cells = LIST_SIZES.map((n) => {
+      const r = rows.find((x) => x.profile === profile && x.groups === n);
+      if (!r) return '-';
+      const ratio = r.cFramesPerSecond ? ` (1/${fmt(r.cFramesPerSecond / r.framesPerSecond, 1)} of C ${r.structure})` : '';
+      return `${fmt(r.framesPerSecond)}${ratio}${r.programmed !== 'ok' ? ` [list ${r.programmed}]` : ''}`;
+    });
+    out.push(`| \`${profile}\` | ${cells.join(' | ')} |`);
+  }
+  return out;
+}
+
+// Run alone: `npx tsx bench/lookups.ts [--frames N] [--profiles a,b]` prints the log and the table (never written anywhere).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = (name: string): string | undefined => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : undefined;
+  };
+  const frames = Number(at('--frames') ?? 1_000_000);
+  if (!Number.isSafeInteger(frames) || frames < 1) throw new Error(`--frames needs a positive integer, got ${String(at('--frames'))}`);
+  const only = (at('--profiles') ?? '').split(',').filter((n) => n !== '');
+  const { rows } = runLookups(frames, (l) => console.log(l), only);
+  for (const line of lookupTable(rows)) console.log(line);
 }

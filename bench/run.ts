@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { type CatchRow, runCatch } from './catch.ts';
-import { LIST_SIZES, type LookupRow, runLookups } from './lookups.ts';
+import { lookupTable, runLookups } from './lookups.ts';
 import { SCALE_SIZES, type ScaleRow, runScale } from './scale.ts';
 import { STEP_COST_SIZES, type StepCostRow, runStepCost } from './step-cost.ts';
 import { type ThroughputRow, runThroughput } from './throughput.ts';
@@ -55,20 +55,6 @@ const scale = runScale(log, quick ? SCALE_SIZES.slice(0, 1) : SCALE_SIZES);
 const stepCost = runStepCost(log, quick ? STEP_COST_SIZES.slice(0, 2) : STEP_COST_SIZES);
 const throughput = runThroughput(quick ? 30 : 100, 'tun', log);
 const caught = await runCatch(seeds, log);
-
-function lookupTable(rows: readonly LookupRow[]): string[] {
-  const out = ['| profile | ' + LIST_SIZES.map((n) => `${n} groups: frames/s (TS/C)`).join(' | ') + ' |', '| --- |' + LIST_SIZES.map(() => ' --- |').join('')];
-  for (const profile of [...new Set(rows.map((r) => r.profile))]) {
-    const cells = LIST_SIZES.map((n) => {
-      const r = rows.find((x) => x.profile === profile && x.groups === n);
-      if (!r) return '-';
-      const ratio = r.cFramesPerSecond ? ` (1/${fmt(r.cFramesPerSecond / r.framesPerSecond, 1)} of C ${r.structure})` : '';
-      return `${fmt(r.framesPerSecond)}${ratio}${r.programmed !== 'ok' ? ` [list ${r.programmed}]` : ''}`;
-    });
-    out.push(`| \`${profile}\` | ${cells.join(' | ')} |`);
-  }
-  return out;
-}
 
 function scaleTable(rows: readonly ScaleRow[]): string[] {
   const out = ['| workload | n | model s | oracle s | oracle/model | max RSS MiB | note |', '| --- | --- | --- | --- | --- | --- | --- |'];
