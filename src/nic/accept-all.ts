@@ -1,7 +1,6 @@
 // accept-all: veth. drivers/net/veth.c: veth_set_multicast_list is empty and veth_xmit hands
 // every frame to the peer, so there is no receive filter and every destination is accepted.
 import type { JsonValue } from '../json.ts';
-import type { MacKey } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
 import { KeyedFilter } from './keyed.ts';
@@ -19,7 +18,7 @@ class VethFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(_dst: MacKey): boolean {
+  acceptKey(_hi: number, _lo: number): boolean {
     return true;
   }
 

@@ -6,7 +6,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
-import { type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
+import { isMulticastHi, macHi, macLo } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
 import { KeyedFilter } from './keyed.ts';
@@ -17,13 +17,15 @@ type AllmultiOnlyMode = 'all-packets' | 'all-multicast' | 'own-packets';
 
 class AllmultiOnlyFilter extends KeyedFilter {
   private mode: AllmultiOnlyMode = 'own-packets';
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(rx: RxMode): ProgramResult {
@@ -36,9 +38,9 @@ class AllmultiOnlyFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
-    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst)) return true;
-    return this.mode === 'all-multicast' && isMulticastKey(dst);
+  acceptKey(hi: number, lo: number): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownHi, this.ownLo, hi, lo)) return true;
+    return this.mode === 'all-multicast' && isMulticastHi(hi);
   }
 
   state(): JsonValue {

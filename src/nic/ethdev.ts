@@ -11,7 +11,7 @@
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { Mac } from '../wire/mac.ts';
-import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
+import { KeySet, isMulticastHi } from '../wire/mac-key.ts';
 import type { EthdevOps, ProgramResult, RxMode } from './filter.ts';
 
 export type { EthdevOps } from './filter.ts';
@@ -96,7 +96,7 @@ export class EthdevState implements EthdevOps {
       return negative(refusal);
     }
     this.list = build();
-    this.members = new KeySet(this.list.map(macKey));
+    this.members = new KeySet(this.list);
     return 0;
   }
 
@@ -111,9 +111,9 @@ export class EthdevState implements EthdevOps {
     return { ok: false, error: errnoName(r) };
   }
 
-  /** The port's decision for a destination key, its station address given as a key too. */
-  acceptKey(ownKey: MacKey, dst: MacKey): boolean {
-    if (!this.spec.rxControl || this.spec.receivesEverything === true || this.promisc || isOwnOrBroadcastKey(ownKey, dst)) return true;
-    return isMulticastKey(dst) && (this.allmulti || this.members.has(dst));
+  /** The port's decision for a destination key (hi, lo), its station address given as a key too. */
+  acceptKey(ownHi: number, ownLo: number, hi: number, lo: number): boolean {
+    if (!this.spec.rxControl || this.spec.receivesEverything === true || this.promisc || isOwnOrBroadcastKey(ownHi, ownLo, hi, lo)) return true;
+    return isMulticastHi(hi) && (this.allmulti || this.members.has(hi, lo));
   }
 }

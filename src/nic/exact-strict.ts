@@ -7,7 +7,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
-import { type MacKey, macKey } from '../wire/mac-key.ts';
+import { macHi, macLo } from '../wire/mac-key.ts';
 import { EthdevState } from './ethdev.ts';
 import { refusingAbove } from './catalog/dpdk-table.ts';
 import { parameterisedFamily } from './family.ts';
@@ -26,7 +26,8 @@ class ExactStrictFilter extends KeyedFilter {
   /** The port behind the ethdev calls (./ethdev.ts), refusing lists longer than the table. */
   readonly ethdev: EthdevState;
   private lastRefused = false;
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
 
   constructor(
     private readonly tableSize: number,
@@ -34,7 +35,8 @@ class ExactStrictFilter extends KeyedFilter {
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     this.ethdev = new EthdevState({ pmd: `exact-strict:${tableSize}`, mcList: refusingAbove(tableSize, 'ENOSPC'), rxControl: true }, faults);
   }
 
@@ -47,8 +49,8 @@ class ExactStrictFilter extends KeyedFilter {
     return r;
   }
 
-  acceptKey(dst: MacKey): boolean {
-    return this.ethdev.acceptKey(this.ownKey, dst);
+  acceptKey(hi: number, lo: number): boolean {
+    return this.ethdev.acceptKey(this.ownHi, this.ownLo, hi, lo);
   }
 
   state(): JsonValue {

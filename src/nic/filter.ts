@@ -3,7 +3,6 @@ import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
-import type { MacKey } from '../wire/mac-key.ts';
 import type { CapacityModel } from './capacity.ts';
 
 /** One change of dev->mc: an address entered the list (at the tail) or left it. */
@@ -63,11 +62,12 @@ export interface NicFilter {
   /** The hardware's decision for a received frame with this destination MAC. Pure. */
   accept(dst: Mac): boolean;
   /**
-   * The same decision for the destination packed into a number (src/wire/mac-key.ts macKey): the
-   * lookup without the string facade. The built-in filters have it (src/nic/keyed.ts) and answer
-   * accept() through it; a plug-in may leave it out.
+   * The same decision for the destination as its key (src/wire/mac-key.ts): hi = octets 0..1
+   * (macHi, 0..0xffff), lo = octets 2..5 as a signed int32 (macLo). The lookup without the string
+   * facade. The built-in filters have it (src/nic/keyed.ts) and answer accept() through it; a
+   * plug-in may leave it out.
    */
-  acceptKey?(dst: MacKey): boolean;
+  acceptKey?(hi: number, lo: number): boolean;
   /** JSON view of the programmed state (registers, tables), shown as `nic` in simulate output. */
   state(): JsonValue;
   /** A DPDK port: the ethdev calls one by one (./ethdev.ts), for the application above it. */

@@ -7,7 +7,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
-import { BROADCAST_KEY, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
+import { isBroadcastKey, isMulticastHi, macHi, macLo } from '../wire/mac-key.ts';
 import { fixedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
 import { KeyedFilter } from './keyed.ts';
@@ -20,8 +20,9 @@ import {
   hex32,
   programmedBucket64,
   promiscSeen,
+  maskWords,
   setBucket64,
-  testBucket64,
+  testBucketWords,
 } from './station.ts';
 import { hashOnly } from './capacity.ts';
 
@@ -32,10 +33,13 @@ const ACCEPT_MY_PHYS = 0x02;
 const ACCEPT_ALL_PHYS = 0x01;
 
 class Hash64Filter extends KeyedFilter {
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   // Reset state: the driver's rtl8139_hw_start programs __set_rx_mode with an empty list.
   private rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
   private mar: HashMask64 = EMPTY_MASK64;
+  /** mar as the lookup reads it. */
+  private marWords = maskWords(EMPTY_MASK64);
   /** Every address of the list counted in its bucket, kept by the host's changes (src/nic/rx-view.ts). */
   private readonly buckets: HeadHash;
 
@@ -44,7 +48,8 @@ class Hash64Filter extends KeyedFilter {
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     this.buckets = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
   }
 
@@ -63,15 +68,16 @@ class Hash64Filter extends KeyedFilter {
       for (let b = 0; b < 64; b++) if (this.buckets.has(b)) mar = setBucket64(mar, b);
       this.mar = mar;
     }
+    this.marWords = maskWords(this.mar);
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.rxMode & ACCEPT_ALL_PHYS) return true;
-    if (dst === this.ownKey) return (this.rxMode & ACCEPT_MY_PHYS) !== 0;
-    if (dst === BROADCAST_KEY) return (this.rxMode & ACCEPT_BROADCAST) !== 0;
-    if (!isMulticastKey(dst)) return false;
-    return (this.rxMode & ACCEPT_MULTICAST) !== 0 && testBucket64(this.mar, hashBucket64Key(dst));
+    if (lo === this.ownLo && hi === this.ownHi) return (this.rxMode & ACCEPT_MY_PHYS) !== 0;
+    if (!isMulticastHi(hi)) return false;
+    if (isBroadcastKey(hi, lo)) return (this.rxMode & ACCEPT_BROADCAST) !== 0;
+    return (this.rxMode & ACCEPT_MULTICAST) !== 0 && testBucketWords(this.marWords, hashBucket64Key(hi, lo));
   }
 
   state(): JsonValue {

@@ -7,7 +7,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import type { Mac } from '../wire/mac.ts';
-import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
+import { KeySet, isMulticastHi, macHi, macLo } from '../wire/mac-key.ts';
 import { parameterisedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
 import { KeyedFilter } from './keyed.ts';
@@ -26,7 +26,8 @@ class FfFilter extends KeyedFilter {
   private mode: FfMode = 'own-packets';
   private table: Mac[] = [];
   private tableSet = new KeySet([]);
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   /** Set by the 'sticky-allmulti' fault once all-multicast was entered. */
   private stuckAllMulticast = false;
 
@@ -36,7 +37,8 @@ class FfFilter extends KeyedFilter {
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(rx: RxMode): ProgramResult {
@@ -54,16 +56,16 @@ class FfFilter extends KeyedFilter {
     } else {
       // With 'no-allmulti-on-overflow' an overflowing list is cut to the first N.
       this.table = [...mcHead(rx, this.tableSize)];
-      this.tableSet = new KeySet(this.table.map(macKey));
+      this.tableSet = new KeySet(this.table);
       this.mode = 'multicast-list';
     }
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
-    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst)) return true;
-    if (this.mode === 'all-multicast') return isMulticastKey(dst);
-    return this.mode === 'multicast-list' && this.tableSet.has(dst);
+  acceptKey(hi: number, lo: number): boolean {
+    if (this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownHi, this.ownLo, hi, lo)) return true;
+    if (this.mode === 'all-multicast') return isMulticastHi(hi);
+    return this.mode === 'multicast-list' && this.tableSet.has(hi, lo);
   }
 
   state(): JsonValue {

@@ -9,19 +9,21 @@ import { fixedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
 import { KeyedFilter } from './keyed.ts';
 import { isOwnOrBroadcastKey, promiscSeen } from './station.ts';
-import { type MacKey, macKey } from '../wire/mac-key.ts';
+import { macHi, macLo } from '../wire/mac-key.ts';
 
 type NfMode = 'all-packets' | 'own-packets';
 
 class NfFilter extends KeyedFilter {
   private mode: NfMode = 'own-packets';
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   constructor(
     private readonly ownMac: Mac,
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(rx: RxMode): ProgramResult {
@@ -29,8 +31,8 @@ class NfFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
-    return this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownKey, dst);
+  acceptKey(hi: number, lo: number): boolean {
+    return this.mode === 'all-packets' || isOwnOrBroadcastKey(this.ownHi, this.ownLo, hi, lo);
   }
 
   state(): JsonValue {

@@ -1,9 +1,9 @@
 // What every Ethernet receive filter shares: the station address match, broadcast, and how
 // programmed tables are shown in state().
 import type { FaultSet } from '../faults.ts';
-import { keyEtherCrc, macEtherCrc } from '../wire/crc.ts';
+import { keyEtherCrcTop6, macEtherCrc } from '../wire/crc.ts';
 import { type Mac, isBroadcastMac } from '../wire/mac.ts';
-import { BROADCAST_KEY, type MacKey } from '../wire/mac-key.ts';
+import { isBroadcastKey } from '../wire/mac-key.ts';
 import type { RxMode } from './filter.ts';
 
 /** Own station address or ff:ff:ff:ff:ff:ff: accepted by every profile unless it says otherwise. */
@@ -11,9 +11,9 @@ export function isOwnOrBroadcast(ownMac: Mac, dst: Mac): boolean {
   return dst === ownMac || isBroadcastMac(dst);
 }
 
-/** isOwnOrBroadcast on keys (src/wire/mac-key.ts). */
-export function isOwnOrBroadcastKey(ownKey: MacKey, dst: MacKey): boolean {
-  return dst === ownKey || dst === BROADCAST_KEY;
+/** isOwnOrBroadcast on keys (src/wire/mac-key.ts): the station's halves, then the destination's. */
+export function isOwnOrBroadcastKey(ownHi: number, ownLo: number, hi: number, lo: number): boolean {
+  return (lo === ownLo && hi === ownHi) || isBroadcastKey(hi, lo);
 }
 
 /** IFF_PROMISC as the profile sees it; the 'ignore-promisc' fault makes the driver blind to it. */
@@ -32,8 +32,8 @@ export function hashBucket64(mac: Mac): number {
 }
 
 /** hashBucket64 of a key: the lookup side. */
-export function hashBucket64Key(key: MacKey): number {
-  return keyEtherCrc(key) >>> 26;
+export function hashBucket64Key(hi: number, lo: number): number {
+  return keyEtherCrcTop6(hi, lo);
 }
 
 /** The bucket a driver programs; 'hash-low-bits' takes the low 6 CRC bits instead of the high 6. */
@@ -58,4 +58,14 @@ export function setBucket64(mask: HashMask64, n: number): HashMask64 {
 
 export function testBucket64(mask: HashMask64, n: number): boolean {
   return ((mask[n >> 5 === 0 ? 0 : 1] >>> (n & 31)) & 1) === 1;
+}
+
+/** The mask as a lookup reads it: two int32 words (a uint32 word past 2^31 is a double to V8). */
+export function maskWords(mask: HashMask64): Int32Array {
+  return Int32Array.of(mask[0] | 0, mask[1] | 0);
+}
+
+/** testBucket64 on maskWords. */
+export function testBucketWords(words: Int32Array, n: number): boolean {
+  return (((words[n >> 5] as number) >>> (n & 31)) & 1) === 1;
 }

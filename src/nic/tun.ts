@@ -6,7 +6,7 @@
 import type { FaultSet } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import { BROADCAST_MAC, type Mac, isMulticastMac } from '../wire/mac.ts';
-import { KeySet, type MacKey, isMulticastKey, macKey } from '../wire/mac-key.ts';
+import { KeySet, isMulticastHi } from '../wire/mac-key.ts';
 import { AppendFold } from './append-fold.ts';
 import { fixedFamily } from './family.ts';
 import type { ProgramResult, RxMode } from './filter.ts';
@@ -20,8 +20,9 @@ import {
   hex32,
   programmedBucket64,
   promiscSeen,
+  maskWords,
   setBucket64,
-  testBucket64,
+  testBucketWords,
 } from './station.ts';
 import { hashFill } from './capacity.ts';
 
@@ -72,6 +73,8 @@ class TapTxFilter extends KeyedFilter {
   private filter: TapFilter = { count: 0, mask: EMPTY_MASK64, addr: [] };
   /** The first `count` slots of addr (the ones matched), for lookups. */
   private exactSlots = new KeySet([]);
+  /** filter.mask as the lookup reads it. */
+  private maskLookup = maskWords(EMPTY_MASK64);
   private flags = 0;
 
   /** update_filter's hash loop, extended instead of redone when addresses were only appended. */
@@ -133,15 +136,16 @@ class TapTxFilter extends KeyedFilter {
 
   private setFilter(filter: TapFilter): void {
     this.filter = filter;
-    this.exactSlots = new KeySet(filter.addr.slice(0, filter.count).map(macKey));
+    this.exactSlots = new KeySet(filter.addr.slice(0, filter.count));
+    this.maskLookup = maskWords(filter.mask);
   }
 
   /** check_filter then run_filter. */
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     const f = this.filter;
     if (f.count === 0) return true;
-    if (this.exactSlots.has(dst)) return true;
-    return isMulticastKey(dst) && testBucket64(f.mask, hashBucket64Key(dst));
+    if (this.exactSlots.has(hi, lo)) return true;
+    return isMulticastHi(hi) && testBucketWords(this.maskLookup, hashBucket64Key(hi, lo));
   }
 
   state(): JsonValue {

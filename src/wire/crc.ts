@@ -3,7 +3,6 @@
 //                        ether_crc(len, p)    = bitrev32(crc32_le(~0, p, len)).
 // Neither applies the final inversion of the IEEE 802.3 FCS.
 import { type Mac, macByte } from './mac.ts';
-import { type MacKey, keyHi16 } from './mac-key.ts';
 
 const CRC32_POLY_LE = 0xedb88320; // include/linux/crc32poly.h
 
@@ -66,22 +65,51 @@ export function macEtherCrc(mac: Mac): number {
   return bitrev32(macEtherCrcLe(mac));
 }
 
-/** ether_crc_le of a packed MAC (src/wire/mac-key.ts): its six octets through the table, from the number. */
-export function keyEtherCrcLe(key: MacKey): number {
-  const hi = keyHi16(key);
-  const lo = key >>> 0;
-  const t = TABLE;
-  let crc = 0xffffffff;
-  crc = (t[(crc ^ (hi >>> 8)) & 0xff] as number) ^ (crc >>> 8);
-  crc = (t[(crc ^ hi) & 0xff] as number) ^ (crc >>> 8);
-  crc = (t[(crc ^ (lo >>> 24)) & 0xff] as number) ^ (crc >>> 8);
-  crc = (t[(crc ^ (lo >>> 16)) & 0xff] as number) ^ (crc >>> 8);
-  crc = (t[(crc ^ (lo >>> 8)) & 0xff] as number) ^ (crc >>> 8);
-  crc = (t[(crc ^ lo) & 0xff] as number) ^ (crc >>> 8);
-  return crc >>> 0;
+/** The table as int32s: a load from it is a small integer to V8 (a Uint32Array entry past 2^31 is a double). */
+const TABLE_I32: Int32Array = new Int32Array(TABLE.buffer.slice(0));
+
+/**
+ * ether_crc_le of a key (src/wire/mac-key.ts: hi = octets 0..1, lo = octets 2..5 as int32), as an
+ * int32 (`>>> 0` gives the CRC): six table steps on int32s, nothing allocated. The lookup side of
+ * the hash filters; its bits are those of crc32Le over the six octets.
+ */
+export function keyEtherCrcLeI32(hi: number, lo: number): number {
+  const t = TABLE_I32;
+  let c = -1;
+  c = (t[(c ^ (hi >>> 8)) & 0xff] as number) ^ (c >>> 8);
+  c = (t[(c ^ hi) & 0xff] as number) ^ (c >>> 8);
+  c = (t[(c ^ (lo >>> 24)) & 0xff] as number) ^ (c >>> 8);
+  c = (t[(c ^ (lo >>> 16)) & 0xff] as number) ^ (c >>> 8);
+  c = (t[(c ^ (lo >>> 8)) & 0xff] as number) ^ (c >>> 8);
+  return (t[(c ^ lo) & 0xff] as number) ^ (c >>> 8);
 }
 
-/** ether_crc of a packed MAC. */
-export function keyEtherCrc(key: MacKey): number {
-  return bitrev32(keyEtherCrcLe(key));
+/** ether_crc_le of a key, unsigned. */
+export function keyEtherCrcLe(hi: number, lo: number): number {
+  return keyEtherCrcLeI32(hi, lo) >>> 0;
+}
+
+/** ether_crc of a key, unsigned. */
+export function keyEtherCrc(hi: number, lo: number): number {
+  return bitrev32(keyEtherCrcLeI32(hi, lo));
+}
+
+/** Bit reversal of 6 bits: REV6[x] has bit 5 - k of x at bit k. */
+const REV6: Uint8Array = Uint8Array.from({ length: 64 }, (_, x) => {
+  let r = 0;
+  for (let k = 0; k < 6; k++) if (x & (1 << k)) r |= 1 << (5 - k);
+  return r;
+});
+
+/**
+ * ether_crc(addr) >> 26 of a key (8139too, r8169, tun, smc911x, tulip ASIX buckets): the top six
+ * bits of bitrev32(crc_le) are the low six bits of crc_le reversed, one table load.
+ */
+export function keyEtherCrcTop6(hi: number, lo: number): number {
+  return REV6[keyEtherCrcLeI32(hi, lo) & 0x3f] as number;
+}
+
+/** (ether_crc(addr) >> 2) & 0x3f of a key (QEMU eepro100.c e100_compute_mcast_idx): bits 29..24 of crc_le reversed. */
+export function keyEtherCrcBits7to2(hi: number, lo: number): number {
+  return REV6[(keyEtherCrcLeI32(hi, lo) >>> 24) & 0x3f] as number;
 }

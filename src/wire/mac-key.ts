@@ -1,13 +1,10 @@
-// A MAC packed into one number, octet 0 in bits 47..40 down to octet 5 in bits 7..0: the key the
-// NIC filters look a destination up by (src/nic/keyed.ts). Compares are numeric, an exact table
-// is a table of numbers, a CRC reads octets from the number: no string compare and no allocation
-// per lookup. `NicFilter.accept(dst: Mac)` stays the facade: macKey once per frame.
+// A MAC as the key the NIC filters look a destination up by (src/nic/keyed.ts): two 32-bit
+// halves, `hi` = octets 0..1 (0..0xffff) and `lo` = octets 2..5 as a signed int32. Both are small
+// integers to V8, so every octet comes from an int32 shift and a compare is two integer compares;
+// a 48-bit number is a double, and each octet taken from it past 2^31 was a truncation out of
+// line. An exact table is a table of halves, a CRC reads the octets from them: no string compare
+// and no allocation per lookup. `NicFilter.accept(dst: Mac)` stays the facade: macHi/macLo once.
 import { type Mac, macAt } from './mac.ts';
-
-/** A MAC as a 48-bit integer (exact in a double: below 2^53). */
-export type MacKey = number;
-
-const TWO32 = 4294967296;
 
 /** The value of one lowercase hex digit by its char code ('0'..'9' 48..57, 'a'..'f' 97..102). */
 function hexDigit(c: number): number {
@@ -19,110 +16,128 @@ function octet(mac: Mac, i: number): number {
   return (hexDigit(mac.charCodeAt(3 * i)) << 4) | hexDigit(mac.charCodeAt(3 * i + 1));
 }
 
-/** The key of a MAC, read from its 12 hex digits. */
-export function macKey(mac: Mac): MacKey {
-  const hi = (octet(mac, 0) << 8) | octet(mac, 1);
-  const lo = ((octet(mac, 2) << 24) | (octet(mac, 3) << 16) | (octet(mac, 4) << 8) | octet(mac, 5)) >>> 0;
-  return hi * TWO32 + lo;
+/** Octets 0 and 1 of a MAC as one 16-bit number (octet 0 in bits 15..8). */
+export function macHi(mac: Mac): number {
+  return (octet(mac, 0) << 8) | octet(mac, 1);
 }
 
-/** Octets 0 and 1 as a 16-bit number. */
-export function keyHi16(key: MacKey): number {
-  return (key / TWO32) >>> 0;
-}
-
-/** Octets 2 to 5 as an unsigned 32-bit number (ToUint32 keeps the low 32 bits of the integer). */
-export function keyLo32(key: MacKey): number {
-  return key >>> 0;
+/** Octets 2 to 5 of a MAC as a signed int32 (octet 2 in bits 31..24): `lo >>> 0` is the unsigned value. */
+export function macLo(mac: Mac): number {
+  return (octet(mac, 2) << 24) | (octet(mac, 3) << 16) | (octet(mac, 4) << 8) | octet(mac, 5);
 }
 
 /** Octet i (0..5) of the key. */
-export function keyOctet(key: MacKey, i: number): number {
-  return i < 2 ? (keyHi16(key) >>> (8 - 8 * i)) & 0xff : (key >>> (40 - 8 * i)) & 0xff;
+export function keyOctet(hi: number, lo: number, i: number): number {
+  return i < 2 ? (hi >>> (8 - 8 * i)) & 0xff : (lo >>> (40 - 8 * i)) & 0xff;
 }
 
-/** ff:ff:ff:ff:ff:ff. */
-export const BROADCAST_KEY: MacKey = 0xffffffffffff;
+/** ff:ff:ff:ff:ff:ff as halves. */
+export const BROADCAST_HI = 0xffff;
+export const BROADCAST_LO = -1;
 
-/** The group bit: the low bit of octet 0 (include/linux/etherdevice.h is_multicast_ether_addr). */
-export function isMulticastKey(key: MacKey): boolean {
-  return (keyHi16(key) & 0x100) !== 0;
+export function isBroadcastKey(hi: number, lo: number): boolean {
+  return hi === BROADCAST_HI && lo === BROADCAST_LO;
+}
+
+/** The group bit: the low bit of octet 0 (include/linux/etherdevice.h is_multicast_ether_addr); broadcast has it too. */
+export function isMulticastHi(hi: number): boolean {
+  return (hi & 0x100) !== 0;
 }
 
 /** The MAC text of a key. */
-export function keyMac(key: MacKey): Mac {
-  return macAt([keyOctet(key, 0), keyOctet(key, 1), keyOctet(key, 2), keyOctet(key, 3), keyOctet(key, 4), keyOctet(key, 5)], 0);
+export function keyMac(hi: number, lo: number): Mac {
+  return macAt([hi >>> 8, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff], 0);
 }
 
+/** No key has this hi (hi is 16 bits): the mark of an empty slot. */
+const EMPTY = -1;
+
 /**
- * A set of keys (a filter's exact table): open addressing in a Float64Array, at most half full,
- * linear probing from a multiplicative hash of the key, deletion by backward shift (no
- * tombstones). A lookup allocates nothing; V8's Set boxes a 48-bit number on every `has`.
+ * A set of keys (a filter's exact table): open addressing in an Int32Array of (hi, lo) pairs, at
+ * most half full, linear probing from a multiplicative hash of both halves, deletion by backward
+ * shift (no tombstones). A lookup allocates nothing and compares int32s only.
  */
 export class KeySet {
-  private slots: Float64Array;
+  private slots: Int32Array;
   private shift: number;
   private mask: number;
   private count = 0;
 
-  constructor(keys: Iterable<MacKey> = []) {
-    this.slots = new Float64Array(8).fill(-1);
+  /** A set of the MACs' keys. */
+  constructor(macs: Iterable<Mac> = []) {
+    this.slots = new Int32Array(16).fill(EMPTY);
     this.shift = 29;
     this.mask = 7;
-    for (const k of keys) this.add(k);
+    for (const m of macs) this.add(macHi(m), macLo(m));
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** The home slot: a multiplicative hash of octets 2..5 (keys equal there only probe further). */
-  private slot(key: MacKey): number {
-    return Math.imul(key >>> 0, 0x9e3779b1) >>> this.shift;
+  /** The home slot of a key. */
+  private home(hi: number, lo: number): number {
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
   }
 
-  has(key: MacKey): boolean {
+  has(hi: number, lo: number): boolean {
     const slots = this.slots;
-    for (let i = this.slot(key); ; i = (i + 1) & this.mask) {
-      const s = slots[i] as number;
-      if (s === key) return true;
-      if (s === -1) return false;
+    const mask = this.mask;
+    for (let i = this.home(hi, lo); ; i = (i + 1) & mask) {
+      const h = slots[2 * i] as number;
+      if (h === hi && slots[2 * i + 1] === lo) return true;
+      if (h === EMPTY) return false;
     }
   }
 
-  add(key: MacKey): void {
-    let i = this.slot(key);
-    for (; this.slots[i] !== -1; i = (i + 1) & this.mask) if (this.slots[i] === key) return;
-    this.slots[i] = key;
-    if (2 * ++this.count > this.slots.length) this.grow();
+  add(hi: number, lo: number): void {
+    const slots = this.slots;
+    let i = this.home(hi, lo);
+    for (; slots[2 * i] !== EMPTY; i = (i + 1) & this.mask) if (slots[2 * i] === hi && slots[2 * i + 1] === lo) return;
+    slots[2 * i] = hi;
+    slots[2 * i + 1] = lo;
+    if (2 * ++this.count > this.mask + 1) this.grow();
   }
 
-  delete(key: MacKey): void {
+  delete(hi: number, lo: number): void {
     const slots = this.slots;
-    let i = this.slot(key);
-    for (; slots[i] !== key; i = (i + 1) & this.mask) if (slots[i] === -1) return;
+    const mask = this.mask;
+    let i = this.home(hi, lo);
+    for (; slots[2 * i] !== hi || slots[2 * i + 1] !== lo; i = (i + 1) & mask) if (slots[2 * i] === EMPTY) return;
     this.count--;
     // Backward shift: move up every later key of the run whose home slot is not in (i, j].
-    for (let j = (i + 1) & this.mask; slots[j] !== -1; j = (j + 1) & this.mask) {
-      const home = this.slot(slots[j] as number);
+    for (let j = (i + 1) & mask; slots[2 * j] !== EMPTY; j = (j + 1) & mask) {
+      const home = this.home(slots[2 * j] as number, slots[2 * j + 1] as number);
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
-        slots[i] = slots[j] as number;
+        slots[2 * i] = slots[2 * j] as number;
+        slots[2 * i + 1] = slots[2 * j + 1] as number;
         i = j;
       }
     }
-    slots[i] = -1;
+    slots[2 * i] = EMPTY;
+  }
+
+  addMac(mac: Mac): void {
+    this.add(macHi(mac), macLo(mac));
+  }
+
+  deleteMac(mac: Mac): void {
+    this.delete(macHi(mac), macLo(mac));
   }
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Float64Array(old.length * 2).fill(-1);
-    this.mask = this.slots.length - 1;
+    this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+    this.mask = (this.slots.length >> 1) - 1;
     this.shift--;
-    for (const k of old) {
-      if (k === -1) continue;
-      let i = this.slot(k);
-      while (this.slots[i] !== -1) i = (i + 1) & this.mask;
-      this.slots[i] = k;
+    for (let k = 0; k < old.length; k += 2) {
+      const hi = old[k] as number;
+      if (hi === EMPTY) continue;
+      const lo = old[k + 1] as number;
+      let i = this.home(hi, lo);
+      while (this.slots[2 * i] !== EMPTY) i = (i + 1) & this.mask;
+      this.slots[2 * i] = hi;
+      this.slots[2 * i + 1] = lo;
     }
   }
 }

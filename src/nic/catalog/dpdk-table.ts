@@ -6,7 +6,7 @@
 // fallback chain (src/relay/pmd-port.ts); program() is the three in a row.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { macHi, macLo } from '../../wire/mac-key.ts';
 import { type EthdevErrno, EthdevState, type PmdSpec } from '../ethdev.ts';
 import type { ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
@@ -14,7 +14,8 @@ import { mcCount, mcHead } from '../rx-view.ts';
 
 export class DpdkExactTable extends KeyedFilter {
   readonly ethdev: EthdevState;
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
 
   constructor(
     private readonly ownMac: Mac,
@@ -22,7 +23,8 @@ export class DpdkExactTable extends KeyedFilter {
     faults: FaultSet = new Set(),
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     this.ethdev = new EthdevState(spec, faults);
   }
 
@@ -30,8 +32,8 @@ export class DpdkExactTable extends KeyedFilter {
     return this.ethdev.program(mode, mcCount(mode), (k) => mcHead(mode, k));
   }
 
-  acceptKey(dst: MacKey): boolean {
-    return this.ethdev.acceptKey(this.ownKey, dst);
+  acceptKey(hi: number, lo: number): boolean {
+    return this.ethdev.acceptKey(this.ownHi, this.ownLo, hi, lo);
   }
 
   state() {

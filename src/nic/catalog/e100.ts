@@ -7,14 +7,14 @@
 // E100_MAX_MULTICAST_ADDRS groups, or IFF_ALLMULTI, sets the configure byte's multicast_all bit;
 // IFF_PROMISC its promiscuous bit.
 import type { FaultSet } from '../../faults.ts';
-import { keyEtherCrc, macEtherCrc } from '../../wire/crc.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { keyEtherCrcBits7to2, macEtherCrc } from '../../wire/crc.ts';
+import { isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, keyClass } from './hash-table.ts';
+import { BitTable } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
 /** e100.c: #define E100_MAX_MULTICAST_ADDRS 64. */
@@ -25,20 +25,22 @@ export function e100HashIndex(mac: Mac): number {
   return (macEtherCrc(mac) >>> 2) & 0x3f;
 }
 
-/** e100HashIndex of a key: the lookup side. */
-function e100HashIndexKey(key: MacKey): number {
-  return (keyEtherCrc(key) >>> 2) & 0x3f;
+/** e100HashIndex of a key (src/wire/mac-key.ts): the lookup side. */
+export function e100HashIndexKey(hi: number, lo: number): number {
+  return keyEtherCrcBits7to2(hi, lo);
 }
 
 class E100Filter extends KeyedFilter {
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   private promiscuous = false;
   private multicastAll = false;
   /** EEPRO100State.mult[8]: "Hash register (multicast mask array)". */
   private readonly mult = new BitTable(64);
   constructor(private readonly ownMac: Mac) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(mode: RxMode): ProgramResult {
@@ -50,16 +52,11 @@ class E100Filter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.promiscuous) return true;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return true;
-      case 'multicast':
-        return this.multicastAll || this.mult.test(e100HashIndexKey(dst));
-      case 'unicast':
-        return dst === this.ownKey;
-    }
+    if (!isMulticastHi(hi)) return lo === this.ownLo && hi === this.ownHi;
+    if (isBroadcastKey(hi, lo)) return true;
+    return this.multicastAll || this.mult.test(e100HashIndexKey(hi, lo));
   }
 
   state() {

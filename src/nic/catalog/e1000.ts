@@ -8,11 +8,11 @@
 // IFF_ALLMULTI (MPE) or IFF_PROMISC (UPE | MPE).
 import type { FaultSet } from '../../faults.ts';
 import { type Mac, macByte } from '../../wire/mac.ts';
-import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
+import { KeySet, isBroadcastKey, isMulticastHi } from '../../wire/mac-key.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
-import { BitTable, keyClass } from './hash-table.ts';
+import { BitTable } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -38,9 +38,16 @@ export function mtaVector(filterType: number, mac: Mac): number {
 /** How far each mc_filter_type shifts octets 5:4 (as one 16-bit number) right: 4, 3, 2, 0. */
 const MTA_SHIFT = [4, 3, 2, 0] as const;
 
-/** mtaVector of a key (src/wire/mac-key.ts), the lookup side: octets 5:4 shifted by the type's MTA_SHIFT. */
-export function mtaVectorKey(filterType: number, key: MacKey): number {
-  return ((((key & 0xff) << 8) | ((key >>> 8) & 0xff)) >> (MTA_SHIFT[filterType] as number)) & 0xfff;
+/** How far mc_filter_type shifts octets 5:4 right (a filter keeps it to look destinations up). */
+export function mtaShift(filterType: number): number {
+  const s = MTA_SHIFT[filterType];
+  if (s === undefined) throw new RangeError(`mc_filter_type must be 0..3, got ${filterType}`);
+  return s;
+}
+
+/** mtaVector of a key's lo half (octets 2..5, src/wire/mac-key.ts), the lookup side: octets 5:4 shifted by mtaShift. */
+export function mtaVectorLo(shift: number, lo: number): number {
+  return ((((lo & 0xff) << 8) | ((lo >>> 8) & 0xff)) >> shift) & 0xfff;
 }
 
 /** The vector from octets 4 and 5. */
@@ -75,8 +82,8 @@ export class MulticastTableArray {
     else this.table.unset(register * 32 + bit);
   }
   testVector(vector: number): boolean {
-    // mtaLocation without its object: register (v >> 5) & 0x7f, bit v & 0x1f (a lookup per frame).
-    return this.table.test((((vector >> 5) & 0x7f) << 5) | (vector & 0x1f));
+    // mtaLocation without its object: register (v >> 5) & 0x7f, bit v & 0x1f, i.e. table bit v & 0xfff (a lookup per frame).
+    return this.table.test(vector & 0xfff);
   }
   /** Non-zero registers as { "MTA[r]": "hex" }: 128 words are too many to print. */
   nonZero(): Record<string, string> {
@@ -101,13 +108,16 @@ class E1000Filter extends KeyedFilter {
    * kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit.
    */
   private readonly split: HeadHash;
+  /** mtaShift(filterType), for lookups. */
+  private readonly shift: number;
   constructor(
     private readonly ownMac: Mac,
     private readonly filterType: number,
   ) {
     super();
+    this.shift = mtaShift(filterType);
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
-    this.rarSet = new KeySet([macKey(ownMac)]);
+    this.rarSet = new KeySet([ownMac]);
     this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
   }
 
@@ -135,20 +145,15 @@ class E1000Filter extends KeyedFilter {
     rar.push(...this.split.head);
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
-    this.rarSet = new KeySet(rar.filter((m) => m !== null).map(macKey));
+    this.rarSet = new KeySet(rar.filter((m) => m !== null));
     return { ok: true };
   }
 
   /** A RAR match, or by class: broadcast with BAM, multicast with MPE or its MTA bit, unicast with UPE (the cheap tests first). */
-  acceptKey(dst: MacKey): boolean {
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(dst);
-      case 'multicast':
-        return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorKey(this.filterType, dst)) || this.rarSet.has(dst);
-      case 'unicast':
-        return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(dst);
-    }
+  acceptKey(hi: number, lo: number): boolean {
+    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(hi, lo);
+    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(hi, lo);
+    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(this.shift, lo)) || this.rarSet.has(hi, lo);
   }
 
   state() {

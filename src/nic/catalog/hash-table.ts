@@ -1,7 +1,6 @@
 // Shared pieces of the catalog profiles: a bit array as NICs hold their multicast hash tables,
 // and the three destination classes every receive filter distinguishes.
 import { type Mac, isBroadcastMac, isMulticastMac } from '../../wire/mac.ts';
-import { BROADCAST_KEY, type MacKey, isMulticastKey } from '../../wire/mac-key.ts';
 
 /** What a receive filter looks at first: the destination class of the frame. */
 export type DestinationClass = 'broadcast' | 'multicast' | 'unicast';
@@ -15,12 +14,6 @@ export function destinationClass(dst: Mac): DestinationClass {
  * A hash table of `bits` bits stored as little-endian bytes: bit n is bit (n & 7) of byte
  * (n >> 3), the layout of __set_bit_le and of a u32 register array written with cpu_to_le32.
  */
-/** destinationClass of a key (src/wire/mac-key.ts): the lookup side. */
-export function keyClass(dst: MacKey): DestinationClass {
-  if (dst === BROADCAST_KEY) return 'broadcast';
-  return isMulticastKey(dst) ? 'multicast' : 'unicast';
-}
-
 export class BitTable {
   readonly bytes: Uint8Array;
   constructor(readonly bits: number) {

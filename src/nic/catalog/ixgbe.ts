@@ -7,17 +7,18 @@
 // (hw->mac is zeroed), DPDK's ixgbe_pf.c sets hw->mac.mc_filter_type = 0 explicitly.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
-import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
+import { KeySet, isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
-import { MulticastTableArray, mtaVector, mtaVectorKey } from './e1000.ts';
-import { keyClass } from './hash-table.ts';
+import { MulticastTableArray, mtaShift, mtaVector, mtaVectorLo } from './e1000.ts';
 import { hashOnly } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
 /** The MO field ixgbe runs with (see the header comment). */
 export const IXGBE_MC_FILTER_TYPE = 0;
+/** mtaShift of IXGBE_MC_FILTER_TYPE. */
+const MTA_SHIFT_TYPE = mtaShift(IXGBE_MC_FILTER_TYPE);
 /** ixgbe_type.h FCTRL bits. */
 export const IXGBE_FCTRL_MPE = 0x00000100;
 export const IXGBE_FCTRL_UPE = 0x00000200;
@@ -34,7 +35,8 @@ export const IXGBE_UC_RARS = 127;
  * with the 82574's 14 (src/nic/catalog/e1000e.ts).
  */
 export class MtaFilter extends KeyedFilter {
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   private fctrl = IXGBE_FCTRL_BAM;
   /** dev->uc in RARs 1..127 (IFF_UNICAST_FLT: ixgbe_main.c ixgbe_probe). */
   private uc = new KeySet();
@@ -48,7 +50,8 @@ export class MtaFilter extends KeyedFilter {
     private readonly chip: string = 'Intel 82599',
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(mode: RxMode): ProgramResult {
@@ -58,7 +61,7 @@ export class MtaFilter extends KeyedFilter {
     // ixgbe_set_rx_mode: "Write addresses to available RAR registers, if there is not sufficient
     // space to store all the addresses then enable unicast promiscuous mode" (__dev_uc_sync).
     this.ucList = [...(mode.uc ?? [])];
-    this.uc = new KeySet(this.ucList.map(macKey));
+    this.uc = new KeySet(this.ucList);
     if (this.ucList.length > this.ucRars) fctrl |= IXGBE_FCTRL_UPE;
     this.fctrl = fctrl;
     // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit: a bit
@@ -67,15 +70,10 @@ export class MtaFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
-      case 'multicast':
-        return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorKey(IXGBE_MC_FILTER_TYPE, dst));
-      case 'unicast':
-        return dst === this.ownKey || (this.fctrl & IXGBE_FCTRL_UPE) !== 0 || this.uc.has(dst);
-    }
+  acceptKey(hi: number, lo: number): boolean {
+    if (!isMulticastHi(hi)) return (lo === this.ownLo && hi === this.ownHi) || (this.fctrl & IXGBE_FCTRL_UPE) !== 0 || this.uc.has(hi, lo);
+    if (isBroadcastKey(hi, lo)) return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
+    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(MTA_SHIFT_TYPE, lo));
   }
 
   state() {

@@ -5,14 +5,14 @@
 // QEMU hw/net/pcnet.c ladr_match reads the same bit (net_crc32_le(dst) >> 26) for any
 // multicast destination; padr_match the station address (CSR12..14), padr_bcast broadcast.
 import type { FaultSet } from '../../faults.ts';
-import { crc32Le, keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
-import { type MacKey, keyOctet, macKey } from '../../wire/mac-key.ts';
+import { crc32Le, keyEtherCrc, keyEtherCrcLeI32, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { isBroadcastKey, isMulticastHi, keyOctet, macHi, macLo } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { mcHead, mcCount } from '../rx-view.ts';
-import { BitTable, keyClass } from './hash-table.ts';
+import { BitTable } from './hash-table.ts';
 import { hashOnly } from '../capacity.ts';
 
 /** pcnet32.c: `#define PCNET32_MC_FILTER 8` (CSR8..CSR11, four 16-bit words of LADRF). */
@@ -30,29 +30,40 @@ export function pcnet32LadrfBit(mac: Mac): number {
  * of QEMU hw/net/sungem.c sungem_receive before 8f90bc2f8fbb ("sungem: fix multicast filter CRC
  * calculation"), which switched it to net_crc32_le, the driver's ether_crc_le.
  */
-function zlibCrc32Key(key: MacKey): number {
-  const octets = [0, 1, 2, 3, 4, 5].map((i) => keyOctet(key, i));
+export function zlibCrc32Key(hi: number, lo: number): number {
+  const octets = [0, 1, 2, 3, 4, 5].map((i) => keyOctet(hi, lo, i));
   return ~crc32Le(0, octets) >>> 0;
+}
+
+/** Which CRC the device looks a destination up with: the driver's, or a fault's. */
+type LookupCrc = 'ether_crc_le' | 'ether_crc' | 'zlib';
+
+/** The LADRF bit of a key under each lookup CRC: crc >> 26. */
+export function pcnet32LadrfBitKey(crc: LookupCrc, hi: number, lo: number): number {
+  if (crc === 'ether_crc_le') return keyEtherCrcLeI32(hi, lo) >>> 26;
+  return (crc === 'ether_crc' ? keyEtherCrc(hi, lo) : zlibCrc32Key(hi, lo)) >>> 26;
 }
 
 export class Pcnet32Filter extends KeyedFilter {
   private csr15 = 0;
   private readonly ladrf = new BitTable(64);
   private readonly bitOf: (mac: Mac) => number;
-  /** bitOf on a key: the lookup side. */
-  private readonly bitOfKey: (key: MacKey) => number;
-  private readonly ownKey: MacKey;
+  /** The CRC of the lookup side. */
+  private readonly lookupCrc: LookupCrc;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   constructor(
     private readonly ownMac: Mac,
     faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     const beCrc = faults.has('pcnet32-ladrf-be-crc');
     this.bitOf = beCrc ? (mac) => macEtherCrc(mac) >>> 26 : pcnet32LadrfBit;
     // 'qemu-hash-zlib-crc' is the device side only: QEMU's sungem looked frames up with zlib's CRC while the driver set ether_crc_le's bit.
     const zlibLookup = faults.has('qemu-hash-zlib-crc');
-    this.bitOfKey = beCrc ? (key) => keyEtherCrc(key) >>> 26 : zlibLookup ? (key) => zlibCrc32Key(key) >>> 26 : (key) => keyEtherCrcLe(key) >>> 26;
+    this.lookupCrc = beCrc ? 'ether_crc' : zlibLookup ? 'zlib' : 'ether_crc_le';
   }
 
   program(mode: RxMode): ProgramResult {
@@ -71,16 +82,11 @@ export class Pcnet32Filter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.csr15 & PCNET32_CSR15_PROM) return true;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return true;
-      case 'multicast':
-        return this.ladrf.test(this.bitOfKey(dst));
-      case 'unicast':
-        return dst === this.ownKey;
-    }
+    if (!isMulticastHi(hi)) return lo === this.ownLo && hi === this.ownHi;
+    if (isBroadcastKey(hi, lo)) return true;
+    return this.ladrf.test(pcnet32LadrfBitKey(this.lookupCrc, hi, lo));
   }
 
   state() {

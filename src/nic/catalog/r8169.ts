@@ -12,7 +12,6 @@ import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
 import { macEtherCrc } from '../../wire/crc.ts';
 import type { Mac } from '../../wire/mac.ts';
-import type { MacKey } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
@@ -88,8 +87,8 @@ export class R8169Filter extends KeyedFilter {
     this.chip.rxConfig = p.rxMode;
     return { ok: true };
   }
-  acceptKey(dst: MacKey): boolean {
-    return this.chip.acceptKey(dst);
+  acceptKey(hi: number, lo: number): boolean {
+    return this.chip.acceptKey(hi, lo);
   }
   state(): JsonValue {
     return { chip: this.driver.noMulticastFilter ? 'RTL_GIGA_MAC_VER_35' : 'RTL8168 (mac_version > VER_06)', marLayout: this.layout, ...this.chip.state() };

@@ -5,14 +5,14 @@
 // writes mc_filter[0] to MAR0 and mc_filter[1] to MAR4 as little-endian u32 (RTL_W32_F).
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
-import { keyEtherCrc, macEtherCrc } from '../../wire/crc.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { keyEtherCrcTop6, macEtherCrc } from '../../wire/crc.ts';
+import { isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, etherCrcTop6, keyClass, le32Bytes } from './hash-table.ts';
+import { BitTable, etherCrcTop6, le32Bytes } from './hash-table.ts';
 import { hashThenAll } from '../capacity.ts';
 
 /** 8139too.c: static int multicast_filter_limit = 32 ("maximal number of multicast addresses"). */
@@ -57,29 +57,36 @@ export function rtl8139Program(mode: RxMode): RealtekProgram {
 export class RealtekChip {
   rxConfig = 0;
   readonly mar = new BitTable(64);
-  private readonly ownKey: MacKey;
+  /** The MAR read through marBit, by hash bucket (bit b & 31 of word b >> 5): what a lookup tests. */
+  private readonly buckets = new Int32Array(2);
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   constructor(
     readonly ownMac: Mac,
     /** Maps a hash bucket to its MAR bit: identity on 8139, byte-reversed on r8169 > VER_06. */
     private readonly marBit: (bucket: number) => number,
   ) {
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   writeMar(offset: 0 | 4, value: number): void {
     this.mar.bytes.set(le32Bytes(value), offset);
+    for (let b = 0; b < 64; b++) {
+      const w = b >> 5;
+      const bit = 1 << (b & 31);
+      this.buckets[w] = this.mar.test(this.marBit(b)) ? (this.buckets[w] as number) | bit : (this.buckets[w] as number) & ~bit;
+    }
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     const cfg = this.rxConfig;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return (cfg & RTL_ACCEPT_BROADCAST) !== 0;
-      case 'multicast':
-        return (cfg & RTL_ACCEPT_MULTICAST) !== 0 && this.mar.test(this.marBit(etherCrcTop6(keyEtherCrc(dst))));
-      case 'unicast':
-        return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && dst === this.ownKey);
-    }
+    if (!isMulticastHi(hi)) return (cfg & RTL_ACCEPT_ALL_PHYS) !== 0 || ((cfg & RTL_ACCEPT_MY_PHYS) !== 0 && lo === this.ownLo && hi === this.ownHi);
+    if (isBroadcastKey(hi, lo)) return (cfg & RTL_ACCEPT_BROADCAST) !== 0;
+    if ((cfg & RTL_ACCEPT_MULTICAST) === 0) return false;
+    // MAR bit marBit(ether_crc(dst) >> 26), read from the bucket words.
+    const n = keyEtherCrcTop6(hi, lo);
+    return (((this.buckets[n >> 5] as number) >>> (n & 31)) & 1) === 1;
   }
 
   state(): { [k: string]: string | boolean | string[] } {
@@ -112,8 +119,8 @@ class Rtl8139Filter extends KeyedFilter {
     this.chip.writeMar(4, p.mcFilter[1]);
     return { ok: true };
   }
-  acceptKey(dst: MacKey): boolean {
-    return this.chip.acceptKey(dst);
+  acceptKey(hi: number, lo: number): boolean {
+    return this.chip.acceptKey(hi, lo);
   }
   state(): JsonValue {
     return { chip: 'RTL8139', ...this.chip.state() };

@@ -7,14 +7,14 @@
 // Assumption (not in the driver): these chips accept broadcast and the station address in
 // their own registers, without the hash table.
 import type { FaultSet } from '../../faults.ts';
-import { keyEtherCrc, keyEtherCrcLe, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
-import { type MacKey, macKey } from '../../wire/mac-key.ts';
+import { keyEtherCrcLeI32, keyEtherCrcTop6, macEtherCrc, macEtherCrcLe } from '../../wire/crc.ts';
+import { isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import type { Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, etherCrcTop6, keyClass } from './hash-table.ts';
+import { BitTable, etherCrcTop6 } from './hash-table.ts';
 import { TULIP_ACCEPT_ALL_MULTICAST, TULIP_ACCEPT_ALL_PHYS, TULIP_ALLMULTI_LIMIT } from './tulip.ts';
 import { hashThenAll } from '../capacity.ts';
 
@@ -28,22 +28,24 @@ export function tulipHashOnlyBucket(chip: HashOnlyChip, mac: Mac): number {
   return chip === 'comet' ? macEtherCrcLe(mac) & 0x3f : etherCrcTop6(macEtherCrc(mac)) & 0x3f;
 }
 
-/** tulipHashOnlyBucket of a key: the lookup side. */
-function bucketOfKey(comet: boolean, key: MacKey): number {
-  return comet ? keyEtherCrcLe(key) & 0x3f : etherCrcTop6(keyEtherCrc(key)) & 0x3f;
+/** tulipHashOnlyBucket of a key (src/wire/mac-key.ts): the lookup side. */
+export function tulipHashOnlyBucketKey(comet: boolean, hi: number, lo: number): number {
+  return comet ? keyEtherCrcLeI32(hi, lo) & 0x3f : keyEtherCrcTop6(hi, lo);
 }
 
 export class TulipHashOnlyFilter extends KeyedFilter {
   private csr6 = 0;
   private readonly hash = new BitTable(64);
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   private readonly comet: boolean;
   constructor(
     private readonly ownMac: Mac,
     private readonly chip: HashOnlyChip,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     this.comet = chip === 'comet';
   }
 
@@ -62,16 +64,11 @@ export class TulipHashOnlyFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return true;
-      case 'multicast':
-        return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(bucketOfKey(this.comet, dst));
-      case 'unicast':
-        return dst === this.ownKey;
-    }
+    if (!isMulticastHi(hi)) return lo === this.ownLo && hi === this.ownHi;
+    if (isBroadcastKey(hi, lo)) return true;
+    return (this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 || this.hash.test(tulipHashOnlyBucketKey(this.comet, hi, lo));
   }
 
   state() {

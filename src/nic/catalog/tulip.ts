@@ -10,14 +10,14 @@
 // no new setup frame, so the previous one stays loaded.
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
-import { keyEtherCrcLe, macEtherCrcLe } from '../../wire/crc.ts';
-import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
+import { keyEtherCrcLeI32, macEtherCrcLe } from '../../wire/crc.ts';
+import { KeySet, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import { BROADCAST_MAC, type Mac } from '../../wire/mac.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { HeadHash, mcCount, mcHead } from '../rx-view.ts';
-import { BitTable, keyClass } from './hash-table.ts';
+import { BitTable } from './hash-table.ts';
 import { hashFill } from '../capacity.ts';
 
 /** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 1000` -> all multicast. */
@@ -40,13 +40,13 @@ export function tulipHashIndex(mac: Mac): number {
 
 type SetupFrame =
   | { readonly kind: 'perfect'; readonly entries: readonly Mac[]; readonly entrySet: KeySet }
-  | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac; readonly stationKey: MacKey };
+  | { readonly kind: 'hash'; readonly table: BitTable; readonly station: Mac; readonly stationHi: number; readonly stationLo: number };
 
 function perfectFrame(mc: readonly Mac[], ownMac: Mac): SetupFrame {
   const entries: Mac[] = [...mc];
   while (entries.length < TULIP_SETUP_ENTRIES - 1) entries.push(BROADCAST_MAC);
   entries.push(ownMac);
-  return { kind: 'perfect', entries, entrySet: new KeySet(entries.map(macKey)) };
+  return { kind: 'perfect', entries, entrySet: new KeySet(entries) };
 }
 
 /** build_setup_frame_hash: the broadcast bit and one bit per group (here: per bucket holding a group). */
@@ -54,7 +54,7 @@ function hashFrame(groups: HeadHash, ownMac: Mac): SetupFrame {
   const table = new BitTable(TULIP_HASH_BITS);
   table.set(TULIP_BROADCAST_BIT);
   for (let b = 0; b < TULIP_HASH_BITS; b++) if (groups.has(b)) table.set(b);
-  return { kind: 'hash', table, station: ownMac, stationKey: macKey(ownMac) };
+  return { kind: 'hash', table, station: ownMac, stationHi: macHi(ownMac), stationLo: macLo(ownMac) };
 }
 
 class TulipFilter extends KeyedFilter {
@@ -89,15 +89,15 @@ class TulipFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
-    const cls = keyClass(dst);
-    if (cls !== 'unicast' && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
+    const group = isMulticastHi(hi);
+    if (group && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
     const f = this.frame;
-    if (f.kind === 'perfect') return f.entrySet.has(dst);
+    if (f.kind === 'perfect') return f.entrySet.has(hi, lo);
     // Hash mode (21140 "imperfect"): multicast and broadcast through the table, the one
     // physical address by exact match.
-    return cls === 'unicast' ? dst === f.stationKey : f.table.test(keyEtherCrcLe(dst) & 0x1ff);
+    return group ? f.table.test(keyEtherCrcLeI32(hi, lo) & 0x1ff) : lo === f.stationLo && hi === f.stationHi;
   }
 
   state(): JsonValue {

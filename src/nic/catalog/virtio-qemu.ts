@@ -13,12 +13,11 @@
 // never leaves promiscuous mode.
 import type { FaultSet } from '../../faults.ts';
 import type { Mac } from '../../wire/mac.ts';
-import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
+import { KeySet, isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { mcCount, mcHead } from '../rx-view.ts';
-import { keyClass } from './hash-table.ts';
 import { exactThenAll } from '../capacity.ts';
 
 /** hw/net/virtio-net.c: #define MAC_TABLE_ENTRIES 64. */
@@ -44,11 +43,12 @@ export function macTableSet(unicast: readonly Mac[], multicast: readonly Mac[], 
   const firstMulti = macs.length;
   if (multicast.length <= entries - macs.length) macs.push(...multicast);
   else multiOverflow = true;
-  return { macs, firstMulti, uniOverflow, multiOverflow, unicastSet: new KeySet(macs.slice(0, firstMulti).map(macKey)), multicastSet: new KeySet(macs.slice(firstMulti).map(macKey)) };
+  return { macs, firstMulti, uniOverflow, multiOverflow, unicastSet: new KeySet(macs.slice(0, firstMulti)), multicastSet: new KeySet(macs.slice(firstMulti)) };
 }
 
 class VirtioQemuFilter extends KeyedFilter {
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   private promisc = true;
   private allmulti = false;
   // nouni/nomulti/nobcast stay 0: virtio_net never sends them.
@@ -64,7 +64,8 @@ class VirtioQemuFilter extends KeyedFilter {
     faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
     this.entries = MAC_TABLE_ENTRIES + (faults.has('qemu-table-65') ? 1 : 0);
     this.tableSetRejected = faults.has('ctrl-mac-bad-length');
   }
@@ -88,19 +89,14 @@ class VirtioQemuFilter extends KeyedFilter {
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.promisc) return true;
     const t = this.table;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return !this.nobcast;
-      case 'multicast':
-        if (this.nomulti) return false;
-        if (this.allmulti || t.multiOverflow) return true;
-        return t.multicastSet.has(dst);
-      case 'unicast':
-        return t.uniOverflow || dst === this.ownKey || t.unicastSet.has(dst);
-    }
+    if (!isMulticastHi(hi)) return t.uniOverflow || (lo === this.ownLo && hi === this.ownHi) || t.unicastSet.has(hi, lo);
+    if (isBroadcastKey(hi, lo)) return !this.nobcast;
+    if (this.nomulti) return false;
+    if (this.allmulti || t.multiOverflow) return true;
+    return t.multicastSet.has(hi, lo);
   }
 
   state() {

@@ -9,12 +9,11 @@
 import type { FaultSet } from '../../faults.ts';
 import type { JsonValue } from '../../json.ts';
 import type { Mac } from '../../wire/mac.ts';
-import { KeySet, type MacKey, macKey } from '../../wire/mac-key.ts';
+import { KeySet, isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/mac-key.ts';
 import { type FixedFamily, fixedFamily } from '../family.ts';
 import type { ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { ListMirror, mcCount, mcHead } from '../rx-view.ts';
-import { keyClass } from './hash-table.ts';
 import { exactThenAll } from '../capacity.ts';
 
 /** include/linux/if_ether.h ETH_ALEN. */
@@ -31,7 +30,8 @@ class Vmxnet3Filter extends KeyedFilter {
   private readonly list = new ListMirror();
   /** The same list as keys, for lookups. */
   private keys = new KeySet();
-  private readonly ownKey: MacKey;
+  private readonly ownHi: number;
+  private readonly ownLo: number;
   /** With the mfTableLen wrap fault: the truncated table QEMU read; null otherwise. */
   private wrapped: KeySet | null = null;
   constructor(
@@ -39,7 +39,8 @@ class Vmxnet3Filter extends KeyedFilter {
     private readonly faults: FaultSet,
   ) {
     super();
-    this.ownKey = macKey(ownMac);
+    this.ownHi = macHi(ownMac);
+    this.ownLo = macLo(ownMac);
   }
 
   program(mode: RxMode): ProgramResult {
@@ -47,11 +48,11 @@ class Vmxnet3Filter extends KeyedFilter {
     this.list.update(mode, true);
     if (mode.changes) {
       for (const c of mode.changes) {
-        if (c.added) this.keys.add(macKey(c.mac));
-        else this.keys.delete(macKey(c.mac));
+        if (c.added) this.keys.addMac(c.mac);
+        else this.keys.deleteMac(c.mac);
       }
     } else {
-      this.keys = new KeySet(mode.mc.map(macKey));
+      this.keys = new KeySet(mode.mc);
     }
     const bytes = mcCount(mode) * ETH_ALEN;
     this.wrapped = null;
@@ -62,23 +63,18 @@ class Vmxnet3Filter extends KeyedFilter {
     } else if (this.faults.has('vmxnet3-mftablelen-wrap')) {
       // A driver without the size check stores sz in the u16: QEMU reads (sz mod 65536) / 6 entries.
       this.allMulti = false;
-      this.wrapped = new KeySet(mcHead(mode, Math.floor((bytes & 0xffff) / ETH_ALEN)).map(macKey));
+      this.wrapped = new KeySet(mcHead(mode, Math.floor((bytes & 0xffff) / ETH_ALEN)));
     } else {
       this.allMulti = true;
     }
     return { ok: true };
   }
 
-  acceptKey(dst: MacKey): boolean {
+  acceptKey(hi: number, lo: number): boolean {
     if (this.promisc) return true;
-    switch (keyClass(dst)) {
-      case 'broadcast':
-        return true;
-      case 'multicast':
-        return this.allMulti || (this.wrapped ? this.wrapped.has(dst) : this.keys.has(dst));
-      case 'unicast':
-        return dst === this.ownKey;
-    }
+    if (!isMulticastHi(hi)) return lo === this.ownLo && hi === this.ownHi;
+    if (isBroadcastKey(hi, lo)) return true;
+    return this.allMulti || (this.wrapped ? this.wrapped.has(hi, lo) : this.keys.has(hi, lo));
   }
 
   state(): JsonValue {
