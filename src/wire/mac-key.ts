@@ -55,10 +55,15 @@ const EMPTY = -1;
 /**
  * A set of keys (a filter's exact table): open addressing in an Int32Array of (hi, lo) pairs, at
  * most half full, linear probing from a multiplicative hash of both halves, deletion by backward
- * shift (no tombstones). A lookup allocates nothing and compares int32s only.
+ * shift (no tombstones). In front of it, a counting filter of 8 cells per slot indexed by more
+ * bits of the same hash: a key whose cell is 0 is not in the set, and most destinations a NIC sees
+ * are not, so they cost one byte load instead of a probe whose branches the CPU cannot predict.
+ * A cell saturates at 255 and then stays (a pass to the probe, never a miss). A lookup allocates
+ * nothing and compares int32s only.
  */
 export class KeySet {
   private slots: Int32Array;
+  private cells: Uint8Array;
   private shift: number;
   private mask: number;
   private count = 0;
@@ -66,6 +71,7 @@ export class KeySet {
   /** A set of the MACs' keys. */
   constructor(macs: Iterable<Mac> = []) {
     this.slots = new Int32Array(16).fill(EMPTY);
+    this.cells = new Uint8Array(64);
     this.shift = 29;
     this.mask = 7;
     for (const m of macs) this.add(macHi(m), macLo(m));
@@ -75,15 +81,17 @@ export class KeySet {
     return this.count;
   }
 
-  /** The home slot of a key. */
-  private home(hi: number, lo: number): number {
-    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  /** The hash of a key; its top bits pick the home slot, three more its cell. */
+  private static hash(hi: number, lo: number): number {
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
   }
 
   has(hi: number, lo: number): boolean {
+    const x = KeySet.hash(hi, lo);
+    if (this.cells[x >>> (this.shift - 3)] === 0) return false;
     const slots = this.slots;
     const mask = this.mask;
-    for (let i = this.home(hi, lo); ; i = (i + 1) & mask) {
+    for (let i = x >>> this.shift; ; i = (i + 1) & mask) {
       const h = slots[2 * i] as number;
       if (h === hi && slots[2 * i + 1] === lo) return true;
       if (h === EMPTY) return false;
@@ -92,22 +100,28 @@ export class KeySet {
 
   add(hi: number, lo: number): void {
     const slots = this.slots;
-    let i = this.home(hi, lo);
+    const x = KeySet.hash(hi, lo);
+    let i = x >>> this.shift;
     for (; slots[2 * i] !== EMPTY; i = (i + 1) & this.mask) if (slots[2 * i] === hi && slots[2 * i + 1] === lo) return;
     slots[2 * i] = hi;
     slots[2 * i + 1] = lo;
+    const c = x >>> (this.shift - 3);
+    if ((this.cells[c] as number) < 255) this.cells[c] = (this.cells[c] as number) + 1;
     if (2 * ++this.count > this.mask + 1) this.grow();
   }
 
   delete(hi: number, lo: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    let i = this.home(hi, lo);
+    const x = KeySet.hash(hi, lo);
+    let i = x >>> this.shift;
     for (; slots[2 * i] !== hi || slots[2 * i + 1] !== lo; i = (i + 1) & mask) if (slots[2 * i] === EMPTY) return;
     this.count--;
+    const c = x >>> (this.shift - 3);
+    if ((this.cells[c] as number) < 255) this.cells[c] = (this.cells[c] as number) - 1;
     // Backward shift: move up every later key of the run whose home slot is not in (i, j].
     for (let j = (i + 1) & mask; slots[2 * j] !== EMPTY; j = (j + 1) & mask) {
-      const home = this.home(slots[2 * j] as number, slots[2 * j + 1] as number);
+      const home = KeySet.hash(slots[2 * j] as number, slots[2 * j + 1] as number) >>> this.shift;
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
         slots[2 * i] = slots[2 * j] as number;
         slots[2 * i + 1] = slots[2 * j + 1] as number;
@@ -128,16 +142,20 @@ export class KeySet {
   private grow(): void {
     const old = this.slots;
     this.slots = new Int32Array(old.length * 2).fill(EMPTY);
+    this.cells = new Uint8Array(this.cells.length * 2);
     this.mask = (this.slots.length >> 1) - 1;
     this.shift--;
     for (let k = 0; k < old.length; k += 2) {
       const hi = old[k] as number;
       if (hi === EMPTY) continue;
       const lo = old[k + 1] as number;
-      let i = this.home(hi, lo);
+      const x = KeySet.hash(hi, lo);
+      let i = x >>> this.shift;
       while (this.slots[2 * i] !== EMPTY) i = (i + 1) & this.mask;
       this.slots[2 * i] = hi;
       this.slots[2 * i + 1] = lo;
+      const c = x >>> (this.shift - 3);
+      if ((this.cells[c] as number) < 255) this.cells[c] = (this.cells[c] as number) + 1;
     }
   }
 }
