@@ -11,7 +11,7 @@ import { KeySet, isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
-import { MulticastTableArray, mtaShift, mtaVector, mtaVectorLo } from './e1000.ts';
+import { MulticastTableArray, mtaShift, mtaVector } from './e1000.ts';
 import { hashOnly } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -73,7 +73,7 @@ export class MtaFilter extends KeyedFilter {
   acceptKey(hi: number, lo: number): boolean {
     if (!isMulticastHi(hi)) return (lo === this.ownLo && hi === this.ownHi) || (this.fctrl & IXGBE_FCTRL_UPE) !== 0 || this.uc.has(hi, lo);
     if (isBroadcastKey(hi, lo)) return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
-    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(MTA_SHIFT_TYPE, lo));
+    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testLo(MTA_SHIFT_TYPE, lo);
   }
 
   state() {
