@@ -79,17 +79,21 @@ type Destinations = readonly Mac[] | { readonly hi: Int32Array; readonly lo: Int
 type Pass = (filter: NicFilter, dst: Destinations, n: number) => number;
 
 /**
- * The same counting loop, compiled afresh (so its call site of accept() sees one class). It adds
+ * The same counting loop, compiled afresh for each filter (so its call site of accept() sees one
+ * class). The source names the filter: V8 caches `new Function` by its source text, and closures
+ * of one cached function share their feedback, so identical texts were one call site that saw
+ * every profile's class (each profile after the first called through a polymorphic or megamorphic
+ * lookup, a cost of the benchmark, not of the lookup; C calls its lookup directly). It adds
  * the verdict as a number, as bench/c/lookups.c adds its condition (`hits += ...`): `if (verdict)
  * hits++` was a branch on the verdict, mispredicted on about one frame in four, which C's loop
  * does not pay (a cost of the benchmark, not of the lookup).
  */
-function ownLoop(keyed: boolean): Pass {
+function ownLoop(keyed: boolean, label: string): Pass {
   const body = keyed
     ? 'const hi = dst.hi, lo = dst.lo; let hits = 0; for (let i = 0; i < n; i++) hits += +filter.acceptKey(hi[i], lo[i]); return hits;'
     : 'let hits = 0; for (let i = 0; i < n; i++) hits += +filter.accept(dst[i]); return hits;';
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('filter', 'dst', 'n', body) as Pass;
+  return new Function('filter', 'dst', 'n', `${body}\n// ${label}`) as Pass;
 }
 
 export function runLookups(frames: number, log: (l: string) => void, only: readonly string[] = []): { rows: LookupRow[]; cNote: string | null } {
@@ -110,7 +114,7 @@ export function runLookups(frames: number, log: (l: string) => void, only: reado
       // and call through V8's megamorphic stub, a cost of the benchmark, not of the lookup (C calls
       // its lookup directly). Two warm-up passes (the optimising compiler runs on threads of its
       // own, whose CPU time the timed pass would count), then the median of three timed passes.
-      const pass = ownLoop(keyed);
+      const pass = ownLoop(keyed, `${profile.name} ${n}`);
       let hits = pass(filter, dst, frames) + pass(filter, dst, frames);
       const rates: number[] = [];
       for (let k = 0; k < 3; k++) {
