@@ -116,6 +116,8 @@ class E1000Filter extends KeyedFilter {
   private readonly split: HeadHash;
   /** mtaShift(filterType), for lookups. */
   private readonly shift: number;
+  /** The RARs' addresses by their MTA vector: a destination whose vector no RAR has skips the RAR compare. */
+  private readonly rarVectors = new BitTable(E1000_NUM_MTA_REGISTERS * 32);
   constructor(
     private readonly ownMac: Mac,
     private readonly filterType: number,
@@ -124,6 +126,7 @@ class E1000Filter extends KeyedFilter {
     this.shift = mtaShift(filterType);
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
     this.rarSet = new KeySet([ownMac]);
+    this.rarVectors.set(mtaVector(filterType, ownMac));
     this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
   }
 
@@ -152,14 +155,22 @@ class E1000Filter extends KeyedFilter {
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
     this.rarSet = new KeySet(rar.filter((m) => m !== null));
+    this.rarVectors.clear();
+    for (const m of rar) if (m !== null) this.rarVectors.set(mtaVector(this.filterType, m));
     return { ok: true };
   }
 
   /** A RAR match, or by class: broadcast with BAM, multicast with MPE or its MTA bit, unicast with UPE (the cheap tests first). */
   acceptKey(hi: number, lo: number): boolean {
-    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(hi, lo);
-    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(hi, lo);
-    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testLo(this.shift, lo) || this.rarSet.has(hi, lo);
+    const v = mtaVectorLo(this.shift, lo);
+    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.inRar(v, hi, lo);
+    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.inRar(v, hi, lo);
+    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(v) || this.inRar(v, hi, lo);
+  }
+
+  /** A RAR holds the key (v: its MTA vector). */
+  private inRar(v: number, hi: number, lo: number): boolean {
+    return this.rarVectors.test(v) && this.rarSet.has(hi, lo);
   }
 
   state() {
