@@ -52,6 +52,11 @@ export function keyMac(hi: number, lo: number): Mac {
 /** No key has this hi (hi is 16 bits): the mark of an empty slot. */
 const EMPTY = -1;
 
+/** The hash of a key in a KeySet: its top bits pick the home slot, three more its cell. */
+function keyHash(hi: number, lo: number): number {
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+}
+
 /**
  * A set of keys (a filter's exact table): open addressing in an Int32Array of (hi, lo) pairs, at
  * most half full, linear probing from a multiplicative hash of both halves, deletion by backward
@@ -81,13 +86,9 @@ export class KeySet {
     return this.count;
   }
 
-  /** The hash of a key; its top bits pick the home slot, three more its cell. */
-  private static hash(hi: number, lo: number): number {
-    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
-  }
-
   has(hi: number, lo: number): boolean {
-    const x = KeySet.hash(hi, lo);
+    if (this.count === 0) return false;
+    const x = keyHash(hi, lo);
     if (this.cells[x >>> (this.shift - 3)] === 0) return false;
     const slots = this.slots;
     const mask = this.mask;
@@ -100,7 +101,7 @@ export class KeySet {
 
   add(hi: number, lo: number): void {
     const slots = this.slots;
-    const x = KeySet.hash(hi, lo);
+    const x = keyHash(hi, lo);
     let i = x >>> this.shift;
     for (; slots[2 * i] !== EMPTY; i = (i + 1) & this.mask) if (slots[2 * i] === hi && slots[2 * i + 1] === lo) return;
     slots[2 * i] = hi;
@@ -113,7 +114,7 @@ export class KeySet {
   delete(hi: number, lo: number): void {
     const slots = this.slots;
     const mask = this.mask;
-    const x = KeySet.hash(hi, lo);
+    const x = keyHash(hi, lo);
     let i = x >>> this.shift;
     for (; slots[2 * i] !== hi || slots[2 * i + 1] !== lo; i = (i + 1) & mask) if (slots[2 * i] === EMPTY) return;
     this.count--;
@@ -121,7 +122,7 @@ export class KeySet {
     if ((this.cells[c] as number) < 255) this.cells[c] = (this.cells[c] as number) - 1;
     // Backward shift: move up every later key of the run whose home slot is not in (i, j].
     for (let j = (i + 1) & mask; slots[2 * j] !== EMPTY; j = (j + 1) & mask) {
-      const home = KeySet.hash(slots[2 * j] as number, slots[2 * j + 1] as number) >>> this.shift;
+      const home = keyHash(slots[2 * j] as number, slots[2 * j + 1] as number) >>> this.shift;
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
         slots[2 * i] = slots[2 * j] as number;
         slots[2 * i + 1] = slots[2 * j + 1] as number;
@@ -149,7 +150,7 @@ export class KeySet {
       const hi = old[k] as number;
       if (hi === EMPTY) continue;
       const lo = old[k + 1] as number;
-      const x = KeySet.hash(hi, lo);
+      const x = keyHash(hi, lo);
       let i = x >>> this.shift;
       while (this.slots[2 * i] !== EMPTY) i = (i + 1) & this.mask;
       this.slots[2 * i] = hi;
