@@ -58,11 +58,15 @@ export class EthdevState implements EthdevOps {
   /** The list as a set, for lookups (a 4,096-entry list was scanned per frame). */
   private members = new KeySet([]);
   refusals = 0;
+  /** No rx control, or a PMD that receives everything: every frame passes (the spec read once, not per frame: its shape differs from PMD to PMD). */
+  private readonly passesAll: boolean;
 
   constructor(
     readonly spec: PmdSpec,
     private readonly faults: FaultSet,
-  ) {}
+  ) {
+    this.passesAll = !spec.rxControl || spec.receivesEverything === true;
+  }
 
   get pmd(): string {
     return this.spec.pmd;
@@ -113,7 +117,7 @@ export class EthdevState implements EthdevOps {
 
   /** The port's decision for a destination key (hi, lo), its station address given as a key too. */
   acceptKey(ownHi: number, ownLo: number, hi: number, lo: number): boolean {
-    if (!this.spec.rxControl || this.spec.receivesEverything === true || this.promisc || isOwnOrBroadcastKey(ownHi, ownLo, hi, lo)) return true;
+    if (this.passesAll || this.promisc || isOwnOrBroadcastKey(ownHi, ownLo, hi, lo)) return true;
     return isMulticastHi(hi) && (this.allmulti || this.members.has(hi, lo));
   }
 }
