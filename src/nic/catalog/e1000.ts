@@ -102,6 +102,10 @@ export class MulticastTableArray {
   }
 }
 
+/** E1000Filter's byVector marks. */
+const IN_MTA = 1;
+const IN_RAR = 2;
+
 class E1000Filter extends KeyedFilter {
   // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
   private rctl = E1000_RCTL_BAM;
@@ -116,8 +120,14 @@ class E1000Filter extends KeyedFilter {
   private readonly split: HeadHash;
   /** mtaShift(filterType), for lookups. */
   private readonly shift: number;
-  /** The RARs' addresses by their MTA vector: a destination whose vector no RAR has skips the RAR compare. */
-  private readonly rarVectors = new BitTable(E1000_NUM_MTA_REGISTERS * 32);
+  /**
+   * What a lookup reads first, one byte per MTA vector: IN_MTA while the MTA bit is set, IN_RAR
+   * while some RAR's address has that vector. A destination whose byte is 0 (most) is decided by
+   * the RCTL bits alone, with one load; the RAR compare runs only where a RAR can hold it.
+   */
+  private readonly byVector = new Uint8Array(E1000_NUM_MTA_REGISTERS * 32);
+  /** The vectors marked IN_RAR, to unmark when the RARs change. */
+  private rarVectors: number[] = [];
   constructor(
     private readonly ownMac: Mac,
     private readonly filterType: number,
@@ -126,8 +136,11 @@ class E1000Filter extends KeyedFilter {
     this.shift = mtaShift(filterType);
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
     this.rarSet = new KeySet([ownMac]);
-    this.rarVectors.set(mtaVector(filterType, ownMac));
-    this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => this.mta.writeVector(v, set));
+    this.markRars([ownMac]);
+    this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => {
+      this.mta.writeVector(v, set);
+      this.byVector[v] = ((this.byVector[v] as number) & ~IN_MTA) | (set ? IN_MTA : 0);
+    });
   }
 
   program(mode: RxMode): ProgramResult {
@@ -155,22 +168,22 @@ class E1000Filter extends KeyedFilter {
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
     this.rarSet = new KeySet(rar.filter((m) => m !== null));
-    this.rarVectors.clear();
-    for (const m of rar) if (m !== null) this.rarVectors.set(mtaVector(this.filterType, m));
+    this.markRars(rar);
     return { ok: true };
+  }
+
+  private markRars(rar: readonly (Mac | null)[]): void {
+    for (const v of this.rarVectors) this.byVector[v] = (this.byVector[v] as number) & ~IN_RAR;
+    this.rarVectors = rar.flatMap((m) => (m === null ? [] : [mtaVector(this.filterType, m)]));
+    for (const v of this.rarVectors) this.byVector[v] = (this.byVector[v] as number) | IN_RAR;
   }
 
   /** A RAR match, or by class: broadcast with BAM, multicast with MPE or its MTA bit, unicast with UPE (the cheap tests first). */
   acceptKey(hi: number, lo: number): boolean {
-    const v = mtaVectorLo(this.shift, lo);
-    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.inRar(v, hi, lo);
-    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.inRar(v, hi, lo);
-    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(v) || this.inRar(v, hi, lo);
-  }
-
-  /** A RAR holds the key (v: its MTA vector). */
-  private inRar(v: number, hi: number, lo: number): boolean {
-    return this.rarVectors.test(v) && this.rarSet.has(hi, lo);
+    const at = this.byVector[mtaVectorLo(this.shift, lo)] as number;
+    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || ((at & IN_RAR) !== 0 && this.rarSet.has(hi, lo));
+    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || ((at & IN_RAR) !== 0 && this.rarSet.has(hi, lo));
+    return (this.rctl & E1000_RCTL_MPE) !== 0 || (at !== 0 && ((at & IN_MTA) !== 0 || this.rarSet.has(hi, lo)));
   }
 
   state() {
