@@ -92,7 +92,7 @@ class TulipFilter extends KeyedFilter {
   acceptKey(hi: number, lo: number): boolean {
     if (this.csr6 & TULIP_ACCEPT_ALL_PHYS) return true;
     const group = isMulticastHi(hi);
-    if (group && this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) return true;
+    if ((this.csr6 & TULIP_ACCEPT_ALL_MULTICAST) !== 0 && group) return true;
     const f = this.frame;
     if (f.kind === 'perfect') return f.entrySet.has(hi, lo);
     // Hash mode (21140 "imperfect"): multicast and broadcast through the table, the one
