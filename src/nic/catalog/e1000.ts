@@ -8,11 +8,14 @@
 // IFF_ALLMULTI (MPE) or IFF_PROMISC (UPE | MPE).
 import type { FaultSet } from '../../faults.ts';
 import { type Mac, macByte } from '../../wire/mac.ts';
-import { KeySet, isBroadcastKey, isMulticastHi } from '../../wire/mac-key.ts';
+import { KeySet, isBroadcastKey, isMulticastHi, macHi } from '../../wire/mac-key.ts';
 import type { ParameterisedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
 import { BitTable } from './hash-table.ts';
+import { ACCEPT, BROADCAST_VECTOR, DROP, EXACT, VectorVerdicts, mtaShift, mtaVectorLo } from './vector-verdicts.ts';
+
+export { mtaShift, mtaVectorLo } from './vector-verdicts.ts';
 import { hashFill } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -33,21 +36,6 @@ export const E1000_RCTL_BAM = 0x00008000;
  */
 export function mtaVector(filterType: number, mac: Mac): number {
   return mtaVectorOf(filterType, macByte(mac, 4), macByte(mac, 5));
-}
-
-/** How far each mc_filter_type shifts octets 5:4 (as one 16-bit number) right: 4, 3, 2, 0. */
-const MTA_SHIFT = [4, 3, 2, 0] as const;
-
-/** How far mc_filter_type shifts octets 5:4 right (a filter keeps it to look destinations up). */
-export function mtaShift(filterType: number): number {
-  const s = MTA_SHIFT[filterType];
-  if (s === undefined) throw new RangeError(`mc_filter_type must be 0..3, got ${filterType}`);
-  return s;
-}
-
-/** mtaVector of a key's lo half (octets 2..5, src/wire/mac-key.ts), the lookup side: octets 5:4 shifted by mtaShift. */
-export function mtaVectorLo(shift: number, lo: number): number {
-  return ((((lo & 0xff) << 8) | ((lo >>> 8) & 0xff)) >> shift) & 0xfff;
 }
 
 /** The vector from octets 4 and 5. */
@@ -102,10 +90,6 @@ export class MulticastTableArray {
   }
 }
 
-/** E1000Filter's byVector marks. */
-const IN_MTA = 1;
-const IN_RAR = 2;
-
 class E1000Filter extends KeyedFilter {
   // e1000_setup_rctl sets BAM; UPE/MPE follow the flags.
   private rctl = E1000_RCTL_BAM;
@@ -120,14 +104,11 @@ class E1000Filter extends KeyedFilter {
   private readonly split: HeadHash;
   /** mtaShift(filterType), for lookups. */
   private readonly shift: number;
-  /**
-   * What a lookup reads first, one byte per MTA vector: IN_MTA while the MTA bit is set, IN_RAR
-   * while some RAR's address has that vector. A destination whose byte is 0 (most) is decided by
-   * the RCTL bits alone, with one load; the RAR compare runs only where a RAR can hold it.
-   */
-  private readonly byVector = new Uint8Array(E1000_NUM_MTA_REGISTERS * 32);
-  /** The vectors marked IN_RAR, to unmark when the RARs change. */
-  private rarVectors: number[] = [];
+  /** decide() cached by group bit and MTA vector (./vector-verdicts.ts). */
+  private readonly verdicts: VectorVerdicts;
+  /** The MTA vectors of the RARs' unicast and group addresses: their cells are EXACT. */
+  private rarUnicastVectors = new Set<number>();
+  private rarGroupVectors = new Set<number>();
   constructor(
     private readonly ownMac: Mac,
     private readonly filterType: number,
@@ -136,10 +117,11 @@ class E1000Filter extends KeyedFilter {
     this.shift = mtaShift(filterType);
     this.rar = [ownMac, ...Array<Mac | null>(E1000_RAR_ENTRIES - 1).fill(null)];
     this.rarSet = new KeySet([ownMac]);
-    this.markRars([ownMac]);
+    this.verdicts = new VectorVerdicts(this.shift);
+    this.markRars(this.rar, -1);
     this.split = new HeadHash(4096, (mac) => mtaVector(filterType, mac), (v, set) => {
       this.mta.writeVector(v, set);
-      this.byVector[v] = ((this.byVector[v] as number) & ~IN_MTA) | (set ? IN_MTA : 0);
+      this.verdicts.set(true, v, this.groupVerdict(v));
     });
   }
 
@@ -158,6 +140,7 @@ class E1000Filter extends KeyedFilter {
       rctl &= ~E1000_RCTL_UPE;
       useUc = true;
     }
+    const changed = rctl ^ this.rctl;
     this.rctl = rctl;
     const rar: (Mac | null)[] = [this.ownMac];
     if (useUc) rar.push(...uc);
@@ -168,22 +151,47 @@ class E1000Filter extends KeyedFilter {
     while (rar.length < E1000_RAR_ENTRIES) rar.push(null);
     this.rar = rar;
     this.rarSet = new KeySet(rar.filter((m) => m !== null));
-    this.markRars(rar);
+    this.markRars(rar, changed);
     return { ok: true };
   }
 
-  private markRars(rar: readonly (Mac | null)[]): void {
-    for (const v of this.rarVectors) this.byVector[v] = (this.byVector[v] as number) & ~IN_RAR;
-    this.rarVectors = rar.flatMap((m) => (m === null ? [] : [mtaVector(this.filterType, m)]));
-    for (const v of this.rarVectors) this.byVector[v] = (this.byVector[v] as number) | IN_RAR;
+  /** The cells of the RARs' vectors (old and new) recomputed, or a whole class where its RCTL bit changed. */
+  private markRars(rar: readonly (Mac | null)[], changed: number): void {
+    const stale = [...this.rarUnicastVectors, ...this.rarGroupVectors];
+    const macs = rar.filter((m) => m !== null);
+    this.rarUnicastVectors = new Set(macs.filter((m) => !isMulticastHi(macHi(m))).map((m) => mtaVector(this.filterType, m)));
+    this.rarGroupVectors = new Set(macs.filter((m) => isMulticastHi(macHi(m))).map((m) => mtaVector(this.filterType, m)));
+    if (changed & E1000_RCTL_UPE) this.verdicts.fill(false, (v) => this.unicastVerdict(v));
+    if (changed & E1000_RCTL_MPE) this.verdicts.fill(true, (v) => this.groupVerdict(v));
+    for (const v of [...stale, ...this.rarUnicastVectors, ...this.rarGroupVectors]) {
+      this.verdicts.set(false, v, this.unicastVerdict(v));
+      this.verdicts.set(true, v, this.groupVerdict(v));
+    }
   }
 
-  /** A RAR match, or by class: broadcast with BAM, multicast with MPE or its MTA bit, unicast with UPE (the cheap tests first). */
   acceptKey(hi: number, lo: number): boolean {
-    const at = this.byVector[mtaVectorLo(this.shift, lo)] as number;
-    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || ((at & IN_RAR) !== 0 && this.rarSet.has(hi, lo));
-    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || ((at & IN_RAR) !== 0 && this.rarSet.has(hi, lo));
-    return (this.rctl & E1000_RCTL_MPE) !== 0 || (at !== 0 && ((at & IN_MTA) !== 0 || this.rarSet.has(hi, lo)));
+    const at = this.verdicts.at(hi, lo);
+    return at === EXACT ? this.decide(hi, lo) : at === ACCEPT;
+  }
+
+  /** The filter's decision: a RAR match, or by class: broadcast with BAM, a group with MPE or its MTA bit, unicast with UPE. */
+  private decide(hi: number, lo: number): boolean {
+    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(hi, lo);
+    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(hi, lo);
+    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(this.shift, lo)) || this.rarSet.has(hi, lo);
+  }
+
+  /** decide() for the unicast destinations of vector v. */
+  private unicastVerdict(v: number): number {
+    if (this.rctl & E1000_RCTL_UPE) return ACCEPT;
+    return this.rarUnicastVectors.has(v) ? EXACT : DROP;
+  }
+
+  /** decide() for the group destinations of vector v. */
+  private groupVerdict(v: number): number {
+    if (v === BROADCAST_VECTOR) return EXACT;
+    if ((this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(v)) return ACCEPT;
+    return this.rarGroupVectors.has(v) ? EXACT : DROP;
   }
 
   state() {

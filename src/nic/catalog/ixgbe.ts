@@ -11,7 +11,8 @@ import { KeySet, isBroadcastKey, isMulticastHi, macHi, macLo } from '../../wire/
 import type { FixedFamily } from '../family.ts';
 import type { NicFilter, NicProfile, ProgramResult, RxMode } from '../filter.ts';
 import { KeyedFilter } from '../keyed.ts';
-import { MulticastTableArray, mtaShift, mtaVector } from './e1000.ts';
+import { MulticastTableArray, mtaVector } from './e1000.ts';
+import { ACCEPT, BROADCAST_VECTOR, DROP, EXACT, VectorVerdicts, mtaShift, mtaVectorLo } from './vector-verdicts.ts';
 import { hashOnly } from '../capacity.ts';
 import { HeadHash } from '../rx-view.ts';
 
@@ -43,7 +44,14 @@ export class MtaFilter extends KeyedFilter {
   private ucList: readonly Mac[] = [];
   private readonly mta = new MulticastTableArray();
   /** Every group counted at its MTA vector, kept by the host's changes (src/nic/rx-view.ts); the MTA follows bit by bit. */
-  private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => this.mta.writeVector(v, set));
+  private readonly vectors = new HeadHash(4096, (mac) => mtaVector(IXGBE_MC_FILTER_TYPE, mac), (v, set) => {
+    this.mta.writeVector(v, set);
+    this.verdicts.set(true, v, this.groupVerdict(v));
+  });
+  /** decide() cached by group bit and MTA vector (./vector-verdicts.ts). */
+  private readonly verdicts = new VectorVerdicts(MTA_SHIFT_TYPE);
+  /** The vectors of the station address and of dev->uc's unicast addresses: their unicast cells are EXACT. */
+  private exactUnicast = new Set<number>();
   constructor(
     private readonly ownMac: Mac,
     private readonly ucRars: number = IXGBE_UC_RARS,
@@ -52,6 +60,9 @@ export class MtaFilter extends KeyedFilter {
     super();
     this.ownHi = macHi(ownMac);
     this.ownLo = macLo(ownMac);
+    this.exactUnicast = new Set([mtaVector(IXGBE_MC_FILTER_TYPE, ownMac)]);
+    this.verdicts.fill(false, (v) => this.unicastVerdict(v));
+    this.verdicts.fill(true, (v) => this.groupVerdict(v));
   }
 
   program(mode: RxMode): ProgramResult {
@@ -60,10 +71,16 @@ export class MtaFilter extends KeyedFilter {
     else if (mode.allmulti) fctrl |= IXGBE_FCTRL_MPE;
     // ixgbe_set_rx_mode: "Write addresses to available RAR registers, if there is not sufficient
     // space to store all the addresses then enable unicast promiscuous mode" (__dev_uc_sync).
-    this.ucList = [...(mode.uc ?? [])];
-    this.uc = new KeySet(this.ucList);
-    if (this.ucList.length > this.ucRars) fctrl |= IXGBE_FCTRL_UPE;
+    const ucList = [...(mode.uc ?? [])];
+    const ucChanged = ucList.length !== this.ucList.length || ucList.some((m, i) => m !== this.ucList[i]);
+    this.ucList = ucList;
+    if (ucChanged) this.uc = new KeySet(ucList);
+    if (ucList.length > this.ucRars) fctrl |= IXGBE_FCTRL_UPE;
+    const changed = fctrl ^ this.fctrl;
     this.fctrl = fctrl;
+    if (ucChanged) this.exactUnicast = new Set([this.ownMac, ...ucList].filter((m) => !isMulticastHi(macHi(m))).map((m) => mtaVector(IXGBE_MC_FILTER_TYPE, m)));
+    if (ucChanged || changed & IXGBE_FCTRL_UPE) this.verdicts.fill(false, (v) => this.unicastVerdict(v));
+    if (changed & IXGBE_FCTRL_MPE) this.verdicts.fill(true, (v) => this.groupVerdict(v));
     // ixgbe_update_mc_addr_list_generic: "Clear mta_shadow" then set every group's bit: a bit
     // is set exactly while some group of the list has its vector.
     this.vectors.update(mode, 0, true);
@@ -71,9 +88,27 @@ export class MtaFilter extends KeyedFilter {
   }
 
   acceptKey(hi: number, lo: number): boolean {
+    const at = this.verdicts.at(hi, lo);
+    return at === EXACT ? this.decide(hi, lo) : at === ACCEPT;
+  }
+
+  /** The filter's decision, by class: unicast by the station address, UPE or dev->uc; broadcast by BAM; a group by MPE or its MTA bit. */
+  private decide(hi: number, lo: number): boolean {
     if (!isMulticastHi(hi)) return (lo === this.ownLo && hi === this.ownHi) || (this.fctrl & IXGBE_FCTRL_UPE) !== 0 || this.uc.has(hi, lo);
     if (isBroadcastKey(hi, lo)) return (this.fctrl & IXGBE_FCTRL_BAM) !== 0;
-    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testLo(MTA_SHIFT_TYPE, lo);
+    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(MTA_SHIFT_TYPE, lo));
+  }
+
+  /** decide() for the unicast destinations of vector v. */
+  private unicastVerdict(v: number): number {
+    if (this.fctrl & IXGBE_FCTRL_UPE) return ACCEPT;
+    return this.exactUnicast.has(v) ? EXACT : DROP;
+  }
+
+  /** decide() for the group destinations of vector v. */
+  private groupVerdict(v: number): number {
+    if (v === BROADCAST_VECTOR) return EXACT;
+    return (this.fctrl & IXGBE_FCTRL_MPE) !== 0 || this.mta.testVector(v) ? ACCEPT : DROP;
   }
 
   state() {
