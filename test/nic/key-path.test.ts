@@ -106,6 +106,8 @@ describe('every profile decides on the key as the oracle says', () => {
       groups: fc.uniqueArray(groupMac, { maxLength: 40 }),
       length: lengths,
       probes: fc.array(fc.oneof(groupMac, unicastMac), { maxLength: 60 }),
+      // dev->uc, given to a filter with IFF_UNICAST_FLT (e1000's RARs, ixgbe's, QEMU's MAC table).
+      uc: profile.unicastFilter === true ? fc.uniqueArray(unicastMac, { maxLength: 20 }) : fc.constant([]),
     });
     fcTest.prop([scenario], { numRuns: 40 })('acceptKey is must -> true, must-not -> false, may -> true', (s) => {
       const base = s.groups.slice(0, s.length);
@@ -113,15 +115,15 @@ describe('every profile decides on the key as the oracle says', () => {
       const listed = new Set(list);
       for (let i = 0; list.length < s.length; i++) if (!listed.has(filler(i))) list.push(filler(i));
       const filter = profile.create(s.own, NO_FAULTS);
-      filter.program({ promisc: s.promisc, allmulti: s.allmulti, mc: list });
+      filter.program({ promisc: s.promisc, allmulti: s.allmulti, mc: list, uc: s.uc });
       const spec = resolveSpec(profile.name);
       const programmed = spec.refusesBeyond !== null && list.length > spec.refusesBeyond ? [] : list;
-      const acceptance = spec.acceptance({ ownMac: s.own, promisc: s.promisc, allmulti: s.allmulti, deviceList: list, programmed });
-      const probes = [s.own, BROADCAST_MAC, ...s.probes, ...list.slice(0, 30), ...list.slice(-10), ...list.slice(0, 4).flatMap(bitNeighbours), ...halfSwaps(list, s.probes[0] ?? s.own)];
+      const acceptance = spec.acceptance({ ownMac: s.own, promisc: s.promisc, allmulti: s.allmulti, deviceList: list, programmed, ...(spec.unicastFilter === true ? { uc: s.uc } : {}) });
+      const probes = [s.own, BROADCAST_MAC, ...s.probes, ...s.uc, ...list.slice(0, 30), ...list.slice(-10), ...list.slice(0, 4).flatMap(bitNeighbours), ...halfSwaps(list, s.probes[0] ?? s.own)];
       for (const m of probes) {
         const verdict = classifyAcceptance(acceptance, m);
         const got = filter.acceptKey?.(macHi(m), macLo(m));
-        if (got !== (verdict !== 'must-not')) expect.fail(`${profile.name}: ${m} (oracle ${verdict}) got ${String(got)} with ${list.length} groups, promisc ${s.promisc}, allmulti ${s.allmulti}`);
+        if (got !== (verdict !== 'must-not')) expect.fail(`${profile.name}: ${m} (oracle ${verdict}) got ${String(got)} with ${list.length} groups, ${s.uc.length} unicast, promisc ${s.promisc}, allmulti ${s.allmulti}`);
         expect(filter.accept(m)).toBe(got);
       }
     });
