@@ -174,11 +174,12 @@ class E1000Filter extends KeyedFilter {
     return at === EXACT ? this.decide(hi, lo) : at === ACCEPT;
   }
 
-  /** The filter's decision: a RAR match, or by class: broadcast with BAM, a group with MPE or its MTA bit, unicast with UPE. */
+  /** The filter's decision: a RAR match (whatever the class), else by class: broadcast with BAM, a group with MPE or its MTA bit, unicast with UPE. */
   private decide(hi: number, lo: number): boolean {
-    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0 || this.rarSet.has(hi, lo);
-    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0 || this.rarSet.has(hi, lo);
-    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(this.shift, lo)) || this.rarSet.has(hi, lo);
+    if (this.rarSet.has(hi, lo)) return true;
+    if (!isMulticastHi(hi)) return (this.rctl & E1000_RCTL_UPE) !== 0;
+    if (isBroadcastKey(hi, lo)) return (this.rctl & E1000_RCTL_BAM) !== 0;
+    return (this.rctl & E1000_RCTL_MPE) !== 0 || this.mta.testVector(mtaVectorLo(this.shift, lo));
   }
 
   /** decide() for the unicast destinations of vector v. */
