@@ -59,7 +59,6 @@ export function mtaLocation(vector: number): { register: number; bit: number } {
 /** The MTA as 128 u32 registers; bit b of register r is table bit 32r + b. */
 export class MulticastTableArray {
   readonly table = new BitTable(E1000_NUM_MTA_REGISTERS * 32);
-  private readonly bytes = this.table.bytes;
   setVector(vector: number): void {
     const { register, bit } = mtaLocation(vector);
     this.table.set(register * 32 + bit);
@@ -73,11 +72,6 @@ export class MulticastTableArray {
   testVector(vector: number): boolean {
     // mtaLocation without its object: register (v >> 5) & 0x7f, bit v & 0x1f, i.e. table bit v & 0xfff.
     return this.table.test(vector & 0xfff);
-  }
-  /** testVector(mtaVectorLo(shift, lo)): the lookup of a key's lo half, straight from the table's bytes. */
-  testLo(shift: number, lo: number): boolean {
-    const v = mtaVectorLo(shift, lo);
-    return (((this.bytes[v >> 3] as number) >> (v & 7)) & 1) === 1;
   }
   /** Non-zero registers as { "MTA[r]": "hex" }: 128 words are too many to print. */
   nonZero(): Record<string, string> {
