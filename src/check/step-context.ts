@@ -43,6 +43,8 @@ export class StepContext {
     readonly fillThresholds: readonly number[] = [],
     /** A fill crosses only thresholds below this; one at or above it becomes a fill to about this many entries. */
     readonly maxList?: number,
+    /** false: no link-del steps (a backend whose interfaces are physical NICs: `ip link del` is EOPNOTSUPP). */
+    readonly linkDel = true,
   ) {
     this.allPools = interfaces.map((s, i) => interfacePools(s, i));
     this.validity = new StepValidity(interfaces);
@@ -272,7 +274,7 @@ export class StepContext {
       }
       case 'link': {
         // One link intent in eight is `ip link del` (a lower takes its macvlans with it).
-        const deletable = p[2] % 8 === 7 ? this.deletable() : [];
+        const deletable = p[2] % 8 === 7 && this.linkDel ? this.deletable() : [];
         if (deletable.length > 0) return [{ op: 'link-del', iface: at(deletable, p[3]).spec.name }];
         // `ip link set mv0 down|up`: only stacked interfaces go down (docs/semantics.md).
         const stacked = this.pools.filter((x) => x.spec.kind !== undefined);

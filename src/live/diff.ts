@@ -138,6 +138,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
     ...(options.listSizes !== undefined ? { fillThresholds: options.listSizes } : {}),
     ...(options.maxList !== undefined ? { maxList: options.maxList } : {}),
     ...(backend.interfaces !== undefined ? { given: backend.interfaces } : {}),
+    ...(backend.deletesLinks === false ? { linkDel: false } : {}),
   });
   const arbitrary = fc.oneof(generated, generated.map(withProbeSends));
   const details = await fc.check(

@@ -297,6 +297,13 @@ describe('link-del, macvlans created down and macvlans without IPv6 in generated
     }
   });
 
+  it('linkDel: false (physical NICs: the guest) never deletes an interface; with it two interfaces do', () => {
+    const count = (linkDel: boolean): number =>
+      fc.sample(scenarioArbitrary({ interfaces: 2, linkDel }), { seed: SAMPLE_SEED, numRuns: 300 }).filter((s) => s.steps.some((st) => st.op === 'link-del')).length;
+    expect(count(true)).toBeGreaterThan(5);
+    expect(count(false)).toBe(0);
+  });
+
   it('some macvlans are created down and some have IPv6 disabled; plain interfaces are never created down', () => {
     const samples = fc.sample(scenarioArbitrary({}), { seed: SAMPLE_SEED, numRuns: 300 });
     const macvlans = samples.flatMap((s) => s.interfaces.filter((i) => i.kind === 'macvlan'));
