@@ -22,8 +22,9 @@ export function stepsFromIntents(
   ipv6 = true,
   fillThresholds: readonly number[] = [],
   maxList?: number,
+  linkDel = true,
 ): Step[] {
-  const ctx = new StepContext(interfaces, ipv6, fillThresholds, maxList);
+  const ctx = new StepContext(interfaces, ipv6, fillThresholds, maxList, linkDel);
   const steps: Step[] = [];
   for (const intent of intents) {
     for (const step of ctx.stepsFor(intent)) {
@@ -52,7 +53,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions = {}): fc.Ar
   return fc
     .tuple(interfacesArbitrary(options), fc.array(intentArbitrary(), { maxLength: maxSteps, size: 'medium' }), vif)
     .map(([interfaces, intents, v]) => {
-      const steps: AnyStep[] = stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? [], options.maxList);
+      const steps: AnyStep[] = stepsFromIntents(interfaces, intents, ipv6, options.fillThresholds ?? [], options.maxList, options.linkDel ?? true);
       const stacked = interfaces.find((i) => i.kind !== undefined);
       if (v && stacked) steps.splice(Math.min(v.at, steps.length), 0, ...stackedVif(stacked.name, v.family));
       return { schema: SCENARIO_SCHEMA_ID, interfaces, steps };

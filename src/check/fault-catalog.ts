@@ -57,6 +57,16 @@ export const FAULT_PROFILES: Readonly<Record<FaultName, readonly string[]>> = {
   'libvirt-mc-overflow-ignored': ['macvtap-libvirt+ldd3-ff:4'],
 };
 
+/**
+ * Faults no frame on the wire can show, with the reason: a live sweep reports them as such,
+ * never as missed. `check` catches them by reading the NIC's registers, which only the model has.
+ */
+export const FAULTS_NO_FRAME_SHOWS: Readonly<Partial<Record<FaultName, string>>> = {
+  // src/nic/catalog/rtl8139.ts: 8139too's rtl8139_hw_start writes RxConfig and calls rtl8139_set_rx_mode itself.
+  'rxconfig-zero-at-open':
+    'its window is inside ndo_open, before the rx-mode call the driver makes there (and __dev_open again after it, net/core/dev.c): no frame arrives in it',
+};
+
 /** Where each fault lives, for the table. */
 const FAULT_LAYER: Readonly<Record<FaultName, 'host model' | 'NIC profile' | 'relay' | 'routing' | 'stacked device' | 'DPDK application' | 'DPDK PMD'>> = {
   'ipv4-map-24bit': 'host model',

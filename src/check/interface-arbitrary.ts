@@ -17,6 +17,8 @@ export interface ScenarioArbitraryOptions {
   readonly fillThresholds?: readonly number[];
   /** Fills stop at about this many device-list entries (thresholds above it are not crossed). */
   readonly maxList?: number;
+  /** false: no `link-del` steps (the interfaces are physical NICs). Default true. */
+  readonly linkDel?: boolean;
   /** false: never a macvlan. Default true: one run in two stacks a macvlan mv0 on eth0 (none when `interfaces` is given). */
   readonly macvlan?: boolean;
   /**

@@ -1,7 +1,8 @@
-// The guest as a live-differential backend (src/live/backend.ts): a scenario's one interface
-// is the guest's NIC (renamed, readdressed and re-MACed between scenarios, one boot for many
-// scenarios); its steps run in the guest through the agent, its frames come in on the NIC's
-// wire, and the result has the kernel runner's shape (src/kernel/runner.ts).
+// The guest as a live-differential backend (src/live/backend.ts): a scenario's interfaces are
+// the guest's NICs, one or two of one model (renamed, readdressed and re-MACed between
+// scenarios, one boot for many scenarios); its steps run in the guest through the agent, each
+// interface's frames come in on its NIC's wire, and the result has the kernel runner's shape
+// (src/kernel/runner.ts).
 import { fillMacs } from '../scenario/fill.ts';
 import { InputError, type Errno } from '../errors.ts';
 import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../kernel/proc-net.ts';
@@ -15,20 +16,15 @@ import { groupMac } from '../wire/mapping.ts';
 import { GUEST_KERNEL_RELEASE } from './cache.ts';
 import { GuestError } from './errors.ts';
 import { type GuestNic, guestNic, GUEST_NICS } from './nics.ts';
+import { type GuestPort, guestInterfaces, resetScript } from './ports.ts';
 import { FRAME_TAG, WIRE_PEER_MAC, Wire } from './probe.ts';
-import { Guest } from './qemu.ts';
+import { Guest, MAX_GUEST_NICS } from './qemu.ts';
 
 /** The payload prefix of a scenario datagram (src/kernel/socket-steps.ts DATAGRAM_TAG; agent.c DGRAM_TAG). */
 const DATAGRAM_TAG = 'mtb-dgram:';
-/** What the agent's tags carry (agent.c note()): ids and socket names must be made of these. */
-const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** IFNAMSIZ - 1 characters (include/uapi/linux/if.h). */
-const IFNAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
 /** IPv6 setup after link up (carrier, link-local, solicited-node joins); a hang guard. */
 const SETTLE_TIMEOUT_MS = 30_000;
 const SETTLE_POLL_MS = 20;
-/** Polls (50 ms of guest time each) for the NIC to come back after the driver is bound again. */
-const REBIND_POLLS = 200;
 /** Unbinding and binding a driver (e1000 reads its EEPROM bit by bit: seconds under TCG); a hang guard. */
 const REBIND_TIMEOUT_MS = 180_000;
 /** SIOCDELMULTI of a static entry `ip maddr add` left, repeated until the kernel says ENOENT. */
@@ -37,6 +33,8 @@ const MADDR_DELETES = 4;
 export interface GuestBackendOptions {
   readonly log?: (line: string) => void;
   readonly accel?: 'kvm' | 'tcg';
+  /** NICs to boot (1 or 2, default 1): scenarios may then have that many interfaces. */
+  readonly nics?: number;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -47,21 +45,9 @@ function errnoOf(answer: string): Errno | null {
   return answer === '-' ? null : (answer as Errno);
 }
 
-/** The scenario's interface, checked for what the guest can hold: one plain NIC, no routing. */
+/** The scenario's one interface, checked for a one-NIC guest (ports.ts guestInterfaces). */
 export function guestInterface(scenario: Scenario): InterfaceSpec {
-  if (scenario.interfaces.length !== 1) throw new InputError('/interfaces', `the guest has one NIC; the scenario has ${scenario.interfaces.length} interfaces`);
-  const spec = scenario.interfaces[0]!;
-  if (spec.kind !== undefined) throw new InputError('/interfaces/0/kind', `the guest's NIC is a plain interface, not ${spec.kind}`);
-  if (!IFNAME_PATTERN.test(spec.name) || spec.name === 'lo') throw new InputError('/interfaces/0/name', `interface name ${JSON.stringify(spec.name)} cannot be given to the guest's NIC`);
-  parseMac(spec.mac, '/interfaces/0/mac');
-  scenario.steps.forEach((s, i) => {
-    if (isRouteStep(s)) throw new InputError(`/steps/${i}`, `a routing step (${s.op}): the guest runner runs receive-path steps only`);
-    const ids: [string, string | undefined][] = [['socket', (s as { socket?: string }).socket], ['id', (s as { id?: string }).id]];
-    for (const [field, v] of ids) {
-      if (v !== undefined && !ID_PATTERN.test(v)) throw new InputError(`/steps/${i}/${field}`, `${JSON.stringify(v)}: the guest agent takes ${ID_PATTERN.source}`);
-    }
-  });
-  return spec;
+  return guestInterfaces(scenario, 1)[0]!;
 }
 
 export class GuestBackend implements LiveBackend {
@@ -69,50 +55,66 @@ export class GuestBackend implements LiveBackend {
   readonly profile: string;
   readonly blind: Blindness;
   readonly observer = 'guest';
-  private ifname: string;
-  /** The device's disable_ipv6 (0 at boot). */
-  private ipv6Disabled = false;
-  /** The last scenario's `ip maddr add`s: deleted before the next scenario. */
-  private maddrs = new Set<string>();
-  /** The last scenario's probed MACs whose verdict the NIC cannot show (GuestNic.blindBetween). */
+  readonly deletesLinks = false;
+  /** The scenario's interfaces by name, each on its NIC (set by reset). */
+  private byName = new Map<string, GuestPort>();
+  /** The last scenario's probed frames ("IFACE MAC") whose verdict the NIC cannot show (GuestNic.blindBetween). */
   private readonly unobservableMacs = new Set<string>();
   private disposed = false;
 
   private constructor(
     readonly nic: GuestNic,
     readonly guest: Guest,
-    private readonly wire: Wire,
+    private readonly ports: readonly GuestPort[],
   ) {
-    this.label = `guest ${nic.name} (QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
+    const two = ports.length > 1 ? `${ports.length} NICs ` : '';
+    this.label = `guest ${nic.name} (${two}QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
     this.profile = nic.profile ?? 'accept-all';
     // The NIC's registers are QEMU's; the order of dev->mc depends on when addrconf's work ran.
     const { blindBetween, unicastBlind } = nic;
-    const unobservable = (_iface: string, mac: string): string | null => {
+    const unobservable = (iface: string, mac: string): string | null => {
       if (unicastBlind !== undefined && !isMulticastMac(parseMac(mac))) return unicastBlind;
-      return blindBetween !== undefined && this.unobservableMacs.has(mac) ? blindBetween.reason : null;
+      return blindBetween !== undefined && this.unobservableMacs.has(`${iface} ${mac}`) ? blindBetween.reason : null;
     };
     this.blind = { nicState: true, listOrder: true, ...(blindBetween || unicastBlind ? { unobservable } : {}) };
-    this.ifname = guest.ifname;
   }
 
-  /** Boots a guest with NIC `name` (GUEST_NICS). */
+  /** Boots a guest with `options.nics` NICs of model `name` (GUEST_NICS). */
   static async create(name: string, options: GuestBackendOptions = {}): Promise<GuestBackend> {
     const nic = guestNic(name);
     if (!nic) throw new InputError('--nic', `unknown guest NIC ${JSON.stringify(name)} (known: ${GUEST_NICS.map((n) => n.name).join(', ')})`);
-    const guest = await Guest.boot({ device: nic.device, modules: nic.modules, mac: '52:54:00:12:34:56', ...options });
-    return new GuestBackend(nic, guest, new Wire(guest));
+    const nics = options.nics ?? 1;
+    if (!Number.isInteger(nics) || nics < 1 || nics > MAX_GUEST_NICS) throw new InputError('--nics', `a guest has 1 to ${MAX_GUEST_NICS} NICs, not ${nics}`);
+    const guest = await Guest.boot({ device: nic.device, modules: nic.modules, mac: '52:54:00:12:34:56', ...options, nics });
+    try {
+      // Each NIC's device in sysfs: a driver rebind gives the NIC a new name, found again under it.
+      const names = guest.ifnames;
+      const [, listed] = await guest.commands([`sh for n in ${names.join(' ')}; do readlink -f /sys/class/net/$n/device; done > /tmp/mtb-devices`, 'cat /tmp/mtb-devices']);
+      const devices = listed!.data.filter((l) => l !== '');
+      if (devices.length !== names.length || devices.some((p) => !/^\/sys\/devices\/[A-Za-z0-9_:./-]+$/.test(p))) {
+        throw new GuestError(`guest ${nic.name}: the NICs' devices in sysfs: ${JSON.stringify(listed!.data)}`);
+      }
+      const ports = names.map((ifname, index): GuestPort => ({ index, device: devices[index]!, ifname, ipv6Disabled: false, maddrs: new Set(), wire: new Wire(guest, index) }));
+      return new GuestBackend(nic, guest, ports);
+    } catch (e) {
+      await guest.dispose();
+      throw e;
+    }
   }
 
   /** Frames resent after a loss and extra markers needed, since boot (docs/guest.md). */
   get losses(): { resends: number; extraMarkers: number } {
-    return { resends: this.wire.resends, extraMarkers: this.wire.extraMarkers };
+    return {
+      resends: this.ports.reduce((n, p) => n + p.wire.resends, 0),
+      extraMarkers: this.ports.reduce((n, p) => n + p.wire.extraMarkers, 0),
+    };
   }
 
   async run(scenario: Scenario): Promise<SimulateResult> {
     if (this.disposed) throw new GuestError('guest backend already disposed');
-    const spec = guestInterface(scenario);
+    const specs = guestInterfaces(scenario, this.ports.length);
     this.unobservableMacs.clear();
-    await this.reset(spec);
+    await this.reset(specs);
     const steps: StepResult[] = [];
     const deliveries: Record<string, Delivery> = {};
     // A step is one agent command, or several (a fill: one `maddr add` each): its error is the first.
@@ -131,21 +133,24 @@ export class GuestBackend implements LiveBackend {
     for (const [i, step] of all.entries()) {
       if (step.op === 'send' || step.op === 'frame' || step.op === 'link') {
         await flush();
-        steps[i] = { op: step.op, error: await this.special(step, i, spec, deliveries) };
+        steps[i] = { op: step.op, error: await this.special(step, i, deliveries) };
       } else if (step.op === 'fill') {
-        const ifname = this.iface(step.iface, `/steps/${i}/iface`);
+        const port = this.iface(step.iface, `/steps/${i}/iface`);
         const macs = fillMacs(step);
-        for (const mac of macs) this.maddrs.add(mac);
-        batch.push({ index: i, step, cmds: macs.map((mac) => `maddr ${ifname} ${mac} add`) });
+        for (const mac of macs) port.maddrs.add(mac);
+        batch.push({ index: i, step, cmds: macs.map((mac) => `maddr ${port.ifname} ${mac} add`) });
       } else batch.push({ index: i, step, cmds: [this.command(step, i)] });
     }
     await flush();
-    return { steps, interfaces: { [spec.name]: await this.readInterface(spec.name) }, deliveries };
+    const interfaces: Record<string, InterfaceResult> = {};
+    for (const spec of specs) interfaces[spec.name] = await this.readInterface(spec.name);
+    return { steps, interfaces, deliveries };
   }
 
-  private iface(name: string, where: string): string {
-    if (name !== this.ifname) throw new InputError(where, `unknown interface ${JSON.stringify(name)}`);
-    return name;
+  private iface(name: string, where: string): GuestPort {
+    const port = this.byName.get(name);
+    if (port === undefined) throw new InputError(where, `unknown interface ${JSON.stringify(name)}`);
+    return port;
   }
 
   /** The agent command of a socket or device step (agent.c; src/kernel/socket-steps.ts does the same on the host). */
@@ -158,51 +163,53 @@ export class GuestBackend implements LiveBackend {
       case 'join': {
         parseIp(step.group, `${where}/group`);
         const sources = (step.sources ?? []).map((s, k) => parseIp(s, `${where}/sources/${k}`).text);
-        return `join ${step.socket} ${this.iface(step.iface, `${where}/iface`)} ${step.group} ${step.mode ?? 'any'} ${sources.length > 0 ? sources.join(',') : '-'}`;
+        return `join ${step.socket} ${this.iface(step.iface, `${where}/iface`).ifname} ${step.group} ${step.mode ?? 'any'} ${sources.length > 0 ? sources.join(',') : '-'}`;
       }
       case 'leave':
         parseIp(step.group, `${where}/group`);
-        return `leave ${step.socket} ${this.iface(step.iface, `${where}/iface`)} ${step.group}`;
+        return `leave ${step.socket} ${this.iface(step.iface, `${where}/iface`).ifname} ${step.group}`;
       case 'close':
         return `close ${step.socket}`;
       case 'maddr': {
         const mac = parseMac(step.mac, `${where}/mac`);
-        if (step.add) this.maddrs.add(mac);
-        return `maddr ${this.iface(step.iface, `${where}/iface`)} ${mac} ${step.add ? 'add' : 'del'}`;
+        const port = this.iface(step.iface, `${where}/iface`);
+        if (step.add) port.maddrs.add(mac);
+        return `maddr ${port.ifname} ${mac} ${step.add ? 'add' : 'del'}`;
       }
       case 'promisc':
       case 'allmulti':
-        return `flag ${this.iface(step.iface, `${where}/iface`)} ${step.op} ${step.on ? 1 : 0}`;
+        return `flag ${this.iface(step.iface, `${where}/iface`).ifname} ${step.op} ${step.on ? 1 : 0}`;
       case 'link-del':
-        throw new InputError(`${where}/op`, "the guest's NIC is its only interface: it cannot be deleted");
+        throw new InputError(`${where}/op`, "the guest's NICs are its interfaces: they cannot be deleted");
       default:
         throw new GuestError(`step ${i} (${step.op}) is not a batched step`);
     }
   }
 
-  private async special(step: Step, i: number, spec: InterfaceSpec, deliveries: Record<string, Delivery>): Promise<Errno | null> {
+  private async special(step: Step, i: number, deliveries: Record<string, Delivery>): Promise<Errno | null> {
     const where = `/steps/${i}`;
     switch (step.op) {
       case 'send': {
-        this.iface(step.iface, `${where}/iface`);
+        const port = this.iface(step.iface, `${where}/iface`);
         const src = parseIp(step.src, `${where}/src`);
         const dst = parseIp(step.dst, `${where}/dst`);
-        await this.noteBlindness(spec.name, groupMac(dst));
+        await this.noteBlindness(port.ifname, groupMac(dst));
         const frame = udpFrame(groupMac(dst), WIRE_PEER_MAC, src, dst, step.port, Buffer.from(`${DATAGRAM_TAG}${step.id}`));
-        const v = await this.wire.probe(frame, step.id);
+        const v = await port.wire.probe(frame, step.id);
         deliveries[step.id] = { nic: v.nic, sockets: [...v.sockets] };
         return null;
       }
       case 'frame': {
-        this.iface(step.iface, `${where}/iface`);
-        await this.noteBlindness(spec.name, parseMac(step.dst, `${where}/dst`));
-        const v = await this.wire.probe(rawFrame(parseMac(step.dst, `${where}/dst`), WIRE_PEER_MAC, Buffer.from(`${FRAME_TAG}${step.id}`)), step.id);
+        const port = this.iface(step.iface, `${where}/iface`);
+        await this.noteBlindness(port.ifname, parseMac(step.dst, `${where}/dst`));
+        const v = await port.wire.probe(rawFrame(parseMac(step.dst, `${where}/dst`), WIRE_PEER_MAC, Buffer.from(`${FRAME_TAG}${step.id}`)), step.id);
         deliveries[step.id] = { nic: v.nic, sockets: [] };
         return null;
       }
       case 'link': {
-        const e = errnoOf(await this.guest.command(`flag ${this.iface(step.iface, `${where}/iface`)} up ${step.up ? 1 : 0}`));
-        if (e === null && step.up && !spec.disableIpv6) await this.settleIpv6(spec.name, []);
+        const port = this.iface(step.iface, `${where}/iface`);
+        const e = errnoOf(await this.guest.command(`flag ${port.ifname} up ${step.up ? 1 : 0}`));
+        if (e === null && step.up && !port.ipv6Disabled) await this.settleIpv6(port.ifname, []);
         return e;
       }
       default:
@@ -211,64 +218,52 @@ export class GuestBackend implements LiveBackend {
   }
 
   /**
-   * Brings the NIC to a fresh interface of `spec`, as the kernel runner creates a fresh veth.
-   * Sockets are closed; then, if the scenario's disableIpv6 differs from the device's, the
-   * driver is unbound and bound again (a new net_device copies the IPv6 defaults at register,
-   * net/ipv6/addrconf.c ipv6_add_dev: disabling IPv6 on a live device would instead drop ff02::1
-   * from dev->mc, addrconf_disable_ipv6 -> addrconf_ifdown), else the device is cleaned: static
-   * entries deleted, user flags off, down (IPv6 addresses go: addrconf_ifdown), IPv4 flushed.
-   * Renamed and re-MACed while down, then up with the scenario's addresses.
+   * Brings the NICs to fresh interfaces of `specs` (the first NIC the first interface), as the
+   * kernel runner creates fresh veths; a NIC no interface takes is left down under a spare name.
+   * Sockets are closed and each NIC cleaned (static entries deleted, user flags off, down: its
+   * IPv6 addresses go, addrconf_ifdown); ports.ts resetScript rebinds, flushes, renames and
+   * re-MACs. Then the packet tap on every NIC, and each interface up with its addresses.
    */
-  private async reset(spec: InterfaceSpec): Promise<void> {
-    const mac = parseMac(spec.mac);
-    const disable = spec.disableIpv6 === true;
+  private async reset(specs: readonly InterfaceSpec[]): Promise<void> {
     const cmds = ['reset'];
-    const script: string[] = [];
-    if (disable !== this.ipv6Disabled) {
-      script.push(
-        `echo ${disable ? 1 : 0} > /proc/sys/net/ipv6/conf/default/disable_ipv6`,
-        `d=$(readlink -f /sys/class/net/${this.ifname}/device)`,
-        'drv=$(readlink -f $d/driver)',
-        '{ echo ${d##*/} > $drv/unbind && echo ${d##*/} > $drv/bind; } || exit 3',
-        'nic=',
-        `for i in $(seq ${REBIND_POLLS}); do for n in /sys/class/net/*; do n=\${n##*/}; [ "$n" != lo ] && nic=$n && break; done; [ -n "$nic" ] && break; sleep 0.05; done`,
-        '[ -n "$nic" ] || exit 4',
-      );
-    } else {
-      for (const m of this.maddrs) for (let k = 0; k < MADDR_DELETES; k++) cmds.push(`maddr ${this.ifname} ${m} del`);
-      cmds.push(`flag ${this.ifname} promisc 0`, `flag ${this.ifname} allmulti 0`, `flag ${this.ifname} up 0`);
-      script.push(`nic=${this.ifname}`, 'ip addr flush dev $nic');
+    for (const port of this.ports) {
+      for (const m of port.maddrs) for (let k = 0; k < MADDR_DELETES; k++) cmds.push(`maddr ${port.ifname} ${m} del`);
+      port.maddrs.clear();
+      cmds.push(`flag ${port.ifname} promisc 0`, `flag ${port.ifname} allmulti 0`, `flag ${port.ifname} up 0`);
     }
-    this.maddrs.clear();
-    script.push(`ip link set dev $nic address ${mac} || exit 5`, `if [ "$nic" != ${spec.name} ]; then ip link set dev $nic name ${spec.name} || exit 6; fi`);
-    cmds.push(`sh ${script.join('; ')}`);
+    const plan = resetScript(this.ports, specs);
+    cmds.push(`sh ${plan.script}`);
     const answers = await this.guest.commands(cmds, REBIND_TIMEOUT_MS);
     const rc = answers[answers.length - 1]!.answer;
     if (rc !== '0') {
-      const what = { '3': 'rebinding the driver', '4': 'waiting for the NIC to come back', '5': `setting MAC ${mac}`, '6': `renaming to ${spec.name}` }[rc] ?? `exit ${rc}`;
+      const what = plan.failures.get(rc) ?? `exit ${rc}`;
+      this.byName.clear();
       throw new GuestError(`guest ${this.nic.name}: reset failed ${what} (console: ${this.guest.consoleLog.trim().split('\n').slice(-2).join(' / ')})`);
     }
-    this.ipv6Disabled = disable;
-    this.ifname = spec.name;
-    await this.guest.command(`tap ${spec.name}`);
-    const up = await this.guest.command(`flag ${spec.name} up 1`);
-    if (up !== '-') throw new GuestError(`guest: ${spec.name} up: ${up}`);
-    const addrs = [...(spec.ipv4 ?? []), ...(spec.disableIpv6 ? [] : (spec.ipv6 ?? []))];
-    if (addrs.length > 0) {
-      const r = await this.guest.command(`sh ${addrs.map((a) => `ip addr add ${a} dev ${spec.name}`).join(' && ')}`);
-      if (r !== '0') throw new GuestError(`guest: adding ${addrs.join(', ')} to ${spec.name} failed (exit ${r})`);
+    plan.commit();
+    this.byName = new Map(specs.map((spec, k) => [spec.name, this.ports[k]!]));
+    await this.guest.command('tap *');
+    for (const [k, spec] of specs.entries()) {
+      const up = await this.guest.command(`flag ${spec.name} up 1`);
+      if (up !== '-') throw new GuestError(`guest: ${spec.name} up: ${up}`);
+      const addrs = [...(spec.ipv4 ?? []), ...(spec.disableIpv6 ? [] : (spec.ipv6 ?? []))];
+      if (addrs.length > 0) {
+        const r = await this.guest.command(`sh ${addrs.map((a) => `ip addr add ${a} dev ${spec.name}`).join(' && ')}`);
+        if (r !== '0') throw new GuestError(`guest: adding ${addrs.join(', ')} to ${spec.name} failed (exit ${r})`);
+      }
+      if (!this.ports[k]!.ipv6Disabled) await this.settleIpv6(spec.name, spec.ipv6 ?? []);
     }
-    if (!spec.disableIpv6) await this.settleIpv6(spec.name, spec.ipv6 ?? []);
   }
 
   /** Remembers `mac` as unobservable when the NIC is blind to the device list's current size. */
   private async noteBlindness(name: string, mac: Mac): Promise<void> {
+    // Keyed by interface: each NIC's list is its own.
     const range = this.nic.blindBetween;
     if (!range || !isMulticastMac(mac) || mac === BROADCAST_MAC) return;
     const [dm, counters] = await this.guest.commands(['cat /proc/net/dev_mcast', `counters ${name}`]);
     const n = parseDevMcast(dm!.data.join('\n'), name).length;
     const [promisc, allmulti] = counters!.answer.split(' ').map(Number) as [number, number];
-    if (promisc === 0 && allmulti === 0 && n >= range.from && n <= range.to) this.unobservableMacs.add(mac);
+    if (promisc === 0 && allmulti === 0 && n >= range.from && n <= range.to) this.unobservableMacs.add(`${name} ${mac}`);
   }
 
   /** Waits until every IPv6 address is up with its solicited-node group joined (as the kernel runner does). */

@@ -18,7 +18,7 @@ const AGENT_INCLUDES = [join(REPO_ROOT, 'src', 'guest', 'agent', 'host-verbs.c')
 export const AGENT_TTY = '/dev/ttyS1';
 
 /**
- * /init: mounts, loads the modules, waits for the NIC (up to 5 s), turns off DAD and router
+ * /init: mounts, loads the modules, waits for the NICs (mtb.nics=N, default 1; up to 5 s), turns off DAD and router
  * solicitations (as the kernel runner's namespaces: src/kernel/runner.ts), runs the agent.
  */
 const INIT = `#!/bin/busybox sh
@@ -28,7 +28,8 @@ const INIT = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
 mods=
-for arg in $(cat /proc/cmdline); do case $arg in mtb.modules=*) mods=\${arg#mtb.modules=};; esac; done
+want=1
+for arg in $(cat /proc/cmdline); do case $arg in mtb.modules=*) mods=\${arg#mtb.modules=};; mtb.nics=*) want=\${arg#mtb.nics=};; esac; done
 for m in $(echo $mods | tr , ' '); do insmod /lib/modules/$m.ko || echo "mtb-init: insmod $m failed"; done
 for c in all default; do
   echo 0 > /proc/sys/net/ipv6/conf/$c/accept_dad
@@ -36,18 +37,21 @@ for c in all default; do
   echo 0 > /proc/sys/net/ipv4/conf/$c/rp_filter
 done
 ip link set lo up
-nic=
+nics=
 for i in $(seq 50); do
-  for d in /sys/class/net/*; do n=\${d##*/}; [ "$n" != lo ] && nic=$n && break; done
-  [ -n "$nic" ] && break
+  nics=
+  for d in /sys/class/net/*; do n=\${d##*/}; [ "$n" != lo ] && nics="$nics $n"; done
+  [ $(echo $nics | wc -w) -ge $want ] && break
   sleep 0.1
 done
-if [ -z "$nic" ]; then
-  echo "fail no network interface after insmod $mods" > ${AGENT_TTY}
+if [ $(echo $nics | wc -w) -lt $want ]; then
+  echo "fail $want network interfaces wanted, found:$nics (after insmod $mods)" > ${AGENT_TTY}
 else
-  for c in accept_dad router_solicitations; do echo 0 > /proc/sys/net/ipv6/conf/$nic/$c; done
-  echo 0 > /proc/sys/net/ipv4/conf/$nic/rp_filter
-  /agent ${AGENT_TTY} $nic
+  for n in $nics; do
+    for c in accept_dad router_solicitations; do echo 0 > /proc/sys/net/ipv6/conf/$n/$c; done
+    echo 0 > /proc/sys/net/ipv4/conf/$n/rp_filter
+  done
+  /agent ${AGENT_TTY} $nics
 fi
 poweroff -f
 `;

@@ -61,12 +61,20 @@ export class Wire {
   resends = 0;
   extraMarkers = 0;
 
-  constructor(private readonly guest: Guest) {}
+  /** The wire of NIC `nic` (its index in QEMU's -device order); the agent's tap must see that NIC. */
+  constructor(
+    private readonly guest: Guest,
+    private readonly nic = 0,
+  ) {}
+
+  private get name(): string {
+    return this.guest.ifnames.length > 1 ? `NIC ${this.nic}` : this.guest.ifname;
+  }
 
   private async sendMarked(frames: readonly Buffer[]): Promise<ProbeAnswer> {
     const mark = String(this.seq++);
-    for (const f of frames) await this.guest.inject(padded(f));
-    await this.guest.inject(padded(rawFrame(BROADCAST_MAC, WIRE_PEER_MAC, Buffer.from(`${MARK_TAG}${mark}`))));
+    for (const f of frames) await this.guest.inject(padded(f), this.nic);
+    await this.guest.inject(padded(rawFrame(BROADCAST_MAC, WIRE_PEER_MAC, Buffer.from(`${MARK_TAG}${mark}`))), this.nic);
     return parseProbeAnswer(await this.guest.command(`probe ${mark} ${MARK_WAIT_MS}`));
   }
 
@@ -76,7 +84,7 @@ export class Wire {
       if ((await this.sendMarked([])).marked) return;
       this.extraMarkers++;
     }
-    throw new GuestError(`guest ${this.guest.ifname}: no broadcast marker frame came through the NIC in ${RESYNC_ATTEMPTS} tries`);
+    throw new GuestError(`guest ${this.name}: no broadcast marker frame came through the NIC in ${RESYNC_ATTEMPTS} tries`);
   }
 
   /** Sends `frame` tagged `id` and reports whether the NIC accepted it and which sockets got it. */
@@ -93,6 +101,6 @@ export class Wire {
       if (marked >= PROBE_SENDS) return { nic: false, sockets: [...sockets].sort(), sends };
       this.resends++;
     }
-    throw new GuestError(`guest ${this.guest.ifname}: probe ${id}: its marker was lost ${PROBE_SENDS * 4 - marked} times`);
+    throw new GuestError(`guest ${this.name}: probe ${id}: its marker was lost ${PROBE_SENDS * 4 - marked} times`);
   }
 }

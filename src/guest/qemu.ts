@@ -1,5 +1,5 @@
-// One QEMU guest: the kernel, the initramfs and one NIC, its agent on a serial port (ttyS1 on
-// QEMU's stdio; the console ttyS0 goes to a log file) and the NIC's wire on a UDP socket of this
+// One QEMU guest: the kernel, the initramfs and one or two NICs of one model, its agent on a serial port (ttyS1 on
+// QEMU's stdio; the console ttyS0 goes to a log file) and each NIC's wire on a UDP socket of this
 // process (QEMU 7.2 `-netdev dgram` over 127.0.0.1: one Ethernet frame per datagram, net/dgram.c).
 // Every wait is bounded and names what did not answer; QEMU is killed on dispose and on exit.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,8 +12,10 @@ import { QEMU_BINARY, cacheDir, findGuestKernel, type GuestKernel } from './cach
 import { GuestError } from './errors.ts';
 import { initramfs } from './initramfs.ts';
 
-/** The agent's protocol: its first line is "mtb-agent/1 IFNAME" (src/guest/agent/agent.c). */
-export const AGENT_PROTOCOL = 'mtb-agent/1';
+/** The agent's protocol: its first line is "mtb-agent/2 IFNAME..." (src/guest/agent/agent.c). */
+export const AGENT_PROTOCOL = 'mtb-agent/2';
+/** NICs a guest can have: one, or two of the same model (two interfaces of one host). */
+export const MAX_GUEST_NICS = 2;
 /** A TCG boot takes 7-11 s idle and was seen at 83 s with both cores busy: a hang guard only. */
 const BOOT_TIMEOUT_MS = 300_000;
 /** A KVM probe boot: a KVM guest that hangs is given this long before TCG is used. */
@@ -26,7 +28,10 @@ export interface GuestOptions {
   readonly device: string;
   /** Modules the guest's /init loads, in dependency order. */
   readonly modules: readonly string[];
+  /** The first NIC's MAC; a second NIC's is this one with its last octet plus one. */
   readonly mac: string;
+  /** NICs of model `device`, each on its own wire (default 1, at most MAX_GUEST_NICS). */
+  readonly nics?: number;
   /** 'kvm' | 'tcg'; absent: $MCAST_TESTBENCH_GUEST_ACCEL, else the cached KVM probe's result. */
   readonly accel?: 'kvm' | 'tcg';
   readonly log?: (line: string) => void;
@@ -57,15 +62,18 @@ function freeUdpPort(): Promise<number> {
 
 export class Guest {
   readonly kernel: GuestKernel;
-  /** The NIC's name in the guest (the agent's hello line). */
+  /** The first NIC's name in the guest (the agent's hello line). */
   ifname = '';
+  /** Every NIC's name at boot, in QEMU's -device order (the agent's hello line). */
+  ifnames: readonly string[] = [];
   /** How long the boot took, to the agent's hello line. */
   bootMs = 0;
   /** The accelerator this guest runs under. */
   accel: 'kvm' | 'tcg' = 'tcg';
   private proc: ChildProcess | null = null;
   private wire: Socket | null = null;
-  private guestPort = 0;
+  /** Each NIC's UDP port on the guest's side of its wire. */
+  private guestPorts: number[] = [];
   private lines: string[] = [];
   private waiters: Waiter[] = [];
   private pending = '';
@@ -125,7 +133,11 @@ export class Guest {
     });
     wire.on('error', () => {});
     await new Promise<void>((resolve) => wire.bind(0, '127.0.0.1', resolve));
-    this.guestPort = await freeUdpPort();
+    const nics = options.nics ?? 1;
+    if (!Number.isInteger(nics) || nics < 1 || nics > MAX_GUEST_NICS) throw new GuestError(`a guest has 1 to ${MAX_GUEST_NICS} NICs, not ${nics}`);
+    this.guestPorts = [];
+    for (let k = 0; k < nics; k++) this.guestPorts.push(await freeUdpPort());
+    const macs = this.guestPorts.map((_, k) => nicMac(options.mac, k));
     const args = [
       '-accel', accel,
       // TCG with instruction counting and sleep=off: an idle guest's virtual clock jumps to the
@@ -139,12 +151,14 @@ export class Guest {
       // panics when too few arrived (arch/x86/kernel/apic/io_apic.c timer_irq_works, check_timer:
       // "IO-APIC + timer doesn't work!"); a TCG guest without icount on busy host cores can miss
       // it, and the emulated timer is known to work.
-      '-append', `console=ttyS0 panic=-1 quiet no_timer_check mtb.modules=${options.modules.join(',')}`,
+      '-append', `console=ttyS0 panic=-1 quiet no_timer_check mtb.modules=${options.modules.join(',')} mtb.nics=${nics}`,
       '-serial', `file:${join(this.dir, 'console.log')}`,
       '-chardev', 'stdio,id=agent,signal=off', '-serial', 'chardev:agent',
       // qemu-options.hx (QEMU 7.2): -netdev dgram,id=str,remote.type=inet,remote.host=addr,remote.port=port[,local...]
-      '-netdev', `dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port=${this.guestPort},remote.type=inet,remote.host=127.0.0.1,remote.port=${wire.address().port}`,
-      '-device', `${options.device},netdev=n0,mac=${options.mac}`,
+      ...this.guestPorts.flatMap((port, k) => [
+        '-netdev', `dgram,id=n${k},local.type=inet,local.host=127.0.0.1,local.port=${port},remote.type=inet,remote.host=127.0.0.1,remote.port=${wire.address().port}`,
+        '-device', `${options.device},netdev=n${k},mac=${macs[k]!}`,
+      ]),
       ...(process.env.MCAST_TESTBENCH_QEMU_ARGS ?? '').split(' ').filter((a) => a !== ''),
     ];
     writeFileSync(join(this.dir, 'qemu.args'), args.join(' '));
@@ -164,11 +178,13 @@ export class Guest {
     });
     const hello = await this.nextLine(timeoutMs, `the agent's hello after boot (${accel}, ${options.device})`);
     if (!hello.startsWith(`${AGENT_PROTOCOL} `)) {
-      throw new GuestError(`guest ${options.device}: expected "${AGENT_PROTOCOL} IFNAME" from the agent, got ${JSON.stringify(hello.slice(0, 200))}`);
+      throw new GuestError(`guest ${options.device}: expected "${AGENT_PROTOCOL} IFNAME..." from the agent, got ${JSON.stringify(hello.slice(0, 200))}`);
     }
-    this.ifname = hello.slice(AGENT_PROTOCOL.length + 1).trim();
+    this.ifnames = hello.slice(AGENT_PROTOCOL.length + 1).trim().split(' ').filter((n) => n !== '');
+    if (this.ifnames.length !== nics) throw new GuestError(`guest ${options.device}: ${nics} NICs booted, the agent names ${this.ifnames.length}: ${hello}`);
+    this.ifname = this.ifnames[0]!;
     this.bootMs = Date.now() - started;
-    options.log?.(`guest ${options.device}: booted (${accel}) in ${this.bootMs} ms, NIC ${this.ifname}`);
+    options.log?.(`guest ${options.device}: booted (${accel}) in ${this.bootMs} ms, NIC${nics > 1 ? 's' : ''} ${this.ifnames.join(', ')}`);
   }
 
   private onData(text: string): void {
@@ -245,11 +261,13 @@ export class Guest {
     return (await this.commands([cmd], timeoutMs))[0]!.answer;
   }
 
-  /** Puts one Ethernet frame on the NIC's wire. */
-  inject(frame: Buffer): Promise<void> {
+  /** Puts one Ethernet frame on the wire of NIC `nic` (its index in -device order). */
+  inject(frame: Buffer, nic = 0): Promise<void> {
     const wire = this.wire;
     if (!wire) return Promise.reject(new GuestError('guest: no wire'));
-    return new Promise((resolve, reject) => wire.send(frame, this.guestPort, '127.0.0.1', (e) => (e ? reject(new GuestError(`inject: ${e.message}`)) : resolve())));
+    const port = this.guestPorts[nic];
+    if (port === undefined) return Promise.reject(new GuestError(`guest: no NIC ${nic} (it has ${this.guestPorts.length})`));
+    return new Promise((resolve, reject) => wire.send(frame, port, '127.0.0.1', (e) => (e ? reject(new GuestError(`inject: ${e.message}`)) : resolve())));
   }
 
   private killNow(): void {
@@ -277,6 +295,13 @@ export class Guest {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** NIC k's MAC: `mac` with k added to its last octet. */
+export function nicMac(mac: string, k: number): string {
+  const octets = mac.split(':');
+  const last = (parseInt(octets[5] ?? '0', 16) + k) & 0xff;
+  return [...octets.slice(0, 5), last.toString(16).padStart(2, '0')].join(':');
 }
 
 function accelFile(): string {

@@ -32,6 +32,8 @@ export interface LiveBackend {
   readonly blind: Blindness;
   /** Who observed, as the column title of the side-by-side report ('kernel', 'guest'). Default 'live'. */
   readonly observer?: string;
+  /** false: its interfaces cannot be deleted (a physical NIC has no rtnl_link_ops: net/core/rtnetlink.c rtnl_dellink, EOPNOTSUPP); no `link-del` steps are generated. */
+  readonly deletesLinks?: boolean;
   /** The interfaces the backend has (a device under test): scenarios use them instead of generated ones. */
   readonly interfaces?: readonly InterfaceSpec[];
   /** Runs one scenario from fresh interfaces and reports what it observed. */

@@ -4,7 +4,7 @@
 // BACKEND, printed side by side and saved as a fixture whose `expect` is the backend's output.
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../check/arbitraries.ts';
-import { faultsForProfile } from '../check/fault-catalog.ts';
+import { FAULTS_NO_FRAME_SHOWS, faultsForProfile } from '../check/fault-catalog.ts';
 import { type FaultName, type FaultSet, NO_FAULTS } from '../faults.ts';
 import type { JsonValue } from '../json.ts';
 import { diffResults } from '../scenario/compare.ts';
@@ -77,6 +77,8 @@ export interface SweptFault {
   readonly caughtAt: number | null;
   /** The first difference line at caughtAt. */
   readonly difference?: string;
+  /** Why no frame can show this fault (fault-catalog.ts FAULTS_NO_FRAME_SHOWS): never caught, never missed. */
+  readonly noFrameShows?: string;
 }
 
 export interface LiveDiffReport {
@@ -138,6 +140,7 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
     ...(options.listSizes !== undefined ? { fillThresholds: options.listSizes } : {}),
     ...(options.maxList !== undefined ? { maxList: options.maxList } : {}),
     ...(backend.interfaces !== undefined ? { given: backend.interfaces } : {}),
+    ...(backend.deletesLinks === false ? { linkDel: false } : {}),
   });
   const arbitrary = fc.oneof(generated, generated.map(withProbeSends));
   const details = await fc.check(
@@ -172,7 +175,8 @@ export async function runLiveDiff(backend: LiveBackend, options: LiveDiffOptions
   if (envFailure !== undefined) throw envFailure;
   const swept: SweptFault[] = sweep.map((fault) => {
     const c = caught.get(fault);
-    return c ? { fault, caughtAt: c.at, difference: c.difference } : { fault, caughtAt: null };
+    const blind = FAULTS_NO_FRAME_SHOWS[fault];
+    return c ? { fault, caughtAt: c.at, difference: c.difference } : { fault, caughtAt: null, ...(blind !== undefined ? { noFrameShows: blind } : {}) };
   });
   const report = { label: backend.label, runs: details.numRuns, seed, ...(options.sweepFaults ? { sweep: swept } : {}) };
   if (!details.failed) return { ...report, elapsedMs: Date.now() - started };

@@ -27,11 +27,18 @@ export function relayGroups(n: number): Mac[] {
   return Array.from({ length: n }, (_, i) => macFromBytes([0x01, 0x00, 0x5e, 0x01, ((i + 1) >> 8) & 0xff, (i + 1) & 0xff]));
 }
 
-export function relayEventArb(pool: readonly Mac[]): fc.Arbitrary<RelayEvent> {
+/**
+ * One event. `fits`: the size of list the physical NIC filters exactly (its smallest threshold):
+ * a set of at most that many shows a lost or stale list as a loss, where a longer one falls back
+ * to all-multicast and hides it.
+ */
+export function relayEventArb(pool: readonly Mac[], fits?: number): fc.Arbitrary<RelayEvent> {
+  const sizes = [fc.subarray([...pool]), fc.subarray([...pool], { minLength: Math.max(0, pool.length - 6) })];
+  if (fits !== undefined && fits > 0) sizes.push(fc.subarray([...pool], { maxLength: fits }));
   const set = fc
     .record({
-      // Any subset, or one near the pool's size so that lists cross the table's capacity.
-      mc: fc.oneof(fc.subarray([...pool]), fc.subarray([...pool], { minLength: Math.max(0, pool.length - 6) })),
+      // Any subset, one near the pool's size so that lists cross the table's capacity, or one the table holds.
+      mc: fc.oneof(...sizes),
       // PROMISC rarely (it hides everything else), ALLMULTI sometimes.
       promisc: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
       allmulti: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
@@ -100,7 +107,8 @@ export function relayInterleavingProperty(
 ): fc.IPropertyWithHooks<[RelayEvent[]]> {
   const pool = relayGroups(options.pool ?? Math.min(Math.max(...physical.thresholds, 8), 130) + 3);
   const around = options.around ?? ((run: () => void) => run());
-  return fc.property(fc.array(relayEventArb(pool), { maxLength: 30 }), (events) => {
+  const fits = physical.thresholds.filter((t) => t > 0).reduce((m, t) => Math.min(m, t), Number.POSITIVE_INFINITY);
+  return fc.property(fc.array(relayEventArb(pool, Number.isFinite(fits) ? fits : undefined), { maxLength: 30 }), (events) => {
     around(() => {
       const dev = createRelay(kind, physical.create(RELAY_OWN_MAC, options.faults ?? new Set()), options);
       const { last, problem } = playRelay(dev, events);

@@ -1,6 +1,7 @@
 // The generators: every scenario they make passes schema and static validation, and the pools
 // reach the cases they exist for (aliasing, table overflow, 20+ memberships, >10 sources).
 import fc from 'fast-check';
+import { fillMacs } from '../../src/scenario/fill.ts';
 import { describe, expect, it } from 'vitest';
 import {
   CLASSIC_MACS,
@@ -130,16 +131,33 @@ describe('scenarioArbitrary', () => {
   });
 
   it('maxList: fills cross the thresholds below it and stop near it past the others (vmxnet3 10,922; tulip 14 and 1000)', () => {
+    // A fill's growth: its count plus the single `maddr` adds right after it (a walk across the
+    // threshold: a fill to 6 under threshold + 1, then 8 adds one at a time).
     const fills = (profile: string, maxList: number) =>
-      fc
-        .sample(scenarioArbitrary({ profile, interfaces: 1, maxList }), { numRuns: 300, seed: SAMPLE_SEED })
-        .flatMap((s) => s.steps.filter((st): st is Extract<Step, { op: 'fill' }> => st.op === 'fill').map((st) => st.count));
-    // vmxnet3's one threshold (10,922 groups) is past 1,001: every fill is about 1,001 long
-    // (src/check/step-context.ts: (threshold + 1) + 2 less 0-5, so 999-1,004), and there are fills.
+      fc.sample(scenarioArbitrary({ profile, interfaces: 1, maxList }), { numRuns: 300, seed: SAMPLE_SEED }).flatMap((s) =>
+        s.steps.flatMap((st, i) => {
+          if (st.op !== 'fill') return [];
+          let adds = 0;
+          for (let k = i + 1; k < s.steps.length; k++) {
+            const next = s.steps[k]!;
+            // The walk's adds continue the fill's MACs.
+            if (next.op !== 'maddr' || !next.add || next.iface !== st.iface || next.mac !== fillMacs({ count: st.count + adds + 1, first: st.first }).at(-1)) break;
+            adds++;
+          }
+          return [st.count + adds];
+        }),
+      );
+    // vmxnet3's one threshold (10,922 groups) is past 1,001: every fill grows the list by about
+    // 1,001 (src/check/step-context.ts: (threshold + 1) + 2 less 0-5, so 999-1,004; a walk 995 + 8), and there are fills.
     const v = fills('vmxnet3', 1001);
     expect(v.length).toBeGreaterThan(10);
     expect(Math.max(...v)).toBeLessThanOrEqual(1004);
     expect(Math.min(...v)).toBeGreaterThanOrEqual(999);
+    // Some are walks: a fill of 996 and then one add at a time.
+    const walks = fc
+      .sample(scenarioArbitrary({ profile: 'tulip', interfaces: 1 }), { numRuns: 300, seed: SAMPLE_SEED })
+      .filter((s) => s.steps.some((st, i) => st.op === 'fill' && st.count === 15 - 6 && s.steps.slice(i + 1, i + 9).every((n) => n.op === 'maddr' && n.add)));
+    expect(walks.length).toBeGreaterThan(3);
     // tulip: 14 stays a threshold under 100, 1000 becomes 100.
     const t = fills('tulip', 100);
     expect(t.some((c) => c <= 17)).toBe(true);
@@ -295,6 +313,13 @@ describe('link-del, macvlans created down and macvlans without IPv6 in generated
       }
       expect(s.interfaces.some((i) => i.kind === undefined && !gone.has(i.name))).toBe(true);
     }
+  });
+
+  it('linkDel: false (physical NICs: the guest) never deletes an interface; with it two interfaces do', () => {
+    const count = (linkDel: boolean): number =>
+      fc.sample(scenarioArbitrary({ interfaces: 2, linkDel }), { seed: SAMPLE_SEED, numRuns: 300 }).filter((s) => s.steps.some((st) => st.op === 'link-del')).length;
+    expect(count(true)).toBeGreaterThan(5);
+    expect(count(false)).toBe(0);
   });
 
   it('some macvlans are created down and some have IPv6 disabled; plain interfaces are never created down', () => {

@@ -118,6 +118,10 @@ describe.concurrent('simulate', () => {
     expectOneLineError(await runCli(['simulate', '--bogus', ALIAS]), 2, /unknown option '--bogus'/);
   });
 
+  it('guest diff --nics takes 1 or 2: anything else is exit 2 naming the option, before any guest boots', async () => {
+    expectOneLineError(await runCli(['guest', 'diff', '--nic', 'e1000', '--nics', '3']), 2, /--nics <n>' argument '3' is invalid\. must be 1 or 2\./);
+  });
+
   it('too many arguments: exit 2', async () => {
     expectOneLineError(await runCli(['simulate', ALIAS, ALIAS]), 2, /too many arguments/);
   });

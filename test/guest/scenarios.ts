@@ -1,5 +1,5 @@
 // Scenarios of the guest differential tests: generated ones (the `kernel diff` generators, one
-// interface) and, per fault, a hand-built one the faulty model gets wrong, found with the model
+// or two interfaces) and, per fault, a hand-built one the faulty model gets wrong, found with the model
 // alone (the guest is run only once on it).
 import fc from 'fast-check';
 import { scenarioArbitrary } from '../../src/check/arbitraries.ts';
@@ -11,8 +11,9 @@ import type { Scenario, SimulateResult, Step } from '../../src/scenario/types.ts
 import { simulate } from '../../src/simulate.ts';
 import { resolveProfile } from '../../src/profiles/registry.ts';
 
-export function generated(profile: string, runs: number, seed: number): Scenario[] {
-  const arb = scenarioArbitrary({ profile, interfaces: 1 });
+/** `runs` generated scenarios with `interfaces` plain interfaces (the guest's NICs: no link-del). */
+export function generated(profile: string, runs: number, seed: number, interfaces: 1 | 2 = 1): Scenario[] {
+  const arb = scenarioArbitrary({ profile, interfaces, linkDel: false });
   return fc.sample(fc.oneof(arb, arb.map(withProbeSends)), { numRuns: runs, seed });
 }
 
@@ -71,4 +72,30 @@ export function faultScenario(profile: string, fault: FaultName): Scenario | nul
     const agreeing = candidates.filter((_, i) => clean.deliveries[`f${i}`]?.nic === faulty.deliveries[`f${i}`]?.nic);
     return base(frames([...differing.slice(0, 8), ...agreeing.slice(0, 4)]));
   }
+}
+
+/**
+ * A datagram that arrives on eth1 for a group socket s0 joined only on eth0, with a source filter
+ * that excludes its source. The kernel delivers it to s0: ip_mc_sf_allow (net/ipv4/igmp.c) finds
+ * no membership of s0 on the arrival interface and answers inet->mc_all (IP_MULTICAST_ALL, 1 by
+ * default). s1's join on eth1 makes eth1's NIC accept the frame. The delivery-any-iface model
+ * filters by s0's eth0 membership and drops it.
+ */
+export function otherInterfaceScenario(profile: string): Scenario {
+  return {
+    schema: 'mcast-testbench/scenario@1',
+    description: 'a datagram for a group s0 joined on eth0 (with a source filter) arrives on eth1',
+    interfaces: [
+      { name: 'eth0', mac: '02:00:00:00:01:02', ipv4: ['10.99.0.2/24'], disableIpv6: true, nic: profile },
+      { name: 'eth1', mac: '02:00:00:01:01:02', ipv4: ['10.100.0.2/24'], disableIpv6: true, nic: profile },
+    ],
+    steps: [
+      { op: 'open', socket: 's0', family: 'ipv4', bind: '0.0.0.0', port: 5000 },
+      { op: 'join', socket: 's0', group: '239.1.2.3', iface: 'eth0', mode: 'include', sources: ['10.99.0.9'] },
+      { op: 'open', socket: 's1', family: 'ipv4', bind: '0.0.0.0', port: 5000 },
+      { op: 'join', socket: 's1', group: '239.1.2.3', iface: 'eth1' },
+      { op: 'send', id: 'd0', iface: 'eth1', src: '10.100.0.7', dst: '239.1.2.3', port: 5000 },
+      { op: 'send', id: 'd1', iface: 'eth0', src: '10.99.0.7', dst: '239.1.2.3', port: 5000 },
+    ],
+  };
 }

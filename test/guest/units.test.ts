@@ -11,7 +11,8 @@ import { findGuestKernel } from '../../src/guest/cache.ts';
 import { DIR_MODE, FILE_MODE, cpioNewc } from '../../src/guest/cpio.ts';
 import { GuestSetupError } from '../../src/guest/errors.ts';
 import { GUEST_NICS } from '../../src/guest/nics.ts';
-import { parseProbeAnswer } from '../../src/guest/probe.ts';
+import { type GuestPort, guestInterfaces, resetScript } from '../../src/guest/ports.ts';
+import { type Wire, parseProbeAnswer } from '../../src/guest/probe.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
 
 const one: Scenario = {
@@ -66,6 +67,75 @@ describe('guest runner units', () => {
     expect(pointerOf(() => guestInterface({ ...one, steps: [{ op: 'open', socket: 'a b', family: 'ipv4', bind: '0.0.0.0', port: 1 }] }))).toBe('/steps/0/socket');
     expect(pointerOf(() => guestInterface({ ...one, steps: [{ op: 'mrt-init', socket: 'r', family: 'ipv4' }] }))).toBe('/steps/0');
     expect(guestInterface(one).name).toBe('eth0');
+  });
+
+  it('a guest of two NICs holds two plain interfaces, not three, and not its spare names', () => {
+    const two: Scenario = { ...one, interfaces: [...one.interfaces, { name: 'eth1', mac: '02:00:00:01:00:03' }] };
+    expect(guestInterfaces(two, 2).map((i) => i.name)).toEqual(['eth0', 'eth1']);
+    expect(guestInterfaces(one, 2).map((i) => i.name)).toEqual(['eth0']);
+    const three: Scenario = { ...two, interfaces: [...two.interfaces, { name: 'eth2', mac: '02:00:00:02:00:03' }] };
+    expect(pointerOf(() => guestInterfaces(three, 2))).toBe('/interfaces');
+    expect(pointerOf(() => guestInterfaces({ ...one, interfaces: [{ name: 'mtbnic1', mac: '02:00:00:00:00:03' }] }, 2))).toBe('/interfaces/0/name');
+  });
+
+  describe('the reset script between scenarios', () => {
+    const port = (index: number, ifname: string): GuestPort => ({
+      index,
+      device: `/sys/devices/pci0000:00/0000:00:0${3 + index}.0`,
+      ifname,
+      ipv6Disabled: false,
+      maddrs: new Set(),
+      wire: null as unknown as Wire,
+    });
+
+    it('swaps two names through the spare names, and gives each interface its MAC', () => {
+      const ports = [port(0, 'eth0'), port(1, 'eth1')];
+      const plan = resetScript(ports, [
+        { name: 'eth1', mac: '02:00:00:00:00:0a' },
+        { name: 'eth0', mac: '02:00:00:00:00:0b' },
+      ]);
+      const at = (text: string): number => {
+        const i = plan.script.indexOf(text);
+        expect(i, text).toBeGreaterThanOrEqual(0);
+        return i;
+      };
+      // Both leave their names before either takes the other's.
+      expect(at('ip link set dev eth0 name mtbnic0')).toBeLessThan(at('ip link set dev mtbnic0 name eth1'));
+      expect(at('ip link set dev eth1 name mtbnic1')).toBeLessThan(at('ip link set dev mtbnic0 name eth1'));
+      expect(at('ip link set dev eth1 name mtbnic1')).toBeLessThan(at('ip link set dev mtbnic1 name eth0'));
+      at('ip link set dev mtbnic0 address 02:00:00:00:00:0a');
+      at('ip link set dev mtbnic1 address 02:00:00:00:00:0b');
+      expect(plan.script).not.toContain('unbind');
+      expect(ports.map((p) => p.ifname)).toEqual(['eth0', 'eth1']);
+      plan.commit();
+      expect(ports.map((p) => p.ifname)).toEqual(['eth1', 'eth0']);
+    });
+
+    it('leaves an unused NIC down under its spare name, and keeps a name that stays', () => {
+      const ports = [port(0, 'eth0'), port(1, 'eth1')];
+      const plan = resetScript(ports, [{ name: 'eth0', mac: '02:00:00:00:00:0a' }]);
+      expect(plan.script).not.toContain('dev eth0 name');
+      expect(plan.script).toContain('ip link set dev eth1 name mtbnic1');
+      expect(plan.script).not.toContain('mtbnic1 address');
+      plan.commit();
+      expect(ports.map((p) => p.ifname)).toEqual(['eth0', 'mtbnic1']);
+    });
+
+    it('rebinds the driver of a NIC whose disable_ipv6 changes, and names the failure of each step', () => {
+      const ports = [port(0, 'eth0'), port(1, 'eth1')];
+      const plan = resetScript(ports, [
+        { name: 'eth0', mac: '02:00:00:00:00:0a' },
+        { name: 'eth1', mac: '02:00:00:00:00:0b', disableIpv6: true },
+      ]);
+      expect(plan.script).toContain('echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6');
+      expect(plan.script).toContain('echo 0000:00:04.0 > $drv/unbind');
+      expect(plan.script).not.toContain('0000:00:03.0 > $drv/unbind');
+      expect([...plan.failures.values()]).toContain('rebinding the driver of 0000:00:04.0');
+      for (const code of plan.failures.keys()) expect(plan.script).toContain(`exit ${code}`);
+      plan.commit();
+      expect(ports.map((p) => p.ipv6Disabled)).toEqual([false, true]);
+      expect(ports[1]!.ifname).toBe('eth1');
+    });
   });
 
   it('an empty cache is a GuestSetupError naming the setup script', () => {

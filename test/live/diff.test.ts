@@ -11,6 +11,9 @@ import { runLiveDiff } from '../../src/live/diff.ts';
 import { LiveBackendError } from '../../src/live/errors.ts';
 import type { Scenario, SimulateResult } from '../../src/scenario/types.ts';
 import { simulate } from '../../src/simulate.ts';
+import fc from 'fast-check';
+import { scenarioArbitrary } from '../../src/check/arbitraries.ts';
+import { withProbeSends } from '../../src/live/probe-sends.ts';
 
 class ModelBackend implements LiveBackend {
   readonly label: string;
@@ -160,5 +163,25 @@ describe('runLiveDiff --sweep-faults', () => {
     const report = await runLiveDiff(new E1000Model(SEES_ALL), { runs: 20, seed: 3, interfaces: 1, sweepFaults: ['ipv6-map-24bit', 'e1000-filter-type-1'] });
     expect(report.sweep?.map((s) => s.fault)).toEqual(['ipv6-map-24bit', 'e1000-filter-type-1']);
     expect((await runLiveDiff(new E1000Model(SEES_ALL), { runs: 5, seed: 3, interfaces: 1 })).sweep).toBeUndefined();
+  });
+
+  it('a fault no frame can show is reported with its reason, never as caught or missed', async () => {
+    const report = await runLiveDiff(new E1000Model(SEES_ALL), { runs: 5, seed: 3, interfaces: 1, sweepFaults: ['rxconfig-zero-at-open', 'ipv6-map-24bit'] });
+    const [blind, shown] = report.sweep ?? [];
+    expect(blind).toMatchObject({ fault: 'rxconfig-zero-at-open', caughtAt: null });
+    expect(blind?.noFrameShows).toMatch(/ndo_open/);
+    expect(shown?.noFrameShows).toBeUndefined();
+  });
+
+  it('the claim behind it: on rtl8139, rxconfig-zero-at-open changes no delivery of 300 generated scenarios with probes', () => {
+    const arb = scenarioArbitrary({ profile: 'rtl8139', interfaces: 2, linkDel: false }).map(withProbeSends);
+    let frames = 0;
+    for (const s of fc.sample(arb, { numRuns: 300, seed: 11 })) {
+      const ok = simulate(s, { profile: 'rtl8139' });
+      const bad = simulate(s, { profile: 'rtl8139', faults: new Set(['rxconfig-zero-at-open']) });
+      frames += Object.keys(ok.deliveries).length;
+      expect(bad.deliveries).toEqual(ok.deliveries);
+    }
+    expect(frames).toBeGreaterThan(1000);
   });
 });

@@ -2,7 +2,7 @@
 // under QEMU with a real driver on an emulated NIC (src/guest, docs/guest.md). The guest boots
 // once per command; `guest diff` runs the live core (src/live/diff.ts) on a GuestBackend.
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Cli, CliExit, EXIT } from '../cli.ts';
 import { collect, faultSet, positiveInteger, seedValue } from '../options.ts';
 import { displayPath, toolCommand } from '../../command-line.ts';
@@ -27,6 +27,12 @@ async function onGuest<T>(action: () => Promise<T>): Promise<T> {
   }
 }
 
+/** commander argParser for --nics: 1 or 2 (src/guest/qemu.ts MAX_GUEST_NICS). */
+function nicCount(value: string): number {
+  if (value !== '1' && value !== '2') throw new InvalidArgumentError('must be 1 or 2.');
+  return Number(value);
+}
+
 async function nicOf(name: string): Promise<string> {
   const { GUEST_NICS, guestNic } = await import('../../guest/nics.ts');
   const nic = guestNic(name);
@@ -40,6 +46,7 @@ interface GuestDiffOptions extends ResultsCliOptions {
   seed?: number;
   maxSteps?: number;
   maxList?: number;
+  nics: number;
   fixtures?: string;
   injectFault?: string[];
   sweepFaults?: boolean;
@@ -53,16 +60,18 @@ export function registerGuest(program: Command, cli: Cli): void {
   guest
     .command('run')
     .description("run one scenario in a guest with the NIC's real driver and print the simulate-shaped JSON")
-    .argument('<file>', 'scenario file (mcast-testbench/scenario@1) with one plain interface')
+    .argument('<file>', 'scenario file (mcast-testbench/scenario@1) with one or two plain interfaces (one NIC each)')
     .requiredOption('--nic <name>', 'QEMU NIC model (e1000, e100, virtio-net-pci, ...)')
     .action(async (file: string, options: { nic: string }) => {
       const { loadScenarioFile } = await import('../../scenario/load.ts');
       const scenario = loadScenarioFile(file);
-      const { GuestBackend, guestInterface } = await import('../../guest/backend.ts');
-      guestInterface(scenario);
+      const { GuestBackend } = await import('../../guest/backend.ts');
+      const { guestInterfaces } = await import('../../guest/ports.ts');
+      const { MAX_GUEST_NICS } = await import('../../guest/qemu.ts');
+      const nics = guestInterfaces(scenario, MAX_GUEST_NICS).length;
       const name = await nicOf(options.nic);
       const result = await onGuest(async () => {
-        const backend = await GuestBackend.create(name, { log: (l) => cli.err(l) });
+        const backend = await GuestBackend.create(name, { log: (l) => cli.err(l), nics });
         try {
           return await backend.run(scenario);
         } finally {
@@ -75,12 +84,13 @@ export function registerGuest(program: Command, cli: Cli): void {
 
   addResultsOptions(guest
     .command('diff')
-    .description('generate one-NIC scenarios, run each in the guest and in the model with the NIC profile, shrink any difference in the guest and save it')
+    .description('generate scenarios on the guest\'s NICs, run each in the guest and in the model with the NIC profile, shrink any difference in the guest and save it')
     .requiredOption('--nic <name>', 'QEMU NIC model (e1000, e100, virtio-net-pci, ...)')
     .option('--runs <n>', 'scenarios to run', positiveInteger, DEFAULT_GUEST_RUNS)
     .option('--seed <s>', 'fast-check seed', seedValue)
     .option('--max-steps <n>', 'most intents per scenario', positiveInteger)
     .option('--max-list <n>', MAX_LIST_HELP, positiveInteger)
+    .option('--nics <n>', 'NICs of the model in the guest, each an interface of every scenario: 1 or 2 (2: a datagram can arrive on an interface other than the one a socket joined on)', nicCount, 1)
     .option('--fixtures <dir>', 'where a shrunk difference is saved (default: fixtures/guest)')
     .option('--sweep-faults', SWEEP_FAULTS_HELP)
     .addOption(new Option('--inject-fault <name>', 'compare against a deliberately faulty model').argParser(collect).hideHelp()))
@@ -107,7 +117,7 @@ export function registerGuest(program: Command, cli: Cli): void {
       let label = '';
       const report = await onGuest(async () => {
         progress.note(`${suite}: booting the guest`);
-        const backend = await GuestBackend.create(name, { log: (l) => progress.note(l) });
+        const backend = await GuestBackend.create(name, { log: (l) => progress.note(l), nics: options.nics });
         label = backend.label;
         progress.update({ done: 0, total: options.runs });
         try {
@@ -117,7 +127,7 @@ export function registerGuest(program: Command, cli: Cli): void {
               describe: (first: string) => `guest diff: the model (${backend.profile}) differs from ${backend.label}: ${first}`,
               meta: { source: 'mcast-testbench guest diff', nic: name, profile: backend.profile, kernel: GUEST_KERNEL_RELEASE },
             })),
-            interfaces: 1,
+            interfaces: options.nics === 2 ? 2 : 1,
             faults,
             ...(options.sweepFaults === true ? { sweepFaults: 'profile' as const } : {}),
             log: (l) => progress.note(l),
@@ -133,7 +143,7 @@ export function registerGuest(program: Command, cli: Cli): void {
       cli.out(`${label}, seed ${report.seed}: ${report.runs} scenarios in ${(report.elapsedMs / 1000).toFixed(1)} s`);
       const d = report.difference;
       const reproduce = toolCommand([
-        'guest', 'diff', '--nic', name, '--runs', String(options.runs), '--seed', String(report.seed),
+        'guest', 'diff', '--nic', name, ...(options.nics !== 1 ? ['--nics', String(options.nics)] : []), '--runs', String(options.runs), '--seed', String(report.seed),
         ...(options.maxSteps !== undefined ? ['--max-steps', String(options.maxSteps)] : []),
         ...(options.maxList !== undefined ? ['--max-list', String(options.maxList)] : []),
         ...(options.sweepFaults === true ? ['--sweep-faults'] : []),

@@ -49,10 +49,16 @@ export function printSweep(cli: Cli, suite: string, report: LiveDiffReport): Res
   const sweep = report.sweep;
   if (!sweep) return [];
   const caught = sweep.filter((s) => s.caughtAt !== null).length;
-  cli.out(`fault sweep: ${caught} of ${sweep.length} faults caught in ${report.runs} scenarios`);
+  const blind = sweep.filter((s) => s.noFrameShows !== undefined).length;
+  cli.out(`fault sweep: ${caught} of ${sweep.length - blind} faults caught in ${report.runs} scenarios${blind > 0 ? ` (and ${blind} no frame can show)` : ''}`);
   const width = Math.max(0, ...sweep.map((s) => s.fault.length));
   return sweep.map((s) => {
-    const line = s.caughtAt !== null ? `caught at scenario ${s.caughtAt}: ${s.difference ?? ''}` : `not shown by the ${report.runs} scenarios`;
+    const line =
+      s.caughtAt !== null
+        ? `caught at scenario ${s.caughtAt}: ${s.difference ?? ''}`
+        : s.noFrameShows !== undefined
+          ? `no frame can show it: ${s.noFrameShows}`
+          : `not shown by the ${report.runs} scenarios`;
     cli.out(`  ${s.fault.padEnd(width)}  ${line}`);
     return { suite, name: `fault ${s.fault}`, status: s.caughtAt !== null ? 'passed' : 'skipped', timeMs: 0, runs: s.caughtAt ?? report.runs, message: line };
   });

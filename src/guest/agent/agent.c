@@ -1,5 +1,5 @@
 /*
- * mcast-testbench guest agent, protocol mtb-agent/1 (docs/guest.md). Runs in a busybox
+ * mcast-testbench guest agent, protocol mtb-agent/2 (docs/guest.md). Runs in a busybox
  * initramfs under QEMU as /init's child, reads one command a line from the host on a serial
  * port, runs it on the guest kernel and answers one line ("ok ..." or "fail REASON"); `cat`
  * answers "= LINE" lines before its "ok". Built on the host with `cc -static -O2`. The verbs of
@@ -34,7 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROTOCOL "mtb-agent/1"
+/* mtb-agent/2: the hello names every NIC ("mtb-agent/2 eth0 eth1"); `tap *` taps them all. */
+#define PROTOCOL "mtb-agent/2"
 #define MAX_SOCKETS 256
 #define MAX_IDS 4096
 #define DGRAM_TAG "mtb-dgram:"
@@ -328,7 +329,10 @@ static void cmd_probe(char *mark, char *wait) {
   reply("%s", line);
 }
 
+/* A packet socket bound to `ifname`, or with "*" to every interface (ifindex 0: net/packet/af_packet.c packet_do_bind). */
 static int open_packet(const char *ifname) {
+  int ifindex = 0;
+  if (strcmp(ifname, "*") != 0 && (ifindex = if_nametoindex(ifname)) == 0) return -1;
   int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
   if (fd < 0) return -1;
   int big = 4 << 20;
@@ -337,13 +341,13 @@ static int open_packet(const char *ifname) {
   memset(&ll, 0, sizeof ll);
   ll.sll_family = AF_PACKET;
   ll.sll_protocol = htons(ETH_P_ALL);
-  ll.sll_ifindex = if_nametoindex(ifname);
+  ll.sll_ifindex = ifindex;
   if (bind(fd, (struct sockaddr *)&ll, sizeof ll) < 0) { close(fd); return -1; }
   return fd;
 }
 
 int main(int argc, char **argv) {
-  if (argc < 3) { fprintf(stderr, "usage: agent TTY IFNAME\n"); return 2; }
+  if (argc < 3) { fprintf(stderr, "usage: agent TTY IFNAME...\n"); return 2; }
   int fd = open(argv[1], O_RDWR | O_NOCTTY);
   if (fd < 0) { perror(argv[1]); return 2; }
   struct termios t;
@@ -351,7 +355,9 @@ int main(int argc, char **argv) {
   out_fd = fd;
   packet_fd = open_packet(argv[2]);
   if (packet_fd < 0) { reply("fail packet socket on %s: %s", argv[2], errname(errno)); return 2; }
-  reply("%s %s", PROTOCOL, argv[2]);
+  char names[256] = "";
+  for (int i = 2, off = 0; i < argc && off < (int)sizeof names - IFNAMSIZ - 2; i++) off += snprintf(names + off, sizeof names - off, " %s", argv[i]);
+  reply("%s%s", PROTOCOL, names);
   static char buf[65536];
   size_t have = 0;
   for (;;) {

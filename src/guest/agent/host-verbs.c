@@ -1,6 +1,6 @@
 /*
  * Part of the mcast-testbench guest agent (agent.c includes it; one compilation unit, built with
- * `cc -static -O2 agent.c`): the kernel-host verbs of protocol mtb-agent/1.
+ * `cc -static -O2 agent.c`): the kernel-host verbs of protocol mtb-agent/2.
  */
 /*
  * The kernel-host verbs (src/guest/kernel-host.ts; src/sys/kernel-host.ts states them): a program
