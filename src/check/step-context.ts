@@ -1,7 +1,6 @@
 // The generator's stateful builder: maps an intent to the steps that are valid where it stands,
 // and advances past each step it keeps.
-import { FILL_COUNT_MAX, type InterfaceSpec, type SocketFamily, type Step } from '../scenario/types.ts';
-import { fillMacs } from '../scenario/fill.ts';
+import type { InterfaceSpec, SocketFamily, Step } from '../scenario/types.ts';
 import { ipFromValue, parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
@@ -9,11 +8,7 @@ import { resolveProfile } from '../profiles/registry.ts';
 import { StepValidity } from './validity.ts';
 import { type InterfacePools, IPV4_GROUP_POOL, randomIpv4Group, randomIpv6Group, randomMac, IPV4_UNICAST, IPV6_STATIC_GROUPS, IPV6_TABLE_FILLERS, IPV6_UNICAST, CLASSIC_MACS, MADDR_POOL, PORTS, UNBOUND_PORT, interfacePools } from './pools.ts';
 import type { Intent } from './intents.ts';
-
-/** A walk across a threshold starts this many entries under it (automatic entries: 3-6)... */
-const WALK_BELOW = 6;
-/** ...and ends this many past it. */
-const WALK_ABOVE = 2;
+import { fillIntentSteps } from './fill-intent.ts';
 
 function at<T>(list: readonly T[], n: number): T {
   return list[n % list.length] as T;
@@ -225,33 +220,10 @@ export class StepContext {
         return steps;
       }
       case 'fill': {
-        // One `fill` step (n `ip maddr add`s) until the device list passes one of the interface
-        // profile's thresholds (NicProfile.thresholds: table full, hash mode, all-multicast,
-        // refusal), whatever its size, then, half the time, 1-3 deletes back across it. An
-        // interface without a profile of its own (a live backend's) takes the sizes its caller gave.
+        // An interface without a profile of its own (a live backend's) takes the sizes its caller gave.
         const pools = this.iface(p[0]);
-        const all = (pools.spec.nic !== undefined ? resolveProfile(pools.spec.nic).thresholds : this.fillThresholds).filter((t) => t > 0 && t < FILL_COUNT_MAX);
-        const max = this.maxList;
-        const thresholds = max === undefined ? all : [...new Set(all.map((t) => Math.min(t, max)))];
-        if (thresholds.length === 0) return [];
-        const limit = at(thresholds, p[5]) + 1;
-        const first = (p[2] & 0x3f) << 16;
-        if (p[3] % 4 === 3 && limit > WALK_BELOW) {
-          // A walk across the threshold: a fill to WALK_BELOW under it, then one `maddr` add at a
-          // time, so that with any 3-6 automatic entries the list stands at exactly threshold + 1
-          // for a step (an off-by-one at the threshold shows only there: tulip's 15th perfect
-          // entry, QEMU's 65th table slot).
-          const count = limit - WALK_BELOW;
-          const walk = fillMacs({ count: limit + WALK_ABOVE, first }).slice(count);
-          return [{ op: 'fill', iface: pools.spec.name, count, first }, ...walk.map((mac): Step => ({ op: 'maddr', iface: pools.spec.name, mac, add: true }))];
-        }
-        // The list already holds 3-6 automatic entries: this crosses limit for any of them.
-        const count = Math.max(1, limit + 2 - (p[1] % 6));
-        const steps: Step[] = [{ op: 'fill', iface: pools.spec.name, count, first }];
-        if (p[3] % 2 === 0) {
-          for (const mac of fillMacs({ count, first }).slice(-(1 + (p[4] % 3)))) steps.push({ op: 'maddr', iface: pools.spec.name, mac, add: false });
-        }
-        return steps;
+        const all = pools.spec.nic !== undefined ? resolveProfile(pools.spec.nic).thresholds : this.fillThresholds;
+        return fillIntentSteps(pools.spec.name, all, this.maxList, p);
       }
       case 'leave': {
         const socket = this.socketFor(p[0]);
