@@ -50,6 +50,12 @@ export function guestInterface(scenario: Scenario): InterfaceSpec {
   return guestInterfaces(scenario, 1)[0]!;
 }
 
+/** QEMU's MTA vector of a destination (hw/net/e1000x_common.c): octets 5:4 as one number, shifted right by `shift`, 12 bits. */
+export function qemuMtaVector(mac: string, shift: number): number {
+  const octets = mac.split(':').map((h) => parseInt(h, 16));
+  return ((((octets[5] ?? 0) << 8) | (octets[4] ?? 0)) >> shift) & 0xfff;
+}
+
 export class GuestBackend implements LiveBackend {
   readonly label: string;
   readonly profile: string;
@@ -59,7 +65,7 @@ export class GuestBackend implements LiveBackend {
   /** The scenario's interfaces by name, each on its NIC (set by reset). */
   private byName = new Map<string, GuestPort>();
   /** The last scenario's probed frames ("IFACE MAC") whose verdict the NIC cannot show (GuestNic.blindBetween). */
-  private readonly unobservableMacs = new Set<string>();
+  private readonly unobservableMacs = new Map<string, string>();
   private disposed = false;
 
   private constructor(
@@ -71,12 +77,12 @@ export class GuestBackend implements LiveBackend {
     this.label = `guest ${nic.name} (${two}QEMU ${nic.device}, Linux ${GUEST_KERNEL_RELEASE})`;
     this.profile = nic.profile ?? 'accept-all';
     // The NIC's registers are QEMU's; the order of dev->mc depends on when addrconf's work ran.
-    const { blindBetween, unicastBlind } = nic;
+    const { blindBetween, unicastBlind, unicastMtaBlind } = nic;
     const unobservable = (iface: string, mac: string): string | null => {
       if (unicastBlind !== undefined && !isMulticastMac(parseMac(mac))) return unicastBlind;
-      return blindBetween !== undefined && this.unobservableMacs.has(`${iface} ${mac}`) ? blindBetween.reason : null;
+      return this.unobservableMacs.get(`${iface} ${mac}`) ?? null;
     };
-    this.blind = { nicState: true, listOrder: true, ...(blindBetween || unicastBlind ? { unobservable } : {}) };
+    this.blind = { nicState: true, listOrder: true, ...(blindBetween || unicastBlind || unicastMtaBlind ? { unobservable } : {}) };
   }
 
   /** Boots a guest with `options.nics` NICs of model `name` (GUEST_NICS). */
@@ -255,15 +261,25 @@ export class GuestBackend implements LiveBackend {
     }
   }
 
-  /** Remembers `mac` as unobservable when the NIC is blind to the device list's current size. */
+  /**
+   * Remembers `mac` as unobservable on interface `name` (each NIC's list is its own) when the NIC is
+   * blind to the device list's current size, or to a unicast destination its MTA would hash.
+   */
   private async noteBlindness(name: string, mac: Mac): Promise<void> {
-    // Keyed by interface: each NIC's list is its own.
     const range = this.nic.blindBetween;
-    if (!range || !isMulticastMac(mac) || mac === BROADCAST_MAC) return;
+    const mta = this.nic.unicastMtaBlind;
+    const unicast = !isMulticastMac(mac);
+    if (mta && unicast) {
+      const [dm] = await this.guest.commands(['cat /proc/net/dev_mcast']);
+      const vectors = new Set(parseDevMcast(dm!.data.join('\n'), name).map((e) => qemuMtaVector(e.mac, mta.shift)));
+      if (vectors.has(qemuMtaVector(mac, mta.shift))) this.unobservableMacs.set(`${name} ${mac}`, mta.reason);
+      return;
+    }
+    if (!range || unicast || mac === BROADCAST_MAC) return;
     const [dm, counters] = await this.guest.commands(['cat /proc/net/dev_mcast', `counters ${name}`]);
     const n = parseDevMcast(dm!.data.join('\n'), name).length;
     const [promisc, allmulti] = counters!.answer.split(' ').map(Number) as [number, number];
-    if (promisc === 0 && allmulti === 0 && n >= range.from && n <= range.to) this.unobservableMacs.add(`${name} ${mac}`);
+    if (promisc === 0 && allmulti === 0 && n >= range.from && n <= range.to) this.unobservableMacs.set(`${name} ${mac}`, range.reason);
   }
 
   /** Waits until every IPv6 address is up with its solicited-node group joined (as the kernel runner does). */
