@@ -9,7 +9,6 @@ import { ipv6SettledOn, parseDevMcast, parseProcIgmp, parseProcIgmp6 } from '../
 import { udpFrame, rawFrame } from '../sys/frames.ts';
 import type { Blindness, LiveBackend } from '../live/backend.ts';
 import type { Delivery, InterfaceResult, InterfaceSpec, Scenario, SimulateResult, Step, StepResult } from '../scenario/types.ts';
-import { isRouteStep } from '../scenario/types.ts';
 import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, type Mac, compareMac, isMulticastMac, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
@@ -64,7 +63,7 @@ export class GuestBackend implements LiveBackend {
   readonly deletesLinks = false;
   /** The scenario's interfaces by name, each on its NIC (set by reset). */
   private byName = new Map<string, GuestPort>();
-  /** The last scenario's probed frames ("IFACE MAC") whose verdict the NIC cannot show (GuestNic.blindBetween). */
+  /** The last scenario's probed frames ("IFACE MAC") whose verdict the NIC cannot show, with why (GuestNic.blindBetween, unicastMtaBlind). */
   private readonly unobservableMacs = new Map<string, string>();
   private disposed = false;
 
