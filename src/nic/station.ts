@@ -56,16 +56,12 @@ export function setBucket64(mask: HashMask64, n: number): HashMask64 {
   return n >> 5 === 0 ? [(mask[0] | bit) >>> 0, mask[1]] : [mask[0], (mask[1] | bit) >>> 0];
 }
 
-export function testBucket64(mask: HashMask64, n: number): boolean {
-  return ((mask[n >> 5 === 0 ? 0 : 1] >>> (n & 31)) & 1) === 1;
-}
-
 /** The mask as a lookup reads it: two int32 words (a uint32 word past 2^31 is a double to V8). */
 export function maskWords(mask: HashMask64): Int32Array {
   return Int32Array.of(mask[0] | 0, mask[1] | 0);
 }
 
-/** testBucket64 on maskWords. */
+/** Bucket n (0..63) of a mask read as maskWords. */
 export function testBucketWords(words: Int32Array, n: number): boolean {
   return (((words[n >> 5] as number) >>> (n & 31)) & 1) === 1;
 }
