@@ -83,6 +83,27 @@ function entryKey(e: DeviceListEntry): string {
   return `${e.mac.toLowerCase()} users ${e.users}`;
 }
 
+/** The same entries, users and order (MACs compared case-blind). */
+function sameEntries(a: readonly DeviceListEntry[], b: readonly DeviceListEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as DeviceListEntry;
+    const y = b[i] as DeviceListEntry;
+    if (x.users !== y.users || (x.mac !== y.mac && x.mac.toLowerCase() !== y.mac.toLowerCase())) return false;
+  }
+  return true;
+}
+
+function sameGroups(a: readonly { group: string; users: number }[], b: readonly { group: string; users: number }[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as { group: string; users: number };
+    const y = b[i] as { group: string; users: number };
+    if (x.group !== y.group || x.users !== y.users) return false;
+  }
+  return true;
+}
+
 function multisetDiff(a: readonly string[], b: readonly string[]): string[] {
   const counts = new Map<string, number>();
   for (const x of a) counts.set(x, (counts.get(x) ?? 0) + 1);
@@ -119,10 +140,10 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       out.push({ stepIndex, kind: 'device-list', message: `${name}: reading the device list threw ${where}: ${errorText(e)}` });
       continue;
     }
-    const modelKeys = modelList.map(entryKey);
-    const oracleKeys = oracleList.map(entryKey);
-    // The common case, the same entries in the same order, needs no multiset arithmetic.
-    const same = modelKeys.length === oracleKeys.length && modelKeys.every((k, i) => k === oracleKeys[i]);
+    // The common case, the same entries in the same order, needs no keys and no multiset arithmetic.
+    const same = sameEntries(modelList, oracleList);
+    const modelKeys = same ? [] : modelList.map(entryKey);
+    const oracleKeys = same ? [] : oracleList.map(entryKey);
     const extra = same ? [] : multisetDiff(modelKeys, oracleKeys);
     const missing = same ? [] : multisetDiff(oracleKeys, modelKeys);
     if (same) {
@@ -147,9 +168,11 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       }
     }
 
-    const modelGroups = pair.host.groups(name).map((g) => `${g.group} users ${g.users}`);
-    const oracleGroups = pair.oracle.groups(name).map((g) => `${g.group} users ${g.users}`);
-    if (modelGroups.join(', ') !== oracleGroups.join(', ')) {
+    const modelRecords = pair.host.groups(name);
+    const oracleRecords = pair.oracle.groups(name);
+    if (!sameGroups(modelRecords, oracleRecords)) {
+      const modelGroups = modelRecords.map((g) => `${g.group} users ${g.users}`);
+      const oracleGroups = oracleRecords.map((g) => `${g.group} users ${g.users}`);
       const extra = multisetDiff(modelGroups, oracleGroups);
       const missing = multisetDiff(oracleGroups, modelGroups);
       out.push({
@@ -158,9 +181,11 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         message: `${name}: group records differ ${where} (/proc/net/igmp, igmp6 users): model has ${extra.join(', ') || 'nothing more'}, oracle expects ${missing.join(', ') || 'nothing more'}`,
       });
     }
-    const modelGlobal = pair.host.globalMacs(name).join(', ');
-    const oracleGlobal = pair.oracle.globalMacs(name).join(', ');
-    if (modelGlobal !== oracleGlobal) {
+    const modelGlobals = pair.host.globalMacs(name);
+    const oracleGlobals = pair.oracle.globalMacs(name);
+    if (modelGlobals.length !== oracleGlobals.length || modelGlobals.some((m, i) => m !== oracleGlobals[i])) {
+      const modelGlobal = modelGlobals.join(', ');
+      const oracleGlobal = oracleGlobals.join(', ');
       out.push({
         stepIndex,
         kind: 'device-list',
@@ -192,21 +217,26 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       });
     }
 
-    const probes = new Set<string>([
-      spec.mac.toLowerCase(),
-      BROADCAST_MAC,
-      // The oracle's list and neighbours: probes are picked on the oracle's side, never with
-      // model code (a MAC only the model lists is a device-list difference, reported above).
-      ...oracleList.map((e) => e.mac.toLowerCase()),
-      ...CLASSIC_MACS,
-      ...FIXED_PROBE_MACS,
-      ...BUCKET_PROBE_MACS,
-      ...oracleList.slice(-NEIGHBOUR_ENTRIES).flatMap((e) => bitNeighbourMacs(e.mac.toLowerCase())),
-    ]);
+    // The oracle's list and neighbours: probes are picked on the oracle's side, never with
+    // model code (a MAC only the model lists is a device-list difference, reported above).
+    // dev->mc holds each address once; a probe the list repeats is reported once (`seen`).
+    const others = new Set<string>([...CLASSIC_MACS, ...FIXED_PROBE_MACS, ...BUCKET_PROBE_MACS]);
+    for (const e of oracleList.slice(-NEIGHBOUR_ENTRIES)) for (const mac of bitNeighbourMacs(e.mac.toLowerCase())) others.add(mac);
+    const probeList = [spec.mac.toLowerCase(), BROADCAST_MAC];
+    for (const e of oracleList) probeList.push(e.mac.toLowerCase());
+    for (const mac of others) probeList.push(mac);
+    const seen = new Set<string>();
     const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
-    for (const mac of probes) {
-      const verdict = pair.oracle.classify(name, mac) as Verdict;
-      const accepted = pair.host.nicAccepts(name, parseMac(mac));
+    const verdicts = pair.oracle.classifyAll(name, probeList);
+    const accepts = pair.host.nicAcceptsAll(name, probeList.map((mac) => parseMac(mac)));
+    for (let i = 0; i < probeList.length; i++) {
+      const mac = probeList[i] as string;
+      const verdict = verdicts[i] as Verdict;
+      const accepted = accepts[i] as boolean;
+      if ((verdict === 'must' && !accepted) || (verdict === 'must-not' && accepted)) {
+        if (seen.has(mac)) continue;
+        seen.add(mac);
+      }
       if (verdict === 'must' && !accepted) {
         out.push({
           stepIndex,

@@ -325,9 +325,7 @@ export class Host {
 
   /** dev->mc in list order, users = refcount (/proc/net/dev_mcast). */
   deviceList(iface: string): DeviceListEntry[] {
-    return this.iface(iface, iface)
-      .deviceList.entriesInOrder()
-      .map((ha) => ({ mac: ha.addr, users: ha.refcount }));
+    return this.iface(iface, iface).deviceList.listing();
   }
 
   counters(iface: string): { promisc: number; allmulti: number } {
@@ -342,6 +340,12 @@ export class Host {
   /** The NIC decision for a frame on the interface's wire (a macvlan's is its lower's). */
   nicAccepts(iface: string, mac: Mac): boolean {
     return wireOf(this.iface(iface, iface)).nic.accept(mac);
+  }
+
+  /** nicAccepts for many destinations at once (`check` probes every device-list entry after each step). */
+  nicAcceptsAll(iface: string, macs: readonly Mac[]): boolean[] {
+    const nic = wireOf(this.iface(iface, iface)).nic;
+    return macs.map((mac) => nic.accept(mac));
   }
 
   nicState(iface: string): JsonValue {
@@ -362,11 +366,7 @@ export class Host {
 
   /** The device-list entries with global_use set (`ip maddr add`): /proc/net/dev_mcast's 4th column. */
   globalMacs(iface: string): Mac[] {
-    return this.iface(iface, iface)
-      .deviceList.entriesInOrder()
-      .filter((ha) => ha.globalUse)
-      .map((ha) => ha.addr)
-      .sort();
+    return this.iface(iface, iface).deviceList.globalAddrs().sort();
   }
 
   /** A fresh filter of the interface's profile, as the driver leaves it at open before the first rx-mode call. */

@@ -187,6 +187,20 @@ export class DeviceList {
     return Array.from(this.entries.values(), (ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse }));
   }
 
+  /** /proc/net/dev_mcast's address and users columns, in list order. */
+  listing(): { mac: Mac; users: number }[] {
+    entriesCopied += this.entries.size;
+    return Array.from(this.entries.values(), (ha) => ({ mac: ha.addr, users: ha.refcount }));
+  }
+
+  /** The addresses with global_use set (`ip maddr add`), in list order. */
+  globalAddrs(): Mac[] {
+    entriesCopied += this.entries.size;
+    const out: Mac[] = [];
+    for (const ha of this.entries.values()) if (ha.globalUse) out.push(ha.addr);
+    return out;
+  }
+
   /** Entries in list order with their sync fields, copied. */
   syncedEntries(): HwAddr[] {
     entriesCopied += this.entries.size;

@@ -79,8 +79,13 @@ export function macText(octets: readonly number[]): string {
   return octets.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
+/** A MAC text already in canonical form: lowercase hex, colons. */
+const CANONICAL_TEXT = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+
 /** Canonical form: lowercase, colons. */
 export function canonicalMac(text: string, where: string): string {
+  // `check` classifies every device-list entry after each step: most texts are canonical already.
+  if (typeof text === 'string' && CANONICAL_TEXT.test(text)) return text;
   const hit = CANONICAL.get(text);
   if (hit !== undefined) return hit;
   const canonical = macText(macOctets(text, where));

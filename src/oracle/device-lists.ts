@@ -6,7 +6,7 @@ import type { InterfaceSpec, SocketFamily } from '../scenario/types.ts';
 import type { RouteOracle } from './route/oracle.ts';
 import { SourceTables } from './source-tables.ts';
 import { type OracleIp, canonicalMac, ipKey, macOctets, parseInterfaceAddress } from './address.ts';
-import { type Acceptance, type FilterInput, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
+import { type Acceptance, type FilterInput, type FrameVerdict, classifyAcceptance, classifyAcceptanceAll, resolveSpec } from './filters/index.ts';
 import { IPV4_ALL_HOSTS, IPV6_ALL_NODES, IPV6_NODE_LOCAL_ALL_NODES, eui64LinkLocal, solicitedNodeGroup } from './mapping.ts';
 import { type FilterMode, type GroupRef, type Membership, MembershipTable, groupKey } from './memberships.ts';
 import { type InterfaceFacts, groupMac, reportable, sameGroup } from './facts.ts';
@@ -206,17 +206,24 @@ export abstract class DeviceListOracle {
    * the macvlan is up): an up macvlan's entries each hold one more on the macvlan itself and one
    * on its lower.
    */
-  protected refcounts(facts: InterfaceFacts): Map<string, number> {
+  protected refcounts(facts: InterfaceFacts): ReadonlyMap<string, number> {
+    const uppers = this.upUppers(facts);
+    // Nothing stacked on or under it: the references are the interface's own.
+    if ((facts.lower === null || !facts.up) && uppers.length === 0) return facts.macRefs;
     const counts = new Map(facts.macRefs);
     if (facts.lower !== null && facts.up) for (const [mac, n] of counts) counts.set(mac, n + 1);
-    for (const upper of this.upUppers(facts)) {
+    for (const upper of uppers) {
       for (const mac of upper.macRefs.keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     }
     return counts;
   }
 
+  /**
+   * Entries in creation order. `created` only ever gains keys it lacks, each with the next clock
+   * value (refresh below), so its insertion order is already the clock's order.
+   */
   protected orderedMacs(facts: InterfaceFacts): string[] {
-    return [...facts.created.entries()].sort((a, b) => a[1] - b[1]).map(([mac]) => mac);
+    return [...facts.created.keys()];
   }
 
   /**
@@ -257,6 +264,10 @@ export abstract class DeviceListOracle {
 
   protected classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
     return classifyAcceptance(this.acceptanceOn(facts), mac);
+  }
+
+  protected classifyAllOn(facts: InterfaceFacts, macs: readonly string[]): FrameVerdict[] {
+    return classifyAcceptanceAll(this.acceptanceOn(facts), macs);
   }
 
   /** The spec's acceptance for the interface's current flags and lists, cached until they change. */

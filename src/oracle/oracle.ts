@@ -230,4 +230,10 @@ export class Oracle extends SocketOracle {
   classify(iface: string, mac: string): FrameVerdict {
     return this.classifyOn(this.wire(this.facts(iface)), canonicalMac(mac, 'mac'));
   }
+
+  /** classify for many destinations at once. */
+  classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
+    const facts = this.wire(this.facts(iface));
+    return this.classifyAllOn(facts, macs.map((mac) => canonicalMac(mac, 'mac')));
+  }
 }

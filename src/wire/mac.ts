@@ -11,6 +11,7 @@ export const BROADCAST_MAC = '00:00:00:00:00:00'.replace(/0/g, 'f') as Mac;
 
 /** Parses "aa:bb:cc:dd:ee:ff" (or with dashes, any case). Throws InputError naming the input. */
 export function parseMac(text: string, where = ''): Mac {
+  if (typeof text === 'string' && CANONICAL_RE.test(text)) return text as Mac;
   const hit = PARSED.get(text);
   if (hit !== undefined) return hit;
   if (typeof text !== 'string' || !MAC_RE.test(text)) {
@@ -24,6 +25,8 @@ export function parseMac(text: string, where = ''): Mac {
 }
 
 const PARSED = new Map<string, Mac>();
+/** Already canonical (lowercase, colons): returned as it is, no cache entry. */
+const CANONICAL_RE = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
 
 export function isMac(text: string): boolean {
   return MAC_RE.test(text);

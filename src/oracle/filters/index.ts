@@ -105,4 +105,4 @@ export function hasOracleSpec(name: string): boolean {
 }
 
 export type { Acceptance, FilterInput, FilterSpec, FilterSpecFamily, FrameVerdict } from './spec.ts';
-export { classifyAcceptance } from './spec.ts';
+export { classifyAcceptance, classifyAcceptanceAll } from './spec.ts';

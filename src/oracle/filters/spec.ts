@@ -77,7 +77,17 @@ function exactSet(acceptance: Acceptance): ReadonlySet<string> {
 }
 
 export function classifyAcceptance(acceptance: Acceptance, mac: string): FrameVerdict {
-  if (acceptance.everything || exactSet(acceptance).has(mac)) return 'must';
+  return classifyIn(acceptance, exactSet(acceptance), mac);
+}
+
+/** classifyAcceptance over many MACs, the exact set looked up once. */
+export function classifyAcceptanceAll(acceptance: Acceptance, macs: readonly string[]): FrameVerdict[] {
+  const exact = exactSet(acceptance);
+  return macs.map((mac) => classifyIn(acceptance, exact, mac));
+}
+
+function classifyIn(acceptance: Acceptance, exact: ReadonlySet<string>, mac: string): FrameVerdict {
+  if (acceptance.everything || exact.has(mac)) return 'must';
   if (!isGroupMac(mac)) return acceptance.unicast ?? 'must-not';
   if (acceptance.multicast) return acceptance.multicast;
   if (acceptance.hashed && acceptance.hashed.buckets.has(acceptance.hashed.bucketOf(mac))) return 'may';
