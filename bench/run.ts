@@ -83,7 +83,7 @@ function throughputTable(rows: readonly ThroughputRow[]): string[] {
 
 function catchTable(rows: readonly CatchRow[]): string[] {
   return [
-    '| fault | profile | caught | median s (find + shrink) | median shrunk steps |',
+    '| fault | profile | caught | median s to the first counterexample (find + shrink) | median shrunk steps |',
     '| --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| \`${r.fault}\` | \`${r.profile}\` | ${r.caught}/${r.seeds} | ${fmt(r.medianSeconds, 2)} | ${r.medianSteps ?? '-'} |`),
   ];

@@ -89,6 +89,20 @@ const SOURCE_HOSTS = Array.from({ length: 96 }, (_, i) => 10 + i);
  * 2001:db8:I::/64), never one of the interface's own addresses.
  */
 export function subnetSources(spec: InterfaceSpec, idx: number, family: SocketFamily): string[] {
+  const key = `${idx} ${family} ${(spec.ipv4 ?? []).join(',')} ${(spec.ipv6 ?? []).join(',')}`;
+  let hit = SOURCES.get(key);
+  if (hit === undefined) {
+    hit = computeSubnetSources(spec, idx, family);
+    if (SOURCES.size >= 1 << 10) SOURCES.clear();
+    SOURCES.set(key, hit);
+  }
+  return [...hit];
+}
+
+/** The generators ask for the same interfaces' sources for every command list. */
+const SOURCES = new Map<string, readonly string[]>();
+
+function computeSubnetSources(spec: InterfaceSpec, idx: number, family: SocketFamily): string[] {
   const own = new Set([...(spec.ipv4 ?? []), ...(spec.ipv6 ?? [])].map((p) => parsePrefix(p).addr.text));
   const all =
     family === 'ipv4'

@@ -114,13 +114,15 @@ export const PROFILE_PROPERTIES = {
 } as const;
 
 /**
- * The properties `check` runs on a profile: model, scenario and route, relay for relay profiles,
+ * The properties `check` runs on a profile: model, scenario and route, relay (first) for relay profiles,
  * ethdev for DPDK ports. `byDefault`: the default run (no --profile), where a DPDK port the host
  * never drives itself (dpdk.hostByDefault false) gets the ethdev property only.
  */
 export function propertiesFor(profile: string, byDefault = false): ProfilePropertyName[] {
   const p = resolveProfile(profile);
-  if (p.stacked) return ['model', 'scenario', 'route', 'relay'];
+  // A relay profile's own property first: its interleavings are what the others cannot see,
+  // and `check` prints each unit's counterexample as it ends.
+  if (p.stacked) return p.stacked.kind !== undefined && isRelayKind(p.stacked.kind) ? ['relay', 'model', 'scenario', 'route'] : ['model', 'scenario', 'route', 'relay'];
   if (p.dpdk) return byDefault && !p.dpdk.hostByDefault ? ['ethdev'] : ['model', 'scenario', 'route', 'ethdev'];
   return ['model', 'scenario', 'route'];
 }

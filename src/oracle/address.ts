@@ -44,8 +44,18 @@ export function parseInterfaceAddress(text: string, where: string): OracleIp {
 
 /** Canonical text of an address (dotted quad, RFC 5952), as /proc and the scenario format show it. */
 export function ipText(family: SocketFamily, value: bigint): string {
-  return family === 'ipv4' ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+  const cache = family === 'ipv4' ? V4_TEXTS : V6_TEXTS;
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const text = family === 'ipv4' ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(value, text);
+  return text;
 }
+
+/** Texts of group values: `check` lists every group record after each step. */
+const V4_TEXTS = new Map<bigint, string>();
+const V6_TEXTS = new Map<bigint, string>();
 
 export function ipKey(ip: OracleIp): string {
   return `${ip.family}/${ip.value.toString(16)}`;

@@ -27,6 +27,18 @@ export const BUCKET_PROBE_MACS: readonly string[] = (() => {
  * left out: a filter that hashes on the wrong bits accepts a neighbour of a listed group.
  */
 export function bitNeighbourMacs(mac: string): string[] {
+  const hit = NEIGHBOURS.get(mac);
+  if (hit !== undefined) return [...hit];
+  const out = neighbours(mac);
+  if (NEIGHBOURS.size >= 1 << 12) NEIGHBOURS.clear();
+  NEIGHBOURS.set(mac, out);
+  return [...out];
+}
+
+/** `check` probes the neighbours of the newest entries after each step: mostly the same ones. */
+const NEIGHBOURS = new Map<string, readonly string[]>();
+
+function neighbours(mac: string): string[] {
   const out: string[] = [];
   for (let bit = 0; bit < 16; bit++) {
     const o = macOctets(mac, 'probe');

@@ -6,7 +6,7 @@
 // goes to the RARs first (use_uc) and pushes as many groups into the MTA; more than 14 unicast
 // addresses set UPE (every unicast frame) and leave the RARs to the groups.
 import { macOctets } from '../address.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, bucketIn, station } from './spec.ts';
 
 /** e1000_hw.h E1000_RAR_ENTRIES 15, RAR0 being the station address. */
 const EXACT_MULTICAST_ENTRIES = 14;
@@ -38,7 +38,7 @@ export const e1000Spec: FilterSpecFamily = {
           everything: input.promisc,
           multicast: input.allmulti ? 'must' : null,
           exact: [...station(input), ...ucRars, ...input.deviceList],
-          hashed: { bucketOf, buckets: new Set(input.deviceList.slice(EXACT_MULTICAST_ENTRIES - ucRars.length).map(bucketOf)) },
+          hashed: { bucketOf, buckets: new Set(input.deviceList.slice(EXACT_MULTICAST_ENTRIES - ucRars.length).map((m) => bucketIn(bucketOf, m))) },
           unicast: upe ? 'must' : null,
         };
       },

@@ -86,11 +86,26 @@ export function classifyAcceptanceAll(acceptance: Acceptance, macs: readonly str
   return macs.map((mac) => classifyIn(acceptance, exact, mac));
 }
 
+/** Buckets by hash function: `check` classifies the same probe MACs after every step (the CRCs here are bit-serial). */
+const BUCKETS = new WeakMap<(mac: string) => number, Map<string, number>>();
+
+export function bucketIn(bucketOf: (mac: string) => number, mac: string): number {
+  let known = BUCKETS.get(bucketOf);
+  if (!known) BUCKETS.set(bucketOf, (known = new Map()));
+  let bucket = known.get(mac);
+  if (bucket === undefined) {
+    bucket = bucketOf(mac);
+    if (known.size >= 1 << 14) known.clear();
+    known.set(mac, bucket);
+  }
+  return bucket;
+}
+
 function classifyIn(acceptance: Acceptance, exact: ReadonlySet<string>, mac: string): FrameVerdict {
   if (acceptance.everything || exact.has(mac)) return 'must';
   if (!isGroupMac(mac)) return acceptance.unicast ?? 'must-not';
   if (acceptance.multicast) return acceptance.multicast;
-  if (acceptance.hashed && acceptance.hashed.buckets.has(acceptance.hashed.bucketOf(mac))) return 'may';
+  if (acceptance.hashed && acceptance.hashed.buckets.has(bucketIn(acceptance.hashed.bucketOf, mac))) return 'may';
   return 'must-not';
 }
 
@@ -105,7 +120,7 @@ export function hashFilterAcceptance(bucketOf: (mac: string) => number, limit: n
     everything: input.promisc,
     multicast: input.allmulti ? 'must' : limit !== null && input.deviceList.length > limit ? 'may' : null,
     exact: [...station(input), ...input.deviceList],
-    hashed: { bucketOf, buckets: new Set(input.deviceList.map(bucketOf)) },
+    hashed: { bucketOf, buckets: new Set(input.deviceList.map((m) => bucketIn(bucketOf, m))) },
   });
 }
 

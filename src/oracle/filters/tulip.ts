@@ -4,7 +4,7 @@
 // (build_setup_frame_hash), index ether_crc_le(addr) & 0x1ff, with bit 255 always set.
 import { macOctets } from '../address.ts';
 import { etherCrcLe } from '../crc.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, bucketIn, station } from './spec.ts';
 
 /** tulip_core.c set_rx_mode: `netdev_mc_count(dev) > 1000`. */
 const TULIP_ALLMULTI_ABOVE = 1000;
@@ -29,7 +29,7 @@ export const tulipSpec: FilterSpecFamily = {
         everything: input.promisc,
         multicast: input.allmulti ? 'must' : n > TULIP_ALLMULTI_ABOVE ? 'may' : null,
         exact: [...station(input), ...input.deviceList],
-        hashed: hashing ? { bucketOf, buckets: new Set([TULIP_BROADCAST_BIT, ...input.deviceList.map(bucketOf)]) } : null,
+        hashed: hashing ? { bucketOf, buckets: new Set([TULIP_BROADCAST_BIT, ...input.deviceList.map((m) => bucketIn(bucketOf, m))]) } : null,
       };
     },
   }),

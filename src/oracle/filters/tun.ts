@@ -9,7 +9,7 @@
 import { macOctets } from '../address.ts';
 import { bucket64 } from '../crc.ts';
 import { TUN_FLT_EXACT_COUNT } from '../limits.ts';
-import { type FilterSpecFamily, station } from './spec.ts';
+import { type FilterSpecFamily, bucketIn, station } from './spec.ts';
 
 function bucketOf(mac: string): number {
   return bucket64(macOctets(mac, mac));
@@ -29,7 +29,7 @@ export const tunSpec: FilterSpecFamily = {
         everything: input.promisc,
         multicast: input.allmulti ? 'must' : null,
         exact: filterList,
-        hashed: { bucketOf, buckets: new Set(hashedEntries.map(bucketOf)) },
+        hashed: { bucketOf, buckets: new Set(hashedEntries.map((m) => bucketIn(bucketOf, m))) },
       };
     },
   }),
