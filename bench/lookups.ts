@@ -18,7 +18,7 @@ import { macHi, macLo } from '../src/wire/mac-key.ts';
 import { cpuSeconds, destinations, groupList, median } from './data.ts';
 
 export const LIST_SIZES = [1, 64, 4096] as const;
-type Structure = 'exact' | 'hash64-table' | 'mta';
+type Structure = 'exact' | 'hash64-table' | 'mta' | 'rar-mta';
 
 /** The C lookup each profile's structure is compared with (null: no table to look up). */
 const STRUCTURE: Readonly<Record<string, Structure | null>> = {
@@ -39,7 +39,7 @@ const STRUCTURE: Readonly<Record<string, Structure | null>> = {
   'tulip-hash-only': 'hash64-table',
   'tulip-comet': 'hash64-table',
   e100: 'hash64-table',
-  'e1000:0': 'mta',
+  'e1000:0': 'rar-mta',
   ixgbe: 'mta',
 };
 
