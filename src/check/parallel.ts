@@ -8,6 +8,7 @@ import { InputError } from '../errors.ts';
 import type { CheckFailure, CheckOptions, CheckUnit, UnitOutcome } from './units.ts';
 import { profileSeed } from './units.ts';
 import { loadedProfileModules, pluginModulesForWorkers } from '../profile-plugin.ts';
+import { resolveProfile } from '../profiles/registry.ts';
 
 export interface CheckWorkerData {
   readonly runs: number;
@@ -88,9 +89,10 @@ export function runUnitsInWorkers(units: readonly CheckUnit[], options: CheckOpt
       }
       if (printed === units.length) finish(null);
     };
+    const order = dispatchOrder(units);
     const feed = (w: Worker): void => {
       if (next >= units.length) return;
-      const index = next++;
+      const index = order[next++] as number;
       const unit = units[index] as CheckUnit;
       w.postMessage({ index, profile: unit.profile, property: unit.property } satisfies WorkerRequest);
     };
@@ -136,4 +138,25 @@ export function runUnitsInWorkers(units: readonly CheckUnit[], options: CheckOpt
       feed(w);
     }
   });
+}
+
+/** Property weights for dispatchOrder: a scenario runs whole generated scenarios, a model run fast-check commands. */
+const PROPERTY_WEIGHT: Readonly<Record<string, number>> = { scenario: 3, model: 2, route: 1, relay: 1, ethdev: 1 };
+
+/**
+ * The order units are handed to workers (their lines still print in plan order): the longest
+ * first, so that no long unit starts when the other worker is nearly done. A unit's cost grows
+ * with the longest list its generators fill (the profile's largest threshold: vmxnet3's 10,922).
+ */
+export function dispatchOrder(units: readonly CheckUnit[]): number[] {
+  const cost = units.map((u) => {
+    let largest = 0;
+    try {
+      largest = Math.max(0, ...resolveProfile(u.profile).thresholds);
+    } catch {
+      // a profile the workers will refuse: its error comes from them
+    }
+    return Math.log2(largest + 16) * (PROPERTY_WEIGHT[u.property] ?? 1);
+  });
+  return units.map((_, i) => i).sort((a, b) => (cost[b] as number) - (cost[a] as number) || a - b);
 }

@@ -59,3 +59,22 @@ describe('check --jobs', () => {
     expect(two.log).toEqual(one.log);
   });
 });
+
+describe('dispatch order', () => {
+  it('hands out the longest units first (the largest list filled, scenario before model), every unit once', async () => {
+    const { dispatchOrder } = await import('../../src/check/parallel.ts');
+    const units = [
+      { profile: 'tun', property: 'model' },
+      { profile: 'tun', property: 'scenario' },
+      { profile: 'vmxnet3', property: 'route' },
+      { profile: 'vmxnet3', property: 'model' },
+      { profile: 'vmxnet3', property: 'scenario' },
+      { profile: 'ldd3-ff:4', property: 'route' },
+    ] as const;
+    const order = dispatchOrder(units);
+    expect([...order].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+    // vmxnet3 fills 10,923 entries: its scenario, then its model property, lead.
+    expect(order.slice(0, 2)).toEqual([4, 3]);
+    expect(order.indexOf(1)).toBeLessThan(order.indexOf(0));
+  });
+});
