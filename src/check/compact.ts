@@ -75,3 +75,18 @@ export function compactCounterexample(cx: Counterexample, violations: (c: Counte
   }
   return best.steps.length < cut.steps.length ? best : cx;
 }
+
+/**
+ * Steps left out one at a time, last first, while `stillFails` holds (the routing property's
+ * counterexamples: its fixed router setup has both families' vifs on every interface, most of
+ * which a fault does not need). Deterministic; at most COMPACT_CANDIDATES_MAX replays.
+ */
+export function dropSteps<T>(steps: readonly T[], stillFails: (candidate: readonly T[]) => boolean): readonly T[] {
+  let best = steps;
+  let budget = COMPACT_CANDIDATES_MAX;
+  for (let i = best.length - 1; i >= 0 && best.length > 1 && budget > 0; i--, budget--) {
+    const candidate = best.filter((_, k) => k !== i);
+    if (stillFails(candidate)) best = candidate;
+  }
+  return best;
+}

@@ -9,14 +9,15 @@ import { saveFixture } from '../scenario/save.ts';
 import type { AnyStep, InterfaceSpec, Scenario } from '../scenario/types.ts';
 import { SCENARIO_SCHEMA_ID } from '../scenario/types.ts';
 import { simulate } from '../simulate.ts';
+import { validateScenario } from '../scenario/validate.ts';
 import type { RouteOp } from '../route/types.ts';
 import { stepsOfCommands } from './commands.ts';
-import { compactCounterexample } from './compact.ts';
+import { compactCounterexample, dropSteps } from './compact.ts';
 import { type Violation, checkScenario } from './compare.ts';
 import { oracleExpectation } from './expectation.ts';
 import { type ModelCase, PROFILE_PROPERTIES, type ProfilePropertyName } from './properties.ts';
 import { PATH_SEPARATOR, type ParsedPath, replayLine } from './replay-path.ts';
-import { routeScenario } from './route-property.ts';
+import { routeProblem, routeScenario } from './route-property.ts';
 import { type CheckFailure, type CheckOptions, type CheckUnit, profileSeed } from './units.ts';
 
 /** Shrinking stops this long after the first failure: the best counterexample so far is kept. */
@@ -146,11 +147,26 @@ export async function runProperty(
     // A routing scenario: printed step by step with the first disagreement; not saved (replay
     // compares with the oracle step by step, and it does not look at forwarding).
     const path = [property, details.counterexamplePath].join(PATH_SEPARATOR);
-    const scenario = routeScenario(details.counterexample[0] as RouteOp[], profile);
-    const message = errorText(details.errorInstance);
+    const shrunk = routeScenario(details.counterexample[0] as RouteOp[], profile);
+    // The router setup's steps a fault does not need are left out (deterministic: the replay
+    // line gives the same scenario).
+    const problemOf = (steps: readonly AnyStep[]): string | null => {
+      try {
+        const candidate = { ...shrunk, steps: [...steps] };
+        validateScenario(candidate);
+        return routeProblem(candidate, o.faults);
+      } catch {
+        return null;
+      }
+    };
+    // The same kind of disagreement (routed, replayed, error, ...; the end's allmulti count).
+    const kindOf = (problem: string): string => /\}: (\w+)/.exec(problem)?.[1] ?? (/: allmulti /.test(problem) ? 'allmulti' : problem);
+    const kind = kindOf(problemOf(shrunk.steps) ?? errorText(details.errorInstance));
+    const scenario = { ...shrunk, steps: [...dropSteps(shrunk.steps, (steps) => { const p = problemOf(steps); return p !== null && kindOf(p) === kind; })] };
+    const message = problemOf(scenario.steps) ?? errorText(details.errorInstance);
     o.log(`FAIL ${profile} ${property} (seed ${seed}, profile seed ${fcSeed}): ${message}`);
     o.log(`  interfaces: ${JSON.stringify(scenario.interfaces)}`);
-    o.log(`  shrunk routing scenario (${scenario.steps.length} steps, ${details.numShrinks} shrinks):`);
+    o.log(`  shrunk routing scenario (${scenario.steps.length} steps, ${details.numShrinks} shrinks${scenario.steps.length < shrunk.steps.length ? `, then ${shrunk.steps.length - scenario.steps.length} setup steps it does not need left out` : ''}):`);
     for (const s of scenario.steps) o.log(`  ${JSON.stringify(s)}`);
     o.log(`  replay: ${replayLine(profile, seed, path, o.faults)}`);
     const replayCommand = replayLine(profile, seed, path, o.faults);

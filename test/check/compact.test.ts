@@ -38,3 +38,14 @@ describe('compactCounterexample', () => {
     expect(compactCounterexample(cx, (c) => checkScenario(c, { profile: 'tulip' }))).toBe(cx);
   });
 });
+
+describe('dropSteps', () => {
+  it('leaves out every step the failure does not need, last first, and keeps the order', async () => {
+    const { dropSteps } = await import('../../src/check/compact.ts');
+    // Fails while 2 comes before 5 (a setup step, then the step that shows the fault).
+    const fails = (s: readonly number[]) => s.includes(2) && s.includes(5) && s.indexOf(2) < s.indexOf(5);
+    expect(dropSteps([0, 1, 2, 3, 4, 5, 6], fails)).toEqual([2, 5]);
+    // Nothing can go: returned as it was.
+    expect(dropSteps([2, 5], fails)).toEqual([2, 5]);
+  });
+});
