@@ -1,8 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * The guest phase: the test files that may boot the QEMU guest (docs/guest.md) — test/guest, and
+ * the route / VLAN / bond differentials, which run on this machine's kernel where it has the
+ * features and in the guest where it lacks them. `vitest run` runs the other files first (project
+ * `main`), then these (project `guest`); test/summary-reporter.ts prints each phase's wall time.
+ */
+export const GUEST_PHASE = [
+  'test/guest/**/*.test.ts',
+  'test/kernel/route-differential.test.ts',
+  'test/kernel/route-cli.test.ts',
+  'test/kernel/stacked-differential.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['properties/**/*.test.ts', 'test/**/*.test.ts'],
     // Bounds against hangs, not speed budgets (test/bounds.ts): the suite passes on busy cores.
     testTimeout: 900_000,
     hookTimeout: 900_000,
@@ -15,5 +27,19 @@ export default defineConfig({
     setupFiles: ['./test/setup-file.ts'],
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
+    // Two phases, one after the other (sequence.groupOrder): `--project main` or `--project guest`
+    // runs one of them.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['properties/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...GUEST_PHASE],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      { extends: true, test: { name: 'guest', include: GUEST_PHASE, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernelFeatureMissing } from '../../src/kernel/features.ts';
-import { kernelPlace } from '../../src/guest/kernel-place.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HANG_BOUND_MS } from '../bounds.ts';
@@ -100,37 +99,8 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
   });
 });
 
+// `kernel route` on a live kernel or in the QEMU guest: test/kernel/route-cli.test.ts (the guest phase).
 const routeSkip = kernelModeUnavailable() ?? kernelFeatureMissing('ip_mroute', 'ip6_mroute');
-// Where this kernel has no multicast routing, `kernel route` runs in the QEMU guest (docs/guest.md).
-const routePlace = kernelPlace(['ip_mroute', 'ip6_mroute']);
-if (routePlace.where === 'none') console.log(`SKIP kernel route CLI differential: ${routePlace.reason}`);
-describe.skipIf(routePlace.where === 'none')(`mcast-testbench kernel route (${routePlace.where === 'guest' ? 'QEMU guest' : 'live kernel'})`, () => {
-  const inGuest = routePlace.where === 'guest';
-  // Two commands, a guest boot each in the guest: each bounded by HANG_BOUND_MS, the test by twice that.
-  const runs = 40;
-  const timeoutMs = HANG_BOUND_MS;
-  it('runs routing scenarios on the kernel: 0 differences, and a faulty model (>= thresholds) is caught and shrunk', () => {
-    // In the guest one boot is enough here: test/kernel/route-differential.test.ts runs the clean
-    // scenarios there; this checks the command's fall-back line, its output and its reproduce line.
-    if (!inGuest) {
-      const ok = run(['kernel', 'route', '--runs', String(runs), '--seed', '7'], { timeoutMs });
-      expect(ok.code, ok.stderr).toBe(0);
-      expect(ok.stdout).toContain(`${runs} routing scenarios`);
-      expect(ok.stdout).toContain('routing: 0 differences');
-    }
-    const bad = run(['kernel', 'route', '--runs', '100', '--seed', '7', '--inject-fault', 'ttl-threshold-ge'], { timeoutMs });
-    expect(bad.code, bad.stderr).toBe(1);
-    expect(bad.stdout).toContain('route differential: copies differs');
-    expect(bad.stdout).toContain('--inject-fault ttl-threshold-ge');
-    if (inGuest) {
-      expect(bad.stdout).toMatch(/^guest \(Linux 6\.1\.\S+, QEMU (TCG|KVM)\), seed 7: \d+ routing scenarios/);
-      expect(bad.stderr).toContain('running in the QEMU guest (reproduce with --guest)');
-    }
-    // The printed command reproduces the run where it ran: in the guest, it names --guest.
-    const reproduce = bad.stdout.split('\n').find((l) => l.startsWith('reproduce: '));
-    expect(reproduce?.includes(' --guest')).toBe(inGuest);
-  }, 2 * HANG_BOUND_MS);
-});
 
 // Where neither this kernel nor a guest can route, `kernel route` says so in one line with exit 69
 // (EX_UNAVAILABLE), never an internal error (exit 70): an empty guest cache stands for "no guest".

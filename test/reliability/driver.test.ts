@@ -66,8 +66,10 @@ export async function rx() { await wait(); return { accept: true }; }
 
   it('a driver that stops answering is still a timeout naming that request', async () => {
     // The reset gets a bound against a hang (a busy machine may take seconds); only the rx, which
-    // the driver answers after 40 ms, gets 20.
-    session = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0.04`, { timeoutMs: HANG_BOUND_MS, stderr: 'ignore' });
+    // the driver answers after an hour (never, within the test: the session is closed after it),
+    // gets 20 ms. (An answer after 40 ms was raced by the 20 ms timer on busy cores: when the
+    // worker is off the CPU for 40 ms both are ready at once.)
+    session = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0 3600`, { timeoutMs: HANG_BOUND_MS, stderr: 'ignore' });
     await session.request({ op: 'reset', mac: '02:00:00:00:00:02' } as DriverRequest);
     (session as unknown as { timeoutMs: number }).timeoutMs = 20;
     await expect(session.request({ op: 'rx', dst: 'ff:ff:ff:ff:ff:ff' } as DriverRequest)).rejects.toThrow(/\(timeout\): no answer to "rx" within 20 ms/);
