@@ -35,7 +35,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckOutcome> {
   const profiles = resolveProfiles(options.profiles, options.log);
   if (options.shard && options.seed === undefined) throw new InputError('--shard', `${options.shard.index}/${options.shard.count}: needs --seed (every shard must run with the same seed)`);
   if (options.shard && replay) throw new InputError('--shard', 'a --path replays one case: it cannot be sharded');
-  const propertiesOf = (profile: string): ProfilePropertyName[] => (replay ? [replay.property] : propertiesFor(profile, options.profiles.length === 0));
+  const only = options.properties;
+  const propertiesOf = (profile: string): ProfilePropertyName[] =>
+    replay ? [replay.property] : propertiesFor(profile, options.profiles.length === 0).filter((p) => only === undefined || only.includes(p));
   const all: CheckUnit[] = profiles.flatMap((profile) => propertiesOf(profile).map((property) => ({ profile, property })));
   const units = options.shard ? shardUnits(all, options.shard) : all;
   const failures: CheckFailure[] = [];

@@ -20,6 +20,8 @@ export interface CheckOptions {
   progress: (line: string) => void;
   /** Runs only this shard's (profile, property) units (./shard.ts); needs `seed`. */
   shard?: ShardSpec;
+  /** Only these properties of each profile (absent: every property `check` runs on it). */
+  properties?: readonly ProfilePropertyName[];
   /** Records an identifier per generated case in UnitOutcome.caseIds. */
   recordCases?: boolean;
   /** Worker threads for the units (./parallel.ts); 1 or absent: this thread. */

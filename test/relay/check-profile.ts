@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { propertiesFor } from '../../src/check/properties.ts';
 import { runCheck } from '../../src/check/runner.ts';
 import { NO_FAULTS } from '../../src/faults.ts';
 import { builtinProfiles, resolveProfile } from '../../src/profiles/registry.ts';
@@ -14,8 +15,6 @@ export const PHYSICAL = builtinProfiles()
 
 /** Cases per property of a relay over a physical profile. */
 export const RUNS = 12;
-/** The properties `check` runs on a relay profile, in order. */
-export const RELAY_PROPERTIES = ['model', 'scenario', 'route', 'relay'];
 /**
  * Over a lower whose device list must pass more than this many entries to cross a threshold
  * (vmxnet3's 10,922), the `scenario` property is left out; `model`, `route` and `relay` run their
@@ -46,22 +45,14 @@ export function scratchDir(): string {
   return tmp;
 }
 
-/** Every property passes RUNS cases (over a huge lower: all but `scenario`, as shards of the one run). */
+/** Every property passes RUNS cases (over a huge lower: all but `scenario`, CheckOptions.properties). */
 export async function expectPasses(profile: string, fixturesDir: string): Promise<void> {
-  if (!hugeLower(profile)) {
-    const outcome = await runCheck({ profiles: [profile], runs: RUNS, seed: 3, faults: NO_FAULTS, fixturesDir, ...quiet });
-    expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
-    expect(outcome.units.map((u) => u.property)).toEqual(RELAY_PROPERTIES);
-    return;
-  }
-  // The units of one profile run in RELAY_PROPERTIES' order: shard k of 4 is the k-th property.
-  const ran: string[] = [];
-  for (const index of [1, 3, 4]) {
-    const outcome = await runCheck({ profiles: [profile], runs: RUNS, seed: 3, faults: NO_FAULTS, fixturesDir, shard: { index, count: 4 }, ...quiet });
-    expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
-    ran.push(...outcome.units.map((u) => u.property));
-  }
-  expect(ran).toEqual(RELAY_PROPERTIES.filter((p) => p !== 'scenario'));
+  const every = propertiesFor(profile);
+  const properties = hugeLower(profile) ? every.filter((p) => p !== 'scenario') : every;
+  const outcome = await runCheck({ profiles: [profile], runs: RUNS, seed: 3, faults: NO_FAULTS, fixturesDir, properties, ...quiet });
+  expect(outcome.failures.map((f) => `${f.property}: ${f.message}`)).toEqual([]);
+  expect(outcome.units.map((u) => u.property)).toEqual(properties);
+  expect(every).toContain('relay');
 }
 
 export async function expectLoss(profile: string, fixturesDir: string): Promise<void> {
