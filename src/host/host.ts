@@ -192,6 +192,15 @@ export class Host {
     }
   }
 
+  /**
+   * The parsed group, when the named interface (deleted or not) holds a record of that canonical
+   * text: what ipOf would answer, without parsing or caching 100,000 distinct texts.
+   */
+  private knownGroup(ifaceName: unknown, text: unknown): IpAddr | undefined {
+    if (typeof ifaceName !== 'string') return undefined;
+    return (this.deleted.get(ifaceName) ?? this.interfaces.get(ifaceName))?.knownGroup(text);
+  }
+
   private isDeleted(iface: HostInterface): boolean {
     return this.deleted.get(iface.name) === iface;
   }
@@ -222,7 +231,7 @@ export class Host {
    */
   private join(step: JoinStep, where: string): Errno | null {
     const groupText = step.group;
-    const group = ipOf(groupText, `${where}/group`);
+    const group = this.knownGroup(step.iface, groupText) ?? ipOf(groupText, `${where}/group`);
     const gone = this.deleted.get(step.iface);
     const iface = gone ?? this.iface(step.iface, `${where}/iface`);
     if (step.mode !== undefined && step.mode !== 'include' && step.mode !== 'exclude') {
@@ -265,7 +274,7 @@ export class Host {
 
   /** IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: ip_mc_leave_group / ipv6_sock_mc_drop. */
   private leave(id: unknown, groupText: unknown, ifaceName: unknown, where: string): Errno | null {
-    const group = ipOf(groupText, `${where}/group`);
+    const group = this.knownGroup(ifaceName, groupText) ?? ipOf(groupText, `${where}/group`);
     const iface = (typeof ifaceName === 'string' ? this.deleted.get(ifaceName) : undefined) ?? this.iface(ifaceName, `${where}/iface`);
     const sock = this.sockets.get(requireString(id, `${where}/socket`));
     if (!sock) return 'EBADF';

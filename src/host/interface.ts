@@ -174,9 +174,8 @@ export class HostInterface {
     this.ndoStop();
     this.up = false;
     const dropAll = (family: 'ipv4' | 'ipv6'): void => {
-      for (const [key, rec] of this.groups) {
-        const group = parseIp(key);
-        if (group.family === family) this.groupDropped(group, rec);
+      for (const rec of this.groups.values()) {
+        if (rec.group.family === family) this.groupDropped(rec.group, rec);
       }
     };
     // inetdev_event NETDEV_DOWN: ip_mc_down drops every IPv4 record, then 224.0.0.1's user.
@@ -227,7 +226,7 @@ export class HostInterface {
     // ip_mc_up / ipv6_mc_up: each record takes its delete record before it is loaded again (no
     // ipv6_mc_up on a disable_ipv6 device: addrconf_notify NETDEV_UP stops there).
     for (const rec of this.groups.values()) if (!(this.disableIpv6 && rec.key.includes(':'))) this.deleteRecords.restore(rec);
-    const unloaded = Array.from(this.groups, ([key, rec]) => ({ group: parseIp(key), rec }))
+    const unloaded = Array.from(this.groups.values(), (rec) => ({ group: rec.group, rec }))
       .filter(({ group, rec }) => !rec.loaded && !(group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL))
       .map((r) => ({ ...r, mac: deviceMacOf(r.group, this.faults) }))
       .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
@@ -236,6 +235,14 @@ export class HostInterface {
 
   group(group: IpAddr): GroupRecord | undefined {
     return this.groups.get(group.text);
+  }
+
+  /**
+   * The address of the group record whose canonical text is `text`, if there is one: a join or
+   * leave of a group the interface holds needs no parse (the record keeps the parsed address).
+   */
+  knownGroup(text: unknown): IpAddr | undefined {
+    return typeof text === 'string' ? this.groups.get(text)?.group : undefined;
   }
 
   /** Every group record with its users, in no particular order (/proc/net/igmp, /proc/net/igmp6). */
@@ -254,7 +261,7 @@ export class HostInterface {
       existing.addSources(mode, [], false);
       return existing;
     }
-    const rec = new GroupRecord(group.text, mode);
+    const rec = new GroupRecord(group, mode);
     this.groups.set(group.text, rec);
     // ____ip_mc_inc_group / ____ipv6_dev_mc_inc: a new record takes its address's delete record first.
     this.deleteRecords.restore(rec);
@@ -279,7 +286,8 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded || this.deferLoad) return;
     rec.loaded = true;
-    this.mcAdd(deviceMacOf(group, this.faults));
+    rec.deviceMac ??= deviceMacOf(group, this.faults);
+    this.mcAdd(rec.deviceMac);
   }
 
   /**
@@ -292,7 +300,7 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded) {
       rec.loaded = false;
-      if (!this.faults.has('refcount-not-decremented')) this.mcDel(deviceMacOf(group, this.faults));
+      if (!this.faults.has('refcount-not-decremented')) this.mcDel(rec.deviceMac ?? deviceMacOf(group, this.faults));
     }
     const noReport = group.family === 'ipv4' ? group.value === IGMP_ALL_HOSTS.value : group.value === IPV6_LINKLOCAL_ALLNODES.value;
     if (!noReport) this.deleteRecords.add(rec);
