@@ -248,11 +248,12 @@ export class Host {
     if (group.family !== sock.family) {
       throw new InputError(`${where}/group`, `${JSON.stringify(groupText)} is not of the socket's family ${sock.family}`);
     }
+    // An any-source join (the common case) before the closures below: a join allocates nothing more.
+    if (step.mode === undefined) return gone ? joinGoneDevice(sock, group, iface, 'join') : joinGroup(sock, group, iface, 'exclude', this.faults);
     const sources = (step.sources ?? []).map((s, i) => parseFamilyIp(s, sock.family, `${where}/sources/${i}`));
     const join = (mode: FilterMode): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'join') : joinGroup(sock, group, iface, mode, this.faults));
     const source = (mode: FilterMode, src: IpAddr): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'source') : addSource(sock, group, iface, mode, src, this.faults));
 
-    if (step.mode === undefined) return join('exclude');
     if (step.mode === 'include') {
       for (const src of sources) {
         const err = join('include');

@@ -46,7 +46,7 @@ export class HostInterface {
   /** Group records of both families, keyed by canonical group text (the texts never collide). */
   private readonly groups = new Map<string, GroupRecord>();
   /** What ndo_set_rx_mode saw last (the list kept by the changes, not copied); nothing until the device is up. */
-  private lastFlags = { promisc: false, allmulti: false };
+  private readonly lastFlags = { promisc: false, allmulti: false };
   private readonly lastList = new ListMirror();
   /** __dev_set_rx_mode does nothing until the device is up (net/core/dev.c). */
   private up = false;
@@ -388,7 +388,8 @@ export class HostInterface {
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
     const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn, unicastFilter ? [...this.ucList] : undefined);
-    this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
+    this.lastFlags.promisc = mode.promisc;
+    this.lastFlags.allmulti = mode.allmulti;
     this.lastList.update(mode, true);
     this.nic.program(mode);
   }
