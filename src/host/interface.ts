@@ -237,10 +237,7 @@ export class HostInterface {
     return this.groups.get(group.text);
   }
 
-  /**
-   * The address of the group record whose canonical text is `text`, if there is one: a join or
-   * leave of a group the interface holds needs no parse (the record keeps the parsed address).
-   */
+  /** The parsed address of the record whose canonical text is `text`: a join or leave of a held group parses nothing. */
   knownGroup(text: unknown): IpAddr | undefined {
     return typeof text === 'string' ? this.groups.get(text)?.group : undefined;
   }

@@ -10,6 +10,11 @@ export interface OracleIp {
   readonly multicast: boolean;
 }
 
+/** 224.0.0.0/4 (RFC 5771; include/linux/in.h ipv4_is_multicast): the top four bits 1110. */
+const IPV4_MULTICAST_NIBBLE = 0xen;
+/** ff00::/8 (RFC 4291 2.7; include/net/ipv6.h ipv6_addr_is_multicast): the top octet 0xff. */
+const IPV6_MULTICAST_OCTET = 0xffn;
+
 function fromText(text: string, allowPrefix: boolean): OracleIp | null {
   if (typeof text !== 'string' || text.includes('%')) return null;
   if (!allowPrefix && text.includes('/')) return null;
@@ -17,12 +22,14 @@ function fromText(text: string, allowPrefix: boolean): OracleIp | null {
   // an IPv6 text through Address4.isValid cost a thrown AddressError per group.
   try {
     if (!text.includes(':')) {
-      const a = new Address4(text);
       // Address4 keeps the prefix apart; bigInt() is the address itself.
-      return { family: 'ipv4', value: a.bigInt(), multicast: a.isMulticast() };
+      const value = new Address4(text).bigInt();
+      return { family: 'ipv4', value, multicast: value >> 28n === IPV4_MULTICAST_NIBBLE };
     }
-    const a = new Address6(text);
-    return { family: 'ipv6', value: a.bigInt(), multicast: a.isMulticast() };
+    // Multicast from the value, not Address6.isMulticast: that one walks a subnet test through
+    // binary strings and cost more than the parse.
+    const value = new Address6(text).bigInt();
+    return { family: 'ipv6', value, multicast: value >> 120n === IPV6_MULTICAST_OCTET };
   } catch {
     return null;
   }
