@@ -22,11 +22,14 @@ export interface Membership extends GroupRef {
   readonly sources: bigint[];
 }
 
-export const groupKey = (ref: GroupRef): string => ref.key ?? `${ref.family}:${ref.group}`;
+/** The key of a group in the maps below: family and value in hex (printing a bigint in decimal divides). */
+const keyOf = (family: SocketFamily, group: bigint): string => `${family}:${group.toString(16)}`;
+
+export const groupKey = (ref: GroupRef): string => ref.key ?? keyOf(ref.family, ref.group);
 
 /** A group reference carrying its key. */
 export function groupRef(family: SocketFamily, group: bigint): GroupRef {
-  return { family, group, key: `${family}:${group}` };
+  return { family, group, key: keyOf(family, group) };
 }
 
 /** One socket's memberships: in join order, and by interface then group key. */

@@ -137,7 +137,7 @@ export abstract class SocketOracle extends DeviceListOracle {
     const held = this.memberships.countOf(socket.id);
     if (socket.family === 'ipv4' && held >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
     this.holderArrives(facts, ref, mode);
-    this.memberships.add({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
+    this.memberships.add({ family: ref.family, group: ref.group, key: groupKey(ref), socket: socket.id, iface: facts.name, mode, sources: [] });
     this.hold(facts, ref, 1);
     this.refresh(facts);
     return null;
