@@ -43,6 +43,9 @@ class Hash64Filter extends KeyedFilter {
   private readonly marWords = maskWords(EMPTY_MASK64);
   /** Every address of the list counted in its bucket, kept by the host's changes (src/nic/rx-view.ts). */
   private readonly buckets: HeadHash;
+  /** Buckets 0..31 and 32..63 that hold some address of the list (int32 words). */
+  private listLow = 0;
+  private listHigh = 0;
 
   constructor(
     private readonly ownMac: Mac,
@@ -51,7 +54,15 @@ class Hash64Filter extends KeyedFilter {
     super();
     this.ownHi = macHi(ownMac);
     this.ownLo = macLo(ownMac);
-    this.buckets = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
+    // The list's buckets as two words, kept bit by bit as a bucket's count leaves or reaches zero.
+    this.buckets = new HeadHash(
+      64,
+      (mac) => programmedBucket64(mac, faults),
+      (b, set) => {
+        if (b < 32) this.listLow = set ? this.listLow | (1 << b) : this.listLow & ~(1 << b);
+        else this.listHigh = set ? this.listHigh | (1 << (b - 32)) : this.listHigh & ~(1 << (b - 32));
+      },
+    );
   }
 
   program(rx: RxMode): ProgramResult {
@@ -65,11 +76,9 @@ class Hash64Filter extends KeyedFilter {
     } else {
       // The loop over the list sets the bucket of each address, and AcceptMulticast once there is one.
       this.rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS | (mcCount(rx) > 0 ? ACCEPT_MULTICAST : 0);
-      let low = 0;
-      let high = 0;
-      for (let b = 0; b < 32; b++) if (this.buckets.has(b)) low |= 1 << b;
-      for (let b = 32; b < 64; b++) if (this.buckets.has(b)) high |= 1 << (b - 32);
-      // setBucket64's words, built without a mask per bucket; the same mask object when unchanged.
+      // setBucket64 for each bucket some address falls in, as words; the same mask object when unchanged.
+      const low = this.listLow;
+      const high = this.listHigh;
       if ((this.mar[0] | 0) !== low || (this.mar[1] | 0) !== high) this.mar = [low >>> 0, high >>> 0];
     }
     this.marWords[0] = this.mar[0] | 0;
