@@ -86,8 +86,20 @@ export function macText(octets: readonly number[]): string {
   return octets.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-/** Canonical form: lowercase, colons. */
+/** Whether the text is already in canonical form: six pairs of lowercase hex digits joined by colons. */
+function isCanonicalMac(text: string): boolean {
+  if (typeof text !== 'string' || text.length !== 17) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = text.charCodeAt(i);
+    const ok = i % 3 === 2 ? c === 58 : (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** Canonical form: lowercase, colons (a text already canonical is its own, without a parse or the caches). */
 export function canonicalMac(text: string, where: string): string {
+  if (isCanonicalMac(text)) return text;
   const hit = CANONICAL.get(text);
   if (hit !== undefined) return hit;
   const canonical = macText(macOctets(text, where));
