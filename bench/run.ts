@@ -4,7 +4,8 @@
 // Options: --frames N (lookups, default 1,000,000), --seeds N (time to catch, default 20),
 // --quick (200,000 frames, scale at 1,000 only, 1 seed): a smoke run of all four (never written);
 // --catch-only F1,F2 (catalog fault names): the time-to-catch rows of those faults alone, printed
-// as table rows, never written (how docs/real-bugs.md's rows were measured).
+// as table rows, never written (how docs/real-bugs.md's rows were measured);
+// --only scale: the scale benchmark alone (1,000 to 100,000), its table printed, never written.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,16 @@ if (onlyAt >= 0) {
   }
   const rows = await runCatch(seeds, log, names as FaultName[]);
   for (const line of catchTable(rows)) console.log(line);
+  process.exit(0);
+}
+
+const onlyScaleAt = process.argv.indexOf('--only');
+if (onlyScaleAt >= 0) {
+  if (write || quick || process.argv[onlyScaleAt + 1] !== 'scale') {
+    console.error(`error: --only takes "scale" and never writes nor goes with --quick; got ${JSON.stringify(process.argv[onlyScaleAt + 1] ?? '')}`);
+    process.exit(2);
+  }
+  for (const line of scaleTable(runScale(log))) console.log(line);
   process.exit(0);
 }
 

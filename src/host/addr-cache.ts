@@ -56,7 +56,9 @@ export function wireMacOf(group: IpAddr): Mac {
  */
 export function deviceMacOf(group: IpAddr, faults: FaultSet): Mac {
   const mapFault = group.family === 'ipv4' ? 'ipv4-map-24bit' : 'ipv6-map-24bit';
-  if (!faults.has(mapFault)) return wireMacOf(group);
+  // Not through wireMacOf's cache: a record computes its MAC once (GroupRecord.deviceMac), and
+  // 100,000 groups would only churn the cache.
+  if (!faults.has(mapFault)) return groupMac(group);
   const v = Number(group.value & 0xffffffn);
   return macFromBytes([...(group.family === 'ipv4' ? [0x01, 0x00, 0x5e] : [0x33, 0x33, 0x00]), (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
 }

@@ -13,11 +13,12 @@
 import type { FilterMode, GroupRecord, SourceCount } from './group.ts';
 
 interface DeleteRecord {
-  readonly key: string;
   /** pmc->sfmode: the group's mode when it was dropped. */
   readonly sfmode: FilterMode;
-  /** pmc->sources: the group's source list if it was in INCLUDE mode then, else none. */
-  sources: Map<string, SourceCount> | null;
+  /** pmc->sources: the group's source list if it was in INCLUDE mode then and not empty, else none. */
+  readonly sources: Map<string, SourceCount> | null;
+  /** The address's record before this one (a stack, newest first, without an array per address). */
+  readonly older: DeleteRecord | null;
 }
 
 export class DeleteRecords {
@@ -25,24 +26,22 @@ export class DeleteRecords {
    * igmpv3_add_delrec puts a record at the head of one list and igmpv3_del_delrec takes the first
    * of the address: per address, newest last here (a stack), which is the same choice in O(1).
    */
-  private readonly records = new Map<string, DeleteRecord[]>();
+  private readonly records = new Map<string, DeleteRecord>();
 
   /** igmpv3_add_delrec / mld_add_delrec: an INCLUDE group's sources move into the record. */
   add(group: GroupRecord): void {
-    const sources = group.sfmode === 'include' ? group.takeSources(new Map()) : null;
-    const stack = this.records.get(group.key) ?? [];
-    stack.push({ key: group.key, sfmode: group.sfmode, sources });
-    this.records.set(group.key, stack);
+    const sources = group.sfmode === 'include' ? group.takeSources(null) : null;
+    this.records.set(group.key, { sfmode: group.sfmode, sources, older: this.records.get(group.key) ?? null });
   }
 
   /** igmpv3_del_delrec / mld_del_delrec: the newest record of the group's address is consumed. */
   restore(group: GroupRecord): void {
-    const stack = this.records.get(group.key);
-    const record = stack?.pop();
+    const record = this.records.get(group.key);
     if (!record) return;
-    if (stack?.length === 0) this.records.delete(group.key);
+    if (record.older) this.records.set(group.key, record.older);
+    else this.records.delete(group.key);
     // "if (im->sfmode == MCAST_INCLUDE) swap(im->sources, pmc->sources)"; the record is freed.
-    if (record && group.sfmode === 'include') group.takeSources(record.sources ?? new Map());
+    if (group.sfmode === 'include') group.takeSources(record.sources);
   }
 
 }

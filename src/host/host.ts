@@ -192,6 +192,15 @@ export class Host {
     }
   }
 
+  /**
+   * The parsed group, when the named interface (deleted or not) holds a record of that canonical
+   * text: what ipOf would answer, without parsing or caching 100,000 distinct texts.
+   */
+  private knownGroup(ifaceName: unknown, text: unknown): IpAddr | undefined {
+    if (typeof ifaceName !== 'string') return undefined;
+    return (this.deleted.get(ifaceName) ?? this.interfaces.get(ifaceName))?.knownGroup(text);
+  }
+
   private isDeleted(iface: HostInterface): boolean {
     return this.deleted.get(iface.name) === iface;
   }
@@ -222,7 +231,7 @@ export class Host {
    */
   private join(step: JoinStep, where: string): Errno | null {
     const groupText = step.group;
-    const group = ipOf(groupText, `${where}/group`);
+    const group = this.knownGroup(step.iface, groupText) ?? ipOf(groupText, `${where}/group`);
     const gone = this.deleted.get(step.iface);
     const iface = gone ?? this.iface(step.iface, `${where}/iface`);
     if (step.mode !== undefined && step.mode !== 'include' && step.mode !== 'exclude') {
@@ -239,11 +248,12 @@ export class Host {
     if (group.family !== sock.family) {
       throw new InputError(`${where}/group`, `${JSON.stringify(groupText)} is not of the socket's family ${sock.family}`);
     }
+    // An any-source join (the common case) before the closures below: a join allocates nothing more.
+    if (step.mode === undefined) return gone ? joinGoneDevice(sock, group, iface, 'join') : joinGroup(sock, group, iface, 'exclude', this.faults);
     const sources = (step.sources ?? []).map((s, i) => parseFamilyIp(s, sock.family, `${where}/sources/${i}`));
     const join = (mode: FilterMode): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'join') : joinGroup(sock, group, iface, mode, this.faults));
     const source = (mode: FilterMode, src: IpAddr): Errno | null => (gone ? joinGoneDevice(sock, group, iface, 'source') : addSource(sock, group, iface, mode, src, this.faults));
 
-    if (step.mode === undefined) return join('exclude');
     if (step.mode === 'include') {
       for (const src of sources) {
         const err = join('include');
@@ -265,7 +275,7 @@ export class Host {
 
   /** IP_DROP_MEMBERSHIP / MCAST_LEAVE_GROUP: ip_mc_leave_group / ipv6_sock_mc_drop. */
   private leave(id: unknown, groupText: unknown, ifaceName: unknown, where: string): Errno | null {
-    const group = ipOf(groupText, `${where}/group`);
+    const group = this.knownGroup(ifaceName, groupText) ?? ipOf(groupText, `${where}/group`);
     const iface = (typeof ifaceName === 'string' ? this.deleted.get(ifaceName) : undefined) ?? this.iface(ifaceName, `${where}/iface`);
     const sock = this.sockets.get(requireString(id, `${where}/socket`));
     if (!sock) return 'EBADF';

@@ -3,7 +3,6 @@
 import type { Errno } from '../errors.ts';
 import type { FaultSet } from '../faults.ts';
 import type { NicFilter, NicProfile, RxMode } from '../nic/filter.ts';
-import { ListMirror } from '../nic/rx-view.ts';
 import { type IpAddr, type IpPrefix, parseIp } from '../wire/ip.ts';
 import { multicastScope } from '../wire/ipv6.ts';
 import type { Mac } from '../wire/mac.ts';
@@ -45,9 +44,11 @@ export class HostInterface {
   readonly profile: NicProfile;
   /** Group records of both families, keyed by canonical group text (the texts never collide). */
   private readonly groups = new Map<string, GroupRecord>();
-  /** What ndo_set_rx_mode saw last (the list kept by the changes, not copied); nothing until the device is up. */
-  private lastFlags = { promisc: false, allmulti: false };
-  private readonly lastList = new ListMirror();
+  /** What ndo_set_rx_mode saw last; nothing until the device is up. */
+  private readonly lastFlags = { promisc: false, allmulti: false };
+  /** The list it saw: null while that is dev->mc at lastVersion (while up, every change is programmed), else a copy from the down. */
+  private lastList: Mac[] | null = [];
+  private lastVersion = 0;
   /** __dev_set_rx_mode does nothing until the device is up (net/core/dev.c). */
   private up = false;
   /** A macvlan's lower device; null for a plain interface. */
@@ -171,12 +172,12 @@ export class HostInterface {
    */
   linkDown(): void {
     if (!this.up || !this.lower) return;
+    this.lastList = [...this.rxMode().mc]; // frozen: nothing programs this device while it is down
     this.ndoStop();
     this.up = false;
     const dropAll = (family: 'ipv4' | 'ipv6'): void => {
-      for (const [key, rec] of this.groups) {
-        const group = parseIp(key);
-        if (group.family === family) this.groupDropped(group, rec);
+      for (const rec of this.groups.values()) {
+        if (rec.group.family === family) this.groupDropped(rec.group, rec);
       }
     };
     // inetdev_event NETDEV_DOWN: ip_mc_down drops every IPv4 record, then 224.0.0.1's user.
@@ -205,11 +206,10 @@ export class HostInterface {
 
   /**
    * `ip link set IFACE up` on a macvlan: __dev_open → macvlan_open and dev_set_rx_mode (the list
-   * held while down is synced), then NETDEV_UP: ip_mc_up (224.0.0.1 and every IPv4 record
-   * loaded again), ipv6_mc_up, and addrconf's new link-local address with its solicited-node
-   * group. The static IPv6 addresses do not come back. The kernel loads IPv4 records, newest
-   * first, before IPv6 ones; here the records load in MAC order, as the oracle orders entries
-   * created by one step (docs/semantics.md: the differential compares the list sorted).
+   * held while down is synced), then NETDEV_UP: ip_mc_up (224.0.0.1 and every IPv4 record loaded
+   * again), ipv6_mc_up, and addrconf's new link-local address with its solicited-node group. The
+   * static IPv6 addresses do not come back. The kernel loads IPv4 records, newest first, before
+   * IPv6 ones; here in MAC order, as the oracle orders entries created by one step (docs/semantics.md).
    */
   linkUp(): void {
     if (this.up || !this.lower) return;
@@ -227,7 +227,7 @@ export class HostInterface {
     // ip_mc_up / ipv6_mc_up: each record takes its delete record before it is loaded again (no
     // ipv6_mc_up on a disable_ipv6 device: addrconf_notify NETDEV_UP stops there).
     for (const rec of this.groups.values()) if (!(this.disableIpv6 && rec.key.includes(':'))) this.deleteRecords.restore(rec);
-    const unloaded = Array.from(this.groups, ([key, rec]) => ({ group: parseIp(key), rec }))
+    const unloaded = Array.from(this.groups.values(), (rec) => ({ group: rec.group, rec }))
       .filter(({ group, rec }) => !rec.loaded && !(group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL))
       .map((r) => ({ ...r, mac: deviceMacOf(r.group, this.faults) }))
       .sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
@@ -236,6 +236,11 @@ export class HostInterface {
 
   group(group: IpAddr): GroupRecord | undefined {
     return this.groups.get(group.text);
+  }
+
+  /** The parsed address of the record whose canonical text is `text`: a join or leave of a held group parses nothing. */
+  knownGroup(text: unknown): IpAddr | undefined {
+    return typeof text === 'string' ? this.groups.get(text)?.group : undefined;
   }
 
   /** Every group record with its users, in no particular order (/proc/net/igmp, /proc/net/igmp6). */
@@ -254,7 +259,7 @@ export class HostInterface {
       existing.addSources(mode, [], false);
       return existing;
     }
-    const rec = new GroupRecord(group.text, mode);
+    const rec = new GroupRecord(group, mode);
     this.groups.set(group.text, rec);
     // ____ip_mc_inc_group / ____ipv6_dev_mc_inc: a new record takes its address's delete record first.
     this.deleteRecords.restore(rec);
@@ -279,7 +284,8 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded || this.deferLoad) return;
     rec.loaded = true;
-    this.mcAdd(deviceMacOf(group, this.faults));
+    rec.deviceMac ??= deviceMacOf(group, this.faults);
+    this.mcAdd(rec.deviceMac);
   }
 
   /**
@@ -292,7 +298,7 @@ export class HostInterface {
     if (group.family === 'ipv6' && multicastScope(group) < IPV6_ADDR_SCOPE_LINKLOCAL) return;
     if (rec.loaded) {
       rec.loaded = false;
-      if (!this.faults.has('refcount-not-decremented')) this.mcDel(deviceMacOf(group, this.faults));
+      if (!this.faults.has('refcount-not-decremented')) this.mcDel(rec.deviceMac ?? deviceMacOf(group, this.faults));
     }
     const noReport = group.family === 'ipv4' ? group.value === IGMP_ALL_HOSTS.value : group.value === IPV6_LINKLOCAL_ALLNODES.value;
     if (!noReport) this.deleteRecords.add(rec);
@@ -364,12 +370,11 @@ export class HostInterface {
   /**
    * __dev_set_rx_mode: nothing while down; a device without IFF_UNICAST_FLT
    * (NicProfile.unicastFilter) holds one promiscuity count while dev->uc is not empty, one with it
-   * gets dev->uc in ndo_set_rx_mode instead; then
-   * ndo_set_rx_mode with the flags and the whole list, in list order (handed over as the list's
-   * changes since the previous call, its length and head, and the list itself built only if the
-   * filter reads it: src/netdev/device-list.ts rxModeOf). A macvlan's
-   * ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower (dev_mc_sync, which
-   * ends in __dev_set_rx_mode(lower)).
+   * gets dev->uc in ndo_set_rx_mode instead; then ndo_set_rx_mode with the flags and the whole
+   * list, in list order (handed over as the list's changes since the previous call, its length and
+   * head, and the list itself built only if the filter reads it: src/netdev/device-list.ts
+   * rxModeOf). A macvlan's ndo_set_rx_mode, macvlan_set_mac_lists, syncs its list to the lower
+   * (dev_mc_sync, which ends in __dev_set_rx_mode(lower)).
    */
   programRxMode(): void {
     if (!this.up) return;
@@ -380,13 +385,16 @@ export class HostInterface {
     }
     if (this.lower && mcSync(this.lower.deviceList, this.deviceList, this.syncOptions) === null) this.lower.programRxMode();
     const mode = rxModeOf(this.name, this.deviceList, this.flags.promisc, this.flags.allmultiOn, unicastFilter ? [...this.ucList] : undefined);
-    this.lastFlags = { promisc: mode.promisc, allmulti: mode.allmulti };
-    this.lastList.update(mode, true);
+    this.lastFlags.promisc = mode.promisc;
+    this.lastFlags.allmulti = mode.allmulti;
+    this.lastList = null;
+    this.lastVersion = this.deviceList.version;
     this.nic.program(mode);
   }
 
   /** What ndo_set_rx_mode saw last, the list copied. */
   rxMode(): RxMode {
-    return { ...this.lastFlags, mc: this.lastList.values() };
+    if (this.lastList === null && this.deviceList.version !== this.lastVersion) throw new Error(`${this.name}: dev->mc changed while up, unprogrammed`);
+    return { ...this.lastFlags, mc: this.lastList === null ? this.deviceList.addrs() : [...this.lastList] };
   }
 }

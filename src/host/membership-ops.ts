@@ -20,7 +20,7 @@ export function joinGroup(sock: UdpSocket, group: IpAddr, iface: HostInterface, 
     return 'EADDRINUSE';
   }
   if (sock.family === 'ipv4' && sock.memberships.length >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
-  sock.memberships.unshift({ group, iface, sfmode: mode, sources: null });
+  sock.memberships.join(group, iface, mode);
   iface.incGroup(group, mode);
   return null;
 }

@@ -12,67 +12,70 @@ export interface Membership {
   sfmode: FilterMode;
   /** iml->sflist: null until the first source call, then the sources (canonical texts). */
   sources: string[] | null;
+  /** The socket's join count when it was made: the larger, the nearer the head of the list. */
+  readonly seq: number;
 }
 
 /**
  * inet->mc_list / np->ipv6_mc_list. The kernel pushes each new membership at the head
- * (__ip_mc_join_group, __ipv6_sock_mc_join) and walks the list from there; here the list is also
- * indexed by (interface, group) and by group, so a socket with very many memberships costs O(1)
- * per join, lookup and leave.
+ * (__ip_mc_join_group, __ipv6_sock_mc_join) and walks the list from there; here the list is
+ * indexed by interface, then by group text, so a socket with very many memberships costs O(1)
+ * per join, lookup and leave (O(interfaces) for a lookup by group alone), and a lookup builds
+ * no key. The list order is each membership's join count.
  */
 export class MembershipList {
-  private readonly byPair = new Map<string, Membership>();
-  /** Per group, newest first (inet6_mc_check takes the first one on any interface). */
-  private readonly byGroup = new Map<string, Membership[]>();
-  private readonly order = new Map<Membership, number>();
+  private readonly byIface = new Map<HostInterface, Map<string, Membership>>();
+  private count = 0;
   private joins = 0;
 
-  private static pair(group: IpAddr, iface: HostInterface): string {
-    // The canonical text, not the value: a bigint turned into decimal on every lookup cost more
-    // than the rest of a join.
-    return `${iface.name}\u0000${group.text}`;
-  }
-
   get length(): number {
-    return this.byPair.size;
+    return this.count;
   }
 
   /** A new membership at the head of the list. */
-  unshift(m: Membership): void {
-    this.byPair.set(MembershipList.pair(m.group, m.iface), m);
-    const list = this.byGroup.get(m.group.text) ?? [];
-    list.unshift(m);
-    this.byGroup.set(m.group.text, list);
-    this.order.set(m, this.joins++);
+  join(group: IpAddr, iface: HostInterface, sfmode: FilterMode): Membership {
+    const m: Membership = { group, iface, sfmode, sources: null, seq: this.joins++ };
+    let groups = this.byIface.get(iface);
+    if (!groups) {
+      groups = new Map();
+      this.byIface.set(iface, groups);
+    }
+    groups.set(group.text, m);
+    this.count++;
+    return m;
   }
 
   find(group: IpAddr, iface: HostInterface): Membership | undefined {
-    return this.byPair.get(MembershipList.pair(group, iface));
+    return this.byIface.get(iface)?.get(group.text);
   }
 
   /** The newest membership of the group on any interface. */
   newestOf(group: IpAddr): Membership | undefined {
-    return this.byGroup.get(group.text)?.[0];
+    let newest: Membership | undefined;
+    for (const groups of this.byIface.values()) {
+      const m = groups.get(group.text);
+      if (m && (!newest || m.seq > newest.seq)) newest = m;
+    }
+    return newest;
   }
 
   remove(group: IpAddr, iface: HostInterface): Membership | undefined {
-    const key = MembershipList.pair(group, iface);
-    const m = this.byPair.get(key);
-    if (!m) return undefined;
-    this.byPair.delete(key);
-    this.order.delete(m);
-    const list = this.byGroup.get(group.text) ?? [];
-    list.splice(list.indexOf(m), 1);
-    if (list.length === 0) this.byGroup.delete(group.text);
+    const groups = this.byIface.get(iface);
+    const m = groups?.get(group.text);
+    if (!groups || !m) return undefined;
+    groups.delete(group.text);
+    if (groups.size === 0) this.byIface.delete(iface);
+    this.count--;
     return m;
   }
 
   /** Every membership, head (newest) first; empties the list. */
   takeAll(): Membership[] {
-    const all = [...this.order.entries()].sort((a, b) => b[1] - a[1]).map(([m]) => m);
-    this.byPair.clear();
-    this.byGroup.clear();
-    this.order.clear();
+    const all: Membership[] = [];
+    for (const groups of this.byIface.values()) for (const m of groups.values()) all.push(m);
+    all.sort((a, b) => b.seq - a.seq);
+    this.byIface.clear();
+    this.count = 0;
     return all;
   }
 }

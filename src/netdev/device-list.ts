@@ -15,13 +15,6 @@ export function deviceListEntriesCopied(): number {
 /** A change log longer than this many entries beyond the list's size is dropped: the next reader reprograms from the whole list. */
 const CHANGE_LOG_SLACK = 64;
 
-/** A list node: the order of dev->mc, with O(1) removal and O(k) access to the first k. */
-interface Link {
-  readonly addr: Mac;
-  prev: Link | null;
-  next: Link | null;
-}
-
 /** struct netdev_hw_addr. */
 export interface HwAddr {
   readonly addr: Mac;
@@ -33,13 +26,20 @@ export interface HwAddr {
   syncCnt: number;
 }
 
+/**
+ * An entry with its list links: the order of dev->mc, with O(1) removal and O(k) access to the
+ * first k (a Map's iterator skips deleted slots one by one, so its head is not O(1)).
+ */
+interface Entry extends HwAddr {
+  prev: Entry | null;
+  next: Entry | null;
+}
+
 /** struct netdev_hw_addr_list. A Map keeps insertion order, like list_add_tail_rcu. */
 export class DeviceList {
-  private readonly entries = new Map<Mac, HwAddr>();
-  /** The same entries as a linked list (a Map's iterator skips deleted slots one by one, so its head is not O(1)). */
-  private readonly links = new Map<Mac, Link>();
-  private first: Link | null = null;
-  private last: Link | null = null;
+  private readonly entries = new Map<Mac, Entry>();
+  private first: Entry | null = null;
+  private last: Entry | null = null;
   /** Entries created and removed since the last takeChanges(), in order; null once too long to be worth keeping. */
   private log: ListChange[] | null = [];
   /** Bumped by every creation and removal of an entry. */
@@ -57,24 +57,25 @@ export class DeviceList {
     return log;
   }
 
-  private created(ha: HwAddr): void {
-    this.entries.set(ha.addr, ha);
-    const link: Link = { addr: ha.addr, prev: this.last, next: null };
-    if (this.last) this.last.next = link;
-    else this.first = link;
-    this.last = link;
-    this.links.set(ha.addr, link);
-    this.logged(ha.addr, true);
+  private created(addr: Mac, global: boolean, sync: boolean): void {
+    const ha: Entry = { addr, refcount: 1, globalUse: global, synced: sync ? 1 : 0, syncCnt: 0, prev: this.last, next: null };
+    this.entries.set(addr, ha);
+    if (this.last) this.last.next = ha;
+    else this.first = ha;
+    this.last = ha;
+    this.logged(addr, true);
   }
 
   private removed(addr: Mac): void {
-    if (!this.entries.delete(addr)) return;
-    const link = this.links.get(addr) as Link;
-    this.links.delete(addr);
-    if (link.prev) link.prev.next = link.next;
-    else this.first = link.next;
-    if (link.next) link.next.prev = link.prev;
-    else this.last = link.prev;
+    const ha = this.entries.get(addr);
+    if (!ha) return;
+    this.entries.delete(addr);
+    if (ha.prev) ha.prev.next = ha.next;
+    else this.first = ha.next;
+    if (ha.next) ha.next.prev = ha.prev;
+    else this.last = ha.prev;
+    ha.prev = null;
+    ha.next = null;
     this.logged(addr, false);
   }
 
@@ -106,7 +107,7 @@ export class DeviceList {
       return null;
     }
     // __hw_addr_create: a new entry starts at refcount 1, at the tail, synced = sync ? 1 : 0.
-    this.created({ addr, refcount: 1, globalUse: global, synced: sync ? 1 : 0, syncCnt: 0 });
+    this.created(addr, global, sync);
     return null;
   }
 
@@ -204,7 +205,7 @@ export class DeviceList {
   /** Entries in list order with their sync fields, copied. */
   syncedEntries(): HwAddr[] {
     entriesCopied += this.entries.size;
-    return Array.from(this.entries.values(), (ha) => ({ ...ha }));
+    return Array.from(this.entries.values(), (ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse, synced: ha.synced, syncCnt: ha.syncCnt }));
   }
 
   /** The live entries in list order (list_for_each_entry_safe: a walk may delete the current one). */

@@ -21,7 +21,6 @@ import {
   programmedBucket64,
   promiscSeen,
   maskWords,
-  setBucket64,
   testBucketWords,
 } from './station.ts';
 import { hashOnly } from './capacity.ts';
@@ -32,16 +31,21 @@ const ACCEPT_MULTICAST = 0x04;
 const ACCEPT_MY_PHYS = 0x02;
 const ACCEPT_ALL_PHYS = 0x01;
 
+const OK: ProgramResult = { ok: true };
+
 class Hash64Filter extends KeyedFilter {
   private readonly ownHi: number;
   private readonly ownLo: number;
   // Reset state: the driver's rtl8139_hw_start programs __set_rx_mode with an empty list.
   private rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS;
   private mar: HashMask64 = EMPTY_MASK64;
-  /** mar as the lookup reads it. */
-  private marWords = maskWords(EMPTY_MASK64);
+  /** mar as the lookup reads it (written in place: a program call allocates no mask). */
+  private readonly marWords = maskWords(EMPTY_MASK64);
   /** Every address of the list counted in its bucket, kept by the host's changes (src/nic/rx-view.ts). */
   private readonly buckets: HeadHash;
+  /** Buckets 0..31 and 32..63 that hold some address of the list (int32 words). */
+  private listLow = 0;
+  private listHigh = 0;
 
   constructor(
     private readonly ownMac: Mac,
@@ -50,7 +54,15 @@ class Hash64Filter extends KeyedFilter {
     super();
     this.ownHi = macHi(ownMac);
     this.ownLo = macLo(ownMac);
-    this.buckets = new HeadHash(64, (mac) => programmedBucket64(mac, faults));
+    // The list's buckets as two words, kept bit by bit as a bucket's count leaves or reaches zero.
+    this.buckets = new HeadHash(
+      64,
+      (mac) => programmedBucket64(mac, faults),
+      (b, set) => {
+        if (b < 32) this.listLow = set ? this.listLow | (1 << b) : this.listLow & ~(1 << b);
+        else this.listHigh = set ? this.listHigh | (1 << (b - 32)) : this.listHigh & ~(1 << (b - 32));
+      },
+    );
   }
 
   program(rx: RxMode): ProgramResult {
@@ -64,12 +76,14 @@ class Hash64Filter extends KeyedFilter {
     } else {
       // The loop over the list sets the bucket of each address, and AcceptMulticast once there is one.
       this.rxMode = ACCEPT_BROADCAST | ACCEPT_MY_PHYS | (mcCount(rx) > 0 ? ACCEPT_MULTICAST : 0);
-      let mar = EMPTY_MASK64;
-      for (let b = 0; b < 64; b++) if (this.buckets.has(b)) mar = setBucket64(mar, b);
-      this.mar = mar;
+      // setBucket64 for each bucket some address falls in, as words; the same mask object when unchanged.
+      const low = this.listLow;
+      const high = this.listHigh;
+      if ((this.mar[0] | 0) !== low || (this.mar[1] | 0) !== high) this.mar = [low >>> 0, high >>> 0];
     }
-    this.marWords = maskWords(this.mar);
-    return { ok: true };
+    this.marWords[0] = this.mar[0] | 0;
+    this.marWords[1] = this.mar[1] | 0;
+    return OK;
   }
 
   acceptKey(hi: number, lo: number): boolean {

@@ -87,6 +87,14 @@ export class HeadHash {
    */
   update(mode: RxMode, k: number, incremental: boolean): 'incremental' | 'full' {
     if (incremental && mode.changes && mode.head) {
+      if (k === 0 && this.exact.length === 0) {
+        // A pure hash (no head): apply's walk with nothing exact, without its Set and arrays.
+        for (const c of mode.changes) {
+          if (c.added) this.inc(c.mac);
+          else this.dec(c.mac);
+        }
+        return 'incremental';
+      }
       this.apply(mode.changes, mode.head(k));
       return 'incremental';
     }

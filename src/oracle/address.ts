@@ -10,6 +10,11 @@ export interface OracleIp {
   readonly multicast: boolean;
 }
 
+/** 224.0.0.0/4 (RFC 5771; include/linux/in.h ipv4_is_multicast): the top four bits 1110. */
+const IPV4_MULTICAST_NIBBLE = 0xen;
+/** ff00::/8 (RFC 4291 2.7; include/net/ipv6.h ipv6_addr_is_multicast): the top octet 0xff. */
+const IPV6_MULTICAST_OCTET = 0xffn;
+
 function fromText(text: string, allowPrefix: boolean): OracleIp | null {
   if (typeof text !== 'string' || text.includes('%')) return null;
   if (!allowPrefix && text.includes('/')) return null;
@@ -17,12 +22,14 @@ function fromText(text: string, allowPrefix: boolean): OracleIp | null {
   // an IPv6 text through Address4.isValid cost a thrown AddressError per group.
   try {
     if (!text.includes(':')) {
-      const a = new Address4(text);
       // Address4 keeps the prefix apart; bigInt() is the address itself.
-      return { family: 'ipv4', value: a.bigInt(), multicast: a.isMulticast() };
+      const value = new Address4(text).bigInt();
+      return { family: 'ipv4', value, multicast: value >> 28n === IPV4_MULTICAST_NIBBLE };
     }
-    const a = new Address6(text);
-    return { family: 'ipv6', value: a.bigInt(), multicast: a.isMulticast() };
+    // Multicast from the value, not Address6.isMulticast: that one walks a subnet test through
+    // binary strings and cost more than the parse.
+    const value = new Address6(text).bigInt();
+    return { family: 'ipv6', value, multicast: value >> 120n === IPV6_MULTICAST_OCTET };
   } catch {
     return null;
   }
@@ -89,13 +96,21 @@ export function macText(octets: readonly number[]): string {
   return octets.map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-/** A MAC text already in canonical form: lowercase hex, colons. */
-const CANONICAL_TEXT = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
+/** Whether the text is already in canonical form: six pairs of lowercase hex digits joined by colons. */
+function isCanonicalMac(text: string): boolean {
+  if (typeof text !== 'string' || text.length !== 17) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = text.charCodeAt(i);
+    const ok = i % 3 === 2 ? c === 58 : (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    if (!ok) return false;
+  }
+  return true;
+}
 
-/** Canonical form: lowercase, colons. */
+/** Canonical form: lowercase, colons (a text already canonical is its own, without a parse or the caches). */
 export function canonicalMac(text: string, where: string): string {
   // `check` classifies every device-list entry after each step: most texts are canonical already.
-  if (typeof text === 'string' && CANONICAL_TEXT.test(text)) return text;
+  if (isCanonicalMac(text)) return text;
   const hit = CANONICAL.get(text);
   if (hit !== undefined) return hit;
   const canonical = macText(macOctets(text, where));

@@ -6,7 +6,7 @@ import type { InterfaceSpec, SocketFamily } from '../scenario/types.ts';
 import type { RouteOracle } from './route/oracle.ts';
 import { SourceTables } from './source-tables.ts';
 import { type OracleIp, canonicalMac, ipKey, macOctets, parseInterfaceAddress } from './address.ts';
-import { type Acceptance, type FilterInput, type FrameVerdict, classifyAcceptance, classifyAcceptanceAll, resolveSpec } from './filters/index.ts';
+import { type Acceptance, type FilterInput, type FrameVerdict, classifyAcceptance, resolveSpec } from './filters/index.ts';
 import { IPV4_ALL_HOSTS, IPV6_ALL_NODES, IPV6_NODE_LOCAL_ALL_NODES, eui64LinkLocal, solicitedNodeGroup } from './mapping.ts';
 import { type FilterMode, type GroupRef, type Membership, MembershipTable, groupKey } from './memberships.ts';
 import { type InterfaceFacts, groupMac, reportable, sameGroup } from './facts.ts';
@@ -118,19 +118,31 @@ export abstract class DeviceListOracle {
     ];
   }
 
+  /** Kernel joins of the group on the interface (each EXCLUDE {}). */
+  private kernelHolders(facts: InterfaceFacts, ref: GroupRef): number {
+    let n = 0;
+    for (const k of facts.kernelGroups) if (sameGroup(k, ref)) n++;
+    return n;
+  }
+
+  /** How many hold the group on the interface now: holders(facts, ref).length, without the list. */
+  protected holderCount(facts: InterfaceFacts, ref: GroupRef): number {
+    return this.kernelHolders(facts, ref) + this.memberships.holderCounts(facts.name, ref).all;
+  }
+
   /** The group's filter mode: EXCLUDE while any holder excludes, else INCLUDE. */
   protected groupMode(facts: InterfaceFacts, ref: GroupRef): FilterMode {
-    return this.holders(facts, ref).some((h) => h.mode === 'exclude') ? 'exclude' : 'include';
+    return this.kernelHolders(facts, ref) > 0 || this.memberships.holderCounts(facts.name, ref).exclude > 0 ? 'exclude' : 'include';
   }
 
   /** Before a holder arrives: a group with no holder yet is created in the newcomer's mode. */
   protected holderArrives(facts: InterfaceFacts, ref: GroupRef, mode: FilterMode): void {
-    if (this.holders(facts, ref).length === 0) facts.sources.created(groupKey(ref), mode);
+    if (this.holderCount(facts, ref) === 0) facts.sources.created(groupKey(ref), mode);
   }
 
   /** After membership `m` left (its sources already uncounted): the last holder's leaving drops the group. */
   protected holderLeft(facts: InterfaceFacts, ref: GroupRef, modeBefore: FilterMode): void {
-    if (this.holders(facts, ref).length === 0) facts.sources.dropped(groupKey(ref), modeBefore, reportable(ref));
+    if (this.holderCount(facts, ref) === 0) facts.sources.dropped(groupKey(ref), modeBefore, reportable(ref));
   }
 
   /** A membership leaves: its sources are uncounted, then the group may be dropped. */
@@ -168,15 +180,17 @@ export abstract class DeviceListOracle {
         record.users++;
         return;
       }
-      facts.records.set(key, { ref: { family: ref.family, group: ref.group }, users: 1 });
-      if (!facts.unloaded.has(key)) this.macRef(facts, groupMac(ref), 1);
+      // The MAC is derived once per record, and given back when the record goes.
+      const mac = groupMac(ref);
+      facts.records.set(key, { ref: { family: ref.family, group: ref.group, key }, users: 1, mac });
+      if (!facts.unloaded.has(key)) this.macRef(facts, mac, 1);
       return;
     }
     if (!record) return;
     if (--record.users > 0) return;
     facts.records.delete(key);
     // An unloaded record held no reference; gone, it is no longer unloaded either.
-    if (!facts.unloaded.delete(key)) this.macRef(facts, groupMac(ref), -1);
+    if (!facts.unloaded.delete(key)) this.macRef(facts, record.mac, -1);
   }
 
   protected macRef(facts: InterfaceFacts, mac: string | null, delta: 1 | -1): void {
@@ -212,16 +226,11 @@ export abstract class DeviceListOracle {
     if ((facts.lower === null || !facts.up) && uppers.length === 0) return facts.macRefs;
     const counts = new Map(facts.macRefs);
     if (facts.lower !== null && facts.up) for (const [mac, n] of counts) counts.set(mac, n + 1);
-    for (const upper of uppers) {
-      for (const mac of upper.macRefs.keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
-    }
+    for (const upper of uppers) for (const mac of upper.macRefs.keys()) counts.set(mac, (counts.get(mac) ?? 0) + 1);
     return counts;
   }
 
-  /**
-   * Entries in creation order. `created` only ever gains keys it lacks, each with the next clock
-   * value (refresh below), so its insertion order is already the clock's order.
-   */
+  /** Entries in creation order: `created` only gains keys it lacks, each with the next clock value (refresh). */
   protected orderedMacs(facts: InterfaceFacts): string[] {
     return [...facts.created.keys()];
   }
@@ -234,9 +243,7 @@ export abstract class DeviceListOracle {
    * change; with stacking (sync references come and go with the uppers) every entry is looked at.
    */
   protected refresh(facts: InterfaceFacts): void {
-    const uppers = this.upUppers(facts);
-    const stacked = facts.lower !== null || [...this.interfaces.values()].some((u) => u.lower === facts.name);
-    if (!stacked) {
+    if (!this.stacked(facts)) {
       const fresh: string[] = [];
       for (const mac of facts.dirty) {
         if (!facts.macRefs.has(mac)) facts.created.delete(mac);
@@ -246,6 +253,7 @@ export abstract class DeviceListOracle {
       fresh.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       for (const mac of fresh) facts.created.set(mac, ++this.clock);
     } else {
+      const uppers = this.upUppers(facts);
       const counts = this.refcounts(facts);
       for (const mac of [...facts.created.keys()]) if (!counts.has(mac)) facts.created.delete(mac);
       // Entries a macvlan's sync brings arrive in the macvlan's list order; the rest in MAC order.
@@ -262,12 +270,15 @@ export abstract class DeviceListOracle {
     if (facts.lower !== null) this.refresh(this.facts(facts.lower));
   }
 
-  protected classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
-    return classifyAcceptance(this.acceptanceOn(facts), mac);
+  /** A macvlan, or a lower with a macvlan on it (up or not). */
+  private stacked(facts: InterfaceFacts): boolean {
+    if (facts.lower !== null) return true;
+    for (const u of this.interfaces.values()) if (u.lower === facts.name) return true;
+    return false;
   }
 
-  protected classifyAllOn(facts: InterfaceFacts, macs: readonly string[]): FrameVerdict[] {
-    return classifyAcceptanceAll(this.acceptanceOn(facts), macs);
+  protected classifyOn(facts: InterfaceFacts, mac: string): FrameVerdict {
+    return classifyAcceptance(this.acceptanceOn(facts), mac);
   }
 
   /** The spec's acceptance for the interface's current flags and lists, cached until they change. */

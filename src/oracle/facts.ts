@@ -63,7 +63,7 @@ export interface InterfaceFacts {
    * Group records (kernel joins + memberships) with their users, kept per holder change: the
    * derivation of "users" from the holders, done once per join or leave instead of per question.
    */
-  readonly records: Map<string, { readonly ref: GroupRef; users: number }>;
+  readonly records: Map<string, { readonly ref: GroupRef; users: number; readonly mac: string | null }>;
   /** This interface's own references per MAC (loaded records + global adds), kept the same way. */
   readonly macRefs: Map<string, number>;
   /** MACs whose references went to or from zero since the last refresh. */

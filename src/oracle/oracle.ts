@@ -15,6 +15,7 @@ import { RouteOracle } from './route/oracle.ts';
 import type { OracleForwarding, RouteOracleOp } from './route/types.ts';
 import { BROADCAST, canonicalMac, ipText, ipv6MulticastScope, parseAddress } from './address.ts';
 import type { Acceptance, FrameVerdict } from './filters/index.ts';
+import { classifyAcceptanceAll } from './filters/index.ts';
 import { IPV6_SCOPE_LINK_LOCAL } from './limits.ts';
 import type { GroupRef } from './memberships.ts';
 import { type OracleStepResult, sameGroup } from './facts.ts';
@@ -30,19 +31,25 @@ export type { OracleStepResult } from './facts.ts';
 function checkStepShape(step: AnyStep): void {
   if (typeof step !== 'object' || step === null) throw new InputError('', 'a step must be an object');
   const fields = step as unknown as Record<string, unknown>;
-  const need = (field: string, ok: (v: unknown) => boolean, what: string): void => {
+  // A loop over a table, not a closure per field: this runs on every step.
+  for (const [field, ok, what] of STEP_FIELDS) {
     if (field in fields && !ok(fields[field])) throw new InputError(field, `${field} must be ${what}, got ${JSON.stringify(fields[field])}`);
-  };
-  need('socket', (v) => typeof v === 'string', 'a string');
-  need('iface', (v) => typeof v === 'string', 'a string');
-  need('id', (v) => typeof v === 'string', 'a string');
-  need('port', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, 'a port number');
-  need('on', (v) => typeof v === 'boolean', 'true or false');
-  need('add', (v) => typeof v === 'boolean', 'true or false');
-  need('up', (v) => typeof v === 'boolean', 'true or false');
-  need('family', (v) => v === 'ipv4' || v === 'ipv6', '"ipv4" or "ipv6"');
-  need('mode', (v) => v === undefined || v === 'include' || v === 'exclude', '"include" or "exclude"');
+  }
 }
+
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
+const STEP_FIELDS: readonly (readonly [string, (v: unknown) => boolean, string])[] = [
+  ['socket', isString, 'a string'],
+  ['iface', isString, 'a string'],
+  ['id', isString, 'a string'],
+  ['port', (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535, 'a port number'],
+  ['on', isBoolean, 'true or false'],
+  ['add', isBoolean, 'true or false'],
+  ['up', isBoolean, 'true or false'],
+  ['family', (v) => v === 'ipv4' || v === 'ipv6', '"ipv4" or "ipv6"'],
+  ['mode', (v) => v === undefined || v === 'include' || v === 'exclude', '"include" or "exclude"'],
+];
 
 export class Oracle extends SocketOracle {
   /**
@@ -234,6 +241,6 @@ export class Oracle extends SocketOracle {
   /** classify for many destinations at once. */
   classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
     const facts = this.wire(this.facts(iface));
-    return this.classifyAllOn(facts, macs.map((mac) => canonicalMac(mac, 'mac')));
+    return classifyAcceptanceAll(this.acceptanceOn(facts), macs.map((mac) => canonicalMac(mac, 'mac')));
   }
 }

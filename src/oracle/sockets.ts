@@ -5,7 +5,7 @@ import type { SocketFamily } from '../scenario/types.ts';
 import { type OracleIp, ipv6MulticastScope, parseAddress } from './address.ts';
 import { IGMP_MAX_MEMBERSHIPS, IGMP_MAX_MSF, IPV6_SCOPE_INTERFACE_LOCAL, IPV6_SCOPE_LINK_LOCAL, MLD_MAX_MSF } from './limits.ts';
 import { ipv4GroupMac, ipv6GroupMac } from './mapping.ts';
-import { type FilterMode, type GroupRef, type Membership, groupKey } from './memberships.ts';
+import { type FilterMode, type GroupRef, type Membership, groupKey, groupRef } from './memberships.ts';
 import { DeviceListOracle } from './device-lists.ts';
 import { type InterfaceFacts, type OpenSocket, type OracleStepResult, admits, sameGroup } from './facts.ts';
 
@@ -55,9 +55,21 @@ export abstract class SocketOracle extends DeviceListOracle {
     return needsScopeId ? 'EINVAL' : absent ? 'EADDRNOTAVAIL' : null;
   }
 
-  protected groupFor(socket: OpenSocket, text: string): OracleIp {
-    const group = parseAddress(text, 'group');
-    if (group.family !== socket.family) {
+  /**
+   * Group texts parsed in this oracle's life, with their references: a leave, or a join of a group
+   * already seen, parses nothing (ip-address costs microseconds per IPv6 text). Sized by the
+   * scenario: one entry per distinct group text.
+   */
+  private readonly groupTexts = new Map<string, { readonly ip: OracleIp; readonly ref: GroupRef }>();
+
+  protected groupFor(socket: OpenSocket, text: string): { readonly ip: OracleIp; readonly ref: GroupRef } {
+    let group = typeof text === 'string' ? this.groupTexts.get(text) : undefined;
+    if (!group) {
+      const ip = parseAddress(text, 'group');
+      group = { ip, ref: groupRef(ip.family, ip.value) };
+      this.groupTexts.set(text, group);
+    }
+    if (group.ip.family !== socket.family) {
       throw new InputError('group', `${text} is not an ${socket.family} group (socket ${socket.id})`);
     }
     return group;
@@ -78,7 +90,7 @@ export abstract class SocketOracle extends DeviceListOracle {
     if (!socket) return 'EBADF';
     const deleted = this.gone.has(iface);
     const facts = deleted ? undefined : this.facts(iface);
-    const group = this.groupFor(socket, groupText);
+    const { ip: group, ref } = this.groupFor(socket, groupText);
     if (sourceTexts !== undefined && !Array.isArray(sourceTexts)) throw new InputError('sources', 'sources must be a list of addresses');
     const sources = (sourceTexts ?? []).map((s, i) => {
       const ip = parseAddress(s, `sources/${i}`);
@@ -86,7 +98,6 @@ export abstract class SocketOracle extends DeviceListOracle {
       return ip.value;
     });
     if (!group.multicast) return 'EINVAL';
-    const ref: GroupRef = { family: group.family, group: group.value };
     if (facts === undefined) {
       // The ifindex of a deleted device (net/ipv4/igmp.c __ip_mc_join_group, ip_mc_source:
       // ip_mc_find_dev fails: ENODEV). net/ipv6/mcast.c __ipv6_sock_mc_join walks the socket's
@@ -126,7 +137,7 @@ export abstract class SocketOracle extends DeviceListOracle {
     const held = this.memberships.countOf(socket.id);
     if (socket.family === 'ipv4' && held >= IGMP_MAX_MEMBERSHIPS) return 'ENOBUFS';
     this.holderArrives(facts, ref, mode);
-    this.memberships.add({ ...ref, socket: socket.id, iface: facts.name, mode, sources: [] });
+    this.memberships.add({ family: ref.family, group: ref.group, key: groupKey(ref), socket: socket.id, iface: facts.name, mode, sources: [] });
     this.hold(facts, ref, 1);
     this.refresh(facts);
     return null;
@@ -159,9 +170,9 @@ export abstract class SocketOracle extends DeviceListOracle {
     if (!socket) return 'EBADF';
     const deleted = this.gone.has(iface);
     const facts = deleted ? undefined : this.facts(iface);
-    const group = this.groupFor(socket, groupText);
+    const { ip: group, ref } = this.groupFor(socket, groupText);
     if (group.family === 'ipv6' && !group.multicast) return 'EINVAL';
-    const m = this.membership(socket.id, { family: group.family, group: group.value }, iface);
+    const m = this.membership(socket.id, ref, iface);
     if (!m) return 'EADDRNOTAVAIL';
     // On a deleted device the leave only unlinks the socket's membership (ip_mc_leave_group,
     // ipv6_sock_mc_drop: no device, no group to drop).

@@ -14,10 +14,18 @@
 type Mode = 'include' | 'exclude';
 type Table = Map<bigint, { inc: number; exc: number }>;
 
+/** A delete record: the group's mode when dropped, its table then (INCLUDE only), and the record before it. */
+interface DeleteRecord {
+  readonly mode: Mode;
+  readonly table: Table | null;
+  readonly older: DeleteRecord | null;
+}
+
 export class SourceTables {
+  /** Per group, its table; a group without one has an empty table (most groups never list a source). */
   private readonly tables = new Map<string, Table>();
-  /** Per group, its records, the newest last. */
-  private readonly records = new Map<string, { mode: Mode; table: Table | null }[]>();
+  /** Per group, its newest record (each record links to the one before). */
+  private readonly records = new Map<string, DeleteRecord>();
 
   private table(key: string): Table {
     let t = this.tables.get(key);
@@ -30,27 +38,27 @@ export class SourceTables {
 
   /** A group with no holder gets its first one, in `mode`. */
   created(key: string, mode: Mode): void {
-    this.tables.set(key, new Map());
+    this.tables.delete(key);
     this.useRecord(key, mode);
   }
 
   /** The device came up: the existing group, in `mode` now, uses its newest record. */
   useRecord(key: string, mode: Mode): void {
-    const stack = this.records.get(key);
-    const record = stack?.pop();
+    const record = this.records.get(key);
     if (!record) return;
-    if (stack?.length === 0) this.records.delete(key);
-    if (mode === 'include') this.tables.set(key, record.table ?? new Map());
+    if (record.older) this.records.set(key, record.older);
+    else this.records.delete(key);
+    if (mode !== 'include') return;
+    if (record.table) this.tables.set(key, record.table);
+    else this.tables.delete(key);
   }
 
   /** The group is dropped in `mode`; a reportable one leaves a record. */
   dropped(key: string, mode: Mode, reportable: boolean): void {
     if (!reportable) return;
-    const table = mode === 'include' ? this.table(key) : null;
-    if (table) this.tables.set(key, new Map());
-    const stack = this.records.get(key) ?? [];
-    stack.push({ mode, table });
-    this.records.set(key, stack);
+    const table = mode === 'include' ? (this.tables.get(key) ?? null) : null;
+    if (table) this.tables.delete(key);
+    this.records.set(key, { mode, table, older: this.records.get(key) ?? null });
   }
 
   addSource(key: string, mode: Mode, source: bigint): void {
@@ -62,6 +70,7 @@ export class SourceTables {
   }
 
   removeSources(key: string, mode: Mode, sources: readonly bigint[]): void {
+    if (sources.length === 0) return;
     const t = this.table(key);
     for (const s of sources) {
       const c = t.get(s);

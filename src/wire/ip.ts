@@ -27,9 +27,6 @@ function fromAddress6(a: Address6): IpAddr {
   return { family: 'ipv6', text: a.correctForm(), value: a.bigInt() };
 }
 
-const CANONICAL_V4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const V6_CHARS = /^[0-9a-f:]{2,39}$/;
-
 /** An IPv4 value as a dotted quad (Address4's correctForm: no leading zeros). */
 export function formatIpv4(value: bigint): string {
   const v = Number(value);
@@ -66,32 +63,107 @@ export function formatIpv6(value: bigint): string {
   return `${groups.slice(0, best).map(hex).join(':')}::${groups.slice(best + bestLength).map(hex).join(':')}`;
 }
 
+/** Scratch for canonicalValue: the eight 16-bit groups of an IPv6 text, and their bytes for the value. */
+const WORDS = new Int32Array(8);
+const VALUE_BYTES = new DataView(new ArrayBuffer(16));
+
+/** A dotted quad without leading zeros (Address4's correctForm), read char by char; else null. */
+function canonicalV4(text: string): IpAddr | null {
+  const n = text.length;
+  if (n < 7 || n > 15) return null;
+  let value = 0;
+  let octets = 0;
+  let i = 0;
+  while (i <= n) {
+    const start = i;
+    let octet = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      octet = octet * 10 + (c - 48);
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && text.charCodeAt(start) === 48)) return null;
+    value = value * 256 + octet;
+    octets++;
+    if (i === n) break;
+    if (text.charCodeAt(i) !== 46 || octets === 4) return null;
+    i++;
+  }
+  return octets === 4 ? { family: 'ipv4', text, value: BigInt(value) } : null;
+}
+
+/**
+ * An IPv6 text in RFC 5952 form as ip-address's correctForm prints it (lowercase hex groups
+ * without leading zeros; `::` for exactly the first longest run of two or more zero groups and
+ * nowhere else), read char by char into WORDS; else null. What formatIpv6 prints, checked
+ * without printing.
+ */
+function canonicalV6(text: string): IpAddr | null {
+  const n = text.length;
+  if (n < 2 || n > 39) return null;
+  let count = 0;
+  /** Index in WORDS where `::` stands, -1 without one. */
+  let gap = -1;
+  let i = 0;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return null;
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    const start = i;
+    let word = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) word = (word << 4) | (c - 48);
+      else if (c >= 97 && c <= 102) word = (word << 4) | (c - 87);
+      else break;
+      i++;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 4 || (digits > 1 && text.charCodeAt(start) === 48) || count === 8) return null;
+    WORDS[count++] = word;
+    if (i === n) break;
+    if (text.charCodeAt(i) !== 58) return null;
+    i++;
+    if (i < n && text.charCodeAt(i) === 58) {
+      if (gap >= 0) return null;
+      gap = count;
+      i++;
+    } else if (i === n) return null; // a trailing single ':'
+  }
+  const fill = 8 - count;
+  if (gap < 0 ? fill !== 0 : fill < 1) return null;
+  if (gap >= 0) {
+    WORDS.copyWithin(gap + fill, gap, count);
+    WORDS.fill(0, gap, gap + fill);
+  }
+  // The run formatIpv6 compresses: the first longest run of two or more zero groups.
+  let best = -1;
+  let bestLength = 1;
+  for (let w = 0; w < 8; ) {
+    if (WORDS[w] !== 0) {
+      w++;
+      continue;
+    }
+    let end = w;
+    while (end < 8 && WORDS[end] === 0) end++;
+    if (end - w > bestLength) {
+      best = w;
+      bestLength = end - w;
+    }
+    w = end;
+  }
+  if (gap < 0 ? best >= 0 : gap !== best || fill !== bestLength) return null;
+  for (let w = 0; w < 8; w++) VALUE_BYTES.setUint16(2 * w, WORDS[w] as number);
+  return { family: 'ipv6', text, value: (VALUE_BYTES.getBigUint64(0) << 64n) | VALUE_BYTES.getBigUint64(8) };
+}
+
 /** The value of `text` if it is an address in canonical form, else null (ip-address decides). */
 function canonicalValue(text: string): IpAddr | null {
-  if (CANONICAL_V4.test(text)) {
-    const [a, b, c, d] = text.split('.').map(Number) as [number, number, number, number];
-    return { family: 'ipv4', text, value: BigInt(((a << 24) >>> 0) + (b << 16) + (c << 8) + d) };
-  }
-  if (!V6_CHARS.test(text)) return null;
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const words = (half: string | undefined): number[] | null => {
-    if (half === undefined || half === '') return [];
-    const out: number[] = [];
-    for (const g of half.split(':')) {
-      if (g.length === 0 || g.length > 4) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = words(halves[0]);
-  const tail = halves.length === 2 ? words(halves[1]) : [];
-  if (head === null || tail === null) return null;
-  const fill = 8 - head.length - tail.length;
-  if (halves.length === 2 ? fill < 1 : fill !== 0) return null;
-  let value = 0n;
-  for (const g of [...head, ...Array<number>(fill).fill(0), ...tail]) value = (value << 16n) | BigInt(g);
-  return formatIpv6(value) === text ? { family: 'ipv6', text, value } : null;
+  return text.includes(':') ? canonicalV6(text) : canonicalV4(text);
 }
 
 /** Parses a plain address (no prefix, no zone). Throws InputError naming the input. */

@@ -4,7 +4,8 @@ import { type IpAddr, ipFromValue } from './ip.ts';
 
 /** The 4-bit scope field of an IPv6 multicast address (include/net/ipv6.h IPV6_ADDR_MC_SCOPE). */
 export function multicastScope(group: IpAddr): number {
-  return Number((group.value >> 112n) & 0xfn);
+  // The top 16 bits as a number, then the low 4 of them: one bigint shift, no bigint mask.
+  return Number(group.value >> 112n) & 0xf;
 }
 
 const SOLICITED_NODE_PREFIX = 0xff0200000000000000000001ff000000n;

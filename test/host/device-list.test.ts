@@ -69,3 +69,27 @@ describe('DeviceList (net/core/dev_addr_lists.c)', () => {
     expect(list.addrs()).toEqual([B, C, A]);
   });
 });
+
+describe('DeviceList order after removals (its entries are their own list links)', () => {
+  const D = '01:00:5e:00:00:04' as Mac;
+  it('head(k) and addrs() agree after deletions at the head, the middle and the tail, and a re-add goes to the tail', () => {
+    const list = new DeviceList();
+    for (const mac of [A, B, C, D]) list.add(mac);
+    list.del(B); // middle
+    expect(list.head(3)).toEqual([A, C, D]);
+    list.del(A); // head
+    expect(list.head(1)).toEqual([C]);
+    list.del(D); // tail
+    expect(list.head(5)).toEqual([C]);
+    list.add(A);
+    list.add(B);
+    expect(list.head(5)).toEqual([C, A, B]);
+    expect(list.addrs()).toEqual([C, A, B]);
+    list.del(C);
+    list.del(A);
+    list.del(B);
+    expect(list.head(2)).toEqual([]);
+    list.add(D);
+    expect(list.head(2)).toEqual([D]);
+  });
+});

@@ -126,3 +126,29 @@ describe('stacked-device faults in the model', () => {
     expect(s.list('eth0')).toEqual({ '33:33:ff:00:00:01': 1 });
   });
 });
+
+describe('what the macvlan last programmed (rxMode) across a down and an up', () => {
+  it('while up it is the list itself; a down freezes it while the list changes; the next up programs the list again', () => {
+    const h = new Host([ETH0, MV0]);
+    const steps: Step[] = [
+      { op: 'open', socket: 's', family: 'ipv4', bind: '0.0.0.0', port: 5000 },
+      { op: 'join', socket: 's', group: '239.1.2.3', iface: 'mv0' },
+    ];
+    for (const s of steps) expect(h.apply(s).error).toBeNull();
+    const listNow = (): string[] => h.deviceList('mv0').map((e) => e.mac);
+    const seenUp = h.rxMode('mv0').mc;
+    expect(seenUp).toEqual(listNow());
+    expect(seenUp).toContain('01:00:5e:01:02:03');
+    h.apply({ op: 'link', iface: 'mv0', up: false });
+    // ip_mc_down unloads 239.1.2.3 (and 224.0.0.1): the list shrank, nothing programmed it.
+    expect(listNow()).not.toContain('01:00:5e:01:02:03');
+    expect(h.rxMode('mv0').mc).toEqual(seenUp);
+    // A change while down (an `ip maddr add`) is not programmed either.
+    h.apply({ op: 'maddr', iface: 'mv0', mac: '01:00:5e:07:07:07', add: true });
+    expect(h.rxMode('mv0').mc).toEqual(seenUp);
+    h.apply({ op: 'link', iface: 'mv0', up: true });
+    expect(h.rxMode('mv0').mc).toEqual(listNow());
+    expect(h.rxMode('mv0').mc).toContain('01:00:5e:01:02:03');
+    expect(h.rxMode('mv0').mc).toContain('01:00:5e:07:07:07');
+  });
+});

@@ -87,6 +87,22 @@ describe('parseIp answers what ip-address answers', () => {
       ['ff02::1::2', 'invalid'],
       ['256.0.0.1', 'invalid'],
       ['1.2.3', 'invalid'],
+      // Zero runs the char-by-char reader must leave to ip-address (or accept), by RFC 5952 4.2.
+      ['0::1', '::1'],
+      ['::0:1', '::1'],
+      ['1:0::1', '1::1'],
+      ['1::0', '1::'],
+      ['1::', '1::'],
+      ['1:0:0:1::1', '1:0:0:1::1'],
+      ['1::1:0:0:1', '1::1:0:0:1'],
+      ['1:0:0:1:1::1', '1::1:1:0:0:1'],
+      ['1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:0'],
+      ['1:2:3:4:5:6:7:8:9', 'invalid'],
+      ['1:', 'invalid'],
+      ['1:::2', 'invalid'],
+      ['0.0.0.0', '0.0.0.0'],
+      ['1.2.3.4.5', 'invalid'],
+      ['255.255.255.255', '255.255.255.255'],
     ];
     for (const [text, want] of cases) {
       const got = ours(text);
