@@ -37,12 +37,8 @@ export function formatIpv4(value: bigint): string {
  * An IPv6 value in RFC 5952 form as ip-address's correctForm prints it: lowercase hex without
  * leading zeros, the first longest run of two or more zero groups as `::`.
  */
-export function formatIpv6(value: bigint): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    const w = Number((value >> BigInt(96 - 32 * i)) & 0xffffffffn);
-    groups.push(w >>> 16, w & 0xffff);
-  }
+/** RFC 5952 4.2.3: the first longest run of two or more zero groups, [start, length]; [-1, 1] when none. */
+function longestZeroRun(groups: ArrayLike<number>): [number, number] {
   let best = -1;
   let bestLength = 1;
   for (let i = 0; i < 8; ) {
@@ -58,6 +54,16 @@ export function formatIpv6(value: bigint): string {
     }
     i = j;
   }
+  return [best, bestLength];
+}
+
+export function formatIpv6(value: bigint): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const w = Number((value >> BigInt(96 - 32 * i)) & 0xffffffffn);
+    groups.push(w >>> 16, w & 0xffff);
+  }
+  const [best, bestLength] = longestZeroRun(groups);
   const hex = (g: number): string => g.toString(16);
   if (best < 0) return groups.map(hex).join(':');
   return `${groups.slice(0, best).map(hex).join(':')}::${groups.slice(best + bestLength).map(hex).join(':')}`;
@@ -140,22 +146,8 @@ function canonicalV6(text: string): IpAddr | null {
     WORDS.copyWithin(gap + fill, gap, count);
     WORDS.fill(0, gap, gap + fill);
   }
-  // The run formatIpv6 compresses: the first longest run of two or more zero groups.
-  let best = -1;
-  let bestLength = 1;
-  for (let w = 0; w < 8; ) {
-    if (WORDS[w] !== 0) {
-      w++;
-      continue;
-    }
-    let end = w;
-    while (end < 8 && WORDS[end] === 0) end++;
-    if (end - w > bestLength) {
-      best = w;
-      bestLength = end - w;
-    }
-    w = end;
-  }
+  // The run formatIpv6 compresses.
+  const [best, bestLength] = longestZeroRun(WORDS);
   if (gap < 0 ? best >= 0 : gap !== best || fill !== bestLength) return null;
   for (let w = 0; w < 8; w++) VALUE_BYTES.setUint16(2 * w, WORDS[w] as number);
   return { family: 'ipv6', text, value: (VALUE_BYTES.getBigUint64(0) << 64n) | VALUE_BYTES.getBigUint64(8) };
