@@ -217,15 +217,13 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       });
     }
 
+    const probes = new Set<string>([spec.mac.toLowerCase(), BROADCAST_MAC]);
     // The oracle's list and neighbours: probes are picked on the oracle's side, never with
     // model code (a MAC only the model lists is a device-list difference, reported above).
-    // dev->mc holds each address once; a probe the list repeats is reported once (`seen`).
-    const others = new Set<string>([...CLASSIC_MACS, ...FIXED_PROBE_MACS, ...BUCKET_PROBE_MACS]);
-    for (const e of oracleList.slice(-NEIGHBOUR_ENTRIES)) for (const mac of bitNeighbourMacs(e.mac.toLowerCase())) others.add(mac);
-    const probeList = [spec.mac.toLowerCase(), BROADCAST_MAC];
-    for (const e of oracleList) probeList.push(e.mac.toLowerCase());
-    for (const mac of others) probeList.push(mac);
-    const seen = new Set<string>();
+    for (const e of oracleList) probes.add(e.mac.toLowerCase());
+    for (const mac of [...CLASSIC_MACS, ...FIXED_PROBE_MACS, ...BUCKET_PROBE_MACS]) probes.add(mac);
+    for (const e of oracleList.slice(-NEIGHBOUR_ENTRIES)) for (const mac of bitNeighbourMacs(e.mac.toLowerCase())) probes.add(mac);
+    const probeList = [...probes];
     const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
     const verdicts = pair.oracle.classifyAll(name, probeList);
     const accepts = pair.host.nicAcceptsAll(name, probeList.map((mac) => parseMac(mac)));
@@ -233,10 +231,6 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       const mac = probeList[i] as string;
       const verdict = verdicts[i] as Verdict;
       const accepted = accepts[i] as boolean;
-      if ((verdict === 'must' && !accepted) || (verdict === 'must-not' && accepted)) {
-        if (seen.has(mac)) continue;
-        seen.add(mac);
-      }
       if (verdict === 'must' && !accepted) {
         out.push({
           stepIndex,
