@@ -5,13 +5,13 @@ import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import { Host } from '../host/host.ts';
 import { Oracle } from '../oracle/index.ts';
 export { BUCKET_PROBE_MACS } from '../oracle/probes.ts';
+export { FIXED_PROBE_MACS } from './probes.ts';
 import type { BurstResult, DeviceListEntry, InterfaceSpec, Scenario, Step } from '../scenario/types.ts';
 import type { OwedBurst } from '../oracle/kni-burst.ts';
-import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
 import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { CLASSIC_MACS } from './arbitraries.ts';
+import { probesFor } from './probes.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets' | 'fifo-drop';
 
@@ -34,20 +34,6 @@ export interface CheckScenarioOptions {
 
 type Verdict = 'must' | 'may' | 'must-not';
 
-/**
- * Probe destinations besides own MAC, broadcast, the device lists and the classics: multicast
- * MACs no generated group maps to (a leak shows here) and unicast MACs of other stations.
- */
-export const FIXED_PROBE_MACS = [
-  '01:00:5e:12:34:56',
-  '33:33:12:34:56:78',
-  '01:80:c2:00:00:00',
-  '02:00:00:99:99:99',
-  '00:1b:21:0a:0b:0c',
-] as const;
-
-/** Device-list entries (the newest) whose single-bit neighbours are probed after each change. */
-const NEIGHBOUR_ENTRIES = 2;
 
 /**
  * Steps that change neither the device list, nor the flags, nor the NIC: the state checks after
@@ -115,10 +101,28 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Violations without repeats (a device-list entry that is also a neighbour is probed twice). */
+function distinct(violations: readonly Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return violations.filter((v) => {
+    const key = `${v.kind} ${v.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The oracle's rx state a loss or leak message quotes. */
+function rxText(c: { promisc: number; allmulti: number }, entries: number): string {
+  return `(promiscuity ${c.promisc}, allmulti ${c.allmulti}, ${entries} device-list entries)`;
+}
+
 /** Checks the state invariants (device list, counters, NIC decisions) on every interface. */
 export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Violation[] {
   const out: Violation[] = [];
-  const where = describeStep(stepIndex, step);
+  // Quoted only by a violation: JSON of the step is not made after every step.
+  let whereText: string | undefined;
+  const where = (): string => (whereText ??= describeStep(stepIndex, step));
   const modelNames = new Set(pair.host.interfaceNames());
   const oracleNames = new Set(pair.oracle.interfaceNames());
   for (const spec of pair.interfaces) {
@@ -127,7 +131,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
     // A link-del step deleted it: on both sides, nothing left to compare; on one, a difference.
     if (!modelNames.has(name) || !oracleNames.has(name)) {
       if (modelNames.has(name) !== oracleNames.has(name)) {
-        out.push({ stepIndex, kind: 'device-list', message: `${name}: ${modelNames.has(name) ? 'the model still has it; the oracle deleted it' : 'the model deleted it; the oracle still has it'} ${where}` });
+        out.push({ stepIndex, kind: 'device-list', message: `${name}: ${modelNames.has(name) ? 'the model still has it; the oracle deleted it' : 'the model deleted it; the oracle still has it'} ${where()}` });
       }
       continue;
     }
@@ -137,7 +141,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       modelList = pair.host.deviceList(name);
       oracleList = pair.oracle.deviceList(name);
     } catch (e) {
-      out.push({ stepIndex, kind: 'device-list', message: `${name}: reading the device list threw ${where}: ${errorText(e)}` });
+      out.push({ stepIndex, kind: 'device-list', message: `${name}: reading the device list threw ${where()}: ${errorText(e)}` });
       continue;
     }
     // The common case, the same entries in the same order, needs no keys and no multiset arithmetic.
@@ -152,7 +156,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       const parts = [];
       if (extra.length > 0) parts.push(`model has ${extra.join(', ')} that the oracle does not`);
       if (missing.length > 0) parts.push(`oracle expects ${missing.join(', ')} that the model lacks`);
-      out.push({ stepIndex, kind: 'device-list', message: `${name}: device list differs ${where}: ${parts.join('; ')}` });
+      out.push({ stepIndex, kind: 'device-list', message: `${name}: device list differs ${where()}: ${parts.join('; ')}` });
     } else {
       // Same entries: the order must agree too, since ndo_set_rx_mode walks dev->mc in list
       // order and order-sensitive filters (drivers/net/tun.c: first 8 exact, the rest hashed;
@@ -163,7 +167,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
         out.push({
           stepIndex,
           kind: 'device-list',
-          message: `${name}: device list order differs ${where}: model [${modelOrder.join(', ')}], oracle [${oracleOrder.join(', ')}]`,
+          message: `${name}: device list order differs ${where()}: model [${modelOrder.join(', ')}], oracle [${oracleOrder.join(', ')}]`,
         });
       }
     }
@@ -178,18 +182,20 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       out.push({
         stepIndex,
         kind: 'groups',
-        message: `${name}: group records differ ${where} (/proc/net/igmp, igmp6 users): model has ${extra.join(', ') || 'nothing more'}, oracle expects ${missing.join(', ') || 'nothing more'}`,
+        message: `${name}: group records differ ${where()} (/proc/net/igmp, igmp6 users): model has ${extra.join(', ') || 'nothing more'}, oracle expects ${missing.join(', ') || 'nothing more'}`,
       });
     }
-    const modelGlobals = pair.host.globalMacs(name);
-    const oracleGlobals = pair.oracle.globalMacs(name);
-    if (modelGlobals.length !== oracleGlobals.length || modelGlobals.some((m, i) => m !== oracleGlobals[i])) {
-      const modelGlobal = modelGlobals.join(', ');
-      const oracleGlobal = oracleGlobals.join(', ');
+    // The same set, without sorting thousands of `ip maddr add`s after every step (the model's
+    // are its list's entries, distinct: a repeat would be a device-list difference above).
+    const modelGlobals = pair.host.globalMacs(name, 'list');
+    const oracleGlobals = pair.oracle.globalMacSet(name);
+    if (modelGlobals.length !== oracleGlobals.size || modelGlobals.some((m) => !oracleGlobals.has(m))) {
+      const modelGlobal = [...modelGlobals].sort().join(', ');
+      const oracleGlobal = pair.oracle.globalMacs(name).join(', ');
       out.push({
         stepIndex,
         kind: 'device-list',
-        message: `${name}: global_use differs ${where} (/proc/net/dev_mcast): model [${modelGlobal}], oracle [${oracleGlobal}]`,
+        message: `${name}: global_use differs ${where()} (/proc/net/dev_mcast): model [${modelGlobal}], oracle [${oracleGlobal}]`,
       });
     }
 
@@ -213,20 +219,15 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
       out.push({
         stepIndex,
         kind: 'counters',
-        message: `${name}: counters differ ${where}: model promiscuity ${mc.promisc} allmulti ${mc.allmulti}, oracle promiscuity ${oc.promisc} allmulti ${oc.allmulti}`,
+        message: `${name}: counters differ ${where()}: model promiscuity ${mc.promisc} allmulti ${mc.allmulti}, oracle promiscuity ${oc.promisc} allmulti ${oc.allmulti}`,
       });
     }
 
-    const probes = new Set<string>([spec.mac.toLowerCase(), BROADCAST_MAC]);
     // The oracle's list and neighbours: probes are picked on the oracle's side, never with
     // model code (a MAC only the model lists is a device-list difference, reported above).
-    for (const e of oracleList) probes.add(e.mac.toLowerCase());
-    for (const mac of [...CLASSIC_MACS, ...FIXED_PROBE_MACS, ...BUCKET_PROBE_MACS]) probes.add(mac);
-    for (const e of oracleList.slice(-NEIGHBOUR_ENTRIES)) for (const mac of bitNeighbourMacs(e.mac.toLowerCase())) probes.add(mac);
-    const probeList = [...probes];
-    const rx = `(promiscuity ${oc.promisc}, allmulti ${oc.allmulti}, ${oracleList.length} device-list entries)`;
+    const { probeList, probeMacs } = probesFor(spec.mac.toLowerCase(), oracleList, same ? modelList : null);
     const verdicts = pair.oracle.classifyAll(name, probeList);
-    const accepts = pair.host.nicAcceptsAll(name, probeList.map((mac) => parseMac(mac)));
+    const accepts = pair.host.nicAcceptsAll(name, probeMacs);
     for (let i = 0; i < probeList.length; i++) {
       const mac = probeList[i] as string;
       const verdict = verdicts[i] as Verdict;
@@ -237,7 +238,7 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
           kind: 'loss',
           iface: name,
           mac,
-          message: `${name} (${profile}): NIC drops ${mac} ${where}; the oracle says it must accept it ${rx}`,
+          message: `${name} (${profile}): NIC drops ${mac} ${where()}; the oracle says it must accept it ${rxText(oc, oracleList.length)}`,
         });
       } else if (verdict === 'must-not' && accepted) {
         out.push({
@@ -245,12 +246,12 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
           kind: 'leak',
           iface: name,
           mac,
-          message: `${name} (${profile}): NIC accepts ${mac} ${where}; the oracle says it must not ${rx}`,
+          message: `${name} (${profile}): NIC accepts ${mac} ${where()}; the oracle says it must not ${rxText(oc, oracleList.length)}`,
         });
       }
     }
   }
-  return out;
+  return out.length > 1 ? distinct(out) : out;
 }
 
 /** The destination MAC of a datagram to a group (the page buckets it), null for an unparsable address. */
@@ -264,25 +265,26 @@ function datagramMac(dst: string): string | null {
 
 /** Applies one step to both systems and checks the step's result and then the state. */
 export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Violation[] {
-  const where = describeStep(stepIndex, step);
+  let whereText: string | undefined;
+  const where = (): string => (whereText ??= describeStep(stepIndex, step));
   let model: { error: Errno | null; delivery?: { nic: boolean; sockets: readonly string[]; burst?: BurstResult } };
   let expected: { error: Errno | null; verdict?: string; sockets?: readonly string[]; burst?: OwedBurst };
   try {
     expected = pair.oracle.apply(step);
   } catch (e) {
-    return [{ stepIndex, kind: 'error', message: `the oracle threw ${where}: ${errorText(e)}` }];
+    return [{ stepIndex, kind: 'error', message: `the oracle threw ${where()}: ${errorText(e)}` }];
   }
   try {
     model = pair.host.apply(step);
   } catch (e) {
-    return [{ stepIndex, kind: 'error', message: `the model threw ${where}: ${errorText(e)}` }];
+    return [{ stepIndex, kind: 'error', message: `the model threw ${where()}: ${errorText(e)}` }];
   }
   const out: Violation[] = [];
   if (model.error !== expected.error) {
     out.push({
       stepIndex,
       kind: 'error',
-      message: `${step.op} gives ${model.error ?? 'success'} in the model but ${expected.error ?? 'success'} in the oracle ${where}`,
+      message: `${step.op} gives ${model.error ?? 'success'} in the model but ${expected.error ?? 'success'} in the oracle ${where()}`,
     });
   }
   if (step.op === 'send' || step.op === 'frame') {
@@ -290,24 +292,24 @@ export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Viola
     const d = model.delivery;
     const verdict = expected.verdict as Verdict | undefined;
     if (d === undefined) {
-      out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where}` });
+      out.push({ stepIndex, kind: 'sockets', message: `the model reported no delivery for ${step.op} ${step.id} ${where()}` });
     } else {
       const dst = step.op === 'frame' ? step.dst : `the frame for ${step.dst}`;
       const dstMac = step.op === 'frame' ? step.dst.toLowerCase() : datagramMac(step.dst);
       const mac = { iface: step.iface, ...(dstMac !== null ? { mac: dstMac } : {}) };
       if (verdict === 'must' && !d.nic) {
-        out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where}; the oracle says must accept` });
+        out.push({ stepIndex, kind: 'loss', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC dropped ${dst} ${where()}; the oracle says must accept` });
       } else if (verdict === 'must-not' && d.nic) {
-        out.push({ stepIndex, kind: 'leak', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where}; the oracle says must not` });
+        out.push({ stepIndex, kind: 'leak', ...mac, message: `${step.iface} (${profile}): ${step.id}: NIC accepted ${dst} ${where()}; the oracle says must not` });
       }
-      if (expected.burst && step.op === 'send') out.push(...burstViolations(d.burst, expected.burst, { stepIndex, ...mac }, `${step.iface} (${profile}): ${step.id}`, where));
+      if (expected.burst && step.op === 'send') out.push(...burstViolations(d.burst, expected.burst, { stepIndex, ...mac }, `${step.iface} (${profile}): ${step.id}`, where()));
       const want = d.nic ? [...(expected.sockets ?? [])].sort() : [];
       const got = [...d.sockets].sort();
       if (step.op === 'frame' ? got.length > 0 : want.join(',') !== got.join(',')) {
         out.push({
           stepIndex,
           kind: 'sockets',
-          message: `${step.id}: delivered to [${got.join(', ')}] but the oracle expects [${(step.op === 'frame' ? [] : want).join(', ')}] (NIC ${d.nic ? 'accepted' : 'dropped'}) ${where}`,
+          message: `${step.id}: delivered to [${got.join(', ')}] but the oracle expects [${(step.op === 'frame' ? [] : want).join(', ')}] (NIC ${d.nic ? 'accepted' : 'dropped'}) ${where()}`,
         });
       }
     }

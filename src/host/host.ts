@@ -374,9 +374,10 @@ export class Host {
       .sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   }
 
-  /** The device-list entries with global_use set (`ip maddr add`): /proc/net/dev_mcast's 4th column. */
-  globalMacs(iface: string): Mac[] {
-    return this.iface(iface, iface).deviceList.globalAddrs().sort();
+  /** The device-list entries with global_use set (`ip maddr add`): /proc/net/dev_mcast's 4th column; sorted, or in list order. */
+  globalMacs(iface: string, order: 'sorted' | 'list' = 'sorted'): Mac[] {
+    const macs = this.iface(iface, iface).deviceList.globalAddrs();
+    return order === 'sorted' ? macs.sort() : macs;
   }
 
   /** A fresh filter of the interface's profile, as the driver leaves it at open before the first rx-mode call. */

@@ -15,8 +15,23 @@ const IPV4_MULTICAST_NIBBLE = 0xen;
 /** ff00::/8 (RFC 4291 2.7; include/net/ipv6.h ipv6_addr_is_multicast): the top octet 0xff. */
 const IPV6_MULTICAST_OCTET = 0xffn;
 
+/** Parsed texts, plain and with a prefix: every generated scenario names the same few hundred. */
+const PARSED_PLAIN = new Map<string, OracleIp | null>();
+const PARSED_PREFIX = new Map<string, OracleIp | null>();
+
 function fromText(text: string, allowPrefix: boolean): OracleIp | null {
-  if (typeof text !== 'string' || text.includes('%')) return null;
+  if (typeof text !== 'string') return null;
+  const cache = allowPrefix ? PARSED_PREFIX : PARSED_PLAIN;
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const ip = parseText(text, allowPrefix);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, ip);
+  return ip;
+}
+
+function parseText(text: string, allowPrefix: boolean): OracleIp | null {
+  if (text.includes('%')) return null;
   if (!allowPrefix && text.includes('/')) return null;
   // Only the family the text can be, constructed once: isValid is the constructor in a try, and
   // an IPv6 text through Address4.isValid cost a thrown AddressError per group.
@@ -123,5 +138,13 @@ export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
 
 /** The I/G bit, the low bit of the first octet (IEEE 802-2014 8.2; is_multicast_ether_addr). */
 export function isGroupMac(mac: string): boolean {
-  return Number.parseInt(mac.slice(0, 2), 16) % 2 === 1;
+  // Read from the first two characters (`check` asks for every probe after each step): the low
+  // bit of the second hex digit; a text that is not hex there is no group address.
+  const low = hexValue(mac.charCodeAt(1));
+  return hexValue(mac.charCodeAt(0)) >= 0 && low >= 0 && (low & 1) === 1;
+}
+
+/** The value of a hex digit's character code, either case; -1 for anything else. */
+function hexValue(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
 }

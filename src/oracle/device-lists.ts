@@ -73,6 +73,7 @@ export abstract class DeviceListOracle {
       promisc: false,
       allmulti: false,
       created: new Map(),
+      ordered: null,
       programmed: null,
       records: new Map(),
       macRefs: new Map(),
@@ -231,8 +232,8 @@ export abstract class DeviceListOracle {
   }
 
   /** Entries in creation order: `created` only gains keys it lacks, each with the next clock value (refresh). */
-  protected orderedMacs(facts: InterfaceFacts): string[] {
-    return [...facts.created.keys()];
+  protected orderedMacs(facts: InterfaceFacts): readonly string[] {
+    return (facts.ordered ??= [...facts.created.keys()]);
   }
 
   /**
@@ -243,6 +244,7 @@ export abstract class DeviceListOracle {
    * change; with stacking (sync references come and go with the uppers) every entry is looked at.
    */
   protected refresh(facts: InterfaceFacts): void {
+    facts.ordered = null;
     if (!this.stacked(facts)) {
       const fresh: string[] = [];
       for (const mac of facts.dirty) {

@@ -57,6 +57,8 @@ export interface InterfaceFacts {
   allmulti: boolean;
   /** When each present device-list entry was (last) created. */
   readonly created: Map<string, number>;
+  /** `created`'s keys in order, made once per refresh (the only writer of `created`); never mutated. */
+  ordered: readonly string[] | null;
   /** The list a refusing table holds (the last one it accepted); null: the device list itself. */
   programmed: readonly string[] | null;
   /**

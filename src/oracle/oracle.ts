@@ -217,6 +217,11 @@ export class Oracle extends SocketOracle {
     return [...this.facts(iface).globalMacs].sort();
   }
 
+  /** The same MACs as a set, read-only and not copied (`check` compares them after every step). */
+  globalMacSet(iface: string): ReadonlySet<string> {
+    return this.facts(iface).globalMacs;
+  }
+
   /**
    * A frame that arrives after open but before the first rx-mode call: every catalog driver
    * enables broadcast and its station address on open (8139too rtl8139_hw_start, r8169
@@ -241,6 +246,24 @@ export class Oracle extends SocketOracle {
   /** classify for many destinations at once. */
   classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
     const facts = this.wire(this.facts(iface));
-    return classifyAcceptanceAll(this.acceptanceOn(facts), macs.map((mac) => canonicalMac(mac, 'mac')));
+    // A device-list entry's key is canonical already, and `check` asks about the same few hundred
+    // other texts after every step: neither is read character by character again.
+    const listed = facts.created;
+    return classifyAcceptanceAll(
+      this.acceptanceOn(facts),
+      macs.map((mac) => (listed.has(mac) || PROBED.has(mac) ? mac : probedCanonical(mac))),
+    );
   }
+}
+
+/** Canonical texts classifyAll was asked about (bounded: cleared when full). */
+const PROBED = new Set<string>();
+
+function probedCanonical(text: string): string {
+  const mac = canonicalMac(text, 'mac');
+  if (mac === text) {
+    if (PROBED.size >= 1 << 12) PROBED.clear();
+    PROBED.add(mac);
+  }
+  return mac;
 }

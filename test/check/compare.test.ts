@@ -30,6 +30,19 @@ const ALIAS_STEPS: Step[] = [
 ];
 
 describe('checkScenario', () => {
+  it('reports a dropped entry once when it is also a probed neighbour of the newest entry', () => {
+    // ldd3-ff:4 with the overflow fault cuts an overflowing list to the first entries: the third
+    // add, ...:05, is dropped, and it differs from ...:04 before it in bit 0, so it is probed as
+    // an entry and as ...:04's neighbour. Each lost MAC is reported once.
+    const macs = ['01:00:5e:7e:01:01', '01:00:5e:7e:00:04', '01:00:5e:7e:00:05'];
+    const steps: Step[] = macs.map((mac) => ({ op: 'maddr', iface: 'eth0', mac, add: true }));
+    const v = checkScenario(scenario([{ ...V4_ONLY, nic: 'ldd3-ff:4' }], steps), { faults: faults('no-allmulti-on-overflow') });
+    const lost = v.filter((x) => x.kind === 'loss').map((x) => x.mac);
+    expect(lost).toContain('01:00:5e:7e:00:05');
+    expect(lost).toHaveLength(new Set(lost).size);
+    expect(v.map((x) => x.stepIndex)).toEqual(v.map(() => 2));
+  });
+
   it('finds nothing when the model is right (aliasing join/join/leave, then a datagram)', () => {
     expect(checkScenario(scenario([V4_ONLY], ALIAS_STEPS))).toEqual([]);
     expect(checkScenario(scenario([V4_ONLY], ALIAS_STEPS), { profile: 'ldd3-ff:4' })).toEqual([]);
