@@ -26,11 +26,13 @@ const FIXED_EXTRA_SET: ReadonlySet<string> = new Set(FIXED_EXTRAS);
 const FIXED_EXTRA_MACS: readonly Mac[] = FIXED_EXTRAS.map((mac) => parseMac(mac));
 
 /**
- * The probe destinations of one interface, each once: own MAC, broadcast, the oracle's device
- * list (its entries are distinct: one dev->mc entry per address), the fixed probes, and the
- * single-bit neighbours of the newest entries. `sameList` is the model's list when it equals the
- * oracle's: an entry with the very same text is a Mac already (only the text is reused, never a
- * choice), so the thousands of a filled list are not parsed again after every step.
+ * The probe destinations of one interface: own MAC, broadcast, the oracle's device list (its
+ * entries are distinct: one dev->mc entry per address), the fixed probes, and the single-bit
+ * neighbours of the newest entries. A fixed probe or a neighbour that is also an entry is probed
+ * twice rather than the thousands of a filled list looked up in a set after every step (the
+ * checker reports a violation once). `sameList` is the model's list when it equals the oracle's:
+ * an entry with the very same text is a Mac already (only the text is reused, never a choice),
+ * so a filled list is not parsed again after every step.
  */
 export function probesFor(own: string, oracleList: readonly DeviceListEntry[], sameList: readonly DeviceListEntry[] | null): { probeList: string[]; probeMacs: Mac[] } {
   const probeList: string[] = own === BROADCAST_MAC ? [own] : [own, BROADCAST_MAC];
@@ -42,7 +44,6 @@ export function probesFor(own: string, oracleList: readonly DeviceListEntry[], s
     probeList.push(mac);
     const modelMac = sameList !== null ? (sameList[i] as DeviceListEntry).mac : undefined;
     probeMacs.push(modelMac === mac ? (modelMac as Mac) : parseMac(mac));
-    if (FIXED_EXTRA_SET.has(mac)) seen.add(mac);
   }
   for (let i = 0; i < FIXED_EXTRAS.length; i++) {
     const mac = FIXED_EXTRAS[i] as string;
@@ -50,8 +51,6 @@ export function probesFor(own: string, oracleList: readonly DeviceListEntry[], s
     probeList.push(mac);
     probeMacs.push(FIXED_EXTRA_MACS[i] as Mac);
   }
-  // A neighbour may be an entry itself (a fill's MACs are consecutive): it is probed twice then,
-  // rather than the whole list put in a set after every step; checkState reports a violation once.
   for (const e of oracleList.slice(-NEIGHBOUR_ENTRIES)) {
     for (const mac of bitNeighbourMacs(e.mac.toLowerCase())) {
       if (FIXED_EXTRA_SET.has(mac) || seen.has(mac)) continue;

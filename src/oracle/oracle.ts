@@ -246,13 +246,9 @@ export class Oracle extends SocketOracle {
   /** classify for many destinations at once. */
   classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
     const facts = this.wire(this.facts(iface));
-    // A device-list entry's key is canonical already, and `check` asks about the same few hundred
-    // other texts after every step: neither is read character by character again.
-    const listed = facts.created;
-    return classifyAcceptanceAll(
-      this.acceptanceOn(facts),
-      macs.map((mac) => (listed.has(mac) || PROBED.has(mac) ? mac : probedCanonical(mac))),
-    );
+    // `check` asks about the same few hundred texts besides the list after every step: those are
+    // not read character by character again either.
+    return classifyAcceptanceAll(this.acceptanceOn(facts), macs, (mac) => (PROBED.has(mac) ? mac : probedCanonical(mac)));
   }
 }
 
