@@ -304,13 +304,13 @@ export abstract class DeviceListOracle {
   protected maddr(iface: string, macText: string, add: boolean): Errno | null {
     const facts = this.facts(iface);
     const mac = canonicalMac(macText, 'mac');
+    // One look-up each way (the size tells whether the add was new): at 100,000 each is a cache miss.
     if (add) {
-      if (facts.globalMacs.has(mac)) return null; // global_use already set: 0, no reference
-      facts.globalMacs.add(mac);
+      const before = facts.globalMacs.size;
+      if (facts.globalMacs.add(mac).size === before) return null; // global_use already set: 0, no reference
       this.macRef(facts, mac, 1);
     } else {
-      if (!facts.globalMacs.has(mac)) return 'ENOENT';
-      facts.globalMacs.delete(mac);
+      if (!facts.globalMacs.delete(mac)) return 'ENOENT';
       this.macRef(facts, mac, -1);
     }
     this.refresh(facts);
