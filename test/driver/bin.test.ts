@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, lines, runCli } from '../cli/run.ts';
 import { groupMembersRunning } from './procs.ts';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -69,7 +70,7 @@ describe('interrupting the testbench', () => {
     const pidFile = join(dir, 'driver.pid');
     // $$ of the shell is the driver's process group id (the testbench starts it detached).
     const command = `echo $$ > ${pidFile}; exec python3 test/driver/drivers/hang_on_rx.py`;
-    const child = spawn(process.execPath, ['bin/mcast-testbench.js', 'check', '--driver', command, '--timeout', '60000', '--fixtures', dir], {
+    const child = spawn(process.execPath, cliArgv(['check', '--driver', command, '--timeout', '60000', '--fixtures', dir]), {
       cwd: ROOT,
       stdio: 'ignore',
     });

@@ -1,0 +1,22 @@
+// The command line of a CLI child process of the tests: `node ARGV...` with cliArgv(args).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUILD, ROOT } from './build.ts';
+
+/** bin/mcast-testbench.js: src/ through tsx, as a clone runs the tool. */
+export const BIN = join(ROOT, 'bin/mcast-testbench.js');
+const BUILT_BIN = join(BUILD, 'cli/bin.js');
+const SELF_REFERENCE = pathToFileURL(join(import.meta.dirname, 'self-reference.mjs')).href;
+
+/**
+ * The arguments after `node` that run the CLI with `args`: the build of this test run
+ * (global-setup.ts), or bin/mcast-testbench.js (src/ through tsx) when `sources` is set or an
+ * argument names a TypeScript file (a `--profile-module x.ts` plug-in needs tsx's loader, which
+ * the build does not register).
+ */
+export function cliArgv(args: readonly string[], options: { sources?: boolean } = {}): string[] {
+  if (options.sources === true || args.some((a) => /\.[mc]?ts$/.test(a))) return [BIN, ...args];
+  if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: the CLI build is made by test/cli-build/global-setup.ts (vitest globalSetup) at the start of a run`);
+  return ['--import', SELF_REFERENCE, BUILT_BIN, ...args];
+}

@@ -1,0 +1,11 @@
+// `node --import` of every CLI child started from the test build (cli.ts): a plug-in that imports
+// the package by its name ('mcast-testbench', as examples/library/hash32-profile.js does) gets the
+// build's modules, the ones the CLI runs, as src/self-reference.ts gives it src/ under tsx. A
+// `--import` is in the process's execArgv, so check --jobs's worker threads load it too.
+import { register } from 'node:module';
+
+const index = new URL('../../.test-cli/index.js', import.meta.url).href;
+const hook = `export async function resolve(specifier, context, next) {
+  return next(specifier === 'mcast-testbench' ? ${JSON.stringify(index)} : specifier, context);
+}`;
+register(`data:text/javascript,${encodeURIComponent(hook)}`);
