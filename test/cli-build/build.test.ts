@@ -16,6 +16,8 @@ afterAll(() => {
 describe('the CLI build of a test run', () => {
   it('runs the build, not bin/mcast-testbench.js, unless the sources are asked for or a TypeScript file is named', () => {
     expect(cliArgv(['profiles'])).not.toContain(BIN);
+    expect(cliArgv(['profiles'])[0]).not.toBe('--import');
+    expect(cliArgv(['profiles', '--profile-module', 'examples/library/hash32-profile.js'])[0]).toBe('--import');
     expect(cliArgv(['profiles'], { sources: true })[0]).toBe(BIN);
     expect(cliArgv(['check', '--profile-module', 'test/cli/plugins/hash32.ts'])[0]).toBe(BIN);
   });

@@ -1,7 +1,8 @@
-// `node --import` of every CLI child started from the test build (cli.ts): a plug-in that imports
-// the package by its name ('mcast-testbench', as examples/library/hash32-profile.js does) gets the
-// build's modules, the ones the CLI runs, as src/self-reference.ts gives it src/ under tsx. A
-// `--import` is in the process's execArgv, so check --jobs's worker threads load it too.
+// `node --import` of the test build's CLI children that load plug-ins (--profile-module; cli.ts):
+// a plug-in that imports the package by its name ('mcast-testbench', as
+// examples/library/hash32-profile.js does) gets the build's modules, the ones the CLI runs, as
+// src/self-reference.ts gives it src/ under tsx. A `--import` is in the process's execArgv, so
+// check --jobs's worker threads load it too.
 import { register } from 'node:module';
 
 const index = new URL('../../.test-cli/index.js', import.meta.url).href;
