@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUILD, ROOT } from './build.ts';
+import { inject } from 'vitest';
+import { ROOT } from './build.ts';
 
 /** bin/mcast-testbench.js: src/ through tsx, as a clone runs the tool. */
 export const BIN = join(ROOT, 'bin/mcast-testbench.js');
-const BUILT_BIN = join(BUILD, 'cli/bin.js');
 const SELF_REFERENCE = pathToFileURL(join(import.meta.dirname, 'self-reference.mjs')).href;
 
 /**
@@ -17,9 +17,11 @@ const SELF_REFERENCE = pathToFileURL(join(import.meta.dirname, 'self-reference.m
  */
 export function cliArgv(args: readonly string[], options: { sources?: boolean } = {}): string[] {
   if (options.sources === true || args.some((a) => /\.[mc]?ts$/.test(a))) return [BIN, ...args];
-  if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: the CLI build is made by test/cli-build/global-setup.ts (vitest globalSetup) at the start of a run`);
+  const build = inject('cliBuild');
+  const builtBin = join(build, 'cli/bin.js');
+  if (!existsSync(builtBin)) throw new Error(`${builtBin} is missing: the CLI build is made by test/cli-build/global-setup.ts (vitest globalSetup) at the start of a run`);
   // Only a plug-in imports the package by its name, and plug-ins come from --profile-module; the
   // hook costs about 0.2 s of CPU a process (node's loader thread), so the other runs go without.
   const plugins = args.some((a) => a === '--profile-module' || a.startsWith('--profile-module='));
-  return plugins ? ['--import', SELF_REFERENCE, BUILT_BIN, ...args] : [BUILT_BIN, ...args];
+  return plugins ? ['--import', SELF_REFERENCE, builtBin, ...args] : [builtBin, ...args];
 }

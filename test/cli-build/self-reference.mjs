@@ -4,8 +4,10 @@
 // src/self-reference.ts gives it src/ under tsx. A `--import` is in the process's execArgv, so
 // check --jobs's worker threads load it too.
 import { register } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-const index = new URL('../../.test-cli/index.js', import.meta.url).href;
+// The build's cli/bin.js is the process's main script (worker threads share the process's argv).
+const index = new URL('../index.js', pathToFileURL(process.argv[1] ?? '')).href;
 const hook = `export async function resolve(specifier, context, next) {
   return next(specifier === 'mcast-testbench' ? ${JSON.stringify(index)} : specifier, context);
 }`;
