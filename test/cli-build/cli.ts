@@ -17,9 +17,9 @@ const SELF_REFERENCE = pathToFileURL(join(import.meta.dirname, 'self-reference.m
  */
 export function cliArgv(args: readonly string[], options: { sources?: boolean } = {}): string[] {
   if (options.sources === true || args.some((a) => /\.[mc]?ts$/.test(a))) return [BIN, ...args];
-  const build = inject('cliBuild');
-  const builtBin = join(build, 'cli/bin.js');
-  if (!existsSync(builtBin)) throw new Error(`${builtBin} is missing: the CLI build is made by test/cli-build/global-setup.ts (vitest globalSetup) at the start of a run`);
+  const build: string | undefined = inject('cliBuild');
+  const builtBin = build === undefined ? undefined : join(build, 'cli/bin.js');
+  if (builtBin === undefined || !existsSync(builtBin)) throw new Error(`no CLI build (${builtBin ?? 'none provided'}): test/cli-build/global-setup.ts (vitest globalSetup, vitest.config.ts) makes it at the start of a run`);
   // Only a plug-in imports the package by its name, and plug-ins come from --profile-module; the
   // hook costs about 0.2 s of CPU a process (node's loader thread), so the other runs go without.
   const plugins = args.some((a) => a === '--profile-module' || a.startsWith('--profile-module='));
