@@ -25,6 +25,8 @@ export default defineConfig({
     isolate: false,
     // Removes the profile plug-ins a test file registered once it ends (test/setup-file.ts).
     setupFiles: ['./test/setup-file.ts'],
+    // Builds the CLI once per run for the tests' child processes (test/cli-build/build.ts).
+    globalSetup: ['./test/cli-build/global-setup.ts'],
     maxWorkers: 2,
     reporters: ['default', './test/summary-reporter.ts'],
     // Two phases, one after the other (sequence.groupOrder): `--project main` or `--project guest`

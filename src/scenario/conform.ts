@@ -1,15 +1,23 @@
 // Checks a parsed JSON value against the scenario schema (ajv) and turns the first violation
 // into an InputError whose `where` is the JSON pointer of the offending field.
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { InputError } from '../errors.ts';
 import { pointerToken } from './pointer.ts';
 import { scenarioSchema } from './schema.ts';
 import { type Scenario, SCENARIO_SCHEMA_ID } from './types.ts';
 
-// verbose: errors carry the offending data and the schema that rejected it, for messages.
-// allErrors: a file with several bad fields is told about all of them in one run, not one per run.
-const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, verbose: true });
-const validate = ajv.compile<Scenario>(scenarioSchema);
+let compiled: ValidateFunction<Scenario> | undefined;
+
+/**
+ * The schema's validator, compiled on first use: compiling takes about 0.25 s, and most processes
+ * that load this module (a `check`, each of its worker threads) never read a scenario file.
+ */
+function validator(): ValidateFunction<Scenario> {
+  // verbose: errors carry the offending data and the schema that rejected it, for messages.
+  // allErrors: a file with several bad fields is told about all of them in one run, not one per run.
+  compiled ??= new Ajv({ allErrors: true, discriminator: true, strict: true, verbose: true }).compile<Scenario>(scenarioSchema);
+  return compiled;
+}
 
 function show(value: unknown): string {
   // JSON.stringify prints Infinity (a huge literal like 1e999) as "null" and overflows the stack
@@ -93,6 +101,7 @@ export function assertScenarioShape(value: unknown): asserts value is Scenario {
   if (declared !== undefined && declared !== SCENARIO_SCHEMA_ID) {
     throw new InputError('/schema', `must be ${show(SCENARIO_SCHEMA_ID)}, got ${show(declared)}`);
   }
+  const validate = validator();
   if (validate(value)) return;
   const first = validate.errors?.[0];
   if (!first) throw new InputError('', 'does not match the scenario schema');

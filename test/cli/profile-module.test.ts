@@ -32,7 +32,7 @@ describe('check --profile-module', () => {
   it("the README's example plug-in, which imports the package by its name, runs from the sources in two worker threads", async () => {
     // In a clone without dist/ the name must reach src/ (src/self-reference.ts), here and in the workers.
     const fixtures = tempDir();
-    const run = await runCli(['check', '--profile-module', 'examples/library/hash32-profile.js', '--profile', 'hash32', '--runs', '5', '--seed', '1', '--jobs', '2', '--fixtures', fixtures]);
+    const run = await runCli(['check', '--profile-module', 'examples/library/hash32-profile.js', '--profile', 'hash32', '--runs', '5', '--seed', '1', '--jobs', '2', '--fixtures', fixtures], { sources: true });
     expect(run.stderr).not.toContain('error');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('ok: every property holds (hash32, 5 runs each)');

@@ -1,11 +1,12 @@
-// Runs the real CLI (node bin/mcast-testbench.js) in a child process.
+// Runs the real CLI in a child process: the run's build of it, or bin/mcast-testbench.js for a
+// TypeScript plug-in (test/cli-build/cli.ts).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/mcast-testbench.js');
 
 export interface CliRun {
   readonly code: number;
@@ -13,11 +14,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+/** `sources`: bin/mcast-testbench.js, src/ through tsx, rather than the run's build (cliArgv). */
+export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; sources?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      cliArgv(args, { sources: options.sources === true }),
       { cwd: options.cwd ?? ROOT, timeout: options.timeoutMs ?? HANG_BOUND_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, MCAST_TESTBENCH_DEBUG: '' } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') return reject(error);

@@ -1,12 +1,13 @@
 // The real executable: `check --driver`, `replay --driver`, exit codes 0 / 1 / 2 / 3.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, expectOneLineError, lines, runCli } from '../cli/run.ts';
 import { groupMembersRunning } from './procs.ts';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -69,7 +70,7 @@ describe('interrupting the testbench', () => {
     const pidFile = join(dir, 'driver.pid');
     // $$ of the shell is the driver's process group id (the testbench starts it detached).
     const command = `echo $$ > ${pidFile}; exec python3 test/driver/drivers/hang_on_rx.py`;
-    const child = spawn(process.execPath, ['bin/mcast-testbench.js', 'check', '--driver', command, '--timeout', '60000', '--fixtures', dir], {
+    const child = spawn(process.execPath, cliArgv(['check', '--driver', command, '--timeout', '60000', '--fixtures', dir]), {
       cwd: ROOT,
       stdio: 'ignore',
     });
@@ -80,10 +81,21 @@ describe('interrupting the testbench', () => {
     const pgid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(pgid).toBeGreaterThan(1);
     // `python3` may be a launcher (a pyenv shim runs bash and pyenv before it execs the
-    // interpreter): on busy cores the group held 4 processes a second after the pid file appeared.
-    // Wait until the group is the one interpreter (a hang guard, not a time budget).
-    while (groupMembersRunning(pgid).length !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // interpreter): on busy cores the group held 4 processes a second after the pid file appeared,
+    // and in between the shim's bash can be alone in it. Wait until the group is the one
+    // interpreter, by its executable (a hang guard, not a time budget).
+    const interpreterAlone = (): boolean => {
+      const members = groupMembersRunning(pgid);
+      if (members.length !== 1) return false;
+      try {
+        return /^python/.test(basename(readlinkSync(`/proc/${members[0]}/exe`)));
+      } catch {
+        return false;
+      }
+    };
+    while (!interpreterAlone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(groupMembersRunning(pgid)).toHaveLength(1);
+    expect(interpreterAlone()).toBe(true);
     child.kill('SIGINT');
     // src/shutdown.ts: the driver group is ended, then the testbench exits 128 + 2.
     expect(await exited).toBe(130);

@@ -12,6 +12,7 @@ import { FAULTS, type FaultName, NO_FAULTS } from '../../src/faults.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
 import { replayScenario } from '../../src/check/replay.ts';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 const SEED = 1;
 const RUNS = 100;
@@ -106,7 +107,7 @@ describe(`fault catalog: check catches every fault (part ${part} of 2)`, () => {
     const dir = join(tmp, 'cli');
     const r = spawnSync(
       process.execPath,
-      ['bin/mcast-testbench.js', 'check', '--profile', 'ldd3-ff:4', '--inject-fault', 'sticky-allmulti', '--runs', '200', '--seed', '1', '--fixtures', dir],
+      cliArgv(['check', '--profile', 'ldd3-ff:4', '--inject-fault', 'sticky-allmulti', '--runs', '200', '--seed', '1', '--fixtures', dir]),
       { encoding: 'utf8', timeout: HANG_BOUND_MS },
     );
     expect(r.status).toBe(1);

@@ -9,6 +9,7 @@ import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 // Every scratch directory is removed after the file's tests: nothing is left in the temp dir.
 const scratch: string[] = [];
@@ -21,10 +22,9 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 
 function run(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? HANG_BOUND_MS, ...(options.env ? { env: options.env } : {}) });
+  const r = spawnSync(process.execPath, cliArgv(args), { encoding: 'utf8', timeout: options.timeoutMs ?? HANG_BOUND_MS, ...(options.env ? { env: options.env } : {}) });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -90,7 +90,7 @@ describe.skipIf(skipReason !== null)('mcast-testbench kernel run (live kernel, r
     // 300 sockets under `ulimit -n 200`: the run must run out of descriptors.
     const steps = Array.from({ length: 300 }, (_, i) => ({ op: 'open', socket: `s${i}`, family: 'ipv4', bind: '0.0.0.0', port: 5000 }));
     writeFileSync(file, JSON.stringify({ schema: 'mcast-testbench/scenario@1', interfaces: [{ name: 'eth0', mac: '02:00:00:00:00:02' }], steps }));
-    const r = spawnSync('sh', ['-c', 'ulimit -n 200; exec "$0" "$@"', process.execPath, BIN, 'kernel', 'run', file], { encoding: 'utf8', timeout: HANG_BOUND_MS });
+    const r = spawnSync('sh', ['-c', 'ulimit -n 200; exec "$0" "$@"', process.execPath, ...cliArgv(['kernel', 'run', file])], { encoding: 'utf8', timeout: HANG_BOUND_MS });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^error: kernel environment: EMFILE: .*ulimit -n\)\n$/);
     // exec: the shell's pid is the testbench's, which names its namespaces mtb-<pid>-<n>.

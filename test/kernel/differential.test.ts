@@ -3,7 +3,6 @@
 // caught, and cleanup after SIGTERM. Needs root, iproute2 and /dev/net/tun; elsewhere every test
 // is skipped with one visible SKIP line.
 import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kernelFeatureMissing } from '../../src/kernel/features.ts';
 import { NetnsBackend } from '../../src/kernel/netns-backend.ts';
@@ -13,6 +12,7 @@ import { runTapDiff } from '../../src/kernel/tap-diff.ts';
 import { runLiveDiff } from '../../src/live/diff.ts';
 import type { Scenario, Step } from '../../src/scenario/types.ts';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 const skipReason = kernelModeUnavailable() ?? kernelFeatureMissing('macvlan');
 if (skipReason !== null) console.warn(`SKIP kernel differential: ${skipReason}`);
@@ -20,7 +20,6 @@ if (skipReason !== null) console.warn(`SKIP kernel differential: ${skipReason}`)
 const RUNS = 200;
 const TAP_PROGRAMS = 200;
 const SEED = Number(process.env['MTB_KERNEL_SEED'] ?? Date.now() % 0x7fffffff);
-const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 
 function scenario(steps: Step[]): Scenario {
   return {
@@ -133,7 +132,7 @@ describe.skipIf(skipReason !== null)('kernel differential (live Linux kernel)', 
       ['SIGINT', 2, ['kernel', 'diff', '--runs', '100000', '--tap-programs', '0', '--fixtures', '/tmp/mtb-never-written'], /^kernel diff: namespaces ready/m],
     ];
     for (const [signal, number, args, ready] of runs) {
-      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, cliArgv(args), { stdio: ['ignore', 'ignore', 'pipe'] });
       const pid = child.pid!;
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       // Waits for the line the run prints once its namespaces exist (no fixed time: on two busy

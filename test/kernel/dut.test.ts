@@ -6,15 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelModeUnavailable } from '../../src/kernel/requirements.ts';
 import { HANG_BOUND_MS } from '../bounds.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 const skipReason = kernelModeUnavailable();
 if (skipReason !== null) console.warn(`SKIP kernel diff --dut: ${skipReason}`);
 
-const BIN = fileURLToPath(new URL('../../bin/mcast-testbench.js', import.meta.url));
 const NS = `mtb-dut-test-${process.pid}`;
 
 function sh(args: string[]): string {
@@ -35,7 +34,7 @@ function dutState(): string {
 function diffOnDut(profile: string, fixtures: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(
     'ip',
-    ['netns', 'exec', NS, process.execPath, BIN, 'kernel', 'diff', '--dut', 'd0', '--peer', 'p0', '--profile', profile, '--runs', '25', '--seed', '7', '--max-steps', '12', '--fixtures', fixtures],
+    ['netns', 'exec', NS, process.execPath, ...cliArgv(['kernel', 'diff', '--dut', 'd0', '--peer', 'p0', '--profile', profile, '--runs', '25', '--seed', '7', '--max-steps', '12', '--fixtures', fixtures])],
     { encoding: 'utf8', timeout: HANG_BOUND_MS },
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -73,7 +72,7 @@ describe.skipIf(skipReason !== null)('kernel diff --dut (a veth pair as the DUT 
   }, HANG_BOUND_MS);
 
   it('a --dut without --peer is refused before anything runs', () => {
-    const r = spawnSync(process.execPath, [BIN, 'kernel', 'diff', '--dut', 'd0'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, cliArgv(['kernel', 'diff', '--dut', 'd0']), { encoding: 'utf8' });
     expect(r.stderr).toContain('--dut needs --peer and --profile');
     expect(r.status).toBe(2);
   });

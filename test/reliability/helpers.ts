@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { groupMembersRunning } from '../driver/procs.ts';
+import { cliArgv } from '../cli-build/cli.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const BIN = join(ROOT, 'bin/mcast-testbench.js');
 export const DRIVERS = join(import.meta.dirname, 'drivers');
 
 export interface Run {
@@ -32,9 +32,9 @@ export interface Started {
 const started: number[] = [];
 const scratch: string[] = [];
 
-/** Starts the CLI (node bin/mcast-testbench.js ARGS) in its own process group. */
+/** Starts the CLI (node with cliArgv(ARGS): test/cli-build/cli.ts) in its own process group. */
 export function start(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Started {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, cliArgv(args), {
     cwd: options.cwd ?? ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
