@@ -2,7 +2,7 @@
 // and exactHashAllAcceptance state the common chip shape, and assertProfileHolds makes a failing
 // plug-in property in a project's own test print a replay line and save a fixture as check does.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -46,7 +46,12 @@ describe('plug-in authoring', () => {
   });
 
   it('a plain JavaScript plug-in type-checks under tsc --strict through definePlugin; the same object without it does not', () => {
-    const bare = `test/cli/plugins/.bare-${process.pid}.js`;
+    // Written below the gitignored tmp/, three folders deep as test/cli/plugins/ is (the same
+    // relative import of src/): a file in the tracked tree would show in the git status that the
+    // README hygiene test (test/reliability/hygiene.test.ts) compares in the other worker.
+    const scratch = `tmp/plugin-kit-${process.pid}`;
+    const bare = `${scratch}/plugins/bare.js`;
+    mkdirSync(join(ROOT, scratch, 'plugins'), { recursive: true });
     const text = readFileSync(join(ROOT, 'test/cli/plugins/acme-js.js'), 'utf8')
       .replace("import { crcBucket, definePlugin,", "import { crcBucket, registerProfile,")
       .replace('export default definePlugin({', 'const plugin = {')
@@ -57,7 +62,7 @@ describe('plug-in authoring', () => {
       expect(typed).toBe('');
       expect(untyped).toMatch(/not assignable/);
     } finally {
-      rmSync(join(ROOT, bare), { force: true });
+      rmSync(join(ROOT, scratch), { recursive: true, force: true });
     }
   });
 
