@@ -34,7 +34,6 @@ export interface CheckScenarioOptions {
 
 type Verdict = 'must' | 'may' | 'must-not';
 
-
 /**
  * Steps that change neither the device list, nor the flags, nor the NIC: the state checks after
  * them would repeat the previous ones (a step that changed state anyway shows at the next check).
@@ -63,6 +62,12 @@ export function createPair(interfaces: readonly InterfaceSpec[], options: CheckS
 
 function describeStep(stepIndex: number, step: Step | undefined): string {
   return step === undefined ? 'after creating the interfaces' : `after step ${stepIndex} ${JSON.stringify(step)}`;
+}
+
+/** describeStep, made on first use: only a violation quotes it, so JSON of the step is not made after every step. */
+function lazyWhere(stepIndex: number, step: Step | undefined): () => string {
+  let text: string | undefined;
+  return () => (text ??= describeStep(stepIndex, step));
 }
 
 function entryKey(e: DeviceListEntry): string {
@@ -120,9 +125,7 @@ function rxText(c: { promisc: number; allmulti: number }, entries: number): stri
 /** Checks the state invariants (device list, counters, NIC decisions) on every interface. */
 export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Violation[] {
   const out: Violation[] = [];
-  // Quoted only by a violation: JSON of the step is not made after every step.
-  let whereText: string | undefined;
-  const where = (): string => (whereText ??= describeStep(stepIndex, step));
+  const where = lazyWhere(stepIndex, step);
   const modelNames = new Set(pair.host.interfaceNames());
   const oracleNames = new Set(pair.oracle.interfaceNames());
   for (const spec of pair.interfaces) {
@@ -265,8 +268,7 @@ function datagramMac(dst: string): string | null {
 
 /** Applies one step to both systems and checks the step's result and then the state. */
 export function checkStep(pair: CheckPair, step: Step, stepIndex: number): Violation[] {
-  let whereText: string | undefined;
-  const where = (): string => (whereText ??= describeStep(stepIndex, step));
+  const where = lazyWhere(stepIndex, step);
   let model: { error: Errno | null; delivery?: { nic: boolean; sockets: readonly string[]; burst?: BurstResult } };
   let expected: { error: Errno | null; verdict?: string; sockets?: readonly string[]; burst?: OwedBurst };
   try {
