@@ -68,11 +68,20 @@ const throughput = runThroughput(quick ? 30 : 100, 'tun', log);
 const caught = await runCatch(seeds, log);
 
 function scaleTable(rows: readonly ScaleRow[]): string[] {
-  const out = ['| workload | n | model s | oracle s | oracle/model | max RSS MiB | note |', '| --- | --- | --- | --- | --- | --- | --- |'];
-  for (const r of rows) {
+  const out = [
+    '| workload | n | model s | oracle s | oracle/model | model growth | oracle growth | C floor growth | max RSS MiB | note |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  // Growth: the time at n over the time at n/10 (the same workload's previous row), the "10x the
+  // work within 11x the time" figure; the C floor's the same over its own times (bench/c/scale.c).
+  const growth = (now: number | null, before: number | null | undefined): string => (now && before ? `${fmt(now / before, 1)}x` : '-');
+  rows.forEach((r, i) => {
+    const prev = rows[i - 1]?.workload === r.workload && rows[i - 1]?.n === r.n / 10 ? rows[i - 1] : undefined;
     const ratio = r.modelSeconds && r.oracleSeconds ? fmt(r.oracleSeconds / r.modelSeconds, 1) : '-';
-    out.push(`| ${r.workload} | ${fmt(r.n)} | ${fmt(r.modelSeconds, 2)} | ${fmt(r.oracleSeconds, 2)} | ${ratio} | ${fmt(r.maxRssMiB)} | ${r.note} |`);
-  }
+    out.push(
+      `| ${r.workload} | ${fmt(r.n)} | ${fmt(r.modelSeconds, 3)} | ${fmt(r.oracleSeconds, 3)} | ${ratio} | ${growth(r.modelSeconds, prev?.modelSeconds)} | ${growth(r.oracleSeconds, prev?.oracleSeconds)} | ${growth(r.cSeconds, prev?.cSeconds)} | ${fmt(r.maxRssMiB)} | ${r.note} |`,
+    );
+  });
   return out;
 }
 
@@ -110,6 +119,8 @@ const section = [
   ...lookupTable(lookups.rows),
   '',
   '### 2. Scale (target: 100,000 + 100,000 under 1 s for the model, the oracle within 5x, 10x the work within 11x the time)',
+  '',
+  'Each size timed warm, the best of several runs; growth is the time over the time at a tenth of the work. The C floor: n inserts then n deletes of 48-bit keys in an open-addressing hash table, nothing else per step (bench/c/scale.c, cc -O2, best of 20), in the same run.',
   '',
   ...scaleTable(scale),
   '',

@@ -1,7 +1,13 @@
 // Benchmark 2: scale. n joins then n leaves on one interface, IPv4 and IPv6 mixed (IPv4 sockets
 // hold at most 20 memberships each: igmp_max_memberships), with rx-mode programming after each
 // change as the host does it; the same with n `ip maddr add` then del; the oracle on the same
-// steps. Linear cost means 10x the work within ~11x the time.
+// steps. Linear cost means 10x the work within ~11x the time. Each size is timed warm, the best
+// of several runs (one run of a small size also times the JIT's start, which made 10x look
+// cheaper than it is); beside them, in the same run, the floor a C hash table sets (bench/c/scale.c).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Host } from '../src/host/host.ts';
 import { Oracle } from '../src/oracle/index.ts';
 import type { InterfaceSpec, Step } from '../src/scenario/types.ts';
@@ -32,6 +38,8 @@ export interface ScaleRow {
   readonly oracleSeconds: number | null;
   readonly maxRssMiB: number;
   readonly note: string;
+  /** The C floor at this n (seconds for n inserts + n deletes), null without a compiler. */
+  readonly cSeconds: number | null;
 }
 
 function joinSteps(n: number): Step[] {
@@ -54,10 +62,38 @@ function maddrSteps(n: number): Step[] {
   return [...macs.map((mac): Step => ({ op: 'maddr', iface: 'eth0', mac, add: true })), ...macs.map((mac): Step => ({ op: 'maddr', iface: 'eth0', mac, add: false }))];
 }
 
-function time(run: (steps: readonly Step[]) => void, steps: readonly Step[]): number {
-  const t0 = process.hrtime.bigint();
-  run(steps);
-  return seconds(t0);
+/** Runs of each size; the best one counts (a large size is run fewer times: it takes seconds). */
+const repeats = (n: number): number => (n >= 100_000 ? 3 : n >= 10_000 ? 5 : 10);
+
+function time(run: (steps: readonly Step[]) => void, steps: readonly Step[], n: number): number {
+  let best = Infinity;
+  for (let r = 0; r < repeats(n); r++) {
+    const t0 = process.hrtime.bigint();
+    run(steps);
+    best = Math.min(best, seconds(t0));
+  }
+  return best;
+}
+
+/**
+ * The C floor: n inserts then n deletes of 48-bit keys in an open-addressing table, nothing else
+ * per step, best of 20 (bench/c/scale.c, cc -O2). Its 10x growth is what the memory hierarchy
+ * alone costs on this machine once a table outgrows a cache; null without a C compiler.
+ */
+export function cScaleFloor(sizes: readonly number[]): Map<number, number> | null {
+  const dir = mkdtempSync(join(tmpdir(), 'mcast-bench-'));
+  try {
+    const exe = join(dir, 'scale');
+    try {
+      execFileSync('cc', ['-O2', '-o', exe, join(import.meta.dirname, 'c', 'scale.c')], { stdio: 'pipe' });
+    } catch {
+      return null;
+    }
+    const out = execFileSync(exe, sizes.map(String), { encoding: 'utf8' });
+    return new Map(out.trim().split('\n').map((l) => { const [n, ms] = l.split(' '); return [Number(n), Number(ms) / 1000]; }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const model = (steps: readonly Step[]) => {
@@ -71,7 +107,13 @@ const oracle = (steps: readonly Step[]) => {
 
 export function runScale(log: (l: string) => void, sizes: readonly number[] = SCALE_SIZES): ScaleRow[] {
   const rows: ScaleRow[] = [];
+  const floor = cScaleFloor(sizes);
+  log(`scale C floor: ${floor === null ? 'no C compiler' : [...floor].map(([n, t]) => `n=${n} ${(t * 1000).toFixed(3)} ms`).join(', ')}`);
   for (const [workload, make] of [['joins+leaves', joinSteps], ['maddr add+del', maddrSteps]] as const) {
+    // Untimed: the JIT's start is not a cost of the smallest size.
+    const warm = make(1000);
+    model(warm);
+    oracle(warm);
     const modelTimes: { n: number; t: number }[] = [];
     const oracleTimes: { n: number; t: number }[] = [];
     let skippedModel = false;
@@ -82,8 +124,8 @@ export function runScale(log: (l: string) => void, sizes: readonly number[] = SC
       const po = predict(oracleTimes, n);
       skippedModel ||= pm > PREDICTED_LIMIT_SECONDS;
       skippedOracle ||= po > PREDICTED_LIMIT_SECONDS;
-      const m = skippedModel ? null : time(model, steps);
-      const o = skippedOracle ? null : time(oracle, steps);
+      const m = skippedModel ? null : time(model, steps, n);
+      const o = skippedOracle ? null : time(oracle, steps, n);
       if (m !== null) modelTimes.push({ n, t: m });
       if (o !== null) oracleTimes.push({ n, t: o });
       const note = [
@@ -92,7 +134,7 @@ export function runScale(log: (l: string) => void, sizes: readonly number[] = SC
       ]
         .filter(Boolean)
         .join('; ');
-      const row = { workload, n, modelSeconds: m, oracleSeconds: o, maxRssMiB: process.resourceUsage().maxRSS / 1024, note };
+      const row = { workload, n, modelSeconds: m, oracleSeconds: o, maxRssMiB: process.resourceUsage().maxRSS / 1024, note, cSeconds: floor?.get(n) ?? null };
       rows.push(row);
       log(`scale ${workload} n=${n}: model ${m === null ? '-' : m.toFixed(2)} s, oracle ${o === null ? '-' : o.toFixed(2)} s, max RSS ${row.maxRssMiB.toFixed(0)} MiB${note ? ` (${note})` : ''}`);
     }
