@@ -11,7 +11,7 @@ import type { OwedBurst } from '../oracle/kni-burst.ts';
 import { parseIp } from '../wire/ip.ts';
 import { BROADCAST_MAC, parseMac } from '../wire/mac.ts';
 import { groupMac } from '../wire/mapping.ts';
-import { probesFor } from './probes.ts';
+import { type ProbeVerdicts, probeVerdicts, probesFor } from './probes.ts';
 
 export type ViolationKind = 'error' | 'device-list' | 'groups' | 'counters' | 'loss' | 'leak' | 'sockets' | 'fifo-drop';
 
@@ -122,6 +122,15 @@ function rxText(c: { promisc: number; allmulti: number }, entries: number): stri
   return `(promiscuity ${c.promisc}, allmulti ${c.allmulti}, ${entries} device-list entries)`;
 }
 
+/** Each pair's probes and verdicts per interface, kept between steps (probes.ts probeVerdicts). */
+const PROBE_MEMOS = new WeakMap<CheckPair, Map<string, ProbeVerdicts>>();
+
+function probeMemos(pair: CheckPair): Map<string, ProbeVerdicts> {
+  let memos = PROBE_MEMOS.get(pair);
+  if (memos === undefined) PROBE_MEMOS.set(pair, (memos = new Map()));
+  return memos;
+}
+
 /** Checks the state invariants (device list, counters, NIC decisions) on every interface. */
 export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Violation[] {
   const out: Violation[] = [];
@@ -228,9 +237,16 @@ export function checkState(pair: CheckPair, stepIndex: number, step?: Step): Vio
 
     // The oracle's list and neighbours: probes are picked on the oracle's side, never with
     // model code (a MAC only the model lists is a device-list difference, reported above).
-    const { probeList, probeMacs } = probesFor(spec.mac.toLowerCase(), oracleList, same ? modelList : null);
-    const verdicts = pair.oracle.classifyAll(name, probeList);
-    const accepts = pair.host.nicAcceptsAll(name, probeMacs);
+    const memos = probeMemos(pair);
+    const probes = probeVerdicts(
+      memos.get(name),
+      pair.oracle.verdictBasis(name),
+      () => probesFor(spec.mac.toLowerCase(), oracleList, same ? modelList : null),
+      (list) => pair.oracle.classifyAll(name, list),
+    );
+    memos.set(name, probes);
+    const { probeList, verdicts } = probes;
+    const accepts = pair.host.nicAcceptsAll(name, probes.probeMacs, probes.keys);
     for (let i = 0; i < probeList.length; i++) {
       const mac = probeList[i] as string;
       const verdict = verdicts[i] as Verdict;

@@ -3,6 +3,7 @@
 import { BUCKET_PROBE_MACS, bitNeighbourMacs } from '../oracle/probes.ts';
 import type { DeviceListEntry } from '../scenario/types.ts';
 import { BROADCAST_MAC, type Mac, parseMac } from '../wire/mac.ts';
+import { macHi, macLo } from '../wire/mac-key.ts';
 import { CLASSIC_MACS } from './arbitraries.ts';
 
 /**
@@ -60,4 +61,37 @@ export function probesFor(own: string, oracleList: readonly DeviceListEntry[], s
     }
   }
   return { probeList, probeMacs };
+}
+
+/** One interface's probes with the oracle's verdicts on them, and what both were made from. */
+export interface ProbeVerdicts {
+  readonly basis: { readonly list: readonly string[]; readonly acceptance: object };
+  readonly probeList: readonly string[];
+  readonly probeMacs: readonly Mac[];
+  /** probeMacs[i]'s key halves (src/wire/mac-key.ts), for the model's filter. */
+  readonly keys: { readonly hi: Int32Array; readonly lo: Int32Array };
+  readonly verdicts: readonly ('must' | 'may' | 'must-not')[];
+}
+
+/**
+ * The probes and the oracle's verdicts on them, kept while the oracle's basis (its list in order,
+ * the acceptance of the NIC the interface's frames meet: objects it replaces on every change)
+ * stays the same: most steps change neither. Only the oracle's side is kept; the model's filter
+ * is asked again after every step.
+ */
+export function probeVerdicts(
+  previous: ProbeVerdicts | undefined,
+  basis: ProbeVerdicts['basis'],
+  make: () => { probeList: string[]; probeMacs: Mac[] },
+  classify: (probes: readonly string[]) => readonly ('must' | 'may' | 'must-not')[],
+): ProbeVerdicts {
+  if (previous !== undefined && previous.basis.list === basis.list && previous.basis.acceptance === basis.acceptance) return previous;
+  const { probeList, probeMacs } = make();
+  const hi = new Int32Array(probeMacs.length);
+  const lo = new Int32Array(probeMacs.length);
+  for (let i = 0; i < probeMacs.length; i++) {
+    hi[i] = macHi(probeMacs[i] as Mac);
+    lo[i] = macLo(probeMacs[i] as Mac);
+  }
+  return { basis, probeList, probeMacs, keys: { hi, lo }, verdicts: classify(probeList) };
 }

@@ -3,6 +3,7 @@
 import { type Errno, InputError } from '../errors.ts';
 import { type FaultSet, NO_FAULTS } from '../faults.ts';
 import type { NicProfile, RxMode } from '../nic/filter.ts';
+import { KeyedFilter } from '../nic/keyed.ts';
 import { resolveProfile } from '../profiles/registry.ts';
 import type {
   Delivery,
@@ -352,10 +353,15 @@ export class Host {
     return wireOf(this.iface(iface, iface)).nic.accept(mac);
   }
 
-  /** nicAccepts for many destinations at once (`check` probes every device-list entry after each step). */
-  nicAcceptsAll(iface: string, macs: readonly Mac[]): boolean[] {
+  /**
+   * nicAccepts for many destinations at once (`check` probes every device-list entry after each step);
+   * given macs[i]'s halves (wire/mac-key.ts), a built-in filter (accept() = acceptKey, nic/keyed.ts) is asked by key. */
+  nicAcceptsAll(iface: string, macs: readonly Mac[], keys?: { readonly hi: Int32Array; readonly lo: Int32Array }): boolean[] {
     const nic = wireOf(this.iface(iface, iface)).nic;
-    return macs.map((mac) => nic.accept(mac));
+    if (keys === undefined || !(nic instanceof KeyedFilter)) return macs.map((mac) => nic.accept(mac));
+    const out = new Array<boolean>(macs.length);
+    for (let i = 0; i < macs.length; i++) out[i] = nic.acceptKey(keys.hi[i] as number, keys.lo[i] as number);
+    return out;
   }
 
   nicState(iface: string): JsonValue {

@@ -244,6 +244,17 @@ export class Oracle extends SocketOracle {
   }
 
   /** classify for many destinations at once. */
+  /**
+   * What deviceList's order and classifyAll's verdicts are made from: the interface's list in
+   * creation order and the acceptance of the NIC its frames meet. Each object is replaced, never
+   * changed, on every change of it (refresh; flags, links and routing drop the acceptance), so
+   * `check` keeps its probes' verdicts while both stay the same objects.
+   */
+  verdictBasis(iface: string): { readonly list: readonly string[]; readonly acceptance: Acceptance } {
+    const facts = this.facts(iface);
+    return { list: this.orderedMacs(facts), acceptance: this.acceptanceOn(this.wire(facts)) };
+  }
+
   classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
     const facts = this.wire(this.facts(iface));
     // `check` asks about the same few hundred texts besides the list after every step: those are

@@ -168,6 +168,28 @@ describe('checkStep result checks', () => {
     expect(order[0]?.message).toContain('oracle [33:33:00:00:00:01, 01:00:5e:00:00:01]');
   });
 
+  it('asks the model filter again after a step that leaves the oracle as it was (its verdicts are kept, the model is not trusted)', () => {
+    let broken = false;
+    const base = stubPair([V4_ONLY], {});
+    const realAccepts = base.host.nicAcceptsAll.bind(base.host);
+    const host = new Proxy(base.host, {
+      get: (t, k) => (k === 'nicAcceptsAll' ? (iface: string, macs: readonly string[], keys?: { hi: Int32Array; lo: Int32Array }) => (broken ? macs.map(() => false) : realAccepts(iface, macs as never, keys)) : Reflect.get(t, k)),
+    });
+    const pair = { ...base, host } as CheckPair;
+    for (const [i, s] of ALIAS_STEPS.slice(0, 2).entries()) expect(checkStep(pair, s, i)).toEqual([]);
+    const before = pair.oracle.verdictBasis('eth0');
+    // The filter forgets everything behind the host's back; the next step fails on both sides
+    // (s0 is not in 225.9.9.9: EADDRNOTAVAIL) and changes neither side's state.
+    broken = true;
+    const v = checkStep(pair, { op: 'leave', socket: 's0', group: '225.9.9.9', iface: 'eth0' }, 2);
+    const after = pair.oracle.verdictBasis('eth0');
+    expect(after.list).toBe(before.list);
+    expect(after.acceptance).toBe(before.acceptance);
+    const lost = v.filter((x) => x.kind === 'loss').map((x) => x.mac);
+    expect(lost).toEqual(expect.arrayContaining(['02:00:00:00:00:02', 'ff:ff:ff:ff:ff:ff', '01:00:5e:01:01:01']));
+    expect(v.every((x) => x.stepIndex === 2 && x.kind === 'loss')).toBe(true);
+  });
+
   it("reports counter differences as 'counters'", () => {
     const pair = stubPair([V4_ONLY], { counters: () => ({ promisc: 1, allmulti: 0 }) });
     const v = checkStep(pair, { op: 'allmulti', iface: 'eth0', on: true }, 0);

@@ -2,6 +2,9 @@
 // → UDP sockets (__udp_is_mcast_sock + ip_mc_sf_allow; __udp_v6_is_mcast_sock + inet6_mc_check).
 import { describe, expect, it } from 'vitest';
 import { Host } from '../../src/host/host.ts';
+import { builtinProfileNames } from '../../src/profiles/registry.ts';
+import { parseMac } from '../../src/wire/mac.ts';
+import { macHi, macLo } from '../../src/wire/mac-key.ts';
 import { ETH0, ETH1, host, join, leave, open, receivers, run, send } from './helpers.ts';
 
 const A = '192.0.2.1';
@@ -178,5 +181,28 @@ describe('the NIC decides first', () => {
     expect(h.apply({ op: 'frame', id: 'f1', iface: 'eth0', dst: '01:00:5e:00:00:01' }).delivery).toEqual({ nic: true, sockets: [] });
     expect(h.apply({ op: 'frame', id: 'f2', iface: 'eth0', dst: '01:00:5e:00:00:02' }).delivery).toEqual({ nic: false, sockets: [] });
     expect(h.nicAccepts('eth0', '33:33:ff:00:00:02' as never)).toBe(true);
+  });
+});
+
+describe('nicAcceptsAll by key (check asks built-in filters by the halves of each probe)', () => {
+  it('answers as accept() on the texts for every built-in profile, below and past its table sizes', () => {
+    const probes: string[] = ['02:00:00:00:00:02', 'ff:ff:ff:ff:ff:ff', '01:80:c2:00:00:00', '00:1b:21:0a:0b:0c', '33:33:ff:00:00:02', '33:33:00:00:00:01'];
+    for (let i = 0; i < 40; i++) probes.push(`01:00:5e:00:${(i >> 3).toString(16).padStart(2, '0')}:${((i * 37) & 0xff).toString(16).padStart(2, '0')}`);
+    const macs = probes.map((m) => parseMac(m));
+    const hi = Int32Array.from(macs, (m) => macHi(m));
+    const lo = Int32Array.from(macs, (m) => macLo(m));
+    let keyed = 0;
+    for (const profile of builtinProfileNames()) {
+      const h = host({ profile });
+      for (const size of [0, 3, 20]) {
+        for (let i = 0; i < size; i++) h.apply({ op: 'maddr', iface: 'eth0', mac: probes[6 + 2 * i] as string, add: true });
+        const byText = macs.map((m) => h.nicAccepts('eth0', m));
+        expect(h.nicAcceptsAll('eth0', macs, { hi, lo }), `${profile} with ${size} adds`).toEqual(byText);
+        expect(h.nicAcceptsAll('eth0', macs), `${profile} with ${size} adds`).toEqual(byText);
+        // Each verdict set holds both answers somewhere, or the comparison says little.
+        if (byText.includes(true) && byText.includes(false)) keyed++;
+      }
+    }
+    expect(keyed).toBeGreaterThan(builtinProfileNames().length);
   });
 });
