@@ -51,9 +51,24 @@ export function runThroughput(runs: number, profile: string, log: (l: string) =>
   t0 = process.hrtime.bigint();
   fc.assert(counting, { numRuns: runs, seed: 1 });
   const modelSeconds = seconds(t0);
+  // What generating the same cases costs alone (the commands made, none run), and the ceiling
+  // again: both warm now, so they are compared with each other, not with the two cold rows.
+  let generatedSteps = 0;
+  const generating = fc.property(arb, ([, cmds]) => {
+    for (const _ of cmds) generatedSteps++;
+  });
+  t0 = process.hrtime.bigint();
+  fc.assert(generating, { numRuns: runs, seed: 1 });
+  const generatedSeconds = seconds(t0);
+  trivialSteps = 0;
+  t0 = process.hrtime.bigint();
+  fc.assert(trivial, { numRuns: runs * 10, seed: 1 });
+  const warmTrivialSeconds = seconds(t0);
   const rows = [
     { what: 'fast-check ceiling (fc.commands, trivial set model)', steps: trivialSteps, seconds: trivialSeconds, stepsPerSecond: trivialSteps / trivialSeconds },
     { what: `check model property on ${profile}`, steps: modelSteps, seconds: modelSeconds, stepsPerSecond: modelSteps / modelSeconds },
+    { what: `generation alone: the same cases' commands made, none run (warm)`, steps: generatedSteps, seconds: generatedSeconds, stepsPerSecond: generatedSteps / generatedSeconds },
+    { what: 'fast-check ceiling again (warm)', steps: trivialSteps, seconds: warmTrivialSeconds, stepsPerSecond: trivialSteps / warmTrivialSeconds },
   ];
   for (const r of rows) log(`throughput ${r.what}: ${r.steps} steps in ${r.seconds.toFixed(2)} s = ${Math.round(r.stepsPerSecond)} steps/s`);
   return rows;
