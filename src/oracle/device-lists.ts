@@ -1,7 +1,7 @@
 // The oracle's device-list part: interfaces with their kernel-held groups, the group records and
 // dev->mc references derived from every holder, the list order and what a refusing table last
-// accepted, the flag counts, `link` and `maddr`, and the verdict of the NIC's filter spec.
-import { type Errno, InputError } from '../errors.ts';
+// accepted, the flag counts and `link` (`maddr` is ./oracle.ts's), and the verdict of the NIC's filter spec.
+import { InputError } from '../errors.ts';
 import type { InterfaceSpec, SocketFamily } from '../scenario/types.ts';
 import type { RouteOracle } from './route/oracle.ts';
 import { SourceTables } from './source-tables.ts';
@@ -74,6 +74,7 @@ export abstract class DeviceListOracle {
       allmulti: false,
       created: new Map(),
       ordered: null,
+      listing: null,
       programmed: null,
       records: new Map(),
       macRefs: new Map(),
@@ -245,6 +246,7 @@ export abstract class DeviceListOracle {
    */
   protected refresh(facts: InterfaceFacts): void {
     facts.ordered = null;
+    facts.listing = null;
     if (!this.stacked(facts)) {
       const fresh: string[] = [];
       for (const mac of facts.dirty) {
@@ -298,45 +300,6 @@ export abstract class DeviceListOracle {
       facts.acceptance = facts.spec.acceptance(input);
     }
     return facts.acceptance;
-  }
-
-  /** net/core/dev_addr_lists.c dev_mc_add_global / dev_mc_del_global. */
-  protected maddr(iface: string, macText: string, add: boolean): Errno | null {
-    const facts = this.facts(iface);
-    const mac = canonicalMac(macText, 'mac');
-    // One look-up each way (the size tells whether the add was new): at 100,000 each is a cache miss.
-    if (add) {
-      const before = facts.globalMacs.size;
-      if (facts.globalMacs.add(mac).size === before) return null; // global_use already set: 0, no reference
-      this.macRef(facts, mac, 1);
-    } else {
-      if (!facts.globalMacs.delete(mac)) return 'ENOENT';
-      this.macRef(facts, mac, -1);
-    }
-    this.refresh(facts);
-    return null;
-  }
-
-  /**
-   * A run of `ip maddr add`s in increasing MAC order (a fill step, split at its wrap): each is one
-   * change whose new entry goes to the tail, which is MAC order, so one refresh gives the same
-   * list. A refusing table needs the list after every change (the last one it accepted), so
-   * there every add is refreshed on its own.
-   */
-  protected maddrRun(iface: string, macs: readonly string[]): void {
-    const facts = this.facts(iface);
-    const refusing = (f: InterfaceFacts): boolean => f.spec.refusesBeyond !== null || (f.lower !== null && refusing(this.facts(f.lower)));
-    if (refusing(facts)) {
-      for (const mac of macs) this.maddr(iface, mac, true);
-      return;
-    }
-    for (const text of macs) {
-      const mac = canonicalMac(text, 'mac');
-      if (facts.globalMacs.has(mac)) continue;
-      facts.globalMacs.add(mac);
-      this.macRef(facts, mac, 1);
-    }
-    this.refresh(facts);
   }
 
   /** `ip link set … promisc|allmulticast on|off`: a user flag holding one count (net/core/dev.c). */

@@ -2,7 +2,7 @@
 // records and references derived from them kept per holder change (./device-lists.ts), and the
 // small rules shared by the device-list and delivery parts.
 import type { Errno } from '../errors.ts';
-import type { SocketFamily } from '../scenario/types.ts';
+import type { DeviceListEntry, SocketFamily } from '../scenario/types.ts';
 import { ipv6MulticastScope } from './address.ts';
 import type { Acceptance, FilterSpec, FrameVerdict } from './filters/index.ts';
 import { IPV6_SCOPE_LINK_LOCAL } from './limits.ts';
@@ -59,6 +59,8 @@ export interface InterfaceFacts {
   readonly created: Map<string, number>;
   /** `created`'s keys in order, made once per refresh (the only writer of `created`); never mutated. */
   ordered: readonly string[] | null;
+  /** deviceList's entries while nothing is stacked, made once per refresh (which drops it); never mutated. */
+  listing: readonly DeviceListEntry[] | null;
   /** The list a refusing table holds (the last one it accepted); null: the device list itself. */
   programmed: readonly string[] | null;
   /**

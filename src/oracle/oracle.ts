@@ -7,9 +7,9 @@
 // (./memberships.ts indexes them). The one thing that cannot be derived is device-list order, so
 // it remembers when each MAC entry was last created; and for refusing tables, the list last programmed.
 // The device-list part is ./device-lists.ts, sockets and delivery ./sockets.ts; this file runs
-// the steps, routing included, and answers the questions.
+// the steps, routing and `maddr` included, and answers the questions.
 import { owedBurst } from './kni-burst.ts';
-import { InputError } from '../errors.ts';
+import { type Errno, InputError } from '../errors.ts';
 import type { AnyStep, DeviceListEntry, InterfaceSpec, RouteStep } from '../scenario/types.ts';
 import { RouteOracle } from './route/oracle.ts';
 import type { OracleForwarding, RouteOracleOp } from './route/types.ts';
@@ -18,7 +18,7 @@ import type { Acceptance, FrameVerdict } from './filters/index.ts';
 import { classifyAcceptanceAll } from './filters/index.ts';
 import { IPV6_SCOPE_LINK_LOCAL } from './limits.ts';
 import type { GroupRef } from './memberships.ts';
-import { type OracleStepResult, sameGroup } from './facts.ts';
+import { type InterfaceFacts, type OracleStepResult, sameGroup } from './facts.ts';
 import { SocketOracle } from './sockets.ts';
 
 export type { FrameVerdict } from './filters/index.ts';
@@ -126,16 +126,58 @@ export class Oracle extends SocketOracle {
     }
   }
 
+  /** net/core/dev_addr_lists.c dev_mc_add_global / dev_mc_del_global. */
+  protected maddr(iface: string, macText: string, add: boolean): Errno | null {
+    const facts = this.facts(iface);
+    const mac = canonicalMac(macText, 'mac');
+    // One look-up each way (the size tells whether the add was new): at 100,000 each is a cache miss.
+    if (add) {
+      const before = facts.globalMacs.size;
+      if (facts.globalMacs.add(mac).size === before) return null; // global_use already set: 0, no reference
+      this.macRef(facts, mac, 1);
+    } else {
+      if (!facts.globalMacs.delete(mac)) return 'ENOENT';
+      this.macRef(facts, mac, -1);
+    }
+    this.refresh(facts);
+    return null;
+  }
+
+  /**
+   * A run of `ip maddr add`s in increasing MAC order (a fill step, split at its wrap): each is one
+   * change whose new entry goes to the tail, which is MAC order, so one refresh gives the same
+   * list. A refusing table needs the list after every change (the last one it accepted), so
+   * there every add is refreshed on its own.
+   */
+  protected maddrRun(iface: string, macs: readonly string[]): void {
+    const facts = this.facts(iface);
+    const refusing = (f: InterfaceFacts): boolean => f.spec.refusesBeyond !== null || (f.lower !== null && refusing(this.facts(f.lower)));
+    if (refusing(facts)) {
+      for (const mac of macs) this.maddr(iface, mac, true);
+      return;
+    }
+    for (const text of macs) {
+      const mac = canonicalMac(text, 'mac');
+      if (facts.globalMacs.has(mac)) continue;
+      facts.globalMacs.add(mac);
+      this.macRef(facts, mac, 1);
+    }
+    this.refresh(facts);
+  }
+
   /** The interfaces that exist now (a link-del step deletes some), in declaration order. */
   interfaceNames(): string[] {
     return [...this.interfaces.keys()];
   }
 
   /** dev->mc as /proc/net/dev_mcast lists it: insertion order, users = refcount. */
-  deviceList(iface: string): DeviceListEntry[] {
+  deviceList(iface: string): readonly DeviceListEntry[] {
     const facts = this.facts(iface);
     const refcounts = this.refcounts(facts);
-    return this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
+    const list = (): DeviceListEntry[] => this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
+    // Nothing stacked: the references are the interface's own, and the listing is kept until the
+    // next refresh (every change of references is followed by one): `check` reads it after every step.
+    return refcounts === facts.macRefs ? (facts.listing ??= list()) : list();
   }
 
   /** dev->promiscuity and dev->allmulti (each routing vif holds one allmulti count on its device). */
