@@ -59,7 +59,7 @@ export interface InterfaceFacts {
   readonly created: Map<string, number>;
   /** `created`'s keys in order, made once per refresh (the only writer of `created`); never mutated. */
   ordered: readonly string[] | null;
-  /** deviceList's entries while nothing is stacked, made once per refresh (which drops it); never mutated. */
+  /** deviceList's entries, made once per refresh (which drops it); never mutated. */
   listing: readonly DeviceListEntry[] | null;
   /** The list a refusing table holds (the last one it accepted); null: the device list itself. */
   programmed: readonly string[] | null;

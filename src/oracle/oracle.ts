@@ -173,11 +173,11 @@ export class Oracle extends SocketOracle {
   /** dev->mc as /proc/net/dev_mcast lists it: insertion order, users = refcount. */
   deviceList(iface: string): readonly DeviceListEntry[] {
     const facts = this.facts(iface);
+    // Kept until the next refresh of the interface: every change of its references is followed by
+    // one (a macvlan's refresh refreshes its lower too). `check` reads it after every step.
+    if (facts.listing) return facts.listing;
     const refcounts = this.refcounts(facts);
-    const list = (): DeviceListEntry[] => this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 }));
-    // Nothing stacked: the references are the interface's own, and the listing is kept until the
-    // next refresh (every change of references is followed by one): `check` reads it after every step.
-    return refcounts === facts.macRefs ? (facts.listing ??= list()) : list();
+    return (facts.listing = this.orderedMacs(facts).map((mac) => ({ mac, users: refcounts.get(mac) ?? 0 })));
   }
 
   /** dev->promiscuity and dev->allmulti (each routing vif holds one allmulti count on its device). */
