@@ -4,10 +4,10 @@
 // vitest's own order is by the durations of the last run (its results cache, under
 // node_modules/.vite) and, without one, by file size, largest first. A fresh clone has no cache,
 // and file size says little here: the fault catalog's two files are four lines each and take the
-// longest of all, so they ran last, one worker alone for some 15 s. Without a cached duration a
-// file takes its duration from EXPECTED_SECONDS (expected-seconds.ts, measured on two cores; a
-// file missing there counts as short). A stale entry costs only time: the order never changes
-// what a test proves.
+// longest of all, so they ran last, one worker alone for their last 7-13 s. Without a cached
+// duration a file takes its duration from EXPECTED_SECONDS (expected-seconds.ts, measured on two
+// cores; a file missing there counts as short). A stale entry costs only time: the order never
+// changes what a test proves.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { EXPECTED_SECONDS } from './expected-seconds.ts';
 
