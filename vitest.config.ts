@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirst from './test/sequencer.ts';
 
 /**
  * The guest phase: the test files that may boot the QEMU guest (docs/guest.md) — test/guest, and
@@ -28,6 +29,8 @@ export default defineConfig({
     // Builds the CLI once per run for the tests' child processes (test/cli-build/build.ts).
     globalSetup: ['./test/cli-build/global-setup.ts'],
     maxWorkers: 2,
+    // The longest files first, a fresh clone's run included (test/sequencer.ts): the workers end together.
+    sequence: { sequencer: LongestFirst },
     reporters: ['default', './test/summary-reporter.ts'],
     // Two phases, one after the other (sequence.groupOrder): `--project main` or `--project guest`
     // runs one of them.

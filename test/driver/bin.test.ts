@@ -21,7 +21,8 @@ afterAll(() => {
 });
 
 describe('mcast-testbench check/replay --driver', () => {
-  it('the three README lines: a correct driver passes, a faulty one fails with a fixture that replay reproduces', async () => {
+  // These two run side by side: the hanging driver's run spends its 5 s timeout asleep.
+  it.concurrent('the three README lines: a correct driver passes, a faulty one fails with a fixture that replay reproduces', async ({ expect }) => {
     const ok = await runCli(['check', '--driver', 'python3 examples/drivers/tun_filter.py', '--runs', '10', '--seed', '3']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(lines(ok.stdout)).toHaveLength(2);
@@ -36,7 +37,7 @@ describe('mcast-testbench check/replay --driver', () => {
     expect(lines(replay.stdout)[0]).toBe(`FAIL ${join(dir, file as string)}`);
   });
 
-  it('a hanging driver: exit 3 within the timeout, one error line naming the last request, no stack trace', async () => {
+  it.concurrent('a hanging driver: exit 3 within the timeout, one error line naming the last request, no stack trace', async ({ expect }) => {
     // 5 s for every answer, the programs before the hung rx included: a busy machine may take
     // hundreds of ms per python answer.
     const dir = tempDir('driver-bin-');

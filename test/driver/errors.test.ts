@@ -51,25 +51,40 @@ describe('process drivers', () => {
     expect(result.failure.message).toMatch(/driver error \(crash\): driver exited with status 139; last request: \{"op":"program"/);
   });
 
-  it('a hang is a timeout naming the rx request; the hung child (ignoring SIGTERM) is killed on close', async () => {
+  // The two timeout tests run side by side: each spends its timeout asleep.
+  it.concurrent('a hang is a timeout naming the rx request; the hung child (ignoring SIGTERM) is killed on close', async ({ expect }) => {
     const started = Date.now();
-    // 5 s for every answer of the contract run, the programs before the hung rx included.
-    session = await startProcessDriver(`exec python3 ${drivers}hang_on_rx.py`, { ...QUIET, timeoutMs: 5_000 });
-    const result = await checkDriverContract(session, { numRuns: 5, seed: 1 });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.failure.kind).toBe('driver-error');
-    // The first rx of a run probes the station MAC the run reset with.
-    const station = (JSON.parse(result.failure.transcript[0]?.request ?? '{}') as { mac?: string }).mac;
-    expect(station).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
-    expect(result.failure.message).toContain(`(timeout): no answer to "rx" within 5000 ms; last request: {"op":"rx","dst":"${station}"}`);
-    const pid = (session as unknown as { transport: { child: { pid: number } } }).transport.child.pid;
-    await session.close();
-    session = null;
-    expect(isAlive(pid)).toBe(false);
-    // One timeout and the kill grace period, not one timeout per pipelined request: the bound of
-    // three timeouts leaves a busy machine 10 s for everything else.
-    expect(Date.now() - started).toBeLessThan(3 * 5_000);
+    // 5 s for every answer of the contract run, the programs before the hung rx included. A
+    // session of its own (closed below, or on a failure by the finally), not the shared one.
+    const hung = await startProcessDriver(`exec python3 ${drivers}hang_on_rx.py`, { ...QUIET, timeoutMs: 5_000 });
+    let closed = false;
+    try {
+      const result = await checkDriverContract(hung, { numRuns: 5, seed: 1 });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.failure.kind).toBe('driver-error');
+      // The first rx of a run probes the station MAC the run reset with.
+      const station = (JSON.parse(result.failure.transcript[0]?.request ?? '{}') as { mac?: string }).mac;
+      expect(station).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+      expect(result.failure.message).toContain(`(timeout): no answer to "rx" within 5000 ms; last request: {"op":"rx","dst":"${station}"}`);
+      const pid = (hung as unknown as { transport: { child: { pid: number } } }).transport.child.pid;
+      await hung.close();
+      closed = true;
+      expect(isAlive(pid)).toBe(false);
+      // One timeout and the kill grace period, not one timeout per pipelined request: the bound of
+      // three timeouts leaves a busy machine 10 s for everything else.
+      expect(Date.now() - started).toBeLessThan(3 * 5_000);
+    } finally {
+      if (!closed) await hung.close();
+    }
+  });
+
+  it.concurrent('forgetting to flush stdout times out on hello', async ({ expect }) => {
+    // PYTHONUNBUFFERED (set on some CI machines) would hide the mistake. 3 s: far more than
+    // python's start-up, so the timeout comes from the missing flush, not from a slow start.
+    const e = await failure(startProcessDriver(`env -u PYTHONUNBUFFERED python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 3000 }));
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toContain('no answer to "hello" within 3000 ms; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
   });
 
   it('garbage on stdout is reported as garbage with the line it printed', async () => {
@@ -105,14 +120,6 @@ describe('process drivers', () => {
     expect(e.message).toBe(
       'driver error (protocol): rx answer must be {"accept":true|false}; got "{\\"ok\\": true}" (a valid "program" answer: the answers may be out of step after an extra line earlier); stdout carries only answers: a driver logs to stderr; last request: {"op":"rx","dst":"ff:ff:ff:ff:ff:ff"}',
     );
-  });
-
-  it('forgetting to flush stdout times out on hello', async () => {
-    // PYTHONUNBUFFERED (set on some CI machines) would hide the mistake. 3 s: far more than
-    // python's start-up, so the timeout comes from the missing flush, not from a slow start.
-    const e = await failure(startProcessDriver(`env -u PYTHONUNBUFFERED python3 ${drivers}no_flush.py`, { ...QUIET, startupTimeoutMs: 3000 }));
-    expect(e.kind).toBe('timeout');
-    expect(e.message).toContain('no answer to "hello" within 3000 ms; last request: {"op":"hello","protocol":1,"versions":[1,2]}');
   });
 
   it('a command that does not exist exits 127 before hello', async () => {

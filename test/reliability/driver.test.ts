@@ -40,15 +40,20 @@ function waitForFile(path: string): Promise<string> {
 
 describe('case 1: --timeout bounds each answer, not a batch', () => {
   // 100 answers of 40 ms take 4 s, twice the timeout; one answer stays 50 times within it, so busy cores cannot tip it.
-  it('a driver taking 40 ms per answer passes a batch of 100 pipelined requests with a 2 s timeout', async () => {
-    session = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0.04`, { timeoutMs: 2_000, stderr: 'ignore' });
+  // The two slow drivers (mostly asleep) run side by side, each with a session of its own.
+  it.concurrent('a driver taking 40 ms per answer passes a batch of 100 pipelined requests with a 2 s timeout', async ({ expect }) => {
+    const slow = await startProcessDriver(`exec python3 ${ACCEPT_ALL} 0.04`, { timeoutMs: 2_000, stderr: 'ignore' });
     const answers: unknown[] = [];
-    await session.requestAll(rx(100), (_i, a) => answers.push(a));
+    try {
+      await slow.requestAll(rx(100), (_i, a) => answers.push(a));
+    } finally {
+      await slow.close();
+    }
     expect(answers).toHaveLength(100);
     expect(answers.every((a) => JSON.stringify(a) === '{"accept":true}')).toBe(true);
   });
 
-  it('the same for a module driver', async () => {
+  it.concurrent('the same for a module driver', async ({ expect }) => {
     const dir = scratchDir();
     const file = join(dir, 'slow.mjs');
     const { writeFileSync } = await import('node:fs');
@@ -58,9 +63,13 @@ export async function reset() { await wait(); return { ok: true }; }
 export async function program() { await wait(); return { ok: true }; }
 export async function rx() { await wait(); return { accept: true }; }
 `);
-    session = await startModuleDriver(file, { timeoutMs: 2_000 });
+    const slow = await startModuleDriver(file, { timeoutMs: 2_000 });
     let n = 0;
-    await session.requestAll(rx(100), () => n++);
+    try {
+      await slow.requestAll(rx(100), () => n++);
+    } finally {
+      await slow.close();
+    }
     expect(n).toBe(100);
   });
 
