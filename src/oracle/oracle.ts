@@ -285,7 +285,6 @@ export class Oracle extends SocketOracle {
     return this.classifyOn(this.wire(this.facts(iface)), canonicalMac(mac, 'mac'));
   }
 
-  /** classify for many destinations at once. */
   /**
    * What deviceList's order and classifyAll's verdicts are made from: the interface's list in
    * creation order and the acceptance of the NIC its frames meet. Each object is replaced, never
@@ -297,6 +296,7 @@ export class Oracle extends SocketOracle {
     return { list: this.orderedMacs(facts), acceptance: this.acceptanceOn(this.wire(facts)) };
   }
 
+  /** classify for many destinations at once. */
   classifyAll(iface: string, macs: readonly string[]): FrameVerdict[] {
     const facts = this.wire(this.facts(iface));
     // `check` asks about the same few hundred texts besides the list after every step: those are
