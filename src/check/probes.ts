@@ -76,8 +76,8 @@ export interface ProbeVerdicts {
 /**
  * The probes and the oracle's verdicts on them, kept while the oracle's basis (its list in order,
  * the acceptance of the NIC the interface's frames meet: objects it replaces on every change)
- * stays the same: most steps change neither. Only the oracle's side is kept; the model's filter
- * is asked again after every step.
+ * stays the same: most steps change neither; the probes alone while only the acceptance changed.
+ * Only the oracle's side is kept; the model's filter is asked again after every step.
  */
 export function probeVerdicts(
   previous: ProbeVerdicts | undefined,
@@ -85,7 +85,10 @@ export function probeVerdicts(
   make: () => { probeList: string[]; probeMacs: Mac[] },
   classify: (probes: readonly string[]) => readonly ('must' | 'may' | 'must-not')[],
 ): ProbeVerdicts {
-  if (previous !== undefined && previous.basis.list === basis.list && previous.basis.acceptance === basis.acceptance) return previous;
+  if (previous !== undefined && previous.basis.list === basis.list) {
+    // The same list: the same probes; a new acceptance (flags) needs the verdicts only.
+    return previous.basis.acceptance === basis.acceptance ? previous : { ...previous, basis, verdicts: classify(previous.probeList) };
+  }
   const { probeList, probeMacs } = make();
   const hi = new Int32Array(probeMacs.length);
   const lo = new Int32Array(probeMacs.length);

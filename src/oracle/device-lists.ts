@@ -305,6 +305,7 @@ export abstract class DeviceListOracle {
   /** `ip link set … promisc|allmulticast on|off`: a user flag holding one count (net/core/dev.c). */
   protected setFlag(iface: string, flag: 'promisc' | 'allmulti', on: boolean): void {
     const facts = this.facts(iface);
+    if (facts[flag] === on) return; // one count per user flag: setting it again changes nothing
     facts[flag] = on;
     facts.acceptance = null;
     if (facts.lower !== null) this.facts(facts.lower).acceptance = null;
